@@ -1,0 +1,82 @@
+"""Translate Bot Framework activities to our plain types and back. The only place that knows their shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationReference
+
+from core.model import ConversationAddress, OutboundMessage
+from dialogs.types import Inbound
+
+
+class ActivityError(ValueError):
+    """The activity lacks a field we need; the HTTP layer answers 400 with this message."""
+
+
+def tenant_of(activity: Activity) -> str | None:
+    """Teams puts the tenant in channelData.tenant.id (the SDK drops conversation.tenantId)."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant") if isinstance(data.get("tenant"), dict) else {}
+    return tenant.get("id") or (activity.conversation.tenant_id if activity.conversation else None)
+
+
+def address_from_activity(activity: Activity) -> ConversationAddress:
+    sender, conversation, bot = activity.from_property, activity.conversation, activity.recipient
+    if not (sender and sender.id and conversation and conversation.id and bot and bot.id and activity.service_url):
+        raise ActivityError("activity needs from.id, conversation.id, recipient.id and serviceUrl")
+    return ConversationAddress(
+        channel_id=activity.channel_id or "msteams",
+        service_url=activity.service_url,
+        conversation_id=conversation.id,
+        conversation_type=conversation.conversation_type or "personal",
+        tenant_id=tenant_of(activity),
+        bot_id=bot.id,
+        bot_name=bot.name,
+        user_teams_id=sender.id,
+        user_aad_id=sender.aad_object_id,
+        user_name=sender.name,
+    )
+
+
+def inbound_from_activity(turn_context: TurnContext) -> Inbound:
+    activity = turn_context.activity
+    conversation = activity.conversation
+    common = dict(conversation_id=conversation.id, conversation_type=conversation.conversation_type or "personal")
+    if activity.type == "invoke":
+        action = (activity.value or {}).get("action") or {}
+        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        return Inbound(kind="action", verb=str(action.get("verb") or ""), data=data, **common)
+    value = activity.value if isinstance(activity.value, dict) else None
+    if value and isinstance(value.get("verb"), str):  # Action.Submit fallback on older clients
+        return Inbound(kind="action", verb=value["verb"], data=value, **common)
+    text = TurnContext.remove_recipient_mention(activity) if activity.entities else (activity.text or "")
+    return Inbound(kind="message", text=(text or "").strip()[:500], **common)
+
+
+def reference_from_address(address: ConversationAddress) -> ConversationReference:
+    return ConversationReference(
+        channel_id=address.channel_id,
+        service_url=address.service_url,
+        conversation=ConversationAccount(
+            id=address.conversation_id, conversation_type=address.conversation_type, tenant_id=address.tenant_id,
+            is_group=address.conversation_type != "personal",
+        ),
+        bot=ChannelAccount(id=address.bot_id, name=address.bot_name),
+        user=ChannelAccount(id=address.user_teams_id, name=address.user_name, aad_object_id=address.user_aad_id),
+    )
+
+
+def activity_from_message(message: OutboundMessage) -> Activity:
+    if message.card is not None:
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(message.card))
+        if message.text:
+            activity.text = message.text
+        return activity
+    return MessageFactory.text(message.text or "")
+
+
+def card_invoke_body(card: dict[str, Any]) -> dict[str, Any]:
+    """The adaptiveCard/action response that makes Teams replace the card in place."""
+    return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": card}

@@ -1,0 +1,191 @@
+"""`qibot`: the command line for operators and for `make run`.
+
+  qibot db upgrade                 apply database migrations
+  qibot demo load                  load the demo people (idempotent)
+  qibot serve                      run the bot (HTTP on QIBOT_HOST:QIBOT_PORT)
+  qibot dev                        upgrade, load demo data, start the Agents Playground if npx exists, serve
+  qibot roles grant WHO ROLE       WHO is an AAD object id or Teams user id; ROLE coach|facilitator|admin
+  qibot roles revoke WHO ROLE
+  qibot manifest build             write build/appPackage.zip
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.logs import configure_logging
+from bot.settings import ConfigError, Settings
+from core.clock import SystemClock
+from core.errors import DomainError
+
+log = logging.getLogger("qibot")
+ROOT = Path(__file__).resolve().parent.parent
+PLAYGROUND_PORT = 56150
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as problem:
+        print(f"qibot: configuration problem: {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+async def _with_engine(settings: Settings, work):
+    from storage.db import create_engine
+
+    engine = create_engine(settings.database_url)
+    try:
+        return await work(engine)
+    finally:
+        await engine.dispose()
+
+
+def cmd_db_upgrade(settings: Settings, _args) -> int:
+    from storage.migrate import head_revision, upgrade
+
+    asyncio.run(_with_engine(settings, upgrade))
+    print(f"database is at migration {head_revision()}")
+    return 0
+
+
+def cmd_demo_load(settings: Settings, _args) -> int:
+    from storage.content import load_content
+    from storage.demo import load_demo
+    from storage.uow import SqlUnitOfWork
+
+    content = load_content(settings.content_dir)
+
+    async def work(engine):
+        async with SqlUnitOfWork(engine) as uow:
+            return await load_demo(uow, content, now=SystemClock().now(), content_dir=settings.content_dir)
+
+    created = asyncio.run(_with_engine(settings, work))
+    print(f"demo data loaded ({created} new people)")
+    return 0
+
+
+def cmd_roles(settings: Settings, args) -> int:
+    from core.services.roles import grant_role, revoke_role
+    from storage.uow import SqlUnitOfWork
+
+    async def work(engine):
+        async with SqlUnitOfWork(engine) as uow:
+            if args.action == "grant":
+                user, changed = await grant_role(uow, who=args.who, role=args.role, now=SystemClock().now())
+            else:
+                user, changed = await revoke_role(uow, who=args.who, role=args.role)
+            await uow.commit()
+            return user, changed
+
+    try:
+        user, changed = asyncio.run(_with_engine(settings, work))
+    except DomainError as problem:
+        print(f"qibot: {problem.message}", file=sys.stderr)
+        return 1
+    verb = "granted to" if args.action == "grant" else "revoked from"
+    state = "" if changed else " (no change: it already was so)"
+    print(f"{args.role} {verb} {user.name or user.teams_user_id}{state}")
+    return 0
+
+
+def cmd_manifest_build(_settings: Settings, args) -> int:
+    from manifest.build import build_package
+
+    try:
+        path = build_package(os.environ, Path(args.output))
+    except ValueError as problem:
+        print(f"qibot: {problem}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
+    return 0
+
+
+def _serve(settings: Settings) -> None:
+    from bot.app import create_app
+
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
+                access_log=None, handle_signals=True)
+
+
+def cmd_serve(settings: Settings, _args) -> int:
+    log.info("QI Companion listening on http://%s:%s/api/messages", settings.host, settings.port)
+    _serve(settings)
+    return 0
+
+
+def _start_playground(settings: Settings) -> subprocess.Popen | None:
+    npx = shutil.which("npx")
+    if npx is None:
+        print("npx not found: not starting the Microsoft 365 Agents Playground (install Node.js to get it)")
+        return None
+    local = ROOT / "node_modules" / ".bin" / "agentsplayground"
+    command = [str(local)] if local.exists() else [npx, "--yes", "@microsoft/m365agentsplayground"]
+    command += ["-e", f"http://{settings.host}:{settings.port}/api/messages", "-c", "msteams", "--dt",
+                "-p", str(PLAYGROUND_PORT)]
+    env = {**os.environ, "TEAMSAPPTESTER_BROWSER": "none"}
+    process = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    print(f"Microsoft 365 Agents Playground: http://localhost:{PLAYGROUND_PORT} (Teams emulator, headless)")
+    return process
+
+
+def _stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def cmd_dev(settings: Settings, args) -> int:
+    cmd_db_upgrade(settings, args)
+    cmd_demo_load(settings, args)
+    playground = _start_playground(settings)
+    print(f"QI Companion: http://{settings.host}:{settings.port}/api/messages (development mode). Ctrl-C stops.")
+    try:
+        _serve(settings)
+    finally:
+        _stop(playground)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="qibot", description="QI Companion command line")
+    sub = parser.add_subparsers(dest="group", required=True)
+    db = sub.add_parser("db", help="database").add_subparsers(dest="action", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(run=cmd_db_upgrade)
+    demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="action", required=True)
+    demo.add_parser("load", help="load demo data").set_defaults(run=cmd_demo_load)
+    sub.add_parser("serve", help="run the bot").set_defaults(run=cmd_serve)
+    sub.add_parser("dev", help="what make run does").set_defaults(run=cmd_dev)
+    roles = sub.add_parser("roles", help="grant or revoke roles").add_subparsers(dest="action", required=True)
+    for action in ("grant", "revoke"):
+        p = roles.add_parser(action)
+        p.add_argument("who", help="AAD object id or Teams user id")
+        p.add_argument("role", help="coach, facilitator or admin")
+        p.set_defaults(run=cmd_roles)
+    manifest = sub.add_parser("manifest", help="Teams app package").add_subparsers(dest="action", required=True)
+    build = manifest.add_parser("build")
+    build.add_argument("--output", default="build/appPackage.zip")
+    build.set_defaults(run=cmd_manifest_build)
+    args = parser.parse_args(argv)
+    settings = _settings()
+    configure_logging(settings.log_format, settings.log_level)
+    return args.run(settings, args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

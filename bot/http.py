@@ -1,0 +1,155 @@
+"""HTTP endpoints: /api/messages (our own handler around process_activity), /healthz, /readyz, /metrics.
+
+Bad requests get a 4xx with a short reason; nothing here ever returns a stack trace.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from http import HTTPStatus
+from urllib.parse import urlparse
+
+from aiohttp import web
+from botbuilder.schema import Activity
+from prometheus_client import CONTENT_TYPE_LATEST
+from sqlalchemy import text
+
+from bot import keys
+from bot.activity import tenant_of
+from bot.logs import correlation_id
+from bot.teams import TURN_FAILED
+from storage.migrate import current_revision, head_revision
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 256 * 1024
+REQUIRED_FIELDS = (
+    ("type",), ("channelId",), ("serviceUrl",), ("conversation", "id"), ("from", "id"), ("recipient", "id"),
+)
+
+
+def _problem(status: int, reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=status)
+
+
+def _missing_fields(body: dict) -> list[str]:
+    missing = []
+    for path in REQUIRED_FIELDS:
+        node = body
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if not isinstance(node, str) or not node.strip():
+            missing.append(".".join(path))
+    return missing
+
+
+async def messages(request: web.Request) -> web.Response:
+    app = request.app
+    metrics = app[keys.METRICS]
+    started = time.perf_counter()
+    if request.content_type != "application/json":
+        return _problem(415, "Content-Type must be application/json")
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        return _problem(413, "body larger than 256 KB")
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return _problem(413, "body larger than 256 KB")
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _problem(400, "body is not valid JSON")
+    if not isinstance(body, dict):
+        return _problem(400, "body must be a JSON object (a Bot Framework activity)")
+    missing = _missing_fields(body)
+    if missing:
+        return _problem(400, "activity is missing " + ", ".join(missing))
+    if urlparse(body["serviceUrl"]).scheme not in ("http", "https"):
+        return _problem(400, "serviceUrl must be an http(s) URL")
+    activity_type = body["type"] if body["type"] in KNOWN_TYPES else "other"
+    token = correlation_id.set(str(body.get("id") or uuid.uuid4()))
+    try:
+        activity = Activity().deserialize(body)
+        settings = app[keys.SETTINGS]
+        adapter = app[keys.ADAPTER]
+        try:
+            auth = await adapter.bot_framework_authentication.authenticate_request(
+                activity, request.headers.get("Authorization", "")
+            )
+        except PermissionError:
+            metrics.activities.labels(activity_type, "unauthorized").inc()
+            return _problem(401, "authentication failed")
+        tenant = tenant_of(activity)
+        if settings.allowed_tenants and tenant not in settings.allowed_tenants:
+            log.warning("activity from a tenant that is not allowed", extra={"tenant": tenant})
+            metrics.activities.labels(activity_type, "forbidden_tenant").inc()
+            return _problem(403, "this tenant is not served by this bot")
+        turn_state: dict = {}
+
+        async def logic(context):
+            await app[keys.BOT].on_turn(context)
+            turn_state.update(context.turn_state)
+
+        invoke_response = await adapter.process_activity(auth, activity, logic)
+        outcome = "error" if turn_state.get(TURN_FAILED) else "ok"
+        metrics.activities.labels(activity_type, outcome).inc()
+        if invoke_response is not None:
+            payload = invoke_response.body
+            if payload is None:
+                return web.Response(status=invoke_response.status)
+            return web.json_response(payload, status=invoke_response.status)
+        return web.Response(status=HTTPStatus.OK)
+    finally:
+        metrics.turn_seconds.observe(time.perf_counter() - started)
+        correlation_id.reset(token)
+
+
+KNOWN_TYPES = {"message", "invoke", "installationUpdate", "conversationUpdate", "messageReaction", "typing", "event",
+               "messageUpdate", "messageDelete"}
+
+
+async def healthz(_request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    engine = request.app[keys.ENGINE]
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        current = await current_revision(engine)
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+        log.warning("readiness check failed", extra={"error": type(exc).__name__})
+        return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+    head = head_revision()
+    if current != head:
+        return web.json_response({"status": "unavailable", "schema": current, "expected": head}, status=503)
+    return web.json_response({"status": "ready", "schema": current})
+
+
+async def metrics_endpoint(request: web.Request) -> web.Response:
+    app = request.app
+    return web.Response(body=app[keys.METRICS].render(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+@web.middleware
+async def errors_without_traces(request: web.Request, handler):
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status >= 400:
+            return _problem(exc.status, exc.reason)
+        raise
+    except Exception:
+        log.exception("unhandled error", extra={"path": request.path})
+        return _problem(500, "internal error")
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics_endpoint)

@@ -1,0 +1,78 @@
+"""The proactive Sender: delivers one outbox message through the Bot Framework connector.
+
+Errors are caught inside the continue_conversation callback: the SDK would otherwise swallow or re-wrap them
+and the dispatcher could not tell a 429 from a 403.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime
+
+from botbuilder.core import BotAdapter, TurnContext
+
+from bot.activity import activity_from_message, reference_from_address
+from core.model import ConversationAddress, OutboundMessage
+from core.ports import SendOutcome, SendOutcomeKind
+
+log = logging.getLogger(__name__)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After is either delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def classify_error(exc: BaseException) -> SendOutcome:
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None) or getattr(response, "status", None)
+    detail = f"{type(exc).__name__}: {str(exc)[:300]}"
+    if status == 429:
+        headers = getattr(response, "headers", None) or {}
+        return SendOutcome(SendOutcomeKind.THROTTLED, status, parse_retry_after(headers.get("Retry-After")), detail)
+    if status in (403, 404):
+        return SendOutcome(SendOutcomeKind.GONE, status, error=detail)
+    # 412, 5xx, timeouts, refused connections and anything unexpected: try again later, up to the limit.
+    return SendOutcome(SendOutcomeKind.TRANSIENT, status, error=detail)
+
+
+class BotFrameworkSender:
+    def __init__(self, adapter: BotAdapter, *, app_id: str, timeout: float = 15.0) -> None:
+        self.adapter = adapter
+        self.app_id = app_id
+        self.timeout = timeout
+
+    async def send(self, address: ConversationAddress, message: OutboundMessage) -> SendOutcome:
+        outcome: list[SendOutcome] = []
+
+        async def callback(context: TurnContext) -> None:
+            try:
+                await context.send_activity(activity_from_message(message))
+                outcome.append(SendOutcome(SendOutcomeKind.SENT, 201))
+            except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome the dispatcher acts on
+                outcome.append(classify_error(exc))
+
+        try:
+            await asyncio.wait_for(
+                self.adapter.continue_conversation(reference_from_address(address), callback, bot_app_id=self.app_id),
+                self.timeout,
+            )
+        except TimeoutError:
+            return SendOutcome(SendOutcomeKind.TRANSIENT, error=f"timed out after {self.timeout:.0f}s")
+        except Exception as exc:  # noqa: BLE001 - e.g. token acquisition failed before the callback ran
+            log.warning("continue_conversation failed", extra={"error": type(exc).__name__})
+            return classify_error(exc)
+        return outcome[0] if outcome else SendOutcome(SendOutcomeKind.TRANSIENT, error="callback did not run")

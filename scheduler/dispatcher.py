@@ -1,0 +1,119 @@
+"""The outbox dispatcher: claims due rows, sends them within the rate limits, records each outcome.
+
+Delivery is at least once. Each row's outcome is committed right after its send, so a crash can only repeat
+the sends that were in flight; a row claimed by a dispatcher that died is claimed again when its lease ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from typing import Protocol
+
+from core.delivery import RetryPolicy, decide
+from core.model import OutboxItem
+from core.ports import Clock, Sender, SendOutcome, SendOutcomeKind, UnitOfWorkFactory
+from scheduler.ratelimit import PerKeyLimiter, TokenBucket
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryObserver(Protocol):
+    def delivered(self, outcome: str, latency_seconds: float | None = None) -> None: ...
+
+
+class _NoObserver:
+    def delivered(self, outcome: str, latency_seconds: float | None = None) -> None:
+        pass
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        sender: Sender,
+        clock: Clock,
+        *,
+        app_rate: float = 40.0,
+        conversation_rate: float = 7.0,
+        policy: RetryPolicy | None = None,
+        batch_size: int | None = None,
+        concurrency: int = 16,
+        lease_seconds: float = 300.0,
+        observer: DeliveryObserver | None = None,
+        rng: random.Random | None = None,
+        bucket: TokenBucket | None = None,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.sender = sender
+        self.clock = clock
+        self.policy = policy or RetryPolicy()
+        # A batch is about five seconds of sending, so leases never run out while rows wait for tokens.
+        self.batch_size = batch_size or max(10, int(app_rate * 5))
+        self.lease_seconds = lease_seconds
+        self.bucket = bucket or TokenBucket(app_rate)
+        self.per_conversation = PerKeyLimiter(conversation_rate)
+        self.observer = observer or _NoObserver()
+        self.rng = rng or random.Random()
+        self._slots = asyncio.Semaphore(concurrency)
+
+    async def run_once(self) -> int:
+        """Deliver one batch of due messages; returns how many were claimed."""
+        async with self.uow_factory() as uow:
+            items = await uow.outbox.claim_due(now=self.clock.now(), limit=self.batch_size,
+                                               lease_seconds=self.lease_seconds)
+            await uow.commit()
+        if items:
+            await asyncio.gather(*(self._deliver(item) for item in items))
+        return len(items)
+
+    async def drain(self, max_batches: int = 1000) -> int:
+        """Deliver batches until nothing is due (bounded, so one scheduler tick cannot run forever)."""
+        total = 0
+        for _ in range(max_batches):
+            claimed = await self.run_once()
+            total += claimed
+            if claimed == 0:
+                break
+        return total
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        async with self._slots:
+            try:
+                await self._deliver_one(item)
+            except Exception:  # a database hiccup: the lease runs out and the row is tried again
+                log.exception("delivery bookkeeping failed", extra={"outbox_id": item.id})
+
+    async def _deliver_one(self, item: OutboxItem) -> None:
+        async with self.uow_factory() as uow:
+            stored = await uow.addresses.get(item.address_id)
+        if stored is None or not stored.active or not stored.reachable:
+            outcome = SendOutcome(SendOutcomeKind.GONE, error="conversation removed or unreachable")
+        else:
+            await self.bucket.acquire()
+            await self.per_conversation.acquire(stored.address.conversation_id)
+            outcome = await self.sender.send(stored.address, item.message)
+        now = self.clock.now()
+        decision = decide(outcome, attempts_so_far=item.attempts, now=now, policy=self.policy, rng=self.rng)
+        if decision.pause_until is not None:
+            self.bucket.pause_for((decision.pause_until - now).total_seconds())
+            log.warning("throttled by the connector: pausing all sends",
+                        extra={"seconds": (decision.pause_until - now).total_seconds()})
+        async with self.uow_factory() as uow:
+            if decision.action == "sent":
+                await uow.outbox.mark_sent(item.id, now=now)
+            elif decision.action == "retry":
+                assert decision.due_at is not None
+                await uow.outbox.reschedule(item.id, due_at=decision.due_at, error=decision.error,
+                                            count_attempt=decision.count_attempt)
+            elif decision.action == "failed":
+                await uow.outbox.mark_failed(item.id, error=decision.error or "failed", now=now)
+            else:
+                await uow.addresses.mark_user_unreachable(item.user_id, now=now)
+                await uow.outbox.mark_unreachable_for_user(item.user_id, error=decision.error or "unreachable",
+                                                           now=now)
+            await uow.commit()
+        latency = (now - item.due_at).total_seconds() if decision.action == "sent" else None
+        outcome_name = {"retry": "retried"}.get(decision.action, decision.action)
+        self.observer.delivered(outcome_name, latency)

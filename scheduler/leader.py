@@ -1,0 +1,90 @@
+"""Which replica runs the scheduler. PostgreSQL: whoever holds a session advisory lock; SQLite: the only one.
+
+APScheduler 3 job stores must not be shared between processes, so exactly one replica schedules; the others
+serve HTTP and try for the lock every few seconds, taking over when the holder stops (its session ends and
+PostgreSQL releases the lock).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+log = logging.getLogger(__name__)
+
+# An arbitrary, fixed 64-bit key: "QIBOTSCH" in ASCII.
+SCHEDULER_LOCK_KEY = 0x5149424F54534348
+
+
+class AdvisoryLockLeader:
+    def __init__(self, engine: AsyncEngine, key: int = SCHEDULER_LOCK_KEY) -> None:
+        self.engine = engine
+        self.key = key
+        self._conn: AsyncConnection | None = None
+
+    @property
+    def leading(self) -> bool:
+        return self._conn is not None
+
+    async def try_acquire(self) -> bool:
+        if self._conn is not None:
+            return await self.still_leading()
+        conn = await self.engine.connect()
+        try:
+            got = await conn.scalar(select(func.pg_try_advisory_lock(self.key)))
+            await conn.commit()  # the lock is session-level: it outlives the transaction
+        except Exception:
+            await conn.close()
+            raise
+        if not got:
+            await conn.close()
+            return False
+        self._conn = conn
+        log.info("this replica now runs the scheduler")
+        return True
+
+    async def still_leading(self) -> bool:
+        if self._conn is None:
+            return False
+        try:
+            await self._conn.execute(text("SELECT 1"))
+            await self._conn.commit()
+            return True
+        except Exception:
+            log.warning("lost the scheduler lock connection")
+            await self._drop()
+            return False
+
+    async def release(self) -> None:
+        if self._conn is None:
+            return
+        try:
+            await self._conn.scalar(select(func.pg_advisory_unlock(self.key)))
+            await self._conn.commit()
+        finally:
+            await self._drop()
+
+    async def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                await conn.close()
+            except Exception:  # noqa: BLE001 - the connection is already broken
+                await conn.invalidate()
+
+
+class SoleLeader:
+    """SQLite is single-process: this process always runs the scheduler."""
+
+    leading = True
+
+    async def try_acquire(self) -> bool:
+        return True
+
+    async def still_leading(self) -> bool:
+        return True
+
+    async def release(self) -> None:
+        return None

@@ -1,0 +1,387 @@
+"""SQL implementations of the repository ports. Repositories never commit: the unit of work does."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.errors import StaleState
+from core.model import (
+    ConversationAddress,
+    NudgePreferences,
+    OutboundMessage,
+    OutboxItem,
+    OutboxStatus,
+    Role,
+    StoredAddress,
+    User,
+    WorkingHours,
+)
+from storage.tables import (
+    conversation_addresses,
+    conversation_state,
+    nudge_opt_outs,
+    nudge_preferences,
+    outbox,
+    user_roles,
+    users,
+)
+
+
+def _insert(conn: AsyncConnection, table):
+    return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
+
+
+class SqlUserRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def _load(self, where) -> User | None:
+        row = (await self.conn.execute(select(users).where(where))).mappings().first()
+        if row is None:
+            return None
+        roles = (await self.conn.execute(select(user_roles.c.role).where(user_roles.c.user_id == row["id"]))).scalars()
+        return User(
+            id=row["id"],
+            teams_user_id=row["teams_user_id"],
+            aad_object_id=row["aad_object_id"],
+            tenant_id=row["tenant_id"],
+            name=row["name"],
+            site=row["site"],
+            staff_group=row["staff_group"],
+            experience=row["experience"],
+            onboarded_at=row["onboarded_at"],
+            roles=frozenset({Role.STAFF, *(Role(r) for r in roles)}),
+        )
+
+    async def get(self, user_id: int) -> User | None:
+        return await self._load(users.c.id == user_id)
+
+    async def by_teams_id(self, teams_user_id: str) -> User | None:
+        return await self._load(users.c.teams_user_id == teams_user_id)
+
+    async def find(self, key: str) -> User | None:
+        return await self._load(or_(users.c.aad_object_id == key, users.c.teams_user_id == key))
+
+    async def add(self, *, teams_user_id, aad_object_id, tenant_id, name, now) -> User:
+        # ON CONFLICT DO NOTHING: two first messages from the same person may arrive at once.
+        stmt = _insert(self.conn, users).values(
+            teams_user_id=teams_user_id, aad_object_id=aad_object_id, tenant_id=tenant_id, name=name,
+            created_at=now, updated_at=now,
+        ).on_conflict_do_nothing(index_elements=["teams_user_id"])
+        await self.conn.execute(stmt)
+        user = await self.by_teams_id(teams_user_id)
+        assert user is not None
+        return user
+
+    async def update_identity(self, user_id, *, aad_object_id, tenant_id, name, now) -> None:
+        await self.conn.execute(
+            update(users).where(users.c.id == user_id).values(
+                aad_object_id=aad_object_id, tenant_id=tenant_id, name=name, updated_at=now
+            )
+        )
+
+    async def save_profile(self, user_id, *, site, staff_group, experience, now) -> None:
+        await self.conn.execute(
+            update(users).where(users.c.id == user_id).values(
+                site=site, staff_group=staff_group, experience=experience, updated_at=now,
+                onboarded_at=func.coalesce(users.c.onboarded_at, now),
+            )
+        )
+
+    async def grant_role(self, user_id: int, role: Role, *, now: datetime) -> bool:
+        stmt = _insert(self.conn, user_roles).values(user_id=user_id, role=role.value, granted_at=now)
+        result = await self.conn.execute(stmt.on_conflict_do_nothing(index_elements=["user_id", "role"]))
+        return result.rowcount == 1
+
+    async def revoke_role(self, user_id: int, role: Role) -> bool:
+        result = await self.conn.execute(
+            delete(user_roles).where(user_roles.c.user_id == user_id, user_roles.c.role == role.value)
+        )
+        return result.rowcount == 1
+
+
+def _address_from_row(row) -> StoredAddress:
+    return StoredAddress(
+        id=row["id"],
+        user_id=row["user_id"],
+        active=row["active"],
+        reachable=row["reachable"],
+        address=ConversationAddress(
+            channel_id=row["channel_id"],
+            service_url=row["service_url"],
+            conversation_id=row["conversation_id"],
+            conversation_type=row["conversation_type"],
+            tenant_id=row["tenant_id"],
+            bot_id=row["bot_id"],
+            bot_name=row["bot_name"],
+            user_teams_id=row["teams_user_id"],
+            user_aad_id=row["user_aad_id"],
+            user_name=row["user_name"],
+        ),
+    )
+
+
+_address_select = select(conversation_addresses, users.c.teams_user_id).join(
+    users, users.c.id == conversation_addresses.c.user_id
+)
+
+
+class SqlAddressRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def _one(self, where) -> StoredAddress | None:
+        row = (await self.conn.execute(_address_select.where(where))).mappings().first()
+        return _address_from_row(row) if row else None
+
+    async def get(self, address_id: int) -> StoredAddress | None:
+        return await self._one(conversation_addresses.c.id == address_id)
+
+    async def for_conversation(self, user_id: int, conversation_id: str) -> StoredAddress | None:
+        return await self._one(
+            and_(conversation_addresses.c.user_id == user_id, conversation_addresses.c.conversation_id == conversation_id)
+        )
+
+    async def personal(self, user_id: int) -> StoredAddress | None:
+        stmt = (
+            _address_select.where(
+                conversation_addresses.c.user_id == user_id,
+                conversation_addresses.c.conversation_type == "personal",
+                conversation_addresses.c.active.is_(True),
+                conversation_addresses.c.reachable.is_(True),
+            )
+            .order_by(conversation_addresses.c.updated_at.desc())
+            .limit(1)
+        )
+        row = (await self.conn.execute(stmt)).mappings().first()
+        return _address_from_row(row) if row else None
+
+    async def upsert(self, user_id: int, address: ConversationAddress, *, now: datetime) -> StoredAddress:
+        values = dict(
+            user_id=user_id,
+            channel_id=address.channel_id,
+            service_url=address.service_url,
+            conversation_id=address.conversation_id,
+            conversation_type=address.conversation_type,
+            tenant_id=address.tenant_id,
+            bot_id=address.bot_id,
+            bot_name=address.bot_name,
+            user_aad_id=address.user_aad_id,
+            user_name=address.user_name,
+            active=True,
+            reachable=True,
+            updated_at=now,
+        )
+        stmt = _insert(self.conn, conversation_addresses).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["user_id", "conversation_id"],
+            set_={k: v for k, v in values.items() if k not in ("user_id", "conversation_id")},
+        )
+        await self.conn.execute(stmt)
+        stored = await self.for_conversation(user_id, address.conversation_id)
+        assert stored is not None
+        return stored
+
+    async def set_active(self, address_id: int, active: bool, *, now: datetime) -> None:
+        await self.conn.execute(
+            update(conversation_addresses)
+            .where(conversation_addresses.c.id == address_id)
+            .values(active=active, updated_at=now)
+        )
+
+    async def mark_user_unreachable(self, user_id: int, *, now: datetime) -> None:
+        await self.conn.execute(
+            update(conversation_addresses)
+            .where(conversation_addresses.c.user_id == user_id, conversation_addresses.c.conversation_type == "personal")
+            .values(reachable=False, updated_at=now)
+        )
+
+
+class SqlPreferenceRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def get(self, user_id: int) -> NudgePreferences:
+        row = (
+            await self.conn.execute(select(nudge_preferences).where(nudge_preferences.c.user_id == user_id))
+        ).mappings().first()
+        opted = (
+            await self.conn.execute(select(nudge_opt_outs.c.category).where(nudge_opt_outs.c.user_id == user_id))
+        ).scalars()
+        prefs = NudgePreferences(user_id=user_id, opted_out=frozenset(opted))
+        if row is not None:
+            prefs.paused_until = row["paused_until"]
+            if row["work_days"]:
+                prefs.hours = WorkingHours(
+                    days=frozenset(int(d) for d in row["work_days"].split(",")),
+                    start=row["work_start"],
+                    end=row["work_end"],
+                )
+        return prefs
+
+    async def save(self, prefs: NudgePreferences, *, now: datetime) -> None:
+        hours = prefs.hours
+        values = dict(
+            user_id=prefs.user_id,
+            paused_until=prefs.paused_until,
+            work_days=",".join(str(d) for d in sorted(hours.days)) if hours else None,
+            work_start=hours.start if hours else None,
+            work_end=hours.end if hours else None,
+            updated_at=now,
+        )
+        stmt = _insert(self.conn, nudge_preferences).values(**values)
+        await self.conn.execute(
+            stmt.on_conflict_do_update(index_elements=["user_id"], set_={k: v for k, v in values.items() if k != "user_id"})
+        )
+        await self.conn.execute(delete(nudge_opt_outs).where(nudge_opt_outs.c.user_id == prefs.user_id))
+        if prefs.opted_out:
+            await self.conn.execute(
+                insert(nudge_opt_outs), [{"user_id": prefs.user_id, "category": c} for c in sorted(prefs.opted_out)]
+            )
+
+
+class SqlOutboxRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def add(self, *, dedupe_key, user_id, address_id, category, message: OutboundMessage, due_at,
+                  counts_to_budget, now) -> bool:
+        stmt = _insert(self.conn, outbox).values(
+            dedupe_key=dedupe_key, user_id=user_id, address_id=address_id, category=category,
+            counts_to_budget=counts_to_budget, payload=message.to_json(), status=OutboxStatus.PENDING.value,
+            due_at=due_at, attempts=0, created_at=now,
+        ).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        result = await self.conn.execute(stmt)
+        return result.rowcount == 1
+
+    async def count_budgeted(self, user_id: int, start: datetime, end: datetime) -> int:
+        stmt = select(func.count()).select_from(outbox).where(
+            outbox.c.user_id == user_id,
+            outbox.c.counts_to_budget.is_(True),
+            outbox.c.status != OutboxStatus.CANCELLED.value,
+            outbox.c.due_at >= start,
+            outbox.c.due_at < end,
+        )
+        return (await self.conn.execute(stmt)).scalar_one()
+
+    async def claim_due(self, *, now: datetime, limit: int, lease_seconds: float) -> list[OutboxItem]:
+        """Take up to `limit` due rows: pending ones, and ones whose sender died mid-send (lease expired).
+
+        PostgreSQL: FOR UPDATE SKIP LOCKED lets several dispatchers claim without blocking or double-claiming.
+        SQLite: one writer at a time, so the UPDATE ... RETURNING is atomic on its own.
+        """
+        due = or_(
+            and_(outbox.c.status == OutboxStatus.PENDING.value, outbox.c.due_at <= now),
+            and_(outbox.c.status == OutboxStatus.SENDING.value, outbox.c.lease_until < now),
+        )
+        ids = select(outbox.c.id).where(due).order_by(outbox.c.due_at, outbox.c.id).limit(limit)
+        if self.conn.dialect.name == "postgresql":
+            ids = ids.with_for_update(skip_locked=True)
+        stmt = (
+            update(outbox)
+            .where(outbox.c.id.in_(ids.scalar_subquery()))
+            .values(status=OutboxStatus.SENDING.value, lease_until=now + timedelta(seconds=lease_seconds))
+            .returning(outbox.c.id, outbox.c.user_id, outbox.c.address_id, outbox.c.category, outbox.c.payload,
+                       outbox.c.attempts, outbox.c.due_at, outbox.c.dedupe_key)
+        )
+        rows = (await self.conn.execute(stmt)).mappings().all()
+        items = [
+            OutboxItem(id=r["id"], user_id=r["user_id"], address_id=r["address_id"], category=r["category"],
+                       message=OutboundMessage.from_json(r["payload"]), attempts=r["attempts"], due_at=r["due_at"],
+                       dedupe_key=r["dedupe_key"])
+            for r in rows
+        ]
+        return sorted(items, key=lambda i: (i.due_at, i.id))
+
+    async def mark_sent(self, item_id: int, *, now: datetime) -> None:
+        await self.conn.execute(
+            update(outbox).where(outbox.c.id == item_id).values(
+                status=OutboxStatus.SENT.value, sent_at=now, lease_until=None, attempts=outbox.c.attempts + 1
+            )
+        )
+
+    async def reschedule(self, item_id: int, *, due_at: datetime, error: str | None, count_attempt: bool) -> None:
+        values: dict[str, Any] = dict(status=OutboxStatus.PENDING.value, due_at=due_at, lease_until=None, last_error=error)
+        if count_attempt:
+            values["attempts"] = outbox.c.attempts + 1
+        await self.conn.execute(update(outbox).where(outbox.c.id == item_id).values(**values))
+
+    async def mark_failed(self, item_id: int, *, error: str, now: datetime) -> None:
+        await self.conn.execute(
+            update(outbox).where(outbox.c.id == item_id).values(
+                status=OutboxStatus.FAILED.value, last_error=error, lease_until=None, attempts=outbox.c.attempts + 1
+            )
+        )
+
+    async def mark_unreachable_for_user(self, user_id: int, *, error: str, now: datetime) -> int:
+        result = await self.conn.execute(
+            update(outbox)
+            .where(outbox.c.user_id == user_id,
+                   outbox.c.status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]))
+            .values(status=OutboxStatus.UNREACHABLE.value, last_error=error, lease_until=None)
+        )
+        return result.rowcount
+
+    async def cancel(self, dedupe_key_prefix: str) -> int:
+        escaped = dedupe_key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        result = await self.conn.execute(
+            update(outbox)
+            .where(outbox.c.dedupe_key.like(escaped + "%", escape="\\"), outbox.c.status == OutboxStatus.PENDING.value)
+            .values(status=OutboxStatus.CANCELLED.value)
+        )
+        return result.rowcount
+
+    async def purge_finished(self, *, before: datetime) -> int:
+        """Delete delivered and cancelled rows created before `before` (they have served their purpose)."""
+        result = await self.conn.execute(
+            delete(outbox).where(
+                outbox.c.status.in_([OutboxStatus.SENT.value, OutboxStatus.CANCELLED.value]),
+                outbox.c.created_at < before,
+            )
+        )
+        return result.rowcount
+
+    async def status_counts(self) -> dict[str, int]:
+        rows = await self.conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
+        return {status: count for status, count in rows}
+
+
+class SqlConversationStateRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def load(self, conversation_id: str, user_id: int) -> tuple[dict[str, Any], int]:
+        row = (
+            await self.conn.execute(
+                select(conversation_state.c.data, conversation_state.c.version).where(
+                    conversation_state.c.conversation_id == conversation_id, conversation_state.c.user_id == user_id
+                )
+            )
+        ).first()
+        return (dict(row.data), row.version) if row else ({}, 0)
+
+    async def save(self, conversation_id: str, user_id: int, data: dict[str, Any], *, expected_version: int,
+                   now: datetime) -> int:
+        new_version = expected_version + 1
+        if expected_version == 0:
+            stmt = _insert(self.conn, conversation_state).values(
+                conversation_id=conversation_id, user_id=user_id, data=data, version=1, updated_at=now
+            ).on_conflict_do_nothing(index_elements=["conversation_id", "user_id"])
+        else:
+            stmt = (
+                update(conversation_state)
+                .where(conversation_state.c.conversation_id == conversation_id,
+                       conversation_state.c.user_id == user_id,
+                       conversation_state.c.version == expected_version)
+                .values(data=data, version=new_version, updated_at=now)
+            )
+        result = await self.conn.execute(stmt)
+        if result.rowcount != 1:
+            raise StaleState("This conversation moved on in another window. Please try again.")
+        return new_version

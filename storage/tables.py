@@ -1,0 +1,166 @@
+"""The schema, as SQLAlchemy Core tables. Alembic migrations in `storage/migrations` create it;
+`tests/integration/test_migrations.py` checks the two never drift apart."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# Integer primary keys that autoincrement on both SQLite (INTEGER) and PostgreSQL (BIGINT identity).
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+
+class UTCDateTime(TypeDecorator):
+    """Always stores and returns timezone-aware UTC datetimes (SQLite would otherwise hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+UTC_DT = UTCDateTime()
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("teams_user_id", String(200), nullable=False, unique=True),
+    Column("aad_object_id", String(64), nullable=True, index=True),
+    Column("tenant_id", String(64), nullable=True),
+    Column("name", String(200), nullable=True),
+    Column("site", String(50), nullable=True),
+    Column("staff_group", String(50), nullable=True),
+    Column("experience", String(50), nullable=True),
+    Column("onboarded_at", UTC_DT, nullable=True),
+    Column("created_at", UTC_DT, nullable=False),
+    Column("updated_at", UTC_DT, nullable=False),
+)
+
+user_roles = Table(
+    "user_roles",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(20), primary_key=True),
+    Column("granted_at", UTC_DT, nullable=False),
+    CheckConstraint("role IN ('coach', 'facilitator', 'admin')", name="known_role"),
+)
+
+conversation_addresses = Table(
+    "conversation_addresses",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("channel_id", String(30), nullable=False),
+    Column("service_url", String(500), nullable=False),
+    Column("conversation_id", String(500), nullable=False),
+    Column("conversation_type", String(20), nullable=False),
+    Column("tenant_id", String(64), nullable=True),
+    Column("bot_id", String(200), nullable=False),
+    Column("bot_name", String(200), nullable=True),
+    Column("user_aad_id", String(64), nullable=True),
+    Column("user_name", String(200), nullable=True),
+    Column("active", Boolean, nullable=False),
+    Column("reachable", Boolean, nullable=False),
+    Column("updated_at", UTC_DT, nullable=False),
+    UniqueConstraint("user_id", "conversation_id", name="uq_conversation_addresses_user_conversation"),
+)
+
+nudge_preferences = Table(
+    "nudge_preferences",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("work_days", String(20), nullable=True),  # "0,1,2,3,4"; NULL: the organisation's default hours
+    Column("work_start", Time, nullable=True),
+    Column("work_end", Time, nullable=True),
+    Column("paused_until", UTC_DT, nullable=True),
+    Column("updated_at", UTC_DT, nullable=False),
+    CheckConstraint(
+        "(work_days IS NULL AND work_start IS NULL AND work_end IS NULL) OR "
+        "(work_days IS NOT NULL AND work_start IS NOT NULL AND work_end IS NOT NULL)",
+        name="hours_all_or_nothing",
+    ),
+)
+
+nudge_opt_outs = Table(
+    "nudge_opt_outs",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("category", String(40), primary_key=True),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("dedupe_key", String(200), nullable=False, unique=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("address_id", Id, ForeignKey("conversation_addresses.id", ondelete="CASCADE"), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("counts_to_budget", Boolean, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("due_at", UTC_DT, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("lease_until", UTC_DT, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UTC_DT, nullable=False),
+    Column("sent_at", UTC_DT, nullable=True),
+    CheckConstraint(
+        "status IN ('pending', 'sending', 'sent', 'failed', 'unreachable', 'cancelled')", name="known_status"
+    ),
+    CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+    Index("ix_outbox_status_due", "status", "due_at"),
+    Index("ix_outbox_user_due", "user_id", "due_at"),
+)
+
+conversation_state = Table(
+    "conversation_state",
+    metadata,
+    Column("conversation_id", String(500), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("data", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTC_DT, nullable=False),
+    CheckConstraint("version > 0", name="version_positive"),
+)
