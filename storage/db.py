@@ -24,7 +24,9 @@ def is_sqlite(engine_or_url: AsyncEngine | str) -> bool:
     return name == "sqlite"
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 10, schema: str | None = None) -> AsyncEngine:
+    """`schema` (PostgreSQL only) sets the search_path, so several deployments or test runs can share one
+    database."""
     url = normalise_url(url)
     if is_sqlite(url):
         database = make_url(url).database
@@ -35,7 +37,9 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         engine = create_async_engine(url, pool_size=1, max_overflow=0, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    connect_args = {"server_settings": {"search_path": schema}} if schema else {}
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+                               connect_args=connect_args)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
