@@ -99,11 +99,16 @@ def cmd_roles(settings: Settings, args) -> int:
     return 0
 
 
-def cmd_manifest_build(_settings: Settings, args) -> int:
+def cmd_manifest_build(_settings: None, args) -> int:
+    """Needs only the ids, not a runnable bot configuration (no password on a build machine)."""
+    from dotenv import dotenv_values
+
     from manifest.build import build_package
 
+    environ = {k: v for k, v in dotenv_values(".env").items() if v is not None} if Path(".env").is_file() else {}
+    environ.update(os.environ)
     try:
-        path = build_package(os.environ, Path(args.output))
+        path = build_package(environ, Path(args.output))
     except ValueError as problem:
         print(f"qibot: {problem}", file=sys.stderr)
         return 1
@@ -180,8 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     manifest = sub.add_parser("manifest", help="Teams app package").add_subparsers(dest="action", required=True)
     build = manifest.add_parser("build")
     build.add_argument("--output", default="build/appPackage.zip")
-    build.set_defaults(run=cmd_manifest_build)
+    build.set_defaults(run=cmd_manifest_build, needs_settings=False)
     args = parser.parse_args(argv)
+    if not getattr(args, "needs_settings", True):
+        return args.run(None, args)
     settings = _settings()
     configure_logging(settings.log_format, settings.log_level)
     return args.run(settings, args)

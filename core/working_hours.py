@@ -7,14 +7,16 @@ and October move the UTC instant, not the local time.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.model import WorkingHours
 
 
 def _at(day: date, moment: time, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, moment, tzinfo=tz)
+    """A local wall-clock moment as a UTC instant. (Arithmetic and comparisons between datetimes that share
+    a tzinfo ignore the UTC offset in Python, so everything leaving this module is in UTC.)"""
+    return datetime.combine(day, moment, tzinfo=tz).astimezone(UTC)
 
 
 def windows_around(when: datetime, hours: WorkingHours, tz: ZoneInfo, days_ahead: int = 8):
@@ -30,7 +32,8 @@ def windows_around(when: datetime, hours: WorkingHours, tz: ZoneInfo, days_ahead
 
 
 def next_open(when: datetime, hours: WorkingHours, tz: ZoneInfo) -> datetime:
-    """`when` itself if it is inside working hours, else the start of the next working window (UTC-aware)."""
+    """`when` itself if it is inside working hours, else the start of the next working window (in UTC)."""
+    when = when.astimezone(UTC)
     for start, end in windows_around(when, hours, tz):
         if end > when:
             return max(when, start)

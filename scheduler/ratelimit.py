@@ -9,6 +9,10 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 
+_EPSILON = 1e-9
+_MIN_SLEEP = 0.001
+
+
 class TokenBucket:
     """`rate` tokens a second, holding at most `capacity`. Waiters are served in order (one lock)."""
 
@@ -47,10 +51,10 @@ class TokenBucket:
                     await self._sleep(self._paused_until - now)
                     continue
                 self._refill(now)
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                if self._tokens >= 1 - _EPSILON:  # float refills can stop a hair short of a whole token
+                    self._tokens = max(0.0, self._tokens - 1)
                     return
-                await self._sleep((1 - self._tokens) / self.rate)
+                await self._sleep(max(_MIN_SLEEP, (1 - self._tokens) / self.rate))
 
 
 class PerKeyLimiter:

@@ -1,0 +1,311 @@
+"""Turn latency and throughput of /api/messages, next to a minimal botbuilder echo bot (the SDK's floor).
+
+Each bot runs in its own subprocess (so the load generator does not share its CPU time): our app built with
+create_app on a fresh, migrated SQLite file with the scheduler off, or a botbuilder ActivityHandler echo bot
+behind the same CloudAdapter. Both are in development mode (no MicrosoftAppId: no JWT validation, replies sent
+without a token). This process runs the load generator and a FakeConnector (no rate limit) that receives the
+replies, so it can check that every request got its reply.
+
+    .venv/bin/python bench/turns.py                         # 200 users, concurrency 50, 3000 requests each
+    .venv/bin/python bench/turns.py --requests 500 --users 50 --concurrency 20
+    .venv/bin/python bench/turns.py --database-url postgresql://postgres@127.0.0.1:5432/test  # + PostgreSQL
+
+Loopback only; bounded by --requests and --timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import _common  # noqa: F401 - puts the repository root on sys.path
+from _common import load, machine, percentile, postgres_schema, quiet
+
+TENANT = "tenant-bench"
+
+
+# --------------------------------------------------------------------------------------------- the servers
+
+
+async def _serve_ours(database_url: str, schema: str | None) -> object:
+    from bot.app import create_app
+    from bot.settings import Settings
+    from storage.db import create_engine
+    from storage.migrate import upgrade
+
+    settings = Settings(database_url=database_url, scheduler_enabled=False)
+    engine = create_engine(database_url, schema=schema)
+    await upgrade(engine)
+    return create_app(settings, engine=engine)
+
+
+def _serve_echo() -> object:
+    from types import SimpleNamespace
+
+    from aiohttp import web
+    from botbuilder.core import ActivityHandler, MessageFactory, TurnContext
+    from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+
+    class EchoBot(ActivityHandler):
+        async def on_message_activity(self, turn_context: TurnContext) -> None:
+            await turn_context.send_activity(MessageFactory.text(turn_context.activity.text))
+
+    config = SimpleNamespace(APP_ID="", APP_PASSWORD="", APP_TYPE="MultiTenant", APP_TENANTID="")
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
+    bot = EchoBot()
+
+    async def messages(request: web.Request) -> web.StreamResponse:
+        return await adapter.process(request, bot)
+
+    app = web.Application()
+    app.router.add_post("/api/messages", messages)
+    return app
+
+
+async def serve(kind: str, database_url: str, schema: str | None) -> None:
+    """Subprocess mode: start one bot on a free loopback port, print READY <port>, run until SIGTERM."""
+    from aiohttp import web
+
+    quiet()
+    app = await _serve_ours(database_url, schema) if kind == "ours" else _serve_echo()
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    print(f"READY {port}", flush=True)
+    await stop.wait()
+    await runner.cleanup()
+
+
+# ---------------------------------------------------------------------------------------------- the load
+
+
+def teams_message(user: int, activity_id: str, service_url: str, text: str) -> dict:
+    """A personal-chat message as Teams posts it (the fields the SDK and our handler read)."""
+    return {
+        "type": "message",
+        "id": activity_id,
+        "timestamp": datetime.now(UTC).isoformat(),
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+        "from": {"id": f"29:user-{user}", "aadObjectId": f"aad-{user}", "name": f"User {user}"},
+        "recipient": {"id": "28:bot", "name": "QI Companion"},
+        "conversation": {"id": f"a:conv-{user}", "conversationType": "personal", "tenantId": TENANT},
+        "channelData": {"tenant": {"id": TENANT}},
+        "locale": "en-GB",
+        "text": text,
+    }
+
+
+@dataclass
+class Run:
+    latencies_ms: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    errors: int = 0
+    elapsed: float = 0.0
+    ids: list[tuple[str, int]] = field(default_factory=list)  # (activity id, user)
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies_ms) + self.errors
+
+    @property
+    def non_2xx(self) -> int:
+        return self.errors + sum(n for status, n in self.statuses.items() if not 200 <= status < 300)
+
+
+async def drive(url: str, service_url: str, *, phase: str, total: int, users: int, concurrency: int,
+                text: str) -> Run:
+    """`total` requests over `users` users, `concurrency` at a time, each user's requests spread out."""
+    import aiohttp
+
+    run = Run()
+    counter = iter(range(total))
+    timeout = aiohttp.ClientTimeout(total=60)
+    connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        for i in counter:
+            user = i % users
+            activity_id = f"{phase}-{i}"
+            run.ids.append((activity_id, user))
+            body = teams_message(user, activity_id, service_url, text)
+            started = time.perf_counter()
+            try:
+                async with session.post(url, json=body) as response:
+                    await response.read()
+                    status = response.status
+            except (aiohttp.ClientError, TimeoutError):
+                run.errors += 1
+                continue
+            run.latencies_ms.append((time.perf_counter() - started) * 1000)
+            run.statuses[status] = run.statuses.get(status, 0) + 1
+
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+        run.elapsed = time.perf_counter() - started
+    return run
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
+@dataclass
+class Figures:
+    name: str
+    run: Run
+    missing_replies: int
+    users_without_reply: int
+    users: int
+    server_cpu_s: float
+    replies: int
+
+    def row(self) -> list[str]:
+        lat = self.run.latencies_ms
+        return [
+            self.name, str(self.run.requests), f"{percentile(lat, 50):.1f}", f"{percentile(lat, 95):.1f}",
+            f"{percentile(lat, 99):.1f}", f"{max(lat) if lat else float('nan'):.1f}",
+            f"{self.run.requests / self.run.elapsed:.0f}",
+            f"{self.server_cpu_s / max(1, self.run.requests) * 1000:.2f}",
+            f"{self.run.requests - self.run.non_2xx}/{self.run.requests}",
+            f"{self.users - self.users_without_reply}/{self.users}",
+        ]
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    kind: str  # ours | echo
+    database_url: str = ""
+    schema: str | None = None
+
+
+async def bench_one(target: Target, args: argparse.Namespace) -> Figures:
+    from tests.fake_connector import FakeConnector
+
+    connector = FakeConnector()  # no rate limit: we measure the bot, not throttling
+    await connector.start()
+    command = [sys.executable, __file__, "--serve", target.kind, "--database-url", target.database_url]
+    if target.schema:
+        command += ["--schema", target.schema]
+    proc = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
+    try:
+        async with asyncio.timeout(60):
+            line = (await proc.stdout.readline()).decode().strip()
+        if not line.startswith("READY "):
+            raise RuntimeError(f"{target.name} did not start (said {line!r})")
+        url = f"http://127.0.0.1:{int(line.split()[1])}/api/messages"
+        common = dict(users=args.users, concurrency=args.concurrency, text=args.text)
+        async with asyncio.timeout(args.timeout):
+            # Warm-up: every user's first contact (creates the user and address), imports, pools, caches.
+            warm = await drive(url, connector.url, phase="warm", total=max(args.warmup, args.users), **common)
+            if warm.non_2xx:
+                print(f"  warm-up: {warm.non_2xx} requests failed ({warm.statuses})")
+            connector.received.clear()
+            cpu_before = _cpu_seconds(proc.pid)
+            run = await drive(url, connector.url, phase="run", total=args.requests, **common)
+            cpu = _cpu_seconds(proc.pid) - cpu_before
+            await asyncio.sleep(0.2)  # replies are sent inside the turn, but leave a moment for stragglers
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                async with asyncio.timeout(15):
+                    await proc.wait()
+            except TimeoutError:
+                proc.kill()
+                await proc.wait()
+        await connector.stop()
+
+    replied = {r.activity.get("replyToId") for r in connector.delivered()}
+    missing = [(activity_id, user) for activity_id, user in run.ids if activity_id not in replied]
+    return Figures(target.name, run, len(missing), len({user for _, user in missing}),
+                   min(args.users, args.requests), cpu, len(connector.delivered()))
+
+
+async def bench(args: argparse.Namespace) -> int:
+    print(f"machine: {machine()}; {load()}")
+    print(f"load: {args.requests} '{args.text}' messages from {args.users} users, "
+          f"concurrency {args.concurrency}, after {max(args.warmup, args.users)} warm-up requests; "
+          "loopback; fake connector without a rate limit")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="qibot-bench-") as tmp:
+        targets = [Target("QI Companion (SQLite)", "ours", f"sqlite+aiosqlite:///{tmp}/turns.db")]
+        for target in targets:
+            print(f"running {target.name} ...", flush=True)
+            results.append(await bench_one(target, args))
+    if args.database_url:
+        async with postgres_schema(args.database_url) as schema:
+            target = Target("QI Companion (PostgreSQL)", "ours", args.database_url, schema)
+            print(f"running {target.name} ...", flush=True)
+            results.append(await bench_one(target, args))
+    echo = Target("botbuilder echo bot (floor)", "echo")
+    print(f"running {echo.name} ...", flush=True)
+    results.append(await bench_one(echo, args))
+
+    header = ["bot", "requests", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s", "server CPU ms/req", "2xx",
+              "users replied"]
+    print()
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for f in results:
+        print("| " + " | ".join(f.row()) + " |")
+    print()
+    ok = True
+    for f in results:
+        print(f"{f.name}: status codes {dict(sorted(f.run.statuses.items()))}, client errors {f.run.errors}, "
+              f"replies received {f.replies}, requests without a reply {f.missing_replies}")
+        ok &= f.run.non_2xx == 0 and f.missing_replies == 0
+    floor = results[-1]
+    for f in results[:-1]:
+        slower = percentile(f.run.latencies_ms, 50) / percentile(floor.run.latencies_ms, 50)
+        share = (f.run.requests / f.run.elapsed) / (floor.run.requests / floor.run.elapsed)
+        print(f"{f.name} vs echo: p50 x{slower:.1f}, throughput {share:.0%} of the echo bot's")
+    print(load())
+    verdict = "PASS" if ok else "FAIL"
+    print(f"{verdict}: every request got a 2xx and every user got its reply at the connector")
+    return 0 if ok else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=200, help="distinct users (default 200)")
+    parser.add_argument("--concurrency", type=int, default=50, help="requests in flight (default 50)")
+    parser.add_argument("--requests", type=int, default=3000, help="measured requests per bot (default 3000)")
+    parser.add_argument("--warmup", type=int, default=300, help="warm-up requests (at least one per user)")
+    parser.add_argument("--text", default="help", help="message text (default: help)")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds allowed per bot (default 600)")
+    parser.add_argument("--database-url", default="",
+                        help="also run our bot on this PostgreSQL database (in a throw-away schema)")
+    parser.add_argument("--serve", choices=["ours", "echo"], help=argparse.SUPPRESS)
+    parser.add_argument("--schema", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        asyncio.run(serve(args.serve, args.database_url, args.schema))
+        return 0
+    quiet()
+    return asyncio.run(bench(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
