@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 CARD_ACTION = "adaptiveCard/action"
 TURN_FAILED = "qibot.turn_failed"
-SORRY = "Sorry, something went wrong on my side and nothing was changed. Please try again in a minute."
+SORRY = "Sorry, something went wrong on my side. Please try again in a minute."
 
 
 class QiBot(Bot):
@@ -57,9 +57,7 @@ class QiBot(Bot):
     async def _apologise(self, context: TurnContext) -> None:
         try:
             if context.activity.type == ActivityTypes.invoke:
-                await _invoke_reply(context, InvokeResponse(status=200, body=card_invoke_body(
-                    cards.card(cards.notice(SORRY, good=False), actions=[cards.execute("Show the menu", "help.menu")])
-                )))
+                await _invoke_reply(context, InvokeResponse(status=200, body=card_invoke_body(cards.problem_card(SORRY))))
             else:
                 await context.send_activity(SORRY)
         except Exception:  # the connector itself may be what failed

@@ -94,3 +94,8 @@ def number(input_id: str, label: str, value: int, minimum: int, maximum: int) ->
 
 def time_input(input_id: str, label: str, value: str) -> Element:
     return {"type": "Input.Time", "id": input_id, "label": label, "value": value}
+
+
+def problem_card(message: str) -> dict[str, Any]:
+    """Something did not work: say so plainly and offer the way on."""
+    return card(notice(message, good=False), actions=[execute("Show the menu", "help.menu")])

@@ -102,8 +102,7 @@ async def route(turn: Turn) -> Response:
             return Response.show(_menu(turn, intro))
         return await _run_command(turn, command)
     except DomainError as problem:
-        error_card = cards.card(cards.notice(problem.message, good=False),
-                                actions=[cards.execute("Show the menu", "help.menu")])
+        error_card = cards.problem_card(problem.message)
         if turn.inbound.kind == "action":
             return Response(card=error_card, commit=False)
         return Response(messages=Response.show(error_card).messages, commit=False)

@@ -1,0 +1,95 @@
+"""A chat with the dialogs over fakes: `say` what a person types, `press` a card button; read the replies."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from core.model import Role
+from core.services.contacts import record_contact
+from core.services.roles import effective_roles
+from dialogs.router import route
+from dialogs.types import Inbound, Response, Turn
+from tests.fakes import FakeUnitOfWork, FixedClock, teams_address
+
+
+def card_text(card: dict | None) -> str:
+    """All visible text of a card (text blocks, facts, button titles, input labels), for assertions."""
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            found.extend(node[k] for k in ("text", "title", "label", "value", "placeholder")
+                         if isinstance(node.get(k), str))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return "\n".join(found)
+
+
+def find_action(card: dict, title: str) -> dict:
+    """The Action.Execute with this title, wherever it is on the card."""
+    matches: list[dict] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Execute" and node.get("title") == title:
+                matches.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    assert matches, f"no button {title!r} on the card:\n{card_text(card)}"
+    return matches[0]
+
+
+class Chat:
+    def __init__(self, content, *, admins: frozenset[str] = frozenset(), n: int = 1,
+                 uow: FakeUnitOfWork | None = None) -> None:
+        self.content = content
+        self.admins = admins
+        self.uow = uow or FakeUnitOfWork()
+        self.clock = FixedClock(datetime(2026, 11, 25, 10, tzinfo=UTC))
+        self.address = teams_address(n)
+        self.cards: list[dict] = []
+
+    async def _turn(self, inbound: Inbound) -> Response:
+        contact = await record_contact(self.uow, address=self.address, now=self.clock.now())
+        user = replace(contact.user, roles=effective_roles(contact.user, self.admins))
+        self.uow.committed = False
+        response = await route(Turn(user=user, inbound=inbound, uow=self.uow, content=self.content,
+                                    now=self.clock.now()))
+        self.cards += [m.card for m in response.messages if m.card] + ([response.card] if response.card else [])
+        return response
+
+    async def say(self, text: str) -> Response:
+        return await self._turn(Inbound(kind="message", text=text, conversation_id=self.address.conversation_id))
+
+    async def press(self, verb: str, **data) -> Response:
+        return await self._turn(Inbound(kind="action", verb=verb, data=data,
+                                        conversation_id=self.address.conversation_id))
+
+    async def press_button(self, card: dict, title: str, **inputs) -> Response:
+        """Press a button the way Teams does: the action's data plus the card's input values."""
+        action = find_action(card, title)
+        return await self.press(action["verb"], **{**action.get("data", {}), **inputs})
+
+    async def grant(self, role: Role) -> None:
+        user = (await record_contact(self.uow, address=self.address, now=self.clock.now())).user
+        await self.uow.users.grant_role(user.id, role, now=self.clock.now())
+
+    async def user(self):
+        return await self.uow.users.by_teams_id(self.address.user_teams_id)
+
+
+def only_card(response: Response) -> dict:
+    cards = [m.card for m in response.messages if m.card]
+    assert len(cards) == 1, f"expected one card, got {len(cards)}"
+    return cards[0]

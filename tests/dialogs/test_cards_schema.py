@@ -1,0 +1,91 @@
+"""Every card the bot can send validates against the official Adaptive Card 1.5 schema (Teams renders 1.5)."""
+
+import json
+from pathlib import Path
+
+import adaptive_cards
+import jsonschema
+
+from core.model import Role
+from dialogs import cards
+from dialogs.onboarding import welcome_back_card, welcome_card
+from dialogs.router import all_actions
+from tests.dialogs.harness import Chat
+from tests.dialogs.test_settings import form
+
+SCHEMA = json.loads((Path(adaptive_cards.__file__).parent / "schemas" / "schema-1.5.json").read_text())
+VALIDATOR = jsonschema.Draft6Validator(SCHEMA)
+
+
+async def every_card(content) -> list[tuple[str, dict]]:
+    chat = Chat(content, admins=frozenset({"aad-1"}))
+    user = await chat.user()
+    collected: list[tuple[str, dict]] = []
+    for label, step in [
+        ("help", chat.say("help")),
+        ("unknown", chat.say("gibberish")),
+        ("onboarding error", chat.press("onboarding.save", site="x")),
+        ("onboarding saved", chat.press("onboarding.save", site="basildon", staff_group="ahp", experience="none")),
+        ("profile", chat.say("profile")),
+        ("profile edit", chat.press("profile.edit")),
+        ("profile edit error", chat.press("profile.save", site="x")),
+        ("profile saved", chat.press("profile.save", site="basildon", staff_group="ahp", experience="coach")),
+        ("settings", chat.say("settings")),
+        ("settings saved paused", chat.press("settings.save", **form(pause_days="5"))),
+        ("settings error", chat.press("settings.save", **form(pause_days="x"))),
+        ("admin", chat.say("admin")),
+        ("admin refreshed", chat.press("admin.refresh")),
+        ("stale", chat.press("nope.nope")),
+    ]:
+        before = len(chat.cards)
+        await step
+        collected += [(label, card) for card in chat.cards[before:]]
+    user = await chat.user()
+    collected += [
+        ("welcome", welcome_card(content.organisation, user)),
+        ("welcome error", welcome_card(content.organisation, user, error="Please choose your site.")),
+        ("welcome back", welcome_back_card(user)),
+        ("problem", cards.problem_card("Sorry, something went wrong on my side.")),
+    ]
+    staff = Chat(content, n=2)
+    await staff.grant(Role.COACH)
+    await staff.say("admin")
+    collected += [("refused", card) for card in staff.cards]
+    return collected
+
+
+async def test_every_card_is_valid_adaptive_card_1_5(content):
+    collected = await every_card(content)
+    assert len(collected) >= 18
+    for label, card in collected:
+        errors = sorted(VALIDATOR.iter_errors(card), key=lambda e: e.path)
+        assert not errors, f"{label}: {errors[0].message} at {list(errors[0].absolute_path)}"
+        assert card["version"] == "1.5", label
+        json.dumps(card)  # serialisable as sent
+
+
+def test_the_validator_does_catch_a_bad_card():
+    bad = cards.card(cards.text("hi"))
+    bad["body"][0]["size"] = "Enormous"
+    assert list(VALIDATOR.iter_errors(bad))
+
+
+async def test_every_button_on_every_card_has_a_handler(content):
+    """No dead buttons: each Action.Execute verb is `<feature>.<action>` and a registered action."""
+    registered = all_actions()
+    verbs = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Execute":
+                verbs.add(node["verb"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for _, card in await every_card(content):
+        walk(card)
+    assert verbs and verbs <= set(registered), verbs - set(registered)
+    assert all(len(verb.split(".")) == 2 for verb in verbs)
