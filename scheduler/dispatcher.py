@@ -7,6 +7,7 @@ the sends that were in flight; a row claimed by a dispatcher that died is claime
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from typing import Protocol
@@ -57,6 +58,7 @@ class Dispatcher:
         self.observer = observer or _NoObserver()
         self.rng = rng or random.Random()
         self._slots = asyncio.Semaphore(concurrency)
+        self._conversation_locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
     async def run_once(self) -> int:
         """Deliver one batch of due messages; returns how many were claimed."""
@@ -65,7 +67,8 @@ class Dispatcher:
                                                lease_seconds=self.lease_seconds)
             await uow.commit()
         if items:
-            await asyncio.gather(*(self._deliver(item) for item in items))
+            gone: set[int] = set()  # people found unreachable during this batch
+            await asyncio.gather(*(self._deliver(item, gone) for item in items))
         return len(items)
 
     async def drain(self, max_batches: int = 1000) -> int:
@@ -78,22 +81,46 @@ class Dispatcher:
                 break
         return total
 
-    async def _deliver(self, item: OutboxItem) -> None:
+    async def _deliver(self, item: OutboxItem, gone: set[int]) -> None:
         async with self._slots:
             try:
-                await self._deliver_one(item)
+                await self._deliver_one(item, gone)
             except Exception:  # a database hiccup: the lease runs out and the row is tried again
                 log.exception("delivery bookkeeping failed", extra={"outbox_id": item.id})
 
-    async def _deliver_one(self, item: OutboxItem) -> None:
+    @contextlib.asynccontextmanager
+    async def _conversation_turn(self, conversation_id: str):
+        """One send at a time per conversation: messages arrive in order, and a 403 on the first stops the
+        rest of the batch for that person before they are tried."""
+        lock, users = self._conversation_locks.get(conversation_id, (asyncio.Lock(), 0))
+        self._conversation_locks[conversation_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._conversation_locks[conversation_id]
+            if users == 1:
+                del self._conversation_locks[conversation_id]
+            else:
+                self._conversation_locks[conversation_id] = (lock, users - 1)
+
+    async def _deliver_one(self, item: OutboxItem, gone: set[int]) -> None:
         async with self.uow_factory() as uow:
             stored = await uow.addresses.get(item.address_id)
         if stored is None or not stored.active or not stored.reachable:
-            outcome = SendOutcome(SendOutcomeKind.GONE, error="conversation removed or unreachable")
-        else:
-            await self.bucket.acquire()
-            await self.per_conversation.acquire(stored.address.conversation_id)
-            outcome = await self.sender.send(stored.address, item.message)
+            await self._record(item, SendOutcome(SendOutcomeKind.GONE, error="conversation removed or unreachable"),
+                               gone)
+            return
+        async with self._conversation_turn(stored.address.conversation_id):
+            if item.user_id in gone:
+                outcome = SendOutcome(SendOutcomeKind.GONE, error="unreachable earlier in this batch")
+            else:
+                await self.per_conversation.acquire(stored.address.conversation_id)
+                await self.bucket.acquire()
+                outcome = await self.sender.send(stored.address, item.message)
+            await self._record(item, outcome, gone)
+
+    async def _record(self, item: OutboxItem, outcome: SendOutcome, gone: set[int]) -> None:
         now = self.clock.now()
         decision = decide(outcome, attempts_so_far=item.attempts, now=now, policy=self.policy, rng=self.rng)
         if decision.pause_until is not None:
@@ -110,6 +137,7 @@ class Dispatcher:
             elif decision.action == "failed":
                 await uow.outbox.mark_failed(item.id, error=decision.error or "failed", now=now)
             else:
+                gone.add(item.user_id)
                 await uow.addresses.mark_user_unreachable(item.user_id, now=now)
                 await uow.outbox.mark_unreachable_for_user(item.user_id, error=decision.error or "unreachable",
                                                            now=now)

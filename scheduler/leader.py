@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ class AdvisoryLockLeader:
         self.engine = engine
         self.key = key
         self._conn: AsyncConnection | None = None
+        self._pid: int | None = None
 
     @property
     def leading(self) -> bool:
@@ -42,6 +43,8 @@ class AdvisoryLockLeader:
             await conn.close()
             return False
         self._conn = conn
+        self._pid = await conn.scalar(select(func.pg_backend_pid()))
+        await conn.commit()
         log.info("this replica now runs the scheduler")
         return True
 
@@ -49,13 +52,17 @@ class AdvisoryLockLeader:
         if self._conn is None:
             return False
         try:
-            await self._conn.execute(text("SELECT 1"))
+            # Same backend as when we took the lock? SQLAlchemy silently reconnects an invalidated connection,
+            # and a new session does not hold the lock.
+            pid = await self._conn.scalar(select(func.pg_backend_pid()))
             await self._conn.commit()
-            return True
-        except Exception:
-            log.warning("lost the scheduler lock connection")
+        except Exception:  # noqa: BLE001 - any failure means the lock is gone with the session
+            pid = None
+        if pid != self._pid:
+            log.warning("lost the scheduler lock (database session ended)")
             await self._drop()
             return False
+        return True
 
     async def release(self) -> None:
         if self._conn is None:

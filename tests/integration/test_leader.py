@@ -1,0 +1,73 @@
+"""Only one replica runs the scheduler; another takes over when it stops (PostgreSQL advisory lock)."""
+
+import asyncio
+import random
+
+import pytest
+
+from scheduler.leader import AdvisoryLockLeader, SoleLeader
+from scheduler.runner import SchedulerRunner, Tick
+from storage.db import create_engine
+from tests.conftest import PG_URL, make_engine
+
+
+@pytest.fixture
+async def pg_engines(tmp_path):
+    first, cleanup = await make_engine("postgres", tmp_path)
+    second = create_engine(PG_URL)
+    yield first, second
+    await second.dispose()
+    await cleanup()
+
+
+def runner_for(engine, key, calls):
+    async def tick():
+        calls.append(engine)
+
+    return SchedulerRunner(AdvisoryLockLeader(engine, key=key), [Tick("test.tick", tick, every_seconds=0.05)],
+                           timezone="Europe/London", poll_seconds=0.05)
+
+
+async def test_one_replica_schedules_and_the_other_takes_over(pg_engines):
+    key = random.getrandbits(62)
+    calls: list = []
+    first, second = (runner_for(engine, key, calls) for engine in pg_engines)
+    await first.step()
+    await second.step()
+    assert first.running and not second.running
+    await asyncio.sleep(0.3)
+    assert calls and all(engine is pg_engines[0] for engine in calls)
+
+    await first.stop()  # the replica shuts down: its session and lock go with it
+    calls.clear()
+    await second.step()
+    assert second.running
+    await asyncio.sleep(0.3)
+    assert calls and all(engine is pg_engines[1] for engine in calls)
+    await second.stop()
+
+
+async def test_a_dead_leader_connection_hands_over(pg_engines):
+    key = random.getrandbits(62)
+    leader = AdvisoryLockLeader(pg_engines[0], key=key)
+    other = AdvisoryLockLeader(pg_engines[1], key=key)
+    assert await leader.try_acquire()
+    assert not await other.try_acquire()
+    await leader._conn.invalidate()  # as if the replica's connection dropped (crash, network)
+    assert not await leader.still_leading()
+    assert await other.try_acquire()
+    await other.release()
+
+
+async def test_sqlite_is_always_its_own_leader():
+    calls = []
+
+    async def tick():
+        calls.append(1)
+
+    runner = SchedulerRunner(SoleLeader(), [Tick("t", tick, every_seconds=0.05)], timezone="Europe/London",
+                             poll_seconds=0.05)
+    runner.start()
+    await asyncio.sleep(0.3)
+    await runner.stop()
+    assert runner.scheduler is None and calls
