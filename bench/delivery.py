@@ -66,9 +66,13 @@ async def seed(url: str, schema: str | None, *, count: int, users: int, service_
         async with uow_factory() as uow:
             for n in range(users):
                 address = teams_address(n, service_url=service_url, tenant=TENANT)
-                user = await uow.users.add(teams_user_id=address.user_teams_id,
-                                           aad_object_id=address.user_aad_id, tenant_id=TENANT,
-                                           name=address.user_name, now=now)
+                user = await uow.users.add(
+                    teams_user_id=address.user_teams_id,
+                    aad_object_id=address.user_aad_id,
+                    tenant_id=TENANT,
+                    name=address.user_name,
+                    now=now,
+                )
                 stored = await uow.addresses.upsert(user.id, address, now=now)
                 ids.append((user.id, stored.id))
                 if n % 1000 == 999:
@@ -77,8 +81,13 @@ async def seed(url: str, schema: str | None, *, count: int, users: int, service_
                 user_id, address_id = ids[i % users]
                 key = f"{KEY_PREFIX}{i}"
                 added = await uow.outbox.add(
-                    dedupe_key=key, user_id=user_id, address_id=address_id, category="bench",
-                    message=OutboundMessage(text=f"Your QI nudge {key}"), due_at=now, counts_to_budget=False,
+                    dedupe_key=key,
+                    user_id=user_id,
+                    address_id=address_id,
+                    category="bench",
+                    message=OutboundMessage(text=f"Your QI nudge {key}"),
+                    due_at=now,
+                    counts_to_budget=False,
                     now=now,
                 )
                 assert added, key
@@ -117,8 +126,16 @@ class Outcomes:
         self.counts[outcome] += 1
 
 
-async def dispatch_all(url: str, schema: str | None, *, app_rate: float, lease_seconds: float,
-                       concurrency: int, batch_size: int | None, deadline: float) -> dict:
+async def dispatch_all(
+    url: str,
+    schema: str | None,
+    *,
+    app_rate: float,
+    lease_seconds: float,
+    concurrency: int,
+    batch_size: int | None,
+    deadline: float,
+) -> dict:
     """Run the dispatcher as the scheduler does (drain up to 20 batches a tick, a tick a second) until no row
     is pending or sending, or the deadline passes. Returns the outcome counts."""
     from types import SimpleNamespace
@@ -134,9 +151,16 @@ async def dispatch_all(url: str, schema: str | None, *, app_rate: float, lease_s
     outcomes = Outcomes()
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(SimpleNamespace(**DEV_AUTH)))
     uow_factory = SqlUnitOfWorkFactory(engine)
-    dispatcher = Dispatcher(uow_factory, BotFrameworkSender(adapter, app_id=""), SystemClock(),
-                            app_rate=app_rate, lease_seconds=lease_seconds, concurrency=concurrency,
-                            batch_size=batch_size, observer=outcomes)
+    dispatcher = Dispatcher(
+        uow_factory,
+        BotFrameworkSender(adapter, app_id=""),
+        SystemClock(),
+        app_rate=app_rate,
+        lease_seconds=lease_seconds,
+        concurrency=concurrency,
+        batch_size=batch_size,
+        observer=outcomes,
+    )
     finished = False
     try:
         while time.monotonic() < deadline:
@@ -155,10 +179,17 @@ async def dispatch_all(url: str, schema: str | None, *, app_rate: float, lease_s
 
 def worker_main(args: argparse.Namespace) -> int:
     quiet()
-    result = asyncio.run(dispatch_all(
-        args.database_url, args.schema, app_rate=args.app_rate, lease_seconds=args.lease_seconds,
-        concurrency=args.concurrency, batch_size=args.batch_size, deadline=time.monotonic() + args.timeout,
-    ))
+    result = asyncio.run(
+        dispatch_all(
+            args.database_url,
+            args.schema,
+            app_rate=args.app_rate,
+            lease_seconds=args.lease_seconds,
+            concurrency=args.concurrency,
+            batch_size=args.batch_size,
+            deadline=time.monotonic() + args.timeout,
+        )
+    )
     print("RESULT " + json.dumps(result), flush=True)
     return 0 if result["finished"] else 1
 
@@ -194,7 +225,7 @@ class Tally:
 
     def update(self) -> int:
         received = self.connector.received
-        for r in received[self.seen:]:
+        for r in received[self.seen :]:
             if 200 <= r.status < 300:
                 self.accepted[key_of(r)] += 1
             elif r.status == 429:
@@ -244,8 +275,10 @@ class Report:
             ("delivered (2xx at the connector)", f"{delivered:,}"),
             ("delivered rate, whole phase", f"{rate:.1f}/s ({rate / limit:.0%} of the {limit:g}/s limit)"),
             ("delivered rate, first to last delivery", f"{steady:.1f}/s ({steady / limit:.0%} of the limit)"),
-            ("busiest second at the connector (all requests / accepted)",
-             f"{busiest_second([r.at for r in received])} / {busiest_second(ok_times)}"),
+            (
+                "busiest second at the connector (all requests / accepted)",
+                f"{busiest_second([r.at for r in received])} / {busiest_second(ok_times)}",
+            ),
             ("429s received", f"{self.tally.throttled:,}"),
             ("other non-2xx", f"{self.tally.other:,}"),
             ("duplicates (extra deliveries of a row)", f"{self.duplicates:,}"),
@@ -271,8 +304,13 @@ class Database:
     schema: str | None = None
 
 
-async def progress(tally: Tally, count: int, started: float, stop: asyncio.Event, every: float = 30.0,
-                   ) -> None:
+async def progress(
+    tally: Tally,
+    count: int,
+    started: float,
+    stop: asyncio.Event,
+    every: float = 30.0,
+) -> None:
     while not stop.is_set():
         try:
             async with asyncio.timeout(every):
@@ -280,8 +318,10 @@ async def progress(tally: Tally, count: int, started: float, stop: asyncio.Event
         except TimeoutError:
             done = tally.update()
             elapsed = time.monotonic() - started
-            print(f"  {elapsed:6.0f} s: {done:,}/{count:,} delivered ({done / elapsed:.1f}/s), "
-                  f"{tally.throttled} 429s", flush=True)
+            print(
+                f"  {elapsed:6.0f} s: {done:,}/{count:,} delivered ({done / elapsed:.1f}/s), {tally.throttled} 429s",
+                flush=True,
+            )
 
 
 async def phase_a(db: Database, args: argparse.Namespace) -> Report:
@@ -295,9 +335,15 @@ async def phase_a(db: Database, args: argparse.Namespace) -> Report:
         tally, stop = Tally(connector), asyncio.Event()
         started = time.monotonic()
         ticker = asyncio.create_task(progress(tally, args.count, started, stop))
-        result = await dispatch_all(db.url, db.schema, app_rate=args.app_rate, lease_seconds=300.0,
-                                    concurrency=args.concurrency, batch_size=args.batch_size,
-                                    deadline=started + args.timeout)
+        result = await dispatch_all(
+            db.url,
+            db.schema,
+            app_rate=args.app_rate,
+            lease_seconds=300.0,
+            concurrency=args.concurrency,
+            batch_size=args.batch_size,
+            deadline=started + args.timeout,
+        )
         elapsed = time.monotonic() - started
         stop.set()
         await ticker
@@ -311,9 +357,21 @@ async def phase_a(db: Database, args: argparse.Namespace) -> Report:
 
 
 def worker_command(db: Database, args: argparse.Namespace, *, timeout: float) -> list[str]:
-    command = [sys.executable, __file__, "--worker", "--database-url", db.url,
-               "--app-rate", str(args.app_rate), "--lease-seconds", str(args.lease_seconds),
-               "--concurrency", str(args.concurrency), "--timeout", str(timeout)]
+    command = [
+        sys.executable,
+        __file__,
+        "--worker",
+        "--database-url",
+        db.url,
+        "--app-rate",
+        str(args.app_rate),
+        "--lease-seconds",
+        str(args.lease_seconds),
+        "--concurrency",
+        str(args.concurrency),
+        "--timeout",
+        str(timeout),
+    ]
     if db.schema:
         command += ["--schema", db.schema]
     if args.batch_size:
@@ -342,8 +400,9 @@ async def phase_b(db: Database, args: argparse.Namespace) -> KillReport:
         tally, stop = Tally(connector), asyncio.Event()
         started = time.monotonic()
         ticker = asyncio.create_task(progress(tally, args.count, started, stop))
-        first = await asyncio.create_subprocess_exec(*worker_command(db, args, timeout=args.timeout),
-                                                     stdout=asyncio.subprocess.PIPE)
+        first = await asyncio.create_subprocess_exec(
+            *worker_command(db, args, timeout=args.timeout), stdout=asyncio.subprocess.PIPE
+        )
         target = int(args.count * args.kill_at)
         while tally.update() < target and first.returncode is None:
             if time.monotonic() - started > args.timeout:
@@ -361,20 +420,24 @@ async def phase_b(db: Database, args: argparse.Namespace) -> KillReport:
         statuses, row_status = await outbox_state(db.url, db.schema)
         sending = {key for key, state in row_status.items() if state == "sending"}
         in_flight = sending & accepted_at_kill
-        print(f"  killed the first worker after {killed_after:.1f} s: {delivered_at_kill:,} delivered, "
-              f"{len(sending)} rows 'sending' (claimed), of which {len(in_flight)} already accepted by the "
-              f"connector (in flight); outbox: {statuses}", flush=True)
+        print(
+            f"  killed the first worker after {killed_after:.1f} s: {delivered_at_kill:,} delivered, "
+            f"{len(sending)} rows 'sending' (claimed), of which {len(in_flight)} already accepted by the "
+            f"connector (in flight); outbox: {statuses}",
+            flush=True,
+        )
 
         remaining = max(60.0, args.timeout - (time.monotonic() - started))
-        second = await asyncio.create_subprocess_exec(*worker_command(db, args, timeout=remaining),
-                                                      stdout=asyncio.subprocess.PIPE)
+        second = await asyncio.create_subprocess_exec(
+            *worker_command(db, args, timeout=remaining), stdout=asyncio.subprocess.PIPE
+        )
         out, _ = await second.communicate()
         elapsed = time.monotonic() - started
         stop.set()
         await ticker
         tally.update()
         lines = [line for line in out.decode().splitlines() if line.startswith("RESULT ")]
-        second_result = json.loads(lines[-1][len("RESULT "):]) if lines else {"finished": False}
+        second_result = json.loads(lines[-1][len("RESULT ") :]) if lines else {"finished": False}
         if not second_result.get("finished"):
             print(f"  the second worker did not finish (exit code {second.returncode})")
     finally:
@@ -394,9 +457,11 @@ async def with_database(args: argparse.Namespace, tmp: Path, name: str, phase):
 async def bench(args: argparse.Namespace) -> int:
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(f"machine: {machine()}; {load()}")
-    print(f"{args.count:,} nudges to {args.users:,} users in one tenant on {backend}; dispatcher app_rate "
-          f"{args.app_rate:g}/s, conversation_rate 7/s, concurrency {args.concurrency}; fake connector limit "
-          f"{args.limit:g} requests/s per tenant (429 + Retry-After: 1 above it)")
+    print(
+        f"{args.count:,} nudges to {args.users:,} users in one tenant on {backend}; dispatcher app_rate "
+        f"{args.app_rate:g}/s, conversation_rate 7/s, concurrency {args.concurrency}; fake connector limit "
+        f"{args.limit:g} requests/s per tenant (429 + Retry-After: 1 above it)"
+    )
     ok = True
     with tempfile.TemporaryDirectory(prefix="qibot-delivery-") as tmp:
         if args.phase in ("A", "both"):
@@ -409,8 +474,11 @@ async def bench(args: argparse.Namespace) -> int:
             print(f"{'PASS' if no_dup else 'FAIL'}: phase A no duplicates without a crash ({a.duplicates})")
             ok &= no_loss and no_dup
         if args.phase in ("B", "both"):
-            print(f"\nphase B: worker subprocess SIGKILLed at {args.kill_at:.0%}, a second worker finishes "
-                  f"(lease {args.lease_seconds:g} s)", flush=True)
+            print(
+                f"\nphase B: worker subprocess SIGKILLed at {args.kill_at:.0%}, a second worker finishes "
+                f"(lease {args.lease_seconds:g} s)",
+                flush=True,
+            )
             b = await with_database(args, Path(tmp), "phase_b", phase_b)
             r = b.report
             rows = r.figures(args.limit) + [
@@ -425,31 +493,35 @@ async def bench(args: argparse.Namespace) -> int:
             no_loss = not r.lost
             bounded = r.duplicates <= len(b.in_flight) and not stray and len(b.in_flight) <= args.concurrency
             print(f"{'PASS' if no_loss else 'FAIL'}: phase B no losses ({len(r.lost)} lost)")
-            print(f"{'PASS' if bounded else 'FAIL'}: phase B duplicates <= in flight "
-                  f"({r.duplicates} <= {len(b.in_flight)} <= concurrency {args.concurrency}; "
-                  f"{len(stray)} duplicated rows that were not in flight)")
+            print(
+                f"{'PASS' if bounded else 'FAIL'}: phase B duplicates <= in flight "
+                f"({r.duplicates} <= {len(b.in_flight)} <= concurrency {args.concurrency}; "
+                f"{len(stray)} duplicated rows that were not in flight)"
+            )
             ok &= no_loss and bounded
     print(f"\n{load()}")
     return 0 if ok else 1
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=14_000, help="outbox rows (default 14000)")
     parser.add_argument("--users", type=int, default=0, help="distinct users (default: one per row)")
     parser.add_argument("--phase", choices=["A", "B", "both"], default="both")
-    parser.add_argument("--app-rate", type=float, default=None,
-                        help="dispatcher's app-wide rate (default: Settings().send_rate)")
+    parser.add_argument(
+        "--app-rate", type=float, default=None, help="dispatcher's app-wide rate (default: Settings().send_rate)"
+    )
     parser.add_argument("--limit", type=float, default=50.0, help="connector's requests/s per tenant (50)")
     parser.add_argument("--concurrency", type=int, default=16, help="dispatcher concurrency (default 16)")
     parser.add_argument("--batch-size", type=int, default=None, help="dispatcher batch (default app_rate*5)")
     parser.add_argument("--lease-seconds", type=float, default=5.0, help="phase B lease (default 5)")
     parser.add_argument("--kill-at", type=float, default=0.4, help="phase B: kill at this fraction delivered")
-    parser.add_argument("--timeout", type=float, default=None,
-                        help="seconds allowed per phase (default: twice the ideal time + 2 min)")
-    parser.add_argument("--database-url", default="",
-                        help="PostgreSQL URL to run on (a throw-away schema per phase) instead of SQLite")
+    parser.add_argument(
+        "--timeout", type=float, default=None, help="seconds allowed per phase (default: twice the ideal time + 2 min)"
+    )
+    parser.add_argument(
+        "--database-url", default="", help="PostgreSQL URL to run on (a throw-away schema per phase) instead of SQLite"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--schema", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -127,8 +127,7 @@ class Run:
         return self.errors + sum(n for status, n in self.statuses.items() if not 200 <= status < 300)
 
 
-async def drive(url: str, service_url: str, *, phase: str, total: int, users: int, concurrency: int,
-                text: str) -> Run:
+async def drive(url: str, service_url: str, *, phase: str, total: int, users: int, concurrency: int, text: str) -> Run:
     """`total` requests over `users` users, `concurrency` at a time, each user's requests spread out."""
     import aiohttp
 
@@ -182,8 +181,12 @@ class Figures:
     def row(self) -> list[str]:
         lat = self.run.latencies_ms
         return [
-            self.name, str(self.run.requests), f"{percentile(lat, 50):.1f}", f"{percentile(lat, 95):.1f}",
-            f"{percentile(lat, 99):.1f}", f"{max(lat) if lat else float('nan'):.1f}",
+            self.name,
+            str(self.run.requests),
+            f"{percentile(lat, 50):.1f}",
+            f"{percentile(lat, 95):.1f}",
+            f"{percentile(lat, 99):.1f}",
+            f"{max(lat) if lat else float('nan'):.1f}",
             f"{self.run.requests / self.run.elapsed:.0f}",
             f"{self.server_cpu_s / max(1, self.run.requests) * 1000:.2f}",
             f"{self.run.requests - self.run.non_2xx}/{self.run.requests}",
@@ -238,15 +241,24 @@ async def bench_one(target: Target, args: argparse.Namespace) -> Figures:
 
     replied = {r.activity.get("replyToId") for r in connector.delivered()}
     missing = [(activity_id, user) for activity_id, user in run.ids if activity_id not in replied]
-    return Figures(target.name, run, len(missing), len({user for _, user in missing}),
-                   min(args.users, args.requests), cpu, len(connector.delivered()))
+    return Figures(
+        target.name,
+        run,
+        len(missing),
+        len({user for _, user in missing}),
+        min(args.users, args.requests),
+        cpu,
+        len(connector.delivered()),
+    )
 
 
 async def bench(args: argparse.Namespace) -> int:
     print(f"machine: {machine()}; {load()}")
-    print(f"load: {args.requests} '{args.text}' messages from {args.users} users, "
-          f"concurrency {args.concurrency}, after {max(args.warmup, args.users)} warm-up requests; "
-          "loopback; fake connector without a rate limit")
+    print(
+        f"load: {args.requests} '{args.text}' messages from {args.users} users, "
+        f"concurrency {args.concurrency}, after {max(args.warmup, args.users)} warm-up requests; "
+        "loopback; fake connector without a rate limit"
+    )
     results = []
     with tempfile.TemporaryDirectory(prefix="qibot-bench-") as tmp:
         targets = [Target("QI Companion (SQLite)", "ours", f"sqlite+aiosqlite:///{tmp}/turns.db")]
@@ -262,8 +274,18 @@ async def bench(args: argparse.Namespace) -> int:
     print(f"running {echo.name} ...", flush=True)
     results.append(await bench_one(echo, args))
 
-    header = ["bot", "requests", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s", "server CPU ms/req", "2xx",
-              "users replied"]
+    header = [
+        "bot",
+        "requests",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "max ms",
+        "req/s",
+        "server CPU ms/req",
+        "2xx",
+        "users replied",
+    ]
     print()
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
@@ -272,8 +294,10 @@ async def bench(args: argparse.Namespace) -> int:
     print()
     ok = True
     for f in results:
-        print(f"{f.name}: status codes {dict(sorted(f.run.statuses.items()))}, client errors {f.run.errors}, "
-              f"replies received {f.replies}, requests without a reply {f.missing_replies}")
+        print(
+            f"{f.name}: status codes {dict(sorted(f.run.statuses.items()))}, client errors {f.run.errors}, "
+            f"replies received {f.replies}, requests without a reply {f.missing_replies}"
+        )
         ok &= f.run.non_2xx == 0 and f.missing_replies == 0
     floor = results[-1]
     for f in results[:-1]:
@@ -287,16 +311,16 @@ async def bench(args: argparse.Namespace) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=200, help="distinct users (default 200)")
     parser.add_argument("--concurrency", type=int, default=50, help="requests in flight (default 50)")
     parser.add_argument("--requests", type=int, default=3000, help="measured requests per bot (default 3000)")
     parser.add_argument("--warmup", type=int, default=300, help="warm-up requests (at least one per user)")
     parser.add_argument("--text", default="help", help="message text (default: help)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds allowed per bot (default 600)")
-    parser.add_argument("--database-url", default="",
-                        help="also run our bot on this PostgreSQL database (in a throw-away schema)")
+    parser.add_argument(
+        "--database-url", default="", help="also run our bot on this PostgreSQL database (in a throw-away schema)"
+    )
     parser.add_argument("--serve", choices=["ours", "echo"], help=argparse.SUPPRESS)
     parser.add_argument("--schema", help=argparse.SUPPRESS)
     args = parser.parse_args()

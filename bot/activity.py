@@ -60,7 +60,9 @@ def reference_from_address(address: ConversationAddress) -> ConversationReferenc
         channel_id=address.channel_id,
         service_url=address.service_url,
         conversation=ConversationAccount(
-            id=address.conversation_id, conversation_type=address.conversation_type, tenant_id=address.tenant_id,
+            id=address.conversation_id,
+            conversation_type=address.conversation_type,
+            tenant_id=address.tenant_id,
             is_group=address.conversation_type != "personal",
         ),
         bot=ChannelAccount(id=address.bot_id, name=address.bot_name),

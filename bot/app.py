@@ -20,11 +20,11 @@ from core.content import Content
 from core.delivery import RetryPolicy
 from core.ports import Clock
 from scheduler.dispatcher import Dispatcher
-from scheduler.leader import AdvisoryLockLeader, SoleLeader
 from scheduler.runner import SchedulerRunner
 from scheduler.ticks import build_ticks
 from storage.content import load_content
 from storage.db import create_engine, is_sqlite
+from storage.leader import AdvisoryLockLeader, SoleLeader
 from storage.uow import SqlUnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,8 @@ def create_app(
     )
     leader = SoleLeader() if is_sqlite(engine) else AdvisoryLockLeader(engine)
     runner = SchedulerRunner(
-        leader, build_ticks(dispatcher=dispatcher, uow_factory=uow_factory, clock=clock),
+        leader,
+        build_ticks(dispatcher=dispatcher, uow_factory=uow_factory, clock=clock),
         timezone=content.nudges.timezone,
     )
     app[keys.SETTINGS] = settings

@@ -1,12 +1,12 @@
 """`qibot`: the command line for operators and for `make run`.
 
-  qibot db upgrade                 apply database migrations
-  qibot demo load                  load the demo people (idempotent)
-  qibot serve                      run the bot (HTTP on QIBOT_HOST:QIBOT_PORT)
-  qibot dev                        upgrade, load demo data, start the Agents Playground if npx exists, serve
-  qibot roles grant WHO ROLE       WHO is an AAD object id or Teams user id; ROLE coach|facilitator|admin
-  qibot roles revoke WHO ROLE
-  qibot manifest build             write build/appPackage.zip
+qibot db upgrade                 apply database migrations
+qibot demo load                  load the demo people (idempotent)
+qibot serve                      run the bot (HTTP on QIBOT_HOST:QIBOT_PORT)
+qibot dev                        upgrade, load demo data, start the Agents Playground if npx exists, serve
+qibot roles grant WHO ROLE       WHO is an AAD object id or Teams user id; ROLE coach|facilitator|admin
+qibot roles revoke WHO ROLE
+qibot manifest build             write build/appPackage.zip
 """
 
 from __future__ import annotations
@@ -119,8 +119,9 @@ def cmd_manifest_build(_settings: None, args) -> int:
 def _serve(settings: Settings) -> None:
     from bot.app import create_app
 
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
-                access_log=None, handle_signals=True)
+    web.run_app(
+        create_app(settings), host=settings.host, port=settings.port, print=None, access_log=None, handle_signals=True
+    )
 
 
 def cmd_serve(settings: Settings, _args) -> int:
@@ -136,11 +137,19 @@ def _start_playground(settings: Settings) -> subprocess.Popen | None:
         return None
     local = ROOT / "node_modules" / ".bin" / "agentsplayground"
     command = [str(local)] if local.exists() else [npx, "--yes", "@microsoft/m365agentsplayground"]
-    command += ["-e", f"http://{settings.host}:{settings.port}/api/messages", "-c", "msteams", "--dt",
-                "-p", str(PLAYGROUND_PORT)]
+    command += [
+        "-e",
+        f"http://{settings.host}:{settings.port}/api/messages",
+        "-c",
+        "msteams",
+        "--dt",
+        "-p",
+        str(PLAYGROUND_PORT),
+    ]
     env = {**os.environ, "TEAMSAPPTESTER_BROWSER": "none"}
-    process = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     print(f"Microsoft 365 Agents Playground: http://localhost:{PLAYGROUND_PORT} (Teams emulator, headless)")
     return process
 

@@ -27,7 +27,12 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
 REQUIRED_FIELDS = (
-    ("type",), ("channelId",), ("serviceUrl",), ("conversation", "id"), ("from", "id"), ("recipient", "id"),
+    ("type",),
+    ("channelId",),
+    ("serviceUrl",),
+    ("conversation", "id"),
+    ("from", "id"),
+    ("recipient", "id"),
 )
 
 
@@ -107,8 +112,17 @@ async def messages(request: web.Request) -> web.Response:
         correlation_id.reset(token)
 
 
-KNOWN_TYPES = {"message", "invoke", "installationUpdate", "conversationUpdate", "messageReaction", "typing", "event",
-               "messageUpdate", "messageDelete"}
+KNOWN_TYPES = {
+    "message",
+    "invoke",
+    "installationUpdate",
+    "conversationUpdate",
+    "messageReaction",
+    "typing",
+    "event",
+    "messageUpdate",
+    "messageDelete",
+}
 
 
 async def healthz(_request: web.Request) -> web.Response:

@@ -31,8 +31,10 @@ class JsonFormatter(logging.Formatter):
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         extra = {k: v for k, v in vars(record).items() if k not in _STANDARD}
-        line = f"{datetime.now():%H:%M:%S} {record.levelname:<7} [{correlation_id.get()}] {record.name}: " \
-               f"{record.getMessage()}"
+        line = (
+            f"{datetime.now():%H:%M:%S} {record.levelname:<7} [{correlation_id.get()}] {record.name}: "
+            f"{record.getMessage()}"
+        )
         if extra:
             line += " " + " ".join(f"{k}={v}" for k, v in extra.items())
         if record.exc_info:

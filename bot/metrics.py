@@ -15,12 +15,16 @@ class Metrics:
             "qibot_turn_seconds", "Time to handle one inbound activity", registry=self.registry
         )
         self.outbox = Counter(
-            "qibot_outbox", "Outbox deliveries by outcome (sent, retried, failed, unreachable)", ["outcome"],
+            "qibot_outbox",
+            "Outbox deliveries by outcome (sent, retried, failed, unreachable)",
+            ["outcome"],
             registry=self.registry,
         )
         self.dispatch_latency = Histogram(
-            "qibot_dispatch_latency_seconds", "From a message's due time to its delivery",
-            buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600), registry=self.registry,
+            "qibot_dispatch_latency_seconds",
+            "From a message's due time to its delivery",
+            buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600),
+            registry=self.registry,
         )
 
     # The scheduler's DeliveryObserver port.

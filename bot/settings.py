@@ -121,10 +121,14 @@ class Settings:
 
     def validate(self) -> None:
         if self.production:
-            missing = [name for name, value in (
-                ("MicrosoftAppPassword", self.app_password),
-                ("MicrosoftAppTenantId", self.app_tenant_id),
-            ) if not value and not (name == "MicrosoftAppPassword" and self.app_type == "UserAssignedMSI")]
+            missing = [
+                name
+                for name, value in (
+                    ("MicrosoftAppPassword", self.app_password),
+                    ("MicrosoftAppTenantId", self.app_tenant_id),
+                )
+                if not value and not (name == "MicrosoftAppPassword" and self.app_type == "UserAssignedMSI")
+            ]
             if missing:
                 raise ConfigError("Production mode (MicrosoftAppId is set) also needs " + ", ".join(missing))
             if self.app_type not in APP_TYPES:

@@ -28,8 +28,9 @@ SORRY = "Sorry, something went wrong on my side. Please try again in a minute."
 
 
 class QiBot(Bot):
-    def __init__(self, *, uow_factory: UnitOfWorkFactory, content: Content, clock: Clock,
-                 admins: frozenset[str]) -> None:
+    def __init__(
+        self, *, uow_factory: UnitOfWorkFactory, content: Content, clock: Clock, admins: frozenset[str]
+    ) -> None:
         self.uow_factory = uow_factory
         self.content = content
         self.clock = clock
@@ -57,7 +58,9 @@ class QiBot(Bot):
     async def _apologise(self, context: TurnContext) -> None:
         try:
             if context.activity.type == ActivityTypes.invoke:
-                await _invoke_reply(context, InvokeResponse(status=200, body=card_invoke_body(cards.problem_card(SORRY))))
+                await _invoke_reply(
+                    context, InvokeResponse(status=200, body=card_invoke_body(cards.problem_card(SORRY)))
+                )
             else:
                 await context.send_activity(SORRY)
         except Exception:  # the connector itself may be what failed

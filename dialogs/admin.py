@@ -16,14 +16,18 @@ async def _overview_card(turn: Turn, notice: str | None = None) -> dict:
         cards.notice(notice) if notice else None,
         cards.title("Admin: message delivery"),
         cards.facts([(status.value.capitalize(), str(counts.get(status.value, 0))) for status in OutboxStatus]),
-        cards.text("Failed messages ran out of retries; unreachable people removed or blocked the app.",
-                   subtle=True, size="Small"),
+        cards.text(
+            "Failed messages ran out of retries; unreachable people removed or blocked the app.",
+            subtle=True,
+            size="Small",
+        ),
         actions=[cards.execute("Refresh", "admin.refresh")],
     )
 
 
-@router.command("admin", title="Admin", description="Delivery status and tools for QI programme admins",
-                role=Role.ADMIN)
+@router.command(
+    "admin", title="Admin", description="Delivery status and tools for QI programme admins", role=Role.ADMIN
+)
 async def show(turn: Turn) -> Response:
     return Response.show(await _overview_card(turn))
 

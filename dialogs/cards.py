@@ -45,7 +45,13 @@ def text(value: str, *, subtle: bool = False, color: str | None = None, size: st
 
 def notice(value: str, *, good: bool = True) -> Element:
     """A one-line outcome at the top of a replaced card ("Saved", "That did not work")."""
-    return {"type": "TextBlock", "text": value, "wrap": True, "weight": "Bolder", "color": "Good" if good else "Attention"}
+    return {
+        "type": "TextBlock",
+        "text": value,
+        "wrap": True,
+        "weight": "Bolder",
+        "color": "Good" if good else "Attention",
+    }
 
 
 def facts(pairs: list[tuple[str, str]]) -> Element:
@@ -64,8 +70,14 @@ def action_set(*actions: Element) -> Element:
 
 
 def choice_set(
-    input_id: str, label: str, choices: tuple[Choice, ...] | list[Choice], value: str | None = None, *,
-    required: bool = True, multi: bool = False, compact: bool = True,
+    input_id: str,
+    label: str,
+    choices: tuple[Choice, ...] | list[Choice],
+    value: str | None = None,
+    *,
+    required: bool = True,
+    multi: bool = False,
+    compact: bool = True,
 ) -> Element:
     element: Element = {
         "type": "Input.ChoiceSet",
@@ -84,8 +96,15 @@ def choice_set(
 
 
 def toggle(input_id: str, label: str, on: bool) -> Element:
-    return {"type": "Input.Toggle", "id": input_id, "title": label, "value": "true" if on else "false",
-            "valueOn": "true", "valueOff": "false", "wrap": True}
+    return {
+        "type": "Input.Toggle",
+        "id": input_id,
+        "title": label,
+        "value": "true" if on else "false",
+        "valueOn": "true",
+        "valueOff": "false",
+        "wrap": True,
+    }
 
 
 def number(input_id: str, label: str, value: int, minimum: int, maximum: int) -> Element:

@@ -39,8 +39,16 @@ class FeatureRouter:
     commands: list[Command] = field(default_factory=list)
     actions: dict[str, Action] = field(default_factory=dict)
 
-    def command(self, name: str, *, title: str, description: str, aliases: tuple[str, ...] = (),
-                role: Role = Role.STAFF, in_menu: bool = True):
+    def command(
+        self,
+        name: str,
+        *,
+        title: str,
+        description: str,
+        aliases: tuple[str, ...] = (),
+        role: Role = Role.STAFF,
+        in_menu: bool = True,
+    ):
         def register(handler: Handler) -> Handler:
             self.commands.append(Command(name, title, description, handler, aliases, role, in_menu))
             return handler

@@ -18,8 +18,11 @@ def profile_card(turn: Turn, *, saved: bool = False) -> dict:
         cards.notice("Profile saved.") if saved else None,
         cards.title("Your profile"),
         cards.facts([("Name", user.name or "not known"), *profile_facts(org, user), ("Roles", roles)]),
-        cards.text("Your site and staff group are used for reports by site and staff group; nobody is named in them.",
-                   subtle=True, size="Small"),
+        cards.text(
+            "Your site and staff group are used for reports by site and staff group; nobody is named in them.",
+            subtle=True,
+            size="Small",
+        ),
         actions=[cards.execute("Edit profile", "profile.edit")],
     )
 
@@ -33,8 +36,12 @@ def edit_card(turn: Turn, user: User, error: str | None = None) -> dict:
     )
 
 
-@router.command("profile", title="Profile", description="See or change your site, staff group and QI experience",
-                aliases=("my profile", "edit profile"))
+@router.command(
+    "profile",
+    title="Profile",
+    description="See or change your site, staff group and QI experience",
+    aliases=("my profile", "edit profile"),
+)
 async def show(turn: Turn) -> Response:
     return Response.show(profile_card(turn))
 

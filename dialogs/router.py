@@ -60,8 +60,13 @@ def _menu(turn: Turn, intro: str | None = None) -> dict:
     return menu_card(all_commands(), turn.user, intro=intro)
 
 
-@help_router.command("help", title="Help", description="Show everything I can do", aliases=("menu", "start", "hi",
-                     "hello"), in_menu=False)
+@help_router.command(
+    "help",
+    title="Help",
+    description="Show everything I can do",
+    aliases=("menu", "start", "hi", "hello"),
+    in_menu=False,
+)
 async def show_menu(turn: Turn) -> Response:
     return Response.show(_menu(turn))
 

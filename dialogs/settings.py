@@ -31,26 +31,41 @@ def settings_card(turn: Turn, prefs: NudgePreferences, *, notice: str | None = N
         cards.title("Your settings"),
         cards.heading("Pause"),
         cards.text(pause_text, subtle=True),
-        {"type": "Input.Number", "id": "pause_days", "label": "Pause all nudges for (days)",
-         "min": 0, "max": rules.max_pause_days, "placeholder": "Leave empty to keep as it is"},
+        {
+            "type": "Input.Number",
+            "id": "pause_days",
+            "label": "Pause all nudges for (days)",
+            "min": 0,
+            "max": rules.max_pause_days,
+            "placeholder": "Leave empty to keep as it is",
+        },
         cards.heading("What I may send you"),
-        *[cards.toggle(f"cat_{c.id}", f"{c.label}: {c.description}", c.id not in prefs.opted_out)
-          for c in rules.categories],
+        *[
+            cards.toggle(f"cat_{c.id}", f"{c.label}: {c.description}", c.id not in prefs.opted_out)
+            for c in rules.categories
+        ],
         cards.heading("When I may nudge you"),
-        cards.text(f"Now: {describe(hours)} ({'your own hours' if prefs.hours else 'the usual working week'}). "
-                   "Booking reminders come at the time they are due.", subtle=True),
+        cards.text(
+            f"Now: {describe(hours)} ({'your own hours' if prefs.hours else 'the usual working week'}). "
+            "Booking reminders come at the time they are due.",
+            subtle=True,
+        ),
         cards.toggle("own_hours", "Use my own hours (for shift patterns)", prefs.hours is not None),
-        cards.choice_set("days", "Days", DAY_CHOICES, ",".join(str(d) for d in sorted(hours.days)),
-                         multi=True, required=False),
+        cards.choice_set(
+            "days", "Days", DAY_CHOICES, ",".join(str(d) for d in sorted(hours.days)), multi=True, required=False
+        ),
         cards.time_input("start", "From", f"{hours.start:%H:%M}"),
         cards.time_input("end", "Until (earlier than From means overnight)", f"{hours.end:%H:%M}"),
         actions=[cards.execute("Save settings", "settings.save", style="positive")],
     )
 
 
-@router.command("settings", title="Settings",
-                description="Pause nudges, choose which reminders you get and set your working hours",
-                aliases=("preferences", "notifications", "pause"))
+@router.command(
+    "settings",
+    title="Settings",
+    description="Pause nudges, choose which reminders you get and set your working hours",
+    aliases=("preferences", "notifications", "pause"),
+)
 async def show(turn: Turn) -> Response:
     prefs = await get_preferences(turn.uow, user_id=turn.user.id)
     return Response.show(settings_card(turn, prefs))
@@ -96,8 +111,13 @@ async def save(turn: Turn) -> Response:
     try:
         opted_out = {c.id for c in rules.categories if str(data.get(f"cat_{c.id}", "true")).lower() == "false"}
         prefs = await update_preferences(
-            turn.uow, user_id=turn.user.id, rules=rules, pause_days=_parse_pause(data.get("pause_days")),
-            opted_out=opted_out, hours=_parse_hours(data), now=turn.now,
+            turn.uow,
+            user_id=turn.user.id,
+            rules=rules,
+            pause_days=_parse_pause(data.get("pause_days")),
+            opted_out=opted_out,
+            hours=_parse_hours(data),
+            now=turn.now,
         )
     except InvalidInput as problem:
         current = await get_preferences(turn.uow, user_id=turn.user.id)

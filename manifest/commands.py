@@ -41,11 +41,15 @@ def _entry(command: Command) -> dict[str, str]:
     if not command.title or len(command.title) > MAX_TITLE:
         raise ValueError(f"The {where} title {command.title!r} must be 1 to {MAX_TITLE} characters for Teams")
     if not command.description or len(command.description) > MAX_DESCRIPTION:
-        raise ValueError(f"The {where} description must be 1 to {MAX_DESCRIPTION} characters for Teams "
-                         f"(it is {len(command.description)})")
+        raise ValueError(
+            f"The {where} description must be 1 to {MAX_DESCRIPTION} characters for Teams "
+            f"(it is {len(command.description)})"
+        )
     if normalise(command.title) not in command.phrases:
-        raise ValueError(f"The {where} title {command.title!r} is what Teams sends when it is picked, but "
-                         f"the router does not recognise it; make it the name or an alias")
+        raise ValueError(
+            f"The {where} title {command.title!r} is what Teams sends when it is picked, but "
+            f"the router does not recognise it; make it the name or an alias"
+        )
     return {"title": command.title, "description": command.description}
 
 
@@ -53,11 +57,12 @@ def command_lists(commands: Iterable[Command] | None = None) -> list[dict]:
     """The manifest's bot commandLists for `commands` (default: the router's)."""
     commands = all_commands() if commands is None else list(commands)
     lists = []
-    for scopes, chosen in ((PERSONAL_SCOPES, personal_commands(commands)),
-                           (GROUP_SCOPES, group_commands(commands))):
+    for scopes, chosen in ((PERSONAL_SCOPES, personal_commands(commands)), (GROUP_SCOPES, group_commands(commands))):
         if len(chosen) > MAX_COMMANDS:
-            raise ValueError(f"The {'/'.join(scopes)} command list would have {len(chosen)} commands; Teams "
-                             f"allows {MAX_COMMANDS}. Set in_menu=False on the least used ones in dialogs/.")
+            raise ValueError(
+                f"The {'/'.join(scopes)} command list would have {len(chosen)} commands; Teams "
+                f"allows {MAX_COMMANDS}. Set in_menu=False on the least used ones in dialogs/."
+            )
         if chosen:
             lists.append({"scopes": list(scopes), "commands": [_entry(c) for c in chosen]})
     return lists

@@ -30,8 +30,7 @@ def _get(environ: Mapping[str, str], name: str) -> str:
 def _guid(environ: Mapping[str, str], name: str, what: str) -> str:
     value = _get(environ, name)
     if not value:
-        raise ValueError(f"{name} is not set: it must be {what}, a GUID like "
-                         f"00000000-0000-0000-0000-000000000000")
+        raise ValueError(f"{name} is not set: it must be {what}, a GUID like 00000000-0000-0000-0000-000000000000")
     if not GUID.match(value):
         raise ValueError(f"{name} must be a GUID like 00000000-0000-0000-0000-000000000000, not {value!r}")
     return value
@@ -42,8 +41,9 @@ def _host(environ: Mapping[str, str]) -> list[str]:
     if not value:
         return []
     if not HOST.match(value):
-        raise ValueError(f"QIBOT_PUBLIC_HOST must be a host name like qibot.example.nhs.uk (no https:// "
-                         f"and no path), not {value!r}")
+        raise ValueError(
+            f"QIBOT_PUBLIC_HOST must be a host name like qibot.example.nhs.uk (no https:// and no path), not {value!r}"
+        )
     return [value.lower()]
 
 
@@ -56,13 +56,14 @@ def read_values(environ: Mapping[str, str]) -> dict[str, str | list[str]]:
     }
     version = _get(environ, "QIBOT_APP_VERSION")
     if not SEMVER.match(version):
-        raise ValueError(f"QIBOT_APP_VERSION must be a version like 1.2.3 (Teams needs a higher one for "
-                         f"every upload), not {version!r}")
+        raise ValueError(
+            f"QIBOT_APP_VERSION must be a version like 1.2.3 (Teams needs a higher one for "
+            f"every upload), not {version!r}"
+        )
     values["QIBOT_APP_VERSION"] = version
     developer = _get(environ, "QIBOT_DEVELOPER_NAME")
     if len(developer) > MAX_DEVELOPER_NAME:
-        raise ValueError(f"QIBOT_DEVELOPER_NAME is {len(developer)} characters; Teams allows "
-                         f"{MAX_DEVELOPER_NAME}")
+        raise ValueError(f"QIBOT_DEVELOPER_NAME is {len(developer)} characters; Teams allows {MAX_DEVELOPER_NAME}")
     values["QIBOT_DEVELOPER_NAME"] = developer
     website = _get(environ, "QIBOT_WEBSITE_URL")
     for name in URL_VARIABLES:

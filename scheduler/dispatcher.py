@@ -63,8 +63,9 @@ class Dispatcher:
     async def run_once(self) -> int:
         """Deliver one batch of due messages; returns how many were claimed."""
         async with self.uow_factory() as uow:
-            items = await uow.outbox.claim_due(now=self.clock.now(), limit=self.batch_size,
-                                               lease_seconds=self.lease_seconds)
+            items = await uow.outbox.claim_due(
+                now=self.clock.now(), limit=self.batch_size, lease_seconds=self.lease_seconds
+            )
             await uow.commit()
         if items:
             gone: set[int] = set()  # people found unreachable during this batch
@@ -108,8 +109,9 @@ class Dispatcher:
         async with self.uow_factory() as uow:
             stored = await uow.addresses.get(item.address_id)
         if stored is None or not stored.active or not stored.reachable:
-            await self._record(item, SendOutcome(SendOutcomeKind.GONE, error="conversation removed or unreachable"),
-                               gone)
+            await self._record(
+                item, SendOutcome(SendOutcomeKind.GONE, error="conversation removed or unreachable"), gone
+            )
             return
         async with self._conversation_turn(stored.address.conversation_id):
             if item.user_id in gone:
@@ -125,22 +127,24 @@ class Dispatcher:
         decision = decide(outcome, attempts_so_far=item.attempts, now=now, policy=self.policy, rng=self.rng)
         if decision.pause_until is not None:
             self.bucket.pause_for((decision.pause_until - now).total_seconds())
-            log.warning("throttled by the connector: pausing all sends",
-                        extra={"seconds": (decision.pause_until - now).total_seconds()})
+            log.warning(
+                "throttled by the connector: pausing all sends",
+                extra={"seconds": (decision.pause_until - now).total_seconds()},
+            )
         async with self.uow_factory() as uow:
             if decision.action == "sent":
                 await uow.outbox.mark_sent(item.id, now=now)
             elif decision.action == "retry":
                 assert decision.due_at is not None
-                await uow.outbox.reschedule(item.id, due_at=decision.due_at, error=decision.error,
-                                            count_attempt=decision.count_attempt)
+                await uow.outbox.reschedule(
+                    item.id, due_at=decision.due_at, error=decision.error, count_attempt=decision.count_attempt
+                )
             elif decision.action == "failed":
                 await uow.outbox.mark_failed(item.id, error=decision.error or "failed", now=now)
             else:
                 gone.add(item.user_id)
                 await uow.addresses.mark_user_unreachable(item.user_id, now=now)
-                await uow.outbox.mark_unreachable_for_user(item.user_id, error=decision.error or "unreachable",
-                                                           now=now)
+                await uow.outbox.mark_unreachable_for_user(item.user_id, error=decision.error or "unreachable", now=now)
             await uow.commit()
         latency = (now - item.due_at).total_seconds() if decision.action == "sent" else None
         outcome_name = {"retry": "retried"}.get(decision.action, decision.action)

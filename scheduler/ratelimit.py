@@ -8,7 +8,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
-
 _EPSILON = 1e-9
 _MIN_SLEEP = 0.001
 
@@ -16,8 +15,14 @@ _MIN_SLEEP = 0.001
 class TokenBucket:
     """`rate` tokens a second, holding at most `capacity`. Waiters are served in order (one lock)."""
 
-    def __init__(self, rate: float, capacity: float | None = None, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        rate: float,
+        capacity: float | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
@@ -60,8 +65,14 @@ class TokenBucket:
 class PerKeyLimiter:
     """One small bucket per conversation; the least recently used are forgotten beyond `max_keys`."""
 
-    def __init__(self, rate: float, *, max_keys: int = 10_000, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        rate: float,
+        *,
+        max_keys: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.rate = rate
         self.max_keys = max_keys
         self._clock = clock

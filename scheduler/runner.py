@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -25,8 +26,15 @@ class Tick:
     cron: str | None = None  # "minute hour day month day_of_week", in the organisation's timezone
 
 
+class Leader(Protocol):
+    """Decides which replica schedules (storage.leader: a PostgreSQL advisory lock, or always for SQLite)."""
+
+    async def try_acquire(self) -> bool: ...
+    async def release(self) -> None: ...
+
+
 class SchedulerRunner:
-    def __init__(self, leader, ticks: list[Tick], *, timezone, poll_seconds: float = 5.0) -> None:
+    def __init__(self, leader: Leader, ticks: list[Tick], *, timezone, poll_seconds: float = 5.0) -> None:
         self.leader = leader
         self.ticks = ticks
         self.timezone = timezone
@@ -41,10 +49,14 @@ class SchedulerRunner:
     def _start_scheduler(self) -> None:
         scheduler = AsyncIOScheduler(timezone=self.timezone)
         for tick in self.ticks:
-            trigger = (IntervalTrigger(seconds=tick.every_seconds, timezone=self.timezone) if tick.every_seconds
-                       else CronTrigger.from_crontab(tick.cron, timezone=self.timezone))
-            scheduler.add_job(tick.run, trigger, id=tick.name, name=tick.name, max_instances=1, coalesce=True,
-                              misfire_grace_time=60)
+            trigger = (
+                IntervalTrigger(seconds=tick.every_seconds, timezone=self.timezone)
+                if tick.every_seconds
+                else CronTrigger.from_crontab(tick.cron, timezone=self.timezone)
+            )
+            scheduler.add_job(
+                tick.run, trigger, id=tick.name, name=tick.name, max_instances=1, coalesce=True, misfire_grace_time=60
+            )
         scheduler.start()
         self.scheduler = scheduler
         log.info("scheduler started", extra={"ticks": [t.name for t in self.ticks]})

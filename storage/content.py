@@ -29,7 +29,8 @@ def _construct_with_lines(kind):
         value = _Lined(value) if kind == "map" else _LinedList(value)
         value.line = node.start_mark.line + 1
         value.item_lines = (
-            {k.value: k.start_mark.line + 1 for k, _ in node.value} if kind == "map"
+            {k.value: k.start_mark.line + 1 for k, _ in node.value}
+            if kind == "map"
             else [item.start_mark.line + 1 for item in node.value]
         )
         return value

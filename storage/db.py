@@ -20,7 +20,11 @@ def normalise_url(url: str) -> str:
 
 
 def is_sqlite(engine_or_url: AsyncEngine | str) -> bool:
-    name = engine_or_url.dialect.name if isinstance(engine_or_url, AsyncEngine) else make_url(engine_or_url).get_backend_name()
+    name = (
+        engine_or_url.dialect.name
+        if isinstance(engine_or_url, AsyncEngine)
+        else make_url(engine_or_url).get_backend_name()
+    )
     return name == "sqlite"
 
 
@@ -38,8 +42,9 @@ def create_engine(url: str, *, pool_size: int = 10, schema: str | None = None) -
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     connect_args = {"server_settings": {"search_path": schema}} if schema else {}
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
-                               connect_args=connect_args)
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, connect_args=connect_args
+    )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -19,11 +19,19 @@ async def load_demo(uow: UnitOfWork, content: Content, *, now: datetime, content
     for person in doc["people"]:
         user = await uow.users.by_teams_id(person["teams_user_id"])
         if user is None:
-            user = await uow.users.add(teams_user_id=person["teams_user_id"], aad_object_id=None, tenant_id=None,
-                                       name=person["name"], now=now)
+            user = await uow.users.add(
+                teams_user_id=person["teams_user_id"], aad_object_id=None, tenant_id=None, name=person["name"], now=now
+            )
             created += 1
-            await save_profile(uow, user_id=user.id, site=person["site"], staff_group=person["staff_group"],
-                               experience=person["experience"], organisation=content.organisation, now=now)
+            await save_profile(
+                uow,
+                user_id=user.id,
+                site=person["site"],
+                staff_group=person["staff_group"],
+                experience=person["experience"],
+                organisation=content.organisation,
+                now=now,
+            )
         for role in person.get("roles", []):
             await uow.users.grant_role(user.id, Role(role), now=now)
     await uow.commit()

@@ -70,10 +70,18 @@ class SqlUserRepository:
 
     async def add(self, *, teams_user_id, aad_object_id, tenant_id, name, now) -> User:
         # ON CONFLICT DO NOTHING: two first messages from the same person may arrive at once.
-        stmt = _insert(self.conn, users).values(
-            teams_user_id=teams_user_id, aad_object_id=aad_object_id, tenant_id=tenant_id, name=name,
-            created_at=now, updated_at=now,
-        ).on_conflict_do_nothing(index_elements=["teams_user_id"])
+        stmt = (
+            _insert(self.conn, users)
+            .values(
+                teams_user_id=teams_user_id,
+                aad_object_id=aad_object_id,
+                tenant_id=tenant_id,
+                name=name,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["teams_user_id"])
+        )
         await self.conn.execute(stmt)
         user = await self.by_teams_id(teams_user_id)
         assert user is not None
@@ -81,15 +89,20 @@ class SqlUserRepository:
 
     async def update_identity(self, user_id, *, aad_object_id, tenant_id, name, now) -> None:
         await self.conn.execute(
-            update(users).where(users.c.id == user_id).values(
-                aad_object_id=aad_object_id, tenant_id=tenant_id, name=name, updated_at=now
-            )
+            update(users)
+            .where(users.c.id == user_id)
+            .values(aad_object_id=aad_object_id, tenant_id=tenant_id, name=name, updated_at=now)
         )
 
     async def save_profile(self, user_id, *, site, staff_group, experience, now) -> None:
         await self.conn.execute(
-            update(users).where(users.c.id == user_id).values(
-                site=site, staff_group=staff_group, experience=experience, updated_at=now,
+            update(users)
+            .where(users.c.id == user_id)
+            .values(
+                site=site,
+                staff_group=staff_group,
+                experience=experience,
+                updated_at=now,
                 onboarded_at=func.coalesce(users.c.onboarded_at, now),
             )
         )
@@ -145,7 +158,9 @@ class SqlAddressRepository:
 
     async def for_conversation(self, user_id: int, conversation_id: str) -> StoredAddress | None:
         return await self._one(
-            and_(conversation_addresses.c.user_id == user_id, conversation_addresses.c.conversation_id == conversation_id)
+            and_(
+                conversation_addresses.c.user_id == user_id, conversation_addresses.c.conversation_id == conversation_id
+            )
         )
 
     async def personal(self, user_id: int) -> StoredAddress | None:
@@ -198,7 +213,9 @@ class SqlAddressRepository:
     async def mark_user_unreachable(self, user_id: int, *, now: datetime) -> None:
         await self.conn.execute(
             update(conversation_addresses)
-            .where(conversation_addresses.c.user_id == user_id, conversation_addresses.c.conversation_type == "personal")
+            .where(
+                conversation_addresses.c.user_id == user_id, conversation_addresses.c.conversation_type == "personal"
+            )
             .values(reachable=False, updated_at=now)
         )
 
@@ -209,8 +226,10 @@ class SqlPreferenceRepository:
 
     async def get(self, user_id: int) -> NudgePreferences:
         row = (
-            await self.conn.execute(select(nudge_preferences).where(nudge_preferences.c.user_id == user_id))
-        ).mappings().first()
+            (await self.conn.execute(select(nudge_preferences).where(nudge_preferences.c.user_id == user_id)))
+            .mappings()
+            .first()
+        )
         opted = (
             await self.conn.execute(select(nudge_opt_outs.c.category).where(nudge_opt_outs.c.user_id == user_id))
         ).scalars()
@@ -237,7 +256,9 @@ class SqlPreferenceRepository:
         )
         stmt = _insert(self.conn, nudge_preferences).values(**values)
         await self.conn.execute(
-            stmt.on_conflict_do_update(index_elements=["user_id"], set_={k: v for k, v in values.items() if k != "user_id"})
+            stmt.on_conflict_do_update(
+                index_elements=["user_id"], set_={k: v for k, v in values.items() if k != "user_id"}
+            )
         )
         await self.conn.execute(delete(nudge_opt_outs).where(nudge_opt_outs.c.user_id == prefs.user_id))
         if prefs.opted_out:
@@ -250,23 +271,39 @@ class SqlOutboxRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def add(self, *, dedupe_key, user_id, address_id, category, message: OutboundMessage, due_at,
-                  counts_to_budget, now) -> bool:
-        stmt = _insert(self.conn, outbox).values(
-            dedupe_key=dedupe_key, user_id=user_id, address_id=address_id, category=category,
-            counts_to_budget=counts_to_budget, payload=message.to_json(), status=OutboxStatus.PENDING.value,
-            due_at=due_at, attempts=0, created_at=now,
-        ).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    async def add(
+        self, *, dedupe_key, user_id, address_id, category, message: OutboundMessage, due_at, counts_to_budget, now
+    ) -> bool:
+        stmt = (
+            _insert(self.conn, outbox)
+            .values(
+                dedupe_key=dedupe_key,
+                user_id=user_id,
+                address_id=address_id,
+                category=category,
+                counts_to_budget=counts_to_budget,
+                payload=message.to_json(),
+                status=OutboxStatus.PENDING.value,
+                due_at=due_at,
+                attempts=0,
+                created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        )
         result = await self.conn.execute(stmt)
         return result.rowcount == 1
 
     async def count_budgeted(self, user_id: int, start: datetime, end: datetime) -> int:
-        stmt = select(func.count()).select_from(outbox).where(
-            outbox.c.user_id == user_id,
-            outbox.c.counts_to_budget.is_(True),
-            outbox.c.status != OutboxStatus.CANCELLED.value,
-            outbox.c.due_at >= start,
-            outbox.c.due_at < end,
+        stmt = (
+            select(func.count())
+            .select_from(outbox)
+            .where(
+                outbox.c.user_id == user_id,
+                outbox.c.counts_to_budget.is_(True),
+                outbox.c.status != OutboxStatus.CANCELLED.value,
+                outbox.c.due_at >= start,
+                outbox.c.due_at < end,
+            )
         )
         return (await self.conn.execute(stmt)).scalar_one()
 
@@ -287,34 +324,53 @@ class SqlOutboxRepository:
             update(outbox)
             .where(outbox.c.id.in_(ids.scalar_subquery()))
             .values(status=OutboxStatus.SENDING.value, lease_until=now + timedelta(seconds=lease_seconds))
-            .returning(outbox.c.id, outbox.c.user_id, outbox.c.address_id, outbox.c.category, outbox.c.payload,
-                       outbox.c.attempts, outbox.c.due_at, outbox.c.dedupe_key)
+            .returning(
+                outbox.c.id,
+                outbox.c.user_id,
+                outbox.c.address_id,
+                outbox.c.category,
+                outbox.c.payload,
+                outbox.c.attempts,
+                outbox.c.due_at,
+                outbox.c.dedupe_key,
+            )
         )
         rows = (await self.conn.execute(stmt)).mappings().all()
         items = [
-            OutboxItem(id=r["id"], user_id=r["user_id"], address_id=r["address_id"], category=r["category"],
-                       message=OutboundMessage.from_json(r["payload"]), attempts=r["attempts"], due_at=r["due_at"],
-                       dedupe_key=r["dedupe_key"])
+            OutboxItem(
+                id=r["id"],
+                user_id=r["user_id"],
+                address_id=r["address_id"],
+                category=r["category"],
+                message=OutboundMessage.from_json(r["payload"]),
+                attempts=r["attempts"],
+                due_at=r["due_at"],
+                dedupe_key=r["dedupe_key"],
+            )
             for r in rows
         ]
         return sorted(items, key=lambda i: (i.due_at, i.id))
 
     async def mark_sent(self, item_id: int, *, now: datetime) -> None:
         await self.conn.execute(
-            update(outbox).where(outbox.c.id == item_id).values(
-                status=OutboxStatus.SENT.value, sent_at=now, lease_until=None, attempts=outbox.c.attempts + 1
-            )
+            update(outbox)
+            .where(outbox.c.id == item_id)
+            .values(status=OutboxStatus.SENT.value, sent_at=now, lease_until=None, attempts=outbox.c.attempts + 1)
         )
 
     async def reschedule(self, item_id: int, *, due_at: datetime, error: str | None, count_attempt: bool) -> None:
-        values: dict[str, Any] = dict(status=OutboxStatus.PENDING.value, due_at=due_at, lease_until=None, last_error=error)
+        values: dict[str, Any] = dict(
+            status=OutboxStatus.PENDING.value, due_at=due_at, lease_until=None, last_error=error
+        )
         if count_attempt:
             values["attempts"] = outbox.c.attempts + 1
         await self.conn.execute(update(outbox).where(outbox.c.id == item_id).values(**values))
 
     async def mark_failed(self, item_id: int, *, error: str, now: datetime) -> None:
         await self.conn.execute(
-            update(outbox).where(outbox.c.id == item_id).values(
+            update(outbox)
+            .where(outbox.c.id == item_id)
+            .values(
                 status=OutboxStatus.FAILED.value, last_error=error, lease_until=None, attempts=outbox.c.attempts + 1
             )
         )
@@ -322,8 +378,10 @@ class SqlOutboxRepository:
     async def mark_unreachable_for_user(self, user_id: int, *, error: str, now: datetime) -> int:
         result = await self.conn.execute(
             update(outbox)
-            .where(outbox.c.user_id == user_id,
-                   outbox.c.status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]))
+            .where(
+                outbox.c.user_id == user_id,
+                outbox.c.status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]),
+            )
             .values(status=OutboxStatus.UNREACHABLE.value, last_error=error, lease_until=None)
         )
         return result.rowcount
@@ -366,19 +424,24 @@ class SqlConversationStateRepository:
         ).first()
         return (dict(row.data), row.version) if row else ({}, 0)
 
-    async def save(self, conversation_id: str, user_id: int, data: dict[str, Any], *, expected_version: int,
-                   now: datetime) -> int:
+    async def save(
+        self, conversation_id: str, user_id: int, data: dict[str, Any], *, expected_version: int, now: datetime
+    ) -> int:
         new_version = expected_version + 1
         if expected_version == 0:
-            stmt = _insert(self.conn, conversation_state).values(
-                conversation_id=conversation_id, user_id=user_id, data=data, version=1, updated_at=now
-            ).on_conflict_do_nothing(index_elements=["conversation_id", "user_id"])
+            stmt = (
+                _insert(self.conn, conversation_state)
+                .values(conversation_id=conversation_id, user_id=user_id, data=data, version=1, updated_at=now)
+                .on_conflict_do_nothing(index_elements=["conversation_id", "user_id"])
+            )
         else:
             stmt = (
                 update(conversation_state)
-                .where(conversation_state.c.conversation_id == conversation_id,
-                       conversation_state.c.user_id == user_id,
-                       conversation_state.c.version == expected_version)
+                .where(
+                    conversation_state.c.conversation_id == conversation_id,
+                    conversation_state.c.user_id == user_id,
+                    conversation_state.c.version == expected_version,
+                )
                 .values(data=data, version=new_version, updated_at=now)
             )
         result = await self.conn.execute(stmt)

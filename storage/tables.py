@@ -38,7 +38,6 @@ metadata = MetaData(
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
 
-
 class UTCDateTime(TypeDecorator):
     """Always stores and returns timezone-aware UTC datetimes (SQLite would otherwise hand back naive ones)."""
 

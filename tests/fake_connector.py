@@ -56,8 +56,11 @@ class FakeConnector:
 
     def delivered(self, conversation_id: str | None = None) -> list[Received]:
         """Activities that were accepted (2xx), optionally for one conversation."""
-        return [r for r in self.received
-                if 200 <= r.status < 300 and (conversation_id is None or r.conversation_id == conversation_id)]
+        return [
+            r
+            for r in self.received
+            if 200 <= r.status < 300 and (conversation_id is None or r.conversation_id == conversation_id)
+        ]
 
     def _next_response(self, conversation_id: str, tenant: str) -> tuple[int, dict[str, str]]:
         for key in (conversation_id, None):
@@ -81,8 +84,9 @@ class FakeConnector:
         self.received.append(Received(conversation_id, activity, status, time.monotonic(), request.method))
         if 200 <= status < 300:
             return web.json_response({"id": uuid.uuid4().hex}, status=status, headers=headers)
-        return web.json_response({"error": {"code": str(status), "message": "scripted failure"}}, status=status,
-                                 headers=headers)
+        return web.json_response(
+            {"error": {"code": str(status), "message": "scripted failure"}}, status=status, headers=headers
+        )
 
     async def start(self) -> None:
         app = web.Application()

@@ -66,19 +66,26 @@ class FakeUsers(_Repo):
         existing = await self.by_teams_id(teams_user_id)
         if existing:
             return existing
-        user = User(id=next(self.db.ids), teams_user_id=teams_user_id, aad_object_id=aad_object_id,
-                    tenant_id=tenant_id, name=name)
+        user = User(
+            id=next(self.db.ids),
+            teams_user_id=teams_user_id,
+            aad_object_id=aad_object_id,
+            tenant_id=tenant_id,
+            name=name,
+        )
         self.db.users[user.id] = user
         return copy.copy(user)
 
     async def update_identity(self, user_id, *, aad_object_id, tenant_id, name, now):
-        self.db.users[user_id] = replace(self.db.users[user_id], aad_object_id=aad_object_id, tenant_id=tenant_id,
-                                         name=name)
+        self.db.users[user_id] = replace(
+            self.db.users[user_id], aad_object_id=aad_object_id, tenant_id=tenant_id, name=name
+        )
 
     async def save_profile(self, user_id, *, site, staff_group, experience, now):
         user = self.db.users[user_id]
-        self.db.users[user_id] = replace(user, site=site, staff_group=staff_group, experience=experience,
-                                         onboarded_at=user.onboarded_at or now)
+        self.db.users[user_id] = replace(
+            user, site=site, staff_group=staff_group, experience=experience, onboarded_at=user.onboarded_at or now
+        )
 
     async def grant_role(self, user_id, role, *, now):
         user = self.db.users[user_id]
@@ -100,17 +107,34 @@ class FakeAddresses(_Repo):
         return self.db.addresses.get(address_id)
 
     async def for_conversation(self, user_id, conversation_id):
-        return next((a for a in self.db.addresses.values()
-                     if a.user_id == user_id and a.address.conversation_id == conversation_id), None)
+        return next(
+            (
+                a
+                for a in self.db.addresses.values()
+                if a.user_id == user_id and a.address.conversation_id == conversation_id
+            ),
+            None,
+        )
 
     async def personal(self, user_id):
-        return next((a for a in self.db.addresses.values() if a.user_id == user_id and a.active and a.reachable
-                     and a.address.conversation_type == "personal"), None)
+        return next(
+            (
+                a
+                for a in self.db.addresses.values()
+                if a.user_id == user_id and a.active and a.reachable and a.address.conversation_type == "personal"
+            ),
+            None,
+        )
 
     async def upsert(self, user_id, address: ConversationAddress, *, now):
         existing = await self.for_conversation(user_id, address.conversation_id)
-        stored = StoredAddress(id=existing.id if existing else next(self.db.ids), user_id=user_id, address=address,
-                               active=True, reachable=True)
+        stored = StoredAddress(
+            id=existing.id if existing else next(self.db.ids),
+            user_id=user_id,
+            address=address,
+            active=True,
+            reachable=True,
+        )
         self.db.addresses[stored.id] = stored
         return stored
 
@@ -132,33 +156,64 @@ class FakePreferences(_Repo):
 
 
 class FakeOutbox(_Repo):
-    async def add(self, *, dedupe_key, user_id, address_id, category, message: OutboundMessage, due_at,
-                  counts_to_budget, now):
+    async def add(
+        self, *, dedupe_key, user_id, address_id, category, message: OutboundMessage, due_at, counts_to_budget, now
+    ):
         if any(row["dedupe_key"] == dedupe_key for row in self.db.outbox.values()):
             return False
         row_id = next(self.db.ids)
-        self.db.outbox[row_id] = dict(id=row_id, dedupe_key=dedupe_key, user_id=user_id, address_id=address_id,
-                                      category=category, message=message, due_at=due_at, attempts=0,
-                                      counts_to_budget=counts_to_budget, status=OutboxStatus.PENDING.value,
-                                      lease_until=None, last_error=None, created_at=now)
+        self.db.outbox[row_id] = dict(
+            id=row_id,
+            dedupe_key=dedupe_key,
+            user_id=user_id,
+            address_id=address_id,
+            category=category,
+            message=message,
+            due_at=due_at,
+            attempts=0,
+            counts_to_budget=counts_to_budget,
+            status=OutboxStatus.PENDING.value,
+            lease_until=None,
+            last_error=None,
+            created_at=now,
+        )
         return True
 
     async def count_budgeted(self, user_id, start, end):
-        return sum(1 for r in self.db.outbox.values() if r["user_id"] == user_id and r["counts_to_budget"]
-                   and r["status"] != OutboxStatus.CANCELLED.value and start <= r["due_at"] < end)
+        return sum(
+            1
+            for r in self.db.outbox.values()
+            if r["user_id"] == user_id
+            and r["counts_to_budget"]
+            and r["status"] != OutboxStatus.CANCELLED.value
+            and start <= r["due_at"] < end
+        )
 
     async def claim_due(self, *, now, limit, lease_seconds):
         due = sorted(
-            (r for r in self.db.outbox.values()
-             if (r["status"] == "pending" and r["due_at"] <= now)
-             or (r["status"] == "sending" and r["lease_until"] < now)),
+            (
+                r
+                for r in self.db.outbox.values()
+                if (r["status"] == "pending" and r["due_at"] <= now)
+                or (r["status"] == "sending" and r["lease_until"] < now)
+            ),
             key=lambda r: (r["due_at"], r["id"]),
         )[:limit]
         for row in due:
             row.update(status="sending", lease_until=now + timedelta(seconds=lease_seconds))
-        return [OutboxItem(id=r["id"], user_id=r["user_id"], address_id=r["address_id"], category=r["category"],
-                           message=r["message"], attempts=r["attempts"], due_at=r["due_at"],
-                           dedupe_key=r["dedupe_key"]) for r in due]
+        return [
+            OutboxItem(
+                id=r["id"],
+                user_id=r["user_id"],
+                address_id=r["address_id"],
+                category=r["category"],
+                message=r["message"],
+                attempts=r["attempts"],
+                due_at=r["due_at"],
+                dedupe_key=r["dedupe_key"],
+            )
+            for r in due
+        ]
 
     async def mark_sent(self, item_id, *, now):
         row = self.db.outbox[item_id]
@@ -166,8 +221,13 @@ class FakeOutbox(_Repo):
 
     async def reschedule(self, item_id, *, due_at, error, count_attempt):
         row = self.db.outbox[item_id]
-        row.update(status="pending", due_at=due_at, last_error=error, lease_until=None,
-                   attempts=row["attempts"] + (1 if count_attempt else 0))
+        row.update(
+            status="pending",
+            due_at=due_at,
+            last_error=error,
+            lease_until=None,
+            attempts=row["attempts"] + (1 if count_attempt else 0),
+        )
 
     async def mark_failed(self, item_id, *, error, now):
         row = self.db.outbox[item_id]
@@ -180,14 +240,19 @@ class FakeOutbox(_Repo):
         return len(rows)
 
     async def cancel(self, dedupe_key_prefix):
-        rows = [r for r in self.db.outbox.values()
-                if r["dedupe_key"].startswith(dedupe_key_prefix) and r["status"] == "pending"]
+        rows = [
+            r
+            for r in self.db.outbox.values()
+            if r["dedupe_key"].startswith(dedupe_key_prefix) and r["status"] == "pending"
+        ]
         for row in rows:
             row["status"] = "cancelled"
         return len(rows)
 
     async def purge_finished(self, *, before):
-        doomed = [k for k, r in self.db.outbox.items() if r["status"] in ("sent", "cancelled") and r["created_at"] < before]
+        doomed = [
+            k for k, r in self.db.outbox.items() if r["status"] in ("sent", "cancelled") and r["created_at"] < before
+        ]
         for key in doomed:
             del self.db.outbox[key]
         return len(doomed)
@@ -249,10 +314,22 @@ class FakeSender:
         return self.script.pop(0) if self.script else SendOutcome(SendOutcomeKind.SENT, 201)
 
 
-def teams_address(n: int = 1, *, conversation_type: str = "personal", service_url: str = "https://smba.example/uk/",
-                  tenant: str = "tenant-1") -> ConversationAddress:
+def teams_address(
+    n: int = 1,
+    *,
+    conversation_type: str = "personal",
+    service_url: str = "https://smba.example/uk/",
+    tenant: str = "tenant-1",
+) -> ConversationAddress:
     return ConversationAddress(
-        channel_id="msteams", service_url=service_url, conversation_id=f"a:conv-{n}",
-        conversation_type=conversation_type, tenant_id=tenant, bot_id="28:bot", bot_name="QI Companion",
-        user_teams_id=f"29:user-{n}", user_aad_id=f"aad-{n}", user_name=f"User {n}",
+        channel_id="msteams",
+        service_url=service_url,
+        conversation_id=f"a:conv-{n}",
+        conversation_type=conversation_type,
+        tenant_id=tenant,
+        bot_id="28:bot",
+        bot_name="QI Companion",
+        user_teams_id=f"29:user-{n}",
+        user_aad_id=f"aad-{n}",
+        user_name=f"User {n}",
     )

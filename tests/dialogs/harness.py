@@ -19,8 +19,9 @@ def card_text(card: dict | None) -> str:
 
     def walk(node):
         if isinstance(node, dict):
-            found.extend(node[k] for k in ("text", "title", "label", "value", "placeholder")
-                         if isinstance(node.get(k), str))
+            found.extend(
+                node[k] for k in ("text", "title", "label", "value", "placeholder") if isinstance(node.get(k), str)
+            )
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -51,8 +52,9 @@ def find_action(card: dict, title: str) -> dict:
 
 
 class Chat:
-    def __init__(self, content, *, admins: frozenset[str] = frozenset(), n: int = 1,
-                 uow: FakeUnitOfWork | None = None) -> None:
+    def __init__(
+        self, content, *, admins: frozenset[str] = frozenset(), n: int = 1, uow: FakeUnitOfWork | None = None
+    ) -> None:
         self.content = content
         self.admins = admins
         self.uow = uow or FakeUnitOfWork()
@@ -64,8 +66,9 @@ class Chat:
         contact = await record_contact(self.uow, address=self.address, now=self.clock.now())
         user = replace(contact.user, roles=effective_roles(contact.user, self.admins))
         self.uow.committed = False
-        response = await route(Turn(user=user, inbound=inbound, uow=self.uow, content=self.content,
-                                    now=self.clock.now()))
+        response = await route(
+            Turn(user=user, inbound=inbound, uow=self.uow, content=self.content, now=self.clock.now())
+        )
         self.cards += [m.card for m in response.messages if m.card] + ([response.card] if response.card else [])
         return response
 
@@ -73,8 +76,9 @@ class Chat:
         return await self._turn(Inbound(kind="message", text=text, conversation_id=self.address.conversation_id))
 
     async def press(self, verb: str, **data) -> Response:
-        return await self._turn(Inbound(kind="action", verb=verb, data=data,
-                                        conversation_id=self.address.conversation_id))
+        return await self._turn(
+            Inbound(kind="action", verb=verb, data=data, conversation_id=self.address.conversation_id)
+        )
 
     async def press_button(self, card: dict, title: str, **inputs) -> Response:
         """Press a button the way Teams does: the action's data plus the card's input values."""

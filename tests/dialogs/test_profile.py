@@ -31,8 +31,9 @@ async def test_profile_show_edit_save(content):
     assert "Basildon University Hospital" in card_text(card)
     edit = await chat.press_button(card, "Edit profile")
     assert "Edit your profile" in card_text(edit.card)
-    saved = await chat.press_button(edit.card, "Save", site="southend", staff_group="ahp",
-                                    experience="qsir_practitioner")
+    saved = await chat.press_button(
+        edit.card, "Save", site="southend", staff_group="ahp", experience="qsir_practitioner"
+    )
     text = card_text(saved.card)
     assert "Profile saved." in text and "Southend University Hospital" in text and "QSIR Practitioner" in text
 

@@ -14,8 +14,16 @@ def chat(content):
 
 def form(**overrides):
     values = {"pause_days": "", "own_hours": "false", "days": "0,1,2,3,4", "start": "08:00", "end": "18:00"}
-    values.update({"cat_learning": "true", "cat_projects": "true", "cat_action_learning": "true",
-                   "cat_events": "true", "cat_surveys": "true", "cat_clinic_reminders": "true"})
+    values.update(
+        {
+            "cat_learning": "true",
+            "cat_projects": "true",
+            "cat_action_learning": "true",
+            "cat_events": "true",
+            "cat_surveys": "true",
+            "cat_clinic_reminders": "true",
+        }
+    )
     values.update(overrides)
     return values
 
@@ -27,8 +35,10 @@ async def test_settings_card_shows_current_state(chat):
 
 
 async def test_pause_opt_out_and_own_hours_are_saved(chat):
-    response = await chat.press("settings.save", **form(pause_days="7", cat_events="false", own_hours="true",
-                                                        days="5,6", start="19:00", end="07:00"))
+    response = await chat.press(
+        "settings.save",
+        **form(pause_days="7", cat_events="false", own_hours="true", days="5,6", start="19:00", end="07:00"),
+    )
     text = card_text(response.card)
     assert "Settings saved." in text and "Nudges are paused until" in text
     prefs = await chat.uow.preferences.get((await chat.user()).id)
@@ -46,14 +56,17 @@ async def test_zero_resumes_and_empty_keeps_the_pause(chat):
     assert (await chat.uow.preferences.get(user.id)).paused_until is None
 
 
-@pytest.mark.parametrize("bad, message", [
-    (dict(pause_days="2.5"), "whole number of days"),
-    (dict(pause_days="lots"), "whole number of days"),
-    (dict(pause_days="365"), "0 to 90 days"),
-    (dict(own_hours="true", days=""), "at least one working day"),
-    (dict(own_hours="true", start="25:00"), "From must be a time"),
-    (dict(own_hours="true", start="09:00", end="09:00"), "must be different"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (dict(pause_days="2.5"), "whole number of days"),
+        (dict(pause_days="lots"), "whole number of days"),
+        (dict(pause_days="365"), "0 to 90 days"),
+        (dict(own_hours="true", days=""), "at least one working day"),
+        (dict(own_hours="true", start="25:00"), "From must be a time"),
+        (dict(own_hours="true", start="09:00", end="09:00"), "must be different"),
+    ],
+)
 async def test_bad_settings_get_a_clear_message_and_change_nothing(chat, bad, message):
     response = await chat.press("settings.save", **form(cat_events="false", **bad))
     assert message in card_text(response.card)

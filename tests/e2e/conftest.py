@@ -47,8 +47,15 @@ class Service:
         self.name = name
         self.log = ARTIFACTS / f"{name}.log"
         with self.log.open("wb") as out:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, start_new_session=True)
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
 
     def wait_until(self, ready, what: str) -> None:
         deadline = time.monotonic() + START_TIMEOUT
@@ -104,8 +111,9 @@ def playground_url(tmp_path) -> Iterator[str]:
         "QIBOT_SCHEDULER": "off",
         "TEAMSAPPTESTER_BROWSER": "none",
     }
-    upgrade = subprocess.run([sys.executable, "-m", "bot.cli", "db", "upgrade"], cwd=ROOT, env=env,
-                             capture_output=True, text=True)
+    upgrade = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if upgrade.returncode:
         pytest.fail(f"qibot db upgrade failed:\n{upgrade.stdout}{upgrade.stderr}")
     services: list[Service] = []
@@ -113,11 +121,22 @@ def playground_url(tmp_path) -> Iterator[str]:
         bot = Service("bot", [sys.executable, "-m", "bot.cli", "serve"], env)
         services.append(bot)
         bot.wait_until(lambda: _healthy(f"http://127.0.0.1:{bot_port}/healthz"), "GET /healthz 200")
-        playground = Service("playground", [str(PLAYGROUND), "-e", f"http://127.0.0.1:{bot_port}/api/messages",
-                                            "-c", "msteams", "--dt", "-p", str(playground_port)], env)
+        playground = Service(
+            "playground",
+            [
+                str(PLAYGROUND),
+                "-e",
+                f"http://127.0.0.1:{bot_port}/api/messages",
+                "-c",
+                "msteams",
+                "--dt",
+                "-p",
+                str(playground_port),
+            ],
+            env,
+        )
         services.append(playground)
-        playground.wait_until(lambda: "Listening on" in playground.log.read_text(errors="replace"),
-                              '"Listening on"')
+        playground.wait_until(lambda: "Listening on" in playground.log.read_text(errors="replace"), '"Listening on"')
         yield f"http://127.0.0.1:{playground_port}/"
     finally:
         for service in reversed(services):

@@ -74,8 +74,9 @@ async def test_onboarding_help_and_profile_in_the_playground(playground_url: str
 async def _walk_through(chat: Chat, url: str) -> None:
     # Install: opening the playground installs the app, and the bot welcomes the person.
     await chat.page.goto(url)
-    welcome = await chat.card_saying(0, "Welcome to QI Companion", "Your site", "Your staff group",
-                                     "Your QI experience")
+    welcome = await chat.card_saying(
+        0, "Welcome to QI Companion", "Your site", "Your staff group", "Your QI experience"
+    )
     await expect(welcome.get_by_role("button", name="Save and start")).to_be_visible()
     await chat.shot("welcome", welcome)
 
@@ -94,8 +95,9 @@ async def _walk_through(chat: Chat, url: str) -> None:
     await chat.choose(welcome, "Your QI experience", "QSIR Fundamentals")
     await chat.shot("onboarding-filled", welcome)
     await welcome.get_by_role("button", name="Save and start").click()
-    saved = await chat.card_saying(0, "Thanks, you are all set.", BROOMFIELD,
-                                   "Nursing and midwifery (registered)", "QSIR Fundamentals")
+    saved = await chat.card_saying(
+        0, "Thanks, you are all set.", BROOMFIELD, "Nursing and midwifery (registered)", "QSIR Fundamentals"
+    )
     await expect(saved).not_to_contain_text("Welcome to QI Companion")
     await chat.shot("onboarding-saved", saved)
 

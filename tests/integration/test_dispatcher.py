@@ -35,9 +35,16 @@ def sender():
 
 @pytest.fixture
 def dispatcher(uow_factory, sender, clock):
-    return Dispatcher(uow_factory, sender, clock, app_rate=50, conversation_rate=7,
-                      policy=RetryPolicy(max_attempts=3, base_delay=2, max_delay=60), observer=Recorder(),
-                      rng=random.Random(7))
+    return Dispatcher(
+        uow_factory,
+        sender,
+        clock,
+        app_rate=50,
+        conversation_rate=7,
+        policy=RetryPolicy(max_attempts=3, base_delay=2, max_delay=60),
+        observer=Recorder(),
+        rng=random.Random(7),
+    )
 
 
 async def people_with_nudges(uow_factory, clock, content, connector, count=3, per_person=1):
@@ -46,9 +53,15 @@ async def people_with_nudges(uow_factory, clock, content, connector, count=3, pe
             address = replace(teams_address(n), service_url=connector.url)
             user = (await record_contact(uow, address=address, now=clock.now())).user
             for k in range(per_person):
-                decision = await enqueue_nudge(uow, rules=content.nudges, user_id=user.id, category="clinic_reminders",
-                                               message=OutboundMessage(text=f"reminder {n}.{k}"),
-                                               dedupe_key=f"test:{n}:{k}", now=clock.now())
+                decision = await enqueue_nudge(
+                    uow,
+                    rules=content.nudges,
+                    user_id=user.id,
+                    category="clinic_reminders",
+                    message=OutboundMessage(text=f"reminder {n}.{k}"),
+                    dedupe_key=f"test:{n}:{k}",
+                    now=clock.now(),
+                )
                 assert decision.enqueued
         await uow.commit()
 
@@ -101,8 +114,9 @@ async def test_5xx_retries_with_backoff_then_succeeds(dispatcher, uow_factory, c
     assert dispatcher.observer.outcomes == ["retried", "retried", "sent"]
 
 
-async def test_persistent_failure_is_marked_failed_with_its_last_error(dispatcher, uow_factory, clock, content,
-                                                                         connector):
+async def test_persistent_failure_is_marked_failed_with_its_last_error(
+    dispatcher, uow_factory, clock, content, connector
+):
     await people_with_nudges(uow_factory, clock, content, connector, count=1)
     connector.script(500, 500, 412)
     for _ in range(3):
@@ -127,9 +141,15 @@ async def test_403_marks_the_person_unreachable_and_stops_sending(dispatcher, uo
     assert await statuses(uow_factory) == {"unreachable": 2, "sent": 2}
     async with uow_factory() as uow:
         user = await uow.users.by_teams_id("29:user-1")
-        decision = await enqueue_nudge(uow, rules=content.nudges, user_id=user.id, category="clinic_reminders",
-                                       message=OutboundMessage(text="again"), dedupe_key="later",
-                                       now=clock.now() + timedelta(days=1))
+        decision = await enqueue_nudge(
+            uow,
+            rules=content.nudges,
+            user_id=user.id,
+            category="clinic_reminders",
+            message=OutboundMessage(text="again"),
+            dedupe_key="later",
+            now=clock.now() + timedelta(days=1),
+        )
     assert not decision.enqueued
 
 

@@ -5,9 +5,9 @@ import random
 
 import pytest
 
-from scheduler.leader import AdvisoryLockLeader, SoleLeader
 from scheduler.runner import SchedulerRunner, Tick
 from storage.db import create_engine
+from storage.leader import AdvisoryLockLeader, SoleLeader
 from tests.conftest import PG_URL, make_engine
 
 
@@ -24,8 +24,12 @@ def runner_for(engine, key, calls):
     async def tick():
         calls.append(engine)
 
-    return SchedulerRunner(AdvisoryLockLeader(engine, key=key), [Tick("test.tick", tick, every_seconds=0.05)],
-                           timezone="Europe/London", poll_seconds=0.05)
+    return SchedulerRunner(
+        AdvisoryLockLeader(engine, key=key),
+        [Tick("test.tick", tick, every_seconds=0.05)],
+        timezone="Europe/London",
+        poll_seconds=0.05,
+    )
 
 
 async def test_one_replica_schedules_and_the_other_takes_over(pg_engines):
@@ -65,8 +69,9 @@ async def test_sqlite_is_always_its_own_leader():
     async def tick():
         calls.append(1)
 
-    runner = SchedulerRunner(SoleLeader(), [Tick("t", tick, every_seconds=0.05)], timezone="Europe/London",
-                             poll_seconds=0.05)
+    runner = SchedulerRunner(
+        SoleLeader(), [Tick("t", tick, every_seconds=0.05)], timezone="Europe/London", poll_seconds=0.05
+    )
     runner.start()
     await asyncio.sleep(0.3)
     await runner.stop()

@@ -55,8 +55,12 @@ async def test_unknown_role_is_refused_by_the_database(uow_factory, engine):
 
 async def test_preferences_round_trip(uow_factory):
     user, _ = await add_person(uow_factory)
-    prefs = NudgePreferences(user_id=user.id, paused_until=NOW + timedelta(days=2), opted_out=frozenset({"events"}),
-                             hours=WorkingHours(days=frozenset({0, 6}), start=time(19, 30), end=time(7, 30)))
+    prefs = NudgePreferences(
+        user_id=user.id,
+        paused_until=NOW + timedelta(days=2),
+        opted_out=frozenset({"events"}),
+        hours=WorkingHours(days=frozenset({0, 6}), start=time(19, 30), end=time(7, 30)),
+    )
     async with uow_factory() as uow:
         await uow.preferences.save(prefs, now=NOW)
         await uow.commit()
@@ -84,11 +88,26 @@ async def test_claim_takes_due_rows_once_and_reclaims_after_the_lease(uow_factor
     user, stored = await add_person(uow_factory)
     async with uow_factory() as uow:
         for i in range(5):
-            await uow.outbox.add(dedupe_key=f"k{i}", user_id=user.id, address_id=stored.id, category="learning",
-                                 message=OutboundMessage(text=f"m{i}"), due_at=NOW + timedelta(seconds=i),
-                                 counts_to_budget=True, now=NOW)
-        await uow.outbox.add(dedupe_key="future", user_id=user.id, address_id=stored.id, category="learning",
-                             message=MSG, due_at=NOW + timedelta(hours=1), counts_to_budget=True, now=NOW)
+            await uow.outbox.add(
+                dedupe_key=f"k{i}",
+                user_id=user.id,
+                address_id=stored.id,
+                category="learning",
+                message=OutboundMessage(text=f"m{i}"),
+                due_at=NOW + timedelta(seconds=i),
+                counts_to_budget=True,
+                now=NOW,
+            )
+        await uow.outbox.add(
+            dedupe_key="future",
+            user_id=user.id,
+            address_id=stored.id,
+            category="learning",
+            message=MSG,
+            due_at=NOW + timedelta(hours=1),
+            counts_to_budget=True,
+            now=NOW,
+        )
         await uow.commit()
     later = NOW + timedelta(seconds=10)
     async with uow_factory() as uow:
@@ -110,8 +129,16 @@ async def test_concurrent_claims_never_share_a_row(uow_factory):
     user, stored = await add_person(uow_factory)
     async with uow_factory() as uow:
         for i in range(60):
-            await uow.outbox.add(dedupe_key=f"k{i}", user_id=user.id, address_id=stored.id, category="learning",
-                                 message=MSG, due_at=NOW, counts_to_budget=True, now=NOW)
+            await uow.outbox.add(
+                dedupe_key=f"k{i}",
+                user_id=user.id,
+                address_id=stored.id,
+                category="learning",
+                message=MSG,
+                due_at=NOW,
+                counts_to_budget=True,
+                now=NOW,
+            )
         await uow.commit()
 
     async def claim():
@@ -129,8 +156,16 @@ async def test_concurrent_claims_never_share_a_row(uow_factory):
 async def test_unreachable_marks_pending_rows_and_hides_the_address(uow_factory):
     user, stored = await add_person(uow_factory)
     async with uow_factory() as uow:
-        await uow.outbox.add(dedupe_key="a", user_id=user.id, address_id=stored.id, category="learning", message=MSG,
-                             due_at=NOW, counts_to_budget=True, now=NOW)
+        await uow.outbox.add(
+            dedupe_key="a",
+            user_id=user.id,
+            address_id=stored.id,
+            category="learning",
+            message=MSG,
+            due_at=NOW,
+            counts_to_budget=True,
+            now=NOW,
+        )
         await uow.addresses.mark_user_unreachable(user.id, now=NOW)
         assert await uow.outbox.mark_unreachable_for_user(user.id, error="HTTP 403", now=NOW) == 1
         await uow.commit()
@@ -164,8 +199,16 @@ async def test_purge_removes_only_old_finished_rows(uow_factory):
     user, stored = await add_person(uow_factory)
     async with uow_factory() as uow:
         for key in ("old-sent", "old-pending"):
-            await uow.outbox.add(dedupe_key=key, user_id=user.id, address_id=stored.id, category="learning",
-                                 message=MSG, due_at=NOW, counts_to_budget=True, now=NOW - timedelta(days=100))
+            await uow.outbox.add(
+                dedupe_key=key,
+                user_id=user.id,
+                address_id=stored.id,
+                category="learning",
+                message=MSG,
+                due_at=NOW,
+                counts_to_budget=True,
+                now=NOW - timedelta(days=100),
+            )
         [item, _] = await uow.outbox.claim_due(now=NOW, limit=2, lease_seconds=60)
         await uow.outbox.mark_sent(item.id, now=NOW)
         assert await uow.outbox.purge_finished(before=NOW - timedelta(days=90)) == 1

@@ -23,8 +23,7 @@ from manifest.commands import MAX_COMMANDS, command_lists
 SCHEMA = Path(__file__).resolve().parent.parent / "fixtures" / "MicrosoftTeams.v1.24.schema.json"
 TEAMS_APP_ID = "6f1c2d3e-4a5b-4c6d-8e7f-901234567890"
 BOT_APP_ID = "0a1b2c3d-4e5f-4a6b-9c8d-7e6f5a4b3c2d"
-ENV = {"QIBOT_TEAMS_APP_ID": TEAMS_APP_ID, "MicrosoftAppId": BOT_APP_ID,
-       "QIBOT_PUBLIC_HOST": "qibot.example.nhs.uk"}
+ENV = {"QIBOT_TEAMS_APP_ID": TEAMS_APP_ID, "MicrosoftAppId": BOT_APP_ID, "QIBOT_PUBLIC_HOST": "qibot.example.nhs.uk"}
 
 
 async def _noop(turn):  # handler for made-up commands; never run
@@ -41,7 +40,7 @@ def _package(tmp_path: Path, env: dict[str, str] = ENV) -> zipfile.ZipFile:
 
 def _pixels(image: Image.Image) -> list[tuple[int, int, int, int]]:
     data = image.convert("RGBA").tobytes()
-    return [tuple(data[i:i + 4]) for i in range(0, len(data), 4)]
+    return [tuple(data[i : i + 4]) for i in range(0, len(data), 4)]
 
 
 # --- the manifest -------------------------------------------------------------------------------------------
@@ -68,13 +67,22 @@ def test_ids_domain_and_defaults_come_from_the_environment():
 
 
 def test_optional_settings_are_used_when_given():
-    manifest = render_manifest({**ENV, "QIBOT_APP_VERSION": "2.3.4", "QIBOT_DEVELOPER_NAME": "Example Trust",
-                                "QIBOT_WEBSITE_URL": "https://qi.example.nhs.uk/",
-                                "QIBOT_PRIVACY_URL": "https://qi.example.nhs.uk/privacy"})
+    manifest = render_manifest(
+        {
+            **ENV,
+            "QIBOT_APP_VERSION": "2.3.4",
+            "QIBOT_DEVELOPER_NAME": "Example Trust",
+            "QIBOT_WEBSITE_URL": "https://qi.example.nhs.uk/",
+            "QIBOT_PRIVACY_URL": "https://qi.example.nhs.uk/privacy",
+        }
+    )
     assert manifest["version"] == "2.3.4"
-    assert manifest["developer"] == {"name": "Example Trust", "websiteUrl": "https://qi.example.nhs.uk/",
-                                     "privacyUrl": "https://qi.example.nhs.uk/privacy",
-                                     "termsOfUseUrl": "https://qi.example.nhs.uk/"}
+    assert manifest["developer"] == {
+        "name": "Example Trust",
+        "websiteUrl": "https://qi.example.nhs.uk/",
+        "privacyUrl": "https://qi.example.nhs.uk/privacy",
+        "termsOfUseUrl": "https://qi.example.nhs.uk/",
+    }
     assert render_manifest({k: v for k, v in ENV.items() if k != "QIBOT_PUBLIC_HOST"})["validDomains"] == []
 
 
@@ -94,14 +102,17 @@ def test_a_missing_or_malformed_id_names_the_variable(name, value):
         render_manifest(env)
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("QIBOT_APP_VERSION", "1.0"),
-    ("QIBOT_PUBLIC_HOST", "https://qibot.example.nhs.uk/api/messages"),
-    ("QIBOT_WEBSITE_URL", "http://www.example.nhs.uk/"),
-    ("QIBOT_PRIVACY_URL", "privacy"),
-    ("QIBOT_TERMS_URL", "ftp://example.nhs.uk/terms"),
-    ("QIBOT_DEVELOPER_NAME", "Mid and South Essex NHS Foundation Trust"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("QIBOT_APP_VERSION", "1.0"),
+        ("QIBOT_PUBLIC_HOST", "https://qibot.example.nhs.uk/api/messages"),
+        ("QIBOT_WEBSITE_URL", "http://www.example.nhs.uk/"),
+        ("QIBOT_PRIVACY_URL", "privacy"),
+        ("QIBOT_TERMS_URL", "ftp://example.nhs.uk/terms"),
+        ("QIBOT_DEVELOPER_NAME", "Mid and South Essex NHS Foundation Trust"),
+    ],
+)
 def test_a_bad_optional_setting_names_the_variable(name, value):
     with pytest.raises(ValueError, match=name):
         render_manifest({**ENV, name: value})
@@ -118,8 +129,7 @@ def test_command_lists_are_the_routers_commands():
     everyone = [c for c in all_commands() if (c.in_menu or c.name == "help") and c.role is Role.STAFF]
     assert render_manifest(ENV)["bots"][0]["commandLists"] == [
         {"scopes": ["personal"], "commands": _entries(everyone)},
-        {"scopes": ["team", "groupChat"],
-         "commands": _entries(c for c in everyone if c.name in ("help", "profile"))},
+        {"scopes": ["team", "groupChat"], "commands": _entries(c for c in everyone if c.name in ("help", "profile"))},
     ]
     personal = [c["title"] for c in command_lists()[0]["commands"]]
     assert "Help" in personal and "Profile" in personal
@@ -141,11 +151,14 @@ def test_too_many_commands_fail_clearly():
     assert len(command_lists(commands[:MAX_COMMANDS])[0]["commands"]) == MAX_COMMANDS
 
 
-@pytest.mark.parametrize(("command", "problem"), [
-    (_command("x" * 33), "title"),
-    (_command("report", description="d" * 129), "description"),
-    (_command("report", title="See reports"), "does not recognise"),
-])
+@pytest.mark.parametrize(
+    ("command", "problem"),
+    [
+        (_command("x" * 33), "title"),
+        (_command("report", description="d" * 129), "description"),
+        (_command("report", title="See reports"), "does not recognise"),
+    ],
+)
 def test_a_command_teams_would_reject_or_mangle_fails_clearly(command, problem):
     with pytest.raises(ValueError, match=problem):
         command_lists([command])
@@ -184,8 +197,14 @@ def cli_env(monkeypatch, tmp_path):
     """Only the ids: building the package must not need the bot's secret (no MicrosoftAppPassword or tenant).
     Run in an empty folder (no .env) and put the root logger back afterwards."""
     monkeypatch.chdir(tmp_path)
-    for name in ("QIBOT_HOST", "MicrosoftAppType", "QIBOT_LOG_FORMAT", "QIBOT_PUBLIC_HOST",
-                 "MicrosoftAppPassword", "MicrosoftAppTenantId"):
+    for name in (
+        "QIBOT_HOST",
+        "MicrosoftAppType",
+        "QIBOT_LOG_FORMAT",
+        "QIBOT_PUBLIC_HOST",
+        "MicrosoftAppPassword",
+        "MicrosoftAppTenantId",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in ENV.items():
         monkeypatch.setenv(name, value)

@@ -49,11 +49,25 @@ async def test_save_profile_validates_against_the_organisation(content):
     uow = FakeUnitOfWork()
     user = (await record_contact(uow, address=teams_address(1), now=NOW)).user
     with pytest.raises(InvalidInput, match="your site"):
-        await save_profile(uow, user_id=user.id, site="narnia", staff_group="ahp", experience="none",
-                           organisation=content.organisation, now=NOW)
+        await save_profile(
+            uow,
+            user_id=user.id,
+            site="narnia",
+            staff_group="ahp",
+            experience="none",
+            organisation=content.organisation,
+            now=NOW,
+        )
     assert (await uow.users.get(user.id)).site is None
-    saved = await save_profile(uow, user_id=user.id, site="southend", staff_group="ahp", experience="none",
-                               organisation=content.organisation, now=NOW)
+    saved = await save_profile(
+        uow,
+        user_id=user.id,
+        site="southend",
+        staff_group="ahp",
+        experience="none",
+        organisation=content.organisation,
+        now=NOW,
+    )
     assert saved.onboarded and saved.site == "southend"
 
 
@@ -86,12 +100,12 @@ async def test_settings_pause_opt_out_and_hours(content):
     uow = FakeUnitOfWork()
     rules = content.nudges
     hours = WorkingHours(days=frozenset({5, 6}), start=time(19), end=time(7))
-    prefs = await update_preferences(uow, user_id=1, rules=rules, pause_days=7, opted_out={"events"}, hours=hours,
-                                     now=NOW)
+    prefs = await update_preferences(
+        uow, user_id=1, rules=rules, pause_days=7, opted_out={"events"}, hours=hours, now=NOW
+    )
     assert prefs.paused_until == NOW + timedelta(days=7)
     assert (await uow.preferences.get(1)).opted_out == {"events"}
-    resumed = await update_preferences(uow, user_id=1, rules=rules, pause_days=0, opted_out=set(), hours=None,
-                                       now=NOW)
+    resumed = await update_preferences(uow, user_id=1, rules=rules, pause_days=0, opted_out=set(), hours=None, now=NOW)
     assert resumed.paused_until is None and resumed.hours is None
 
 

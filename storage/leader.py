@@ -1,4 +1,6 @@
-"""Which replica runs the scheduler. PostgreSQL: whoever holds a session advisory lock; SQLite: the only one.
+"""Which replica runs the scheduler (the `leader` the scheduler runner asks).
+
+PostgreSQL: whoever holds a session advisory lock; SQLite: the only process.
 
 APScheduler 3 job stores must not be shared between processes, so exactly one replica schedules; the others
 serve HTTP and try for the lock every few seconds, taking over when the holder stops (its session ends and

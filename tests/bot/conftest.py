@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import create_app
+from bot.settings import Settings
+from storage.uow import SqlUnitOfWorkFactory
+
+
+@pytest.fixture
+def settings():
+    return Settings(scheduler_enabled=False)
+
+
+@pytest.fixture
+async def client(settings, sqlite_engine, content, clock):
+    app = create_app(settings, engine=sqlite_engine, content=content, clock=clock)
+    async with TestClient(TestServer(app)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def uows(sqlite_engine):
+    return SqlUnitOfWorkFactory(sqlite_engine)
