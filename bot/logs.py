@@ -48,5 +48,12 @@ def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("aiohttp.access", "msrest", "apscheduler.executors.default", "sqlalchemy.engine", "alembic"):
+    for noisy in (
+        "aiohttp.access",
+        "msrest",
+        "apscheduler.executors.default",
+        "sqlalchemy.engine",
+        "alembic",
+        "apscheduler.scheduler",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -77,17 +77,18 @@ class QiBot(Bot):
     async def _dialog_turn(self, context: TurnContext) -> None:
         address = address_from_activity(context.activity)
         inbound = inbound_from_activity(context)
+        # Nothing is sent while the unit of work is open: a slow connector must not hold a database connection.
         async with self.uow_factory() as uow:
             contact = await self._record(uow, address)
             user = self._with_roles(contact.user)
-            if contact.first_contact and inbound.kind == "message" and inbound.conversation_type == "personal":
-                await context.send_activity(_card_activity(welcome_card(self.content.organisation, user)))
             turn = Turn(user=user, inbound=inbound, uow=uow, content=self.content, now=self.clock.now())
             response = await route(turn)
             if response.commit:
                 await uow.commit()
             else:
                 await uow.rollback()
+        if contact.first_contact and inbound.kind == "message" and inbound.conversation_type == "personal":
+            await context.send_activity(_card_activity(welcome_card(self.content.organisation, contact.user)))
         await self._deliver(context, response)
 
     async def _deliver(self, context: TurnContext, response: Response) -> None:

@@ -43,13 +43,13 @@ def _tail(path: Path, lines: int = 30) -> str:
 class Service:
     """A child process in its own process group, with stdout and stderr in one log file."""
 
-    def __init__(self, name: str, command: list[str], env: dict[str, str]) -> None:
+    def __init__(self, name: str, command: list[str], env: dict[str, str], cwd: Path = ROOT) -> None:
         self.name = name
         self.log = ARTIFACTS / f"{name}.log"
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
                 command,
-                cwd=ROOT,
+                cwd=cwd,
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -134,6 +134,7 @@ def playground_url(tmp_path) -> Iterator[str]:
                 str(playground_port),
             ],
             env,
+            cwd=ARTIFACTS,  # it writes devTools/m365agentsplayground.log into its working directory
         )
         services.append(playground)
         playground.wait_until(lambda: "Listening on" in playground.log.read_text(errors="replace"), '"Listening on"')

@@ -1,0 +1,66 @@
+"""`qibot` as an operator uses it: migrate, load demo data twice, grant and revoke roles."""
+
+import asyncio
+import logging
+
+import pytest
+
+from bot.cli import main
+from core.model import Role
+from storage.db import create_engine
+from storage.uow import SqlUnitOfWork
+
+
+@pytest.fixture
+def cli_db(tmp_path, monkeypatch):
+    url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("QIBOT_DATABASE_URL", url)
+    for name in ("MicrosoftAppId", "QIBOT_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield url
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+async def roles_of(url, teams_id):
+    engine = create_engine(url)
+    try:
+        async with SqlUnitOfWork(engine) as uow:
+            return (await uow.users.by_teams_id(teams_id)).roles
+    finally:
+        await engine.dispose()
+
+
+def run(argv):
+    return main(argv)
+
+
+async def test_upgrade_demo_and_roles(cli_db, capsys):
+    # main() runs its own event loop (asyncio.run), so it runs in a thread here.
+    assert await asyncio.to_thread(run, ["db", "upgrade"]) == 0
+    assert await asyncio.to_thread(run, ["demo", "load"]) == 0
+    assert await asyncio.to_thread(run, ["demo", "load"]) == 0
+    out = capsys.readouterr().out
+    assert "demo data loaded (4 new people)" in out and "demo data loaded (0 new people)" in out
+    assert await roles_of(cli_db, "demo-coach-basildon") == {Role.STAFF, Role.COACH}
+
+    assert await asyncio.to_thread(run, ["roles", "grant", "demo-coach-basildon", "admin"]) == 0
+    assert await roles_of(cli_db, "demo-coach-basildon") == {Role.STAFF, Role.COACH, Role.ADMIN}
+    assert await asyncio.to_thread(run, ["roles", "revoke", "demo-coach-basildon", "coach"]) == 0
+    assert await roles_of(cli_db, "demo-coach-basildon") == {Role.STAFF, Role.ADMIN}
+
+    assert await asyncio.to_thread(run, ["roles", "grant", "nobody-here", "coach"]) == 1
+    assert await asyncio.to_thread(run, ["roles", "grant", "demo-admin", "overlord"]) == 1
+    err = capsys.readouterr().err
+    assert "No user 'nobody-here'" in err and "Unknown role 'overlord'" in err
+
+
+def test_bad_configuration_is_a_clear_message_not_a_trace(cli_db, monkeypatch, capsys):
+    monkeypatch.setenv("QIBOT_HOST", "0.0.0.0")
+    with pytest.raises(SystemExit) as exit_:
+        main(["db", "upgrade"])
+    assert exit_.value.code == 2
+    assert "configuration problem" in capsys.readouterr().err
