@@ -89,9 +89,11 @@ def choice_set(
     }
     if value:
         element["value"] = value
+    elif not multi:
+        element["placeholder"] = "Choose one"
     if required:
         element["isRequired"] = True
-        element["errorMessage"] = f"Please choose {label.lower()}."
+        element["errorMessage"] = f"Please choose {label[:1].lower()}{label[1:]}."
     return element
 
 
