@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from types import SimpleNamespace
 
 from aiohttp import web
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import keys
 from bot.http import MAX_BODY_BYTES, add_routes, errors_without_traces
+from bot.links import SignedLinks
 from bot.metrics import Metrics
 from bot.sender import BotFrameworkSender
 from bot.settings import Settings
@@ -19,6 +21,7 @@ from core.clock import SystemClock
 from core.content import Content
 from core.delivery import RetryPolicy
 from core.ports import Clock
+from dialogs.clinics import ClinicCards
 from scheduler.dispatcher import Dispatcher
 from scheduler.runner import SchedulerRunner
 from scheduler.ticks import build_ticks
@@ -38,6 +41,11 @@ def _auth_configuration(settings: Settings):
     return SimpleNamespace(APP_ID="", APP_PASSWORD="", APP_TYPE="MultiTenant", APP_TENANTID="")
 
 
+def _development_secret() -> str:
+    """Development only (production requires QIBOT_LINK_SECRET): links stop working when the bot restarts."""
+    return secrets.token_urlsafe(32)
+
+
 def create_app(
     settings: Settings,
     *,
@@ -52,7 +60,8 @@ def create_app(
     uow_factory = SqlUnitOfWorkFactory(engine)
     metrics = Metrics()
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_auth_configuration(settings)))
-    bot = QiBot(uow_factory=uow_factory, content=content, clock=clock, admins=settings.admins)
+    links = SignedLinks(settings.base_url, settings.link_secret or _development_secret())
+    bot = QiBot(uow_factory=uow_factory, content=content, clock=clock, admins=settings.admins, links=links)
     dispatcher = Dispatcher(
         uow_factory,
         BotFrameworkSender(adapter, app_id=settings.app_id),
@@ -65,7 +74,13 @@ def create_app(
     leader = SoleLeader() if is_sqlite(engine) else AdvisoryLockLeader(engine)
     runner = SchedulerRunner(
         leader,
-        build_ticks(dispatcher=dispatcher, uow_factory=uow_factory, clock=clock),
+        build_ticks(
+            dispatcher=dispatcher,
+            uow_factory=uow_factory,
+            clock=clock,
+            content=content,
+            clinic_messages=ClinicCards(content),
+        ),
         timezone=content.nudges.timezone,
     )
     app[keys.SETTINGS] = settings
@@ -76,6 +91,8 @@ def create_app(
     app[keys.BOT] = bot
     app[keys.DISPATCHER] = dispatcher
     app[keys.SCHEDULER] = runner
+    app[keys.CLOCK] = clock
+    app[keys.LINKS] = links
     add_routes(app)
     app.cleanup_ctx.append(_lifecycle)
     return app

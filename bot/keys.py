@@ -6,10 +6,12 @@ from aiohttp import web
 from botbuilder.core import BotAdapter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.links import SignedLinks
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.teams import QiBot
 from core.content import Content
+from core.ports import Clock
 from scheduler.dispatcher import Dispatcher
 from scheduler.runner import SchedulerRunner
 
@@ -21,3 +23,5 @@ ADAPTER = web.AppKey("adapter", BotAdapter)
 BOT = web.AppKey("bot", QiBot)
 DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 SCHEDULER = web.AppKey("scheduler", SchedulerRunner)
+CLOCK = web.AppKey("clock", Clock)
+LINKS = web.AppKey("links", SignedLinks)

@@ -69,10 +69,16 @@ class Settings:
     scheduler_enabled: bool = True
     log_format: str = "text"
     log_level: str = "INFO"
+    public_url: str = ""  # where Teams users reach the bot's own pages (calendar files); default: host and port
+    link_secret: str = field(default="", repr=False)
 
     @property
     def production(self) -> bool:
         return bool(self.app_id)
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
 
     # Names the SDK's ConfigurationBotFrameworkAuthentication reads.
     @property
@@ -115,6 +121,8 @@ class Settings:
             scheduler_enabled=env.get("QIBOT_SCHEDULER", "on").strip().lower() not in ("off", "0", "false", "no"),
             log_format=env.get("QIBOT_LOG_FORMAT", "json" if app_id else "text").strip().lower(),
             log_level=env.get("QIBOT_LOG_LEVEL", "INFO").strip().upper(),
+            public_url=env.get("QIBOT_PUBLIC_URL", "").strip().rstrip("/"),
+            link_secret=env.get("QIBOT_LINK_SECRET", ""),
         )
         settings.validate()
         return settings
@@ -131,6 +139,10 @@ class Settings:
             ]
             if missing:
                 raise ConfigError("Production mode (MicrosoftAppId is set) also needs " + ", ".join(missing))
+            if len(self.link_secret) < 32:
+                raise ConfigError("Production mode needs QIBOT_LINK_SECRET (at least 32 characters) to sign links")
+            if not self.public_url.startswith("https://"):
+                raise ConfigError("Production mode needs QIBOT_PUBLIC_URL, the bot's public https:// address")
             if self.app_type not in APP_TYPES:
                 raise ConfigError(f"MicrosoftAppType must be one of {', '.join(APP_TYPES)}, not {self.app_type!r}")
         elif not _is_loopback(self.host):

@@ -12,7 +12,7 @@ from botbuilder.schema import Activity, ActivityTypes
 from bot.activity import activity_from_message, address_from_activity, card_invoke_body, inbound_from_activity
 from core.content import Content
 from core.model import ConversationAddress, OutboundMessage, User
-from core.ports import Clock, UnitOfWorkFactory
+from core.ports import Clock, Links, UnitOfWorkFactory
 from core.services.contacts import Contact, record_contact, record_uninstall
 from core.services.roles import effective_roles
 from dialogs import cards
@@ -29,8 +29,15 @@ SORRY = "Sorry, something went wrong on my side. Please try again in a minute."
 
 class QiBot(Bot):
     def __init__(
-        self, *, uow_factory: UnitOfWorkFactory, content: Content, clock: Clock, admins: frozenset[str]
+        self,
+        *,
+        uow_factory: UnitOfWorkFactory,
+        content: Content,
+        clock: Clock,
+        admins: frozenset[str],
+        links: Links | None = None,
     ) -> None:
+        self.links = links
         self.uow_factory = uow_factory
         self.content = content
         self.clock = clock
@@ -81,7 +88,9 @@ class QiBot(Bot):
         async with self.uow_factory() as uow:
             contact = await self._record(uow, address)
             user = self._with_roles(contact.user)
-            turn = Turn(user=user, inbound=inbound, uow=uow, content=self.content, now=self.clock.now())
+            turn = Turn(
+                user=user, inbound=inbound, uow=uow, content=self.content, now=self.clock.now(), links=self.links
+            )
             response = await route(turn)
             if response.commit:
                 await uow.commit()

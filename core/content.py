@@ -6,6 +6,7 @@ The YAML files are read and validated by `storage.content`; the rest of the code
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.model import WorkingHours
@@ -41,6 +42,7 @@ class NudgeCategory:
     label: str
     description: str
     transactional: bool  # reminders a person asked for: they do not use up the daily budget
+    can_opt_out: bool = True  # False for service messages (a cancelled session, a coach's attendance card)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,42 @@ class NudgeRules:
 
 
 @dataclass(frozen=True)
+class ClinicRules:
+    max_future_bookings: int
+    closes_before: timedelta
+    weeks_shown: int
+    help_with: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class ClinicSeries:
+    """A recurring clinic in content/clinics.yaml; `qibot clinics sync` turns it into sessions."""
+
+    key: str
+    site: str
+    weekday: int  # 0 = Monday
+    start: time  # local
+    minutes: int
+    capacity: int
+    coach: str  # Teams user id or AAD object id
+    venue: str | None
+    online_url: str | None
+    focus: str | None
+    weeks_ahead: int
+
+
+@dataclass(frozen=True)
+class ClinicContent:
+    rules: ClinicRules
+    series: tuple[ClinicSeries, ...]
+    messages: dict[str, str]
+
+    def say(self, key: str, **values: str) -> str:
+        return self.messages[key].format(**values)
+
+
+@dataclass(frozen=True)
 class Content:
     organisation: Organisation
     nudges: NudgeRules
+    clinics: ClinicContent

@@ -23,3 +23,19 @@ class NotFound(DomainError):
 
 class StaleState(DomainError):
     """Someone else changed the row first (optimistic concurrency)."""
+
+
+class AlreadyBooked(DomainError):
+    pass
+
+
+class ClinicFull(DomainError):
+    pass
+
+
+class BookingClosed(DomainError):
+    """The session has started, is about to, or was cancelled."""
+
+
+class TooManyBookings(DomainError):
+    pass

@@ -43,6 +43,7 @@ def settings_card(turn: Turn, prefs: NudgePreferences, *, notice: str | None = N
         *[
             cards.toggle(f"cat_{c.id}", f"{c.label}: {c.description}", c.id not in prefs.opted_out)
             for c in rules.categories
+            if c.can_opt_out
         ],
         cards.heading("When I may nudge you"),
         cards.text(
@@ -109,7 +110,9 @@ def _parse_hours(data: dict) -> WorkingHours | None:
 async def save(turn: Turn) -> Response:
     data, rules = turn.inbound.data, turn.content.nudges
     try:
-        opted_out = {c.id for c in rules.categories if str(data.get(f"cat_{c.id}", "true")).lower() == "false"}
+        opted_out = {
+            c.id for c in rules.categories if c.can_opt_out and str(data.get(f"cat_{c.id}", "true")).lower() == "false"
+        }
         prefs = await update_preferences(
             turn.uow,
             user_id=turn.user.id,

@@ -8,7 +8,7 @@ from typing import Any
 
 from core.content import Content
 from core.model import OutboundMessage, User
-from core.ports import UnitOfWork
+from core.ports import Links, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Turn:
     uow: UnitOfWork
     content: Content
     now: datetime
+    links: Links | None = None
 
 
 @dataclass

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from core.ports import Clock, UnitOfWorkFactory
+from core.content import Content
+from core.ports import ClinicMessages, Clock, UnitOfWorkFactory
+from core.services import clinics
 from scheduler.dispatcher import Dispatcher
 from scheduler.runner import Tick
 
@@ -14,7 +16,14 @@ log = logging.getLogger(__name__)
 OUTBOX_RETENTION = timedelta(days=90)
 
 
-def build_ticks(*, dispatcher: Dispatcher, uow_factory: UnitOfWorkFactory, clock: Clock) -> list[Tick]:
+def build_ticks(
+    *,
+    dispatcher: Dispatcher,
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    content: Content,
+    clinic_messages: ClinicMessages,
+) -> list[Tick]:
     async def dispatch() -> int:
         return await dispatcher.drain(max_batches=20)
 
@@ -25,7 +34,24 @@ def build_ticks(*, dispatcher: Dispatcher, uow_factory: UnitOfWorkFactory, clock
         log.info("purged finished outbox rows", extra={"rows": removed})
         return removed
 
+    def in_transaction(name: str, work):
+        async def run() -> object:
+            async with uow_factory() as uow:
+                result = await work(uow, content=content, messages=clinic_messages, now=clock.now())
+                await uow.commit()
+            if result:
+                log.info("tick did work", extra={"tick": name, "result": str(result)})
+            return result
+
+        return run
+
+    async def sync(uow, *, content, messages, now):
+        return await clinics.sync_clinics(uow, content=content, now=now)
+
     return [
         Tick("outbox.dispatch", dispatch, every_seconds=1.0),
         Tick("outbox.purge", purge_outbox, cron="30 3 * * *"),
+        Tick("clinics.attendance", in_transaction("clinics.attendance", clinics.request_attendance), every_seconds=300),
+        Tick("clinics.feedback", in_transaction("clinics.feedback", clinics.request_feedback), every_seconds=300),
+        Tick("clinics.sync", in_transaction("clinics.sync", sync), cron="0 2 * * *"),
     ]

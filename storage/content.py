@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -9,8 +10,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import jsonschema
 import yaml
 
-from core.content import Choice, Content, NudgeCategory, NudgeRules, Organisation
-from core.working_hours import parse_hours
+from core.content import (
+    Choice,
+    ClinicContent,
+    ClinicRules,
+    ClinicSeries,
+    Content,
+    NudgeCategory,
+    NudgeRules,
+    Organisation,
+)
+from core.working_hours import DAY_NAMES, parse_hours
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
@@ -141,12 +151,71 @@ def load_nudge_rules(content_dir: Path) -> NudgeRules:
         daily_budget=doc["daily_budget"],
         max_pause_days=doc["max_pause_days"],
         categories=tuple(
-            NudgeCategory(id=c["id"], label=c["label"], description=c["description"], transactional=c["transactional"])
+            NudgeCategory(
+                id=c["id"],
+                label=c["label"],
+                description=c["description"],
+                transactional=c["transactional"],
+                can_opt_out=c.get("can_opt_out", True),
+            )
             for c in doc["categories"]
         ),
     )
 
 
+def load_clinics(content_dir: Path, organisation: Organisation) -> ClinicContent:
+    path = content_dir / "clinics.yaml"
+    doc = load_yaml(path, _schema(content_dir, "clinics"))
+    _unique_ids(path, doc, "help_with")
+    seen: set[str] = set()
+    series = []
+    for index, item in enumerate(doc["series"]):
+        line = doc["series"].item_lines[index]
+        if item["key"] in seen:
+            raise ContentError(f"{path}:{line}: series/{index}/key: duplicate key {item['key']!r}")
+        seen.add(item["key"])
+        if not organisation.is_valid("sites", item["site"]):
+            raise ContentError(f"{path}:{line}: series/{index}/site: unknown site {item['site']!r}")
+        series.append(
+            ClinicSeries(
+                key=item["key"],
+                site=item["site"],
+                weekday=DAY_NAMES.index(item["weekday"]),
+                start=time.fromisoformat(item["time"]),
+                minutes=item["minutes"],
+                capacity=item["capacity"],
+                coach=item["coach"],
+                venue=item.get("venue"),
+                online_url=item.get("online_url"),
+                focus=item.get("focus"),
+                weeks_ahead=item["weeks_ahead"],
+            )
+        )
+    rules = doc["booking"]
+    placeholders = dict.fromkeys(("when", "time", "where", "site", "name", "reason", "help_with"), "x")
+    for key, template in doc["messages"].items():
+        try:
+            template.format(**placeholders)
+        except (KeyError, IndexError, ValueError) as exc:
+            line = doc["messages"].item_lines[key]
+            raise ContentError(f"{path}:{line}: messages/{key}: unknown or broken placeholder {exc}") from exc
+    return ClinicContent(
+        messages=dict(doc["messages"]),
+        rules=ClinicRules(
+            max_future_bookings=rules["max_future_bookings"],
+            closes_before=timedelta(minutes=rules["closes_minutes_before"]),
+            weeks_shown=rules["weeks_shown"],
+            help_with=_choices(doc["help_with"]),
+        ),
+        series=tuple(series),
+    )
+
+
 def load_content(content_dir: Path | None = None) -> Content:
     content_dir = content_dir or DEFAULT_CONTENT_DIR
-    return Content(organisation=load_organisation(content_dir), nudges=load_nudge_rules(content_dir))
+    organisation = load_organisation(content_dir)
+    return Content(
+        organisation=organisation,
+        nudges=load_nudge_rules(content_dir),
+        clinics=load_clinics(content_dir, organisation),
+    )

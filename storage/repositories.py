@@ -87,6 +87,11 @@ class SqlUserRepository:
         assert user is not None
         return user
 
+    async def lock(self, user_id: int) -> None:
+        """Serialise this person's concurrent transactions (PostgreSQL row lock; SQLite has one writer)."""
+        if self.conn.dialect.name == "postgresql":
+            await self.conn.execute(select(users.c.id).where(users.c.id == user_id).with_for_update())
+
     async def update_identity(self, user_id, *, aad_object_id, tenant_id, name, now) -> None:
         await self.conn.execute(
             update(users)

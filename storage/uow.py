@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.clinics import SqlClinicRepository
 from storage.repositories import (
     SqlAddressRepository,
     SqlConversationStateRepository,
@@ -26,6 +27,7 @@ class SqlUnitOfWork:
         self.preferences = SqlPreferenceRepository(self._conn)
         self.outbox = SqlOutboxRepository(self._conn)
         self.conversation_state = SqlConversationStateRepository(self._conn)
+        self.clinics = SqlClinicRepository(self._conn)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

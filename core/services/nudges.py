@@ -41,7 +41,7 @@ async def enqueue_nudge(
     if address is None:
         return NudgeDecision(False, reason="no reachable personal chat")
     prefs = await uow.preferences.get(user_id)
-    if category in prefs.opted_out:
+    if kind.can_opt_out and category in prefs.opted_out:
         return NudgeDecision(False, reason="opted out")
     due = max(now, not_before or now)
     if not kind.transactional:

@@ -26,7 +26,7 @@ async def update_preferences(
     now: datetime,
 ) -> NudgePreferences:
     """Replace the person's settings in one go (the settings card submits the whole form)."""
-    unknown = opted_out - {c.id for c in rules.categories}
+    unknown = opted_out - {c.id for c in rules.categories if c.can_opt_out}
     if unknown:
         raise InvalidInput("Unknown kind of message: " + ", ".join(sorted(unknown)))
     if pause_days is not None and not 0 <= pause_days <= rules.max_pause_days:

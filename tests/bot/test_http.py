@@ -8,6 +8,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app import create_app
 from bot.settings import Settings
 from storage.db import create_engine
+from storage.migrate import head_revision
 from tests.bot import activities as a
 
 
@@ -103,7 +104,7 @@ async def test_production_mode_requires_a_valid_token(sqlite_engine, content, cl
 async def test_health_and_readiness(client):
     assert (await (await client.get("/healthz")).json()) == {"status": "ok"}
     ready = await client.get("/readyz")
-    assert ready.status == 200 and (await ready.json())["schema"] == "0001"
+    assert ready.status == 200 and (await ready.json())["schema"] == head_revision()
 
 
 async def test_not_ready_when_the_schema_is_behind(tmp_path, content, clock):
@@ -111,7 +112,7 @@ async def test_not_ready_when_the_schema_is_behind(tmp_path, content, clock):
     app = create_app(Settings(scheduler_enabled=False), engine=engine, content=content, clock=clock)
     async with TestClient(TestServer(app)) as client:
         response = await client.get("/readyz")
-        assert response.status == 503 and (await response.json())["expected"] == "0001"
+        assert response.status == 503 and (await response.json())["expected"] == head_revision()
 
 
 async def test_metrics_count_activities_by_type_and_outcome(client, connector):

@@ -1,0 +1,30 @@
+"""Signed, expiring links to the bot's own endpoints (itsdangerous). Unguessable: the booking id is signed
+with a server secret, and the link stops working when its expiry (the session's end) has passed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+
+class SignedLinks:
+    def __init__(self, base_url: str, secret: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._serializer = URLSafeSerializer(secret, salt="qibot.calendar")
+
+    def calendar(self, booking_id: int, *, expires_at: datetime) -> str:
+        token = self._serializer.dumps({"b": booking_id, "e": int(expires_at.timestamp())})
+        return f"{self.base_url}/calendar/{token}.ics"
+
+    def read_calendar_token(self, token: str, *, now: datetime) -> int | None:
+        """The booking id, or None if the token is forged, damaged or expired."""
+        try:
+            data = self._serializer.loads(token)
+        except BadSignature:
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("b"), int) or not isinstance(data.get("e"), int):
+            return None
+        if datetime.fromtimestamp(data["e"], UTC) < now:
+            return None
+        return data["b"]
