@@ -75,6 +75,26 @@ def cmd_demo_load(settings: Settings, _args) -> int:
     return 0
 
 
+def cmd_clinics_sync(settings: Settings, _args) -> int:
+    from core.services.clinics import sync_clinics
+    from storage.content import load_content
+    from storage.uow import SqlUnitOfWork
+
+    content = load_content(settings.content_dir)
+
+    async def work(engine):
+        async with SqlUnitOfWork(engine) as uow:
+            report = await sync_clinics(uow, content=content, now=SystemClock().now())
+            await uow.commit()
+            return report
+
+    report = asyncio.run(_with_engine(settings, work))
+    print(f"clinic sessions: {report.created} created, {report.updated} updated, {report.kept} kept as booked")
+    for problem in report.problems:
+        print(f"qibot: {problem}", file=sys.stderr)
+    return 1 if report.problems else 0
+
+
 def cmd_roles(settings: Settings, args) -> int:
     from core.services.roles import grant_role, revoke_role
     from storage.uow import SqlUnitOfWork
@@ -183,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     db.add_parser("upgrade", help="apply migrations").set_defaults(run=cmd_db_upgrade)
     demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="action", required=True)
     demo.add_parser("load", help="load demo data").set_defaults(run=cmd_demo_load)
+    clinics = sub.add_parser("clinics", help="QI clinics").add_subparsers(dest="action", required=True)
+    clinics.add_parser("sync", help="create sessions from content/clinics.yaml").set_defaults(run=cmd_clinics_sync)
     sub.add_parser("serve", help="run the bot").set_defaults(run=cmd_serve)
     sub.add_parser("dev", help="what make run does").set_defaults(run=cmd_dev)
     roles = sub.add_parser("roles", help="grant or revoke roles").add_subparsers(dest="action", required=True)

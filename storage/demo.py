@@ -6,8 +6,9 @@ from datetime import datetime
 from pathlib import Path
 
 from core.content import Content
-from core.model import Role
+from core.model import BookingStatus, Role
 from core.ports import UnitOfWork
+from core.services.clinics import bookable_sessions, sync_clinics
 from core.services.profile import save_profile
 from storage.content import DEFAULT_CONTENT_DIR, load_yaml
 
@@ -35,4 +36,35 @@ async def load_demo(uow: UnitOfWork, content: Content, *, now: datetime, content
         for role in person.get("roles", []):
             await uow.users.grant_role(user.id, Role(role), now=now)
     await uow.commit()
+    await _demo_bookings(uow, content, doc.get("demo_bookings"), now=now)
+    await uow.commit()
     return created
+
+
+async def _demo_bookings(uow: UnitOfWork, content: Content, plan: dict | None, *, now: datetime) -> None:
+    """Sync the clinic series, then fill the first sessions of each to one seat short of full."""
+    await sync_clinics(uow, content=content, now=now)
+    if not plan:
+        return
+    staff = [u for u in [await uow.users.by_teams_id(f"demo-staff-{n}") for n in range(1, 7)] if u]
+    sessions = await bookable_sessions(uow, site=None, content=content, now=now)
+    for series in content.clinics.series:
+        for session in [s for s in sessions if s.series_key == series.key][: plan["sessions_per_series"]]:
+            wanted = session.capacity - plan["leave_free"]
+            for person in staff:
+                current = await uow.clinics.get_session(session.id)
+                if current.seats_taken >= wanted:
+                    break
+                if await uow.clinics.active_booking(session.id, person.id) or not await uow.clinics.take_seat(
+                    session.id
+                ):
+                    continue
+                await uow.clinics.add_booking(
+                    session_id=session.id,
+                    user_id=person.id,
+                    status=BookingStatus.CONFIRMED,
+                    help_with=plan["help_with"],
+                    project_id=None,
+                    question=None,
+                    now=now,
+                )
