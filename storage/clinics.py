@@ -111,7 +111,7 @@ class SqlClinicRepository:
             and_(
                 clinic_sessions.c.status == SessionStatus.SCHEDULED.value,
                 clinic_sessions.c.ends_at >= start,
-                clinic_sessions.c.ends_at < end,
+                clinic_sessions.c.ends_at <= end,
             )
         )
 

@@ -1,0 +1,279 @@
+"""Clinic rules and the waitlist, on fakes."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from core.errors import AlreadyBooked, BookingClosed, ClinicFull, InvalidInput, NotAllowed, TooManyBookings
+from core.model import (
+    Attendance,
+    BookingStatus,
+    ClinicSession,
+    Coach,
+    NudgePreferences,
+    Role,
+    SessionStatus,
+    WorkingHours,
+)
+from core.services import clinics as svc
+from core.services.contacts import record_contact
+from tests.fakes import FakeUnitOfWork, RecordingClinicMessages, teams_address
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)  # Wednesday
+MESSAGES = RecordingClinicMessages()
+
+
+@pytest.fixture
+def uow():
+    return FakeUnitOfWork()
+
+
+async def person(uow, n):
+    user = (await record_contact(uow, address=teams_address(n), now=NOW)).user
+    return user
+
+
+def add_session(uow, *, capacity=2, starts_at=NOW + timedelta(days=6), coach_id=None, site="basildon", minutes=60):
+    session_id = next(uow.db.ids)
+    return uow.clinics.add(
+        ClinicSession(
+            id=session_id,
+            site=site,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=minutes),
+            capacity=capacity,
+            seats_taken=0,
+            venue="QI hub",
+            online_url=None,
+            focus=None,
+            status=SessionStatus.SCHEDULED,
+            coaches=(Coach(coach_id, "Coach"),) if coach_id else (),
+        )
+    )
+
+
+async def book(uow, content, user, session, **kwargs):
+    args = dict(help_with="new_idea", question="How do I start?", content=content, messages=MESSAGES, now=NOW)
+    return await svc.book_session(uow, user=user, session_id=session.id, **(args | kwargs))
+
+
+def outbox_texts(uow, status="pending"):
+    return sorted(r["message"].text for r in uow.db.outbox.values() if r["status"] == status)
+
+
+async def test_booking_takes_a_seat_queues_reminders_and_tells_the_coach(uow, content):
+    coach, staff = await person(uow, 1), await person(uow, 2)
+    session = add_session(uow, coach_id=coach.id)
+    booking = await book(uow, content, staff, session)
+    assert booking.status == BookingStatus.CONFIRMED
+    assert (await uow.clinics.get_session(session.id)).seats_left == 1
+    assert outbox_texts(uow) == sorted(
+        [f"coach notice {booking.id} User 2", f"reminder day {booking.id}", f"reminder hour {booking.id}"]
+    )
+    due = {r["message"].text: r["due_at"] for r in uow.db.outbox.values()}
+    assert due[f"reminder hour {booking.id}"] == session.starts_at - timedelta(hours=1)
+    assert due[f"reminder day {booking.id}"].astimezone(LONDON).time() == time(9)
+
+
+async def test_full_session_offers_the_waitlist(uow, content):
+    session = add_session(uow, capacity=1)
+    first, second = await person(uow, 1), await person(uow, 2)
+    await book(uow, content, first, session)
+    with pytest.raises(ClinicFull):
+        await book(uow, content, second, session)
+    waiting = await book(uow, content, second, session, join_waitlist=True)
+    assert waiting.status == BookingStatus.WAITLISTED
+    assert (await uow.clinics.get_session(session.id)).seats_taken == 1
+
+
+async def test_one_active_booking_per_person_per_session(uow, content):
+    session = add_session(uow, capacity=5)
+    user = await person(uow, 1)
+    await book(uow, content, user, session)
+    with pytest.raises(AlreadyBooked, match="already have a place"):
+        await book(uow, content, user, session)
+    with pytest.raises(AlreadyBooked):
+        await book(uow, content, user, session, join_waitlist=True)
+
+
+async def test_at_most_three_future_bookings(uow, content):
+    user = await person(uow, 1)
+    for day in range(3):
+        await book(uow, content, user, add_session(uow, starts_at=NOW + timedelta(days=2 + day)))
+    with pytest.raises(TooManyBookings, match="3 upcoming"):
+        await book(uow, content, user, add_session(uow, starts_at=NOW + timedelta(days=9)))
+
+
+@pytest.mark.parametrize(
+    "starts_in, message", [(timedelta(minutes=59), "has closed"), (timedelta(minutes=-5), "has closed")]
+)
+async def test_booking_closes_an_hour_before(uow, content, starts_in, message):
+    session = add_session(uow, starts_at=NOW + starts_in)
+    with pytest.raises(BookingClosed, match=message):
+        await book(uow, content, await person(uow, 1), session)
+    assert (await uow.clinics.get_session(session.id)).seats_taken == 0
+
+
+async def test_an_hour_and_a_minute_before_is_still_open(uow, content):
+    session = add_session(uow, starts_at=NOW + timedelta(minutes=61))
+    booking = await book(uow, content, await person(uow, 1), session)
+    assert booking.status == BookingStatus.CONFIRMED
+    assert [t for t in outbox_texts(uow) if t.startswith("reminder")] == [f"reminder hour {booking.id}"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [(dict(help_with="gossip"), "what you would like help with"), (dict(question="x" * 501), "500 characters")],
+)
+async def test_bad_intake_answers_are_refused(uow, content, kwargs, message):
+    session = add_session(uow)
+    with pytest.raises(InvalidInput, match=message):
+        await book(uow, content, await person(uow, 1), session, **kwargs)
+    assert (await uow.clinics.get_session(session.id)).seats_taken == 0
+
+
+async def test_cancelling_promotes_the_first_waiting_and_tells_them(uow, content):
+    session = add_session(uow, capacity=1)
+    a, b, c = await person(uow, 1), await person(uow, 2), await person(uow, 3)
+    booked = await book(uow, content, a, session)
+    waiting_b = await book(uow, content, b, session, join_waitlist=True)
+    await book(uow, content, c, session, join_waitlist=True)
+    result = await svc.cancel_booking(uow, user=a, booking_id=booked.id, content=content, messages=MESSAGES, now=NOW)
+    assert result.promoted.id == waiting_b.id and result.promoted.status == BookingStatus.CONFIRMED
+    assert (await uow.clinics.get_session(session.id)).seats_taken == 1
+    pending = outbox_texts(uow)
+    assert f"promoted {waiting_b.id}" in pending and f"reminder day {waiting_b.id}" in pending
+    assert f"reminder day {booked.id}" not in pending  # the cancelled booking's reminders are gone
+    assert f"reminder day {booked.id}" in outbox_texts(uow, "cancelled")
+    mine = await svc.my_bookings(uow, user=c, now=NOW)
+    assert mine[0].waitlist_position == 1
+
+
+async def test_cancelling_without_a_waitlist_frees_the_seat(uow, content):
+    session = add_session(uow, capacity=1)
+    user = await person(uow, 1)
+    booking = await book(uow, content, user, session)
+    await svc.cancel_booking(uow, user=user, booking_id=booking.id, content=content, messages=MESSAGES, now=NOW)
+    assert (await uow.clinics.get_session(session.id)).seats_taken == 0
+    again = await svc.cancel_booking(uow, user=user, booking_id=booking.id, content=content, messages=MESSAGES, now=NOW)
+    assert again.already
+
+
+async def test_nobody_else_can_cancel_my_booking(uow, content):
+    session = add_session(uow)
+    owner, other = await person(uow, 1), await person(uow, 2)
+    booking = await book(uow, content, owner, session)
+    with pytest.raises(NotAllowed):
+        await svc.cancel_booking(uow, user=other, booking_id=booking.id, content=content, messages=MESSAGES, now=NOW)
+    assert (await uow.clinics.get_booking(booking.id)).status == BookingStatus.CONFIRMED
+
+
+async def test_admin_cancels_a_session_and_everyone_is_told(uow, content):
+    session = add_session(uow, capacity=1)
+    a, b, admin = await person(uow, 1), await person(uow, 2), await person(uow, 3)
+    await book(uow, content, a, session)
+    await book(uow, content, b, session, join_waitlist=True)
+    with pytest.raises(NotAllowed):
+        await svc.cancel_session(
+            uow, user=a, session_id=session.id, reason="x", content=content, messages=MESSAGES, now=NOW
+        )
+    admin = replace(admin, roles=frozenset({Role.STAFF, Role.ADMIN}))
+    told = await svc.cancel_session(
+        uow, user=admin, session_id=session.id, reason="Coach unwell.", content=content, messages=MESSAGES, now=NOW
+    )
+    assert told == 2
+    assert outbox_texts(uow).count(f"cancelled {session.id}: Coach unwell.") == 2
+    assert not any(t.startswith("reminder") for t in outbox_texts(uow))
+    assert await svc.bookable_sessions(uow, site="basildon", content=content, now=NOW) == []
+
+
+@pytest.mark.parametrize(
+    "monday", [datetime(2026, 3, 30, 10, tzinfo=LONDON), datetime(2026, 10, 26, 10, tzinfo=LONDON)]
+)
+def test_day_before_reminder_is_nine_local_across_clock_changes(monday):
+    at = svc.reminder_day_before(monday.astimezone(UTC), None, LONDON)
+    local = at.astimezone(LONDON)
+    assert (local.date(), local.time()) == ((monday - timedelta(days=1)).date(), time(9))
+    # 29 March is the first day of BST (09:00 = 08:00 UTC); 25 October the first of GMT (09:00 = 09:00 UTC).
+    assert at.hour == (8 if monday.month == 3 else 9)
+
+
+def test_day_before_reminder_uses_the_persons_first_working_hour():
+    early = WorkingHours(days=frozenset({6}), start=time(7), end=time(19))
+    monday = datetime(2026, 11, 30, 10, tzinfo=LONDON)
+    assert svc.reminder_day_before(monday, early, LONDON).astimezone(LONDON).time() == time(7)
+    weekdays_only = WorkingHours(days=frozenset(range(5)), start=time(7), end=time(19))
+    assert svc.reminder_day_before(monday, weekdays_only, LONDON).astimezone(LONDON).time() == time(9)
+
+
+async def test_reminders_can_be_turned_off_in_settings(uow, content):
+    user = await person(uow, 1)
+    await uow.preferences.save(NudgePreferences(user_id=user.id, opted_out=frozenset({"clinic_reminders"})), now=NOW)
+    await book(uow, content, user, add_session(uow))
+    assert not any(t.startswith("reminder") for t in outbox_texts(uow))
+
+
+async def test_attendance_card_once_per_ended_session_and_only_the_coach_records(uow, content):
+    coach, a, b = await person(uow, 1), await person(uow, 2), await person(uow, 3)
+    session = add_session(uow, coach_id=coach.id, starts_at=NOW + timedelta(hours=2))
+    ba = await book(uow, content, a, session)
+    bb = await book(uow, content, b, session)
+    after = NOW + timedelta(hours=3, minutes=5)
+    assert await svc.request_attendance(uow, content=content, messages=MESSAGES, now=after) == 1
+    assert await svc.request_attendance(uow, content=content, messages=MESSAGES, now=after) == 0
+    with pytest.raises(NotAllowed):
+        await svc.record_attendance(uow, user=a, session_id=session.id, marks={ba.id: "attended"}, now=after)
+    marked = await svc.record_attendance(
+        uow, user=coach, session_id=session.id, marks={ba.id: "attended", bb.id: "no_show"}, now=after
+    )
+    assert {m.id: m.attendance for m in marked} == {ba.id: Attendance.ATTENDED, bb.id: Attendance.NO_SHOW}
+    assert await uow.clinics.attended_count(start=NOW, end=after) == 1
+    with pytest.raises(InvalidInput):
+        await svc.record_attendance(uow, user=coach, session_id=session.id, marks={ba.id: "maybe"}, now=after)
+
+
+async def test_feedback_an_hour_after_for_attendees_only_and_once(uow, content):
+    coach, a, b = await person(uow, 1), await person(uow, 2), await person(uow, 3)
+    session = add_session(uow, coach_id=coach.id, starts_at=NOW + timedelta(hours=2))
+    ba, bb = await book(uow, content, a, session), await book(uow, content, b, session)
+    ended = session.ends_at
+    await svc.record_attendance(
+        uow, user=coach, session_id=session.id, marks={ba.id: "attended", bb.id: "no_show"}, now=ended
+    )
+    assert await svc.request_feedback(uow, content=content, messages=MESSAGES, now=ended + timedelta(minutes=30)) == 0
+    assert await svc.request_feedback(uow, content=content, messages=MESSAGES, now=ended + timedelta(hours=1)) == 1
+    assert f"feedback {ba.id}" in outbox_texts(uow)
+    with pytest.raises(InvalidInput, match="1 to 5"):
+        await svc.record_feedback(uow, user=a, booking_id=ba.id, usefulness="9", improvement=None, now=ended)
+    assert await svc.record_feedback(uow, user=a, booking_id=ba.id, usefulness="4", improvement="More time", now=ended)
+    assert not await svc.record_feedback(uow, user=a, booking_id=ba.id, usefulness="1", improvement=None, now=ended)
+    assert uow.db.feedback[ba.id] == (4, "More time")
+    with pytest.raises(NotAllowed):
+        await svc.record_feedback(uow, user=b, booking_id=ba.id, usefulness="5", improvement=None, now=ended)
+
+
+async def test_sync_creates_the_weeks_ahead_once_and_reports_unknown_coaches(uow, content):
+    coach = await person(uow, 1)
+    series = replace(content.clinics.series[0], coach="aad-1", weeks_ahead=4)
+    other = replace(content.clinics.series[1], coach="nobody", key="x")
+    report = await svc.sync_clinics(
+        uow, content=replace(content, clinics=replace(content.clinics, series=(series, other))), now=NOW
+    )
+    assert report.created == 4 and report.problems and "nobody" in report.problems[0]
+    starts = sorted(s.starts_at.astimezone(LONDON) for s in uow.db.sessions.values())
+    assert all(s.weekday() == series.weekday and s.time() == series.start for s in starts)
+    assert all(s.coaches[0].user_id == coach.id for s in uow.db.sessions.values())
+    again = await svc.sync_clinics(
+        uow, content=replace(content, clinics=replace(content.clinics, series=(series,))), now=NOW
+    )
+    assert (again.created, again.kept) == (0, 4)
+
+
+def test_series_keep_local_time_across_the_october_change(content):
+    series = replace(content.clinics.series[0], weekday=0, start=time(12, 30), weeks_ahead=3)
+    starts = svc.series_starts(series, tz=LONDON, now=datetime(2026, 10, 14, tzinfo=UTC))
+    assert [s.astimezone(LONDON).time() for s in starts] == [time(12, 30)] * 3
+    assert [s.hour for s in starts] == [11, 12, 12]  # 19 October in BST; 26 October (clocks back) and 2 November in GMT
