@@ -115,6 +115,7 @@ class ClinicRepository(Protocol):
     async def sessions_ended(self, *, start: datetime, end: datetime) -> list[ClinicSession]:
         """Scheduled sessions whose end is in [start, end]."""
         ...
+
     async def save_series_session(
         self, series: ClinicSeries, *, starts_at: datetime, ends_at: datetime, coach_id: int, now: datetime
     ) -> str: ...

@@ -51,6 +51,11 @@ def find_action(card: dict, title: str) -> dict:
     return matches[0]
 
 
+class FakeLinks:
+    def calendar(self, booking_id: int, *, expires_at) -> str:
+        return f"https://qibot.example/calendar/booking-{booking_id}.ics"
+
+
 class Chat:
     def __init__(
         self, content, *, admins: frozenset[str] = frozenset(), n: int = 1, uow: FakeUnitOfWork | None = None
@@ -67,7 +72,9 @@ class Chat:
         user = replace(contact.user, roles=effective_roles(contact.user, self.admins))
         self.uow.committed = False
         response = await route(
-            Turn(user=user, inbound=inbound, uow=self.uow, content=self.content, now=self.clock.now())
+            Turn(
+                user=user, inbound=inbound, uow=self.uow, content=self.content, now=self.clock.now(), links=FakeLinks()
+            )
         )
         self.cards += [m.card for m in response.messages if m.card] + ([response.card] if response.card else [])
         return response

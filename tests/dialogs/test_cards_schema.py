@@ -8,9 +8,11 @@ import jsonschema
 
 from core.model import Role
 from dialogs import cards
+from dialogs.clinics import ClinicCards
 from dialogs.onboarding import welcome_back_card, welcome_card
 from dialogs.router import all_actions
 from tests.dialogs.harness import Chat
+from tests.dialogs.test_clinics import add_session
 from tests.dialogs.test_settings import form
 
 SCHEMA = json.loads((Path(adaptive_cards.__file__).parent / "schemas" / "schema-1.5.json").read_text())
@@ -47,6 +49,7 @@ async def every_card(content) -> list[tuple[str, dict]]:
         ("welcome back", welcome_back_card(user)),
         ("problem", cards.problem_card("Sorry, something went wrong on my side.")),
     ]
+    collected += await clinic_cards(content)
     staff = Chat(content, n=2)
     await staff.grant(Role.COACH)
     await staff.say("admin")
@@ -54,9 +57,48 @@ async def every_card(content) -> list[tuple[str, dict]]:
     return collected
 
 
+async def clinic_cards(content) -> list[tuple[str, dict]]:
+    admin = Chat(content, admins=frozenset({"aad-1"}))
+    await admin.grant(Role.COACH)
+    coach = await admin.user()
+    full = add_session(admin, capacity=1, coach_id=coach.id, online="https://teams.microsoft.com/l/x")
+    open_session = add_session(admin, capacity=4, days=3, coach_id=coach.id)
+    booker = Chat(content, n=2, uow=admin.uow)
+    await booker.say("hi")
+    steps = [
+        admin.say("book clinic"),
+        admin.press("clinics.choose", session_id=open_session.id),
+        admin.press("clinics.book", session_id=open_session.id, help_with=""),
+        admin.press("clinics.book", session_id=open_session.id, help_with="other", question="Q?"),
+        booker.press("clinics.book", session_id=full.id, help_with="other"),
+        admin.press("clinics.book", session_id=full.id, help_with="other"),
+        admin.press("clinics.book", session_id=full.id, help_with="other", waitlist=True),
+        admin.say("my bookings"),
+        admin.say("coach"),
+        admin.press("clinics.cancel_session", session_id=open_session.id),
+        admin.press("clinics.cancel_session_confirm", session_id=open_session.id, reason="Ill"),
+    ]
+    for step in steps:
+        await step
+    booking = next(iter(admin.uow.db.bookings.values()))
+    session = await admin.uow.clinics.get_session(booking.session_id)
+    messages = ClinicCards(content)
+    user = await booker.user()
+    proactive = [
+        messages.reminder(session, booking, "day"),
+        messages.reminder(session, booking, "hour"),
+        messages.coach_booking_notice(session, booking, user),
+        messages.promoted(session, booking),
+        messages.session_cancelled(session, "Coach unwell."),
+        messages.attendance_request(session, [booking]),
+        messages.feedback_request(session, booking),
+    ]
+    return [("clinics", c) for c in admin.cards + booker.cards] + [("clinic message", m.card) for m in proactive]
+
+
 async def test_every_card_is_valid_adaptive_card_1_5(content):
     collected = await every_card(content)
-    assert len(collected) >= 18
+    assert len(collected) >= 35
     for label, card in collected:
         errors = sorted(VALIDATOR.iter_errors(card), key=lambda e: e.path)
         assert not errors, f"{label}: {errors[0].message} at {list(errors[0].absolute_path)}"

@@ -1,4 +1,5 @@
-"""Fixtures for the end-to-end test: the bot and the Microsoft 365 Agents Playground as real processes."""
+"""Fixtures and helpers for the end-to-end tests: the bot and the Microsoft 365 Agents Playground as real
+processes, and headless Chromium driving the playground's Personal Chat (`Chat`, `open_chat`)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator, Page, async_playwright, expect
 
 from tests.conftest import require_or_skip
 
@@ -22,6 +27,8 @@ ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 PLAYGROUND = ROOT / "node_modules" / ".bin" / "agentsplayground"
 CHROMIUM = Path("/usr/bin/chromium")
 START_TIMEOUT = 60.0
+TIMEOUT = 30_000  # ms, for each browser step; generous for a busy 2-core machine
+BROWSER_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
 
 
 def free_ports(count: int) -> list[int]:
@@ -43,9 +50,11 @@ def _tail(path: Path, lines: int = 30) -> str:
 class Service:
     """A child process in its own process group, with stdout and stderr in one log file."""
 
-    def __init__(self, name: str, command: list[str], env: dict[str, str], cwd: Path = ROOT) -> None:
+    def __init__(
+        self, name: str, command: list[str], env: dict[str, str], cwd: Path = ROOT, log_prefix: str = ""
+    ) -> None:
         self.name = name
-        self.log = ARTIFACTS / f"{name}.log"
+        self.log = ARTIFACTS / f"{log_prefix}{name}.log"
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
                 command,
@@ -90,10 +99,22 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture
-def playground_url(tmp_path) -> Iterator[str]:
-    """Start the bot on a fresh SQLite database and the Agents Playground against it; yield the
-    playground's URL. Both are stopped (whole process group) at teardown, pass or fail."""
+@dataclass(frozen=True)
+class Playground:
+    url: str  # the playground's page
+    bot_url: str  # the bot's own base URL (http://127.0.0.1:port)
+
+
+def _cli(env: dict[str, str], *args: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        pytest.fail(f"qibot {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+
+
+@contextmanager
+def running_playground(tmp_path: Path, *, demo: bool = False, log_prefix: str = "") -> Iterator[Playground]:
+    """Start the bot on a fresh SQLite database (with `qibot demo load` first if `demo`) and the Agents
+    Playground against it. Both are stopped (whole process group) on exit, pass or fail."""
     if not (shutil.which("node") and shutil.which("npx")):
         require_or_skip("Node.js (node, npx) not found")
     if not PLAYGROUND.exists():
@@ -107,26 +128,26 @@ def playground_url(tmp_path) -> Iterator[str]:
         "MicrosoftAppId": "",  # development mode, whatever a local .env says
         "QIBOT_HOST": "127.0.0.1",
         "QIBOT_PORT": str(bot_port),
+        "QIBOT_PUBLIC_URL": "",  # links (calendar files) point at this bot, whatever a local .env says
         "QIBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/e2e.db",
         "QIBOT_SCHEDULER": "off",
         "TEAMSAPPTESTER_BROWSER": "none",
     }
-    upgrade = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if upgrade.returncode:
-        pytest.fail(f"qibot db upgrade failed:\n{upgrade.stdout}{upgrade.stderr}")
+    _cli(env, "db", "upgrade")
+    if demo:
+        _cli(env, "demo", "load")  # demo coaches, clinic sessions for the weeks ahead, some nearly-full bookings
+    bot_url = f"http://127.0.0.1:{bot_port}"
     services: list[Service] = []
     try:
-        bot = Service("bot", [sys.executable, "-m", "bot.cli", "serve"], env)
+        bot = Service("bot", [sys.executable, "-m", "bot.cli", "serve"], env, log_prefix=log_prefix)
         services.append(bot)
-        bot.wait_until(lambda: _healthy(f"http://127.0.0.1:{bot_port}/healthz"), "GET /healthz 200")
+        bot.wait_until(lambda: _healthy(f"{bot_url}/healthz"), "GET /healthz 200")
         playground = Service(
             "playground",
             [
                 str(PLAYGROUND),
                 "-e",
-                f"http://127.0.0.1:{bot_port}/api/messages",
+                f"{bot_url}/api/messages",
                 "-c",
                 "msteams",
                 "--dt",
@@ -135,10 +156,85 @@ def playground_url(tmp_path) -> Iterator[str]:
             ],
             env,
             cwd=ARTIFACTS,  # it writes devTools/m365agentsplayground.log into its working directory
+            log_prefix=log_prefix,
         )
         services.append(playground)
         playground.wait_until(lambda: "Listening on" in playground.log.read_text(errors="replace"), '"Listening on"')
-        yield f"http://127.0.0.1:{playground_port}/"
+        yield Playground(url=f"http://127.0.0.1:{playground_port}/", bot_url=bot_url)
     finally:
         for service in reversed(services):
             service.stop()
+
+
+@pytest.fixture
+def playground_url(tmp_path) -> Iterator[str]:
+    """The bot on a fresh, empty SQLite database and the Agents Playground against it: the playground's URL."""
+    with running_playground(tmp_path) as playground:
+        yield playground.url
+
+
+@pytest.fixture
+def clinics_playground(tmp_path) -> Iterator[Playground]:
+    """Like `playground_url`, but the database has the demo data: coaches and clinic sessions at each site for
+    the weeks ahead, the first ones nearly full. Logs go to clinics-bot.log and clinics-playground.log."""
+    with running_playground(tmp_path, demo=True, log_prefix="clinics-") as playground:
+        yield playground
+
+
+# --- the browser side ------------------------------------------------------------------------------------------------
+
+
+class Chat:
+    """The playground's Personal Chat as a user sees it. Screenshots go to test-artifacts/e2e/{prefix}NN-name.png."""
+
+    def __init__(self, page: Page, prefix: str = "") -> None:
+        self.page = page
+        self.prefix = prefix
+        self.cards = page.locator(".ac-adaptiveCard")
+        self.compose = page.locator('[contenteditable="true"][role="textbox"]')
+        self.steps = 0
+
+    async def say(self, text: str) -> None:
+        await self.compose.click()
+        await self.compose.fill(text)
+        await self.page.get_by_role("button", name="Send Message").click()
+
+    async def choose(self, card: Locator, label: str, option: str) -> None:
+        box = card.get_by_role("combobox", name=label)
+        await box.click()
+        await self.page.get_by_role("option", name=option, exact=True).click()
+        await expect(box).to_have_value(option)
+
+    async def card_saying(self, index: int, *texts: str) -> Locator:
+        """Wait until there are index + 1 cards and the one at `index` shows all of `texts`."""
+        await expect(self.cards).to_have_count(index + 1)
+        card = self.cards.nth(index)
+        for text in texts:
+            await expect(card).to_contain_text(text)
+        return card
+
+    async def shot(self, name: str, card: Locator | None = None) -> None:
+        self.steps += 1
+        if card is not None:
+            await card.scroll_into_view_if_needed()
+        await self.page.screenshot(path=ARTIFACTS / f"{self.prefix}{self.steps:02d}-{name}.png")
+
+
+@asynccontextmanager
+async def open_chat(prefix: str = "") -> AsyncIterator[Chat]:
+    """Headless Chromium on a 1280x900 page, as a `Chat`. Old {prefix}NN-*.png screenshots are removed first;
+    on exit, pass or fail, the last state is saved as {prefix}last.png and {prefix}page.html."""
+    for old in ARTIFACTS.glob(f"{prefix}[0-9][0-9]-*.png"):
+        old.unlink()
+    expect.set_options(timeout=TIMEOUT)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        page = await browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(TIMEOUT)
+        try:
+            yield Chat(page, prefix)
+        finally:  # the last state, for debugging a failure
+            with suppress(PlaywrightError):
+                await page.screenshot(path=ARTIFACTS / f"{prefix}last.png")
+                (ARTIFACTS / f"{prefix}page.html").write_text(await page.content())
+            await browser.close()

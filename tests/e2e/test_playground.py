@@ -4,71 +4,19 @@ Screenshots of each step go to test-artifacts/e2e/NN-step.png."""
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 import pytest
-from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Locator, Page, async_playwright, expect
+from playwright.async_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM
+from tests.e2e.conftest import Chat, open_chat
 
 pytestmark = pytest.mark.e2e
 
-TIMEOUT = 30_000  # ms; generous for a busy 2-core machine
 BROOMFIELD = "Broomfield Hospital (Chelmsford)"
-BROWSER_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
-
-
-class Chat:
-    """The playground's Personal Chat as a user sees it."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.cards = page.locator(".ac-adaptiveCard")
-        self.compose = page.locator('[contenteditable="true"][role="textbox"]')
-        self.steps = 0
-
-    async def say(self, text: str) -> None:
-        await self.compose.click()
-        await self.compose.fill(text)
-        await self.page.get_by_role("button", name="Send Message").click()
-
-    async def choose(self, card: Locator, label: str, option: str) -> None:
-        box = card.get_by_role("combobox", name=label)
-        await box.click()
-        await self.page.get_by_role("option", name=option, exact=True).click()
-        await expect(box).to_have_value(option)
-
-    async def card_saying(self, index: int, *texts: str) -> Locator:
-        """Wait until there are index + 1 cards and the one at `index` shows all of `texts`."""
-        await expect(self.cards).to_have_count(index + 1)
-        card = self.cards.nth(index)
-        for text in texts:
-            await expect(card).to_contain_text(text)
-        return card
-
-    async def shot(self, name: str, card: Locator | None = None) -> None:
-        self.steps += 1
-        if card is not None:
-            await card.scroll_into_view_if_needed()
-        await self.page.screenshot(path=ARTIFACTS / f"{self.steps:02d}-{name}.png")
 
 
 async def test_onboarding_help_and_profile_in_the_playground(playground_url: str) -> None:
-    for old in ARTIFACTS.glob("[0-9][0-9]-*.png"):
-        old.unlink()
-    expect.set_options(timeout=TIMEOUT)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        page = await browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(TIMEOUT)
-        try:
-            await _walk_through(Chat(page), playground_url)
-        finally:  # the last state, for debugging a failure
-            with suppress(PlaywrightError):
-                await page.screenshot(path=ARTIFACTS / "last.png")
-                (ARTIFACTS / "page.html").write_text(await page.content())
-            await browser.close()
+    async with open_chat() as chat:
+        await _walk_through(chat, playground_url)
 
 
 async def _walk_through(chat: Chat, url: str) -> None:

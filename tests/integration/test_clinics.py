@@ -31,8 +31,15 @@ async def people(uow_factory, count):
 async def new_session(uow_factory, *, capacity, coach_id):
     async with uow_factory() as uow:
         session_id = await uow.clinics.add_session(
-            site="southend", starts_at=NOW + timedelta(days=3), ends_at=NOW + timedelta(days=3, hours=1),
-            capacity=capacity, coach_ids=[coach_id], venue="Improvement hub", online_url=None, focus=None, now=NOW,
+            site="southend",
+            starts_at=NOW + timedelta(days=3),
+            ends_at=NOW + timedelta(days=3, hours=1),
+            capacity=capacity,
+            coach_ids=[coach_id],
+            venue="Improvement hub",
+            online_url=None,
+            focus=None,
+            now=NOW,
         )
         await uow.commit()
     return session_id
@@ -41,8 +48,17 @@ async def new_session(uow_factory, *, capacity, coach_id):
 async def try_book(uow_factory, content, user, session_id, **kwargs):
     async with uow_factory() as uow:
         try:
-            booking = await svc.book_session(uow, user=user, session_id=session_id, help_with="measurement",
-                                             question=None, content=content, messages=MESSAGES, now=NOW, **kwargs)
+            booking = await svc.book_session(
+                uow,
+                user=user,
+                session_id=session_id,
+                help_with="measurement",
+                question=None,
+                content=content,
+                messages=MESSAGES,
+                now=NOW,
+                **kwargs,
+            )
         except (ClinicFull, AlreadyBooked) as refused:
             return type(refused).__name__
         await uow.commit()
@@ -72,16 +88,15 @@ async def test_the_same_person_twice_at_once_gets_one_place(uow_factory, content
 async def test_racing_for_the_last_seat_with_waitlist_then_cancellation_promotes(uow_factory, content):
     coach, *staff = await people(uow_factory, 11)
     session_id = await new_session(uow_factory, capacity=2, coach_id=coach.id)
-    outcomes = await asyncio.gather(
-        *(try_book(uow_factory, content, u, session_id, join_waitlist=True) for u in staff)
-    )
+    outcomes = await asyncio.gather(*(try_book(uow_factory, content, u, session_id, join_waitlist=True) for u in staff))
     assert outcomes.count("confirmed") == 2 and outcomes.count("waitlisted") == 8
     async with uow_factory() as uow:
         confirmed = await uow.clinics.session_bookings(session_id, statuses=("confirmed",))
         waiting = await uow.clinics.session_bookings(session_id, statuses=("waitlisted",))
         owner = next(u for u in staff if u.id == confirmed[0].user_id)
-        result = await svc.cancel_booking(uow, user=owner, booking_id=confirmed[0].id, content=content,
-                                          messages=MESSAGES, now=NOW)
+        result = await svc.cancel_booking(
+            uow, user=owner, booking_id=confirmed[0].id, content=content, messages=MESSAGES, now=NOW
+        )
         await uow.commit()
     assert result.promoted.id == waiting[0].id
     async with uow_factory() as uow:
@@ -96,11 +111,25 @@ async def test_database_refuses_overbooking_and_duplicate_active_bookings(uow_fa
         async with engine.begin() as conn:
             await conn.execute(update(clinic_sessions).where(clinic_sessions.c.id == session_id).values(seats_taken=2))
     async with uow_factory() as uow:
-        await uow.clinics.add_booking(session_id=session_id, user_id=user.id, status=BookingStatus.WAITLISTED,
-                                      help_with="other", project_id=None, question=None, now=NOW)
+        await uow.clinics.add_booking(
+            session_id=session_id,
+            user_id=user.id,
+            status=BookingStatus.WAITLISTED,
+            help_with="other",
+            project_id=None,
+            question=None,
+            now=NOW,
+        )
         with pytest.raises(AlreadyBooked):
-            await uow.clinics.add_booking(session_id=session_id, user_id=user.id, status=BookingStatus.CONFIRMED,
-                                          help_with="other", project_id=None, question=None, now=NOW)
+            await uow.clinics.add_booking(
+                session_id=session_id,
+                user_id=user.id,
+                status=BookingStatus.CONFIRMED,
+                help_with="other",
+                project_id=None,
+                question=None,
+                now=NOW,
+            )
         await uow.commit()  # the failed insert was rolled back to its savepoint; the first one stands
     async with uow_factory() as uow:
         assert len(await uow.clinics.session_bookings(session_id)) == 1
@@ -116,10 +145,20 @@ async def test_sync_never_touches_booked_sessions(uow_factory, content):
     async with uow_factory() as uow:
         first, second = await uow.clinics.list_sessions(site=series.site, start=NOW, end=NOW + timedelta(weeks=3))
         staff = replace(coach, roles=frozenset({Role.STAFF}))
-        await svc.book_session(uow, user=staff, session_id=first.id, help_with="other", question=None,
-                               content=one, messages=MESSAGES, now=NOW)
+        await svc.book_session(
+            uow,
+            user=staff,
+            session_id=first.id,
+            help_with="other",
+            question=None,
+            content=one,
+            messages=MESSAGES,
+            now=NOW,
+        )
         await uow.commit()
-    changed = replace(content, clinics=replace(content.clinics, series=(replace(series, capacity=9, venue="Elsewhere"),)))
+    changed = replace(
+        content, clinics=replace(content.clinics, series=(replace(series, capacity=9, venue="Elsewhere"),))
+    )
     async with uow_factory() as uow:
         report = await svc.sync_clinics(uow, content=changed, now=NOW)
         await uow.commit()

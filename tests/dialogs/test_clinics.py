@@ -1,0 +1,210 @@
+"""Transcripts of the clinic flows: book, waitlist, my bookings, cancel, coach view, attendance, feedback."""
+
+from datetime import timedelta
+
+import pytest
+
+from core.model import ClinicSession, Coach, Role, SessionStatus
+from core.services import clinics as svc
+from dialogs.clinics import ClinicCards
+from tests.dialogs.harness import Chat, card_text, find_action, only_card
+from tests.fakes import FakeUnitOfWork
+
+
+def add_session(chat: Chat, *, capacity=3, days=2, site="basildon", coach_id=None, online=None):
+    uow = chat.uow
+    starts = chat.clock.now().replace(hour=12, minute=30) + timedelta(days=days)
+    return uow.clinics.add(
+        ClinicSession(
+            id=next(uow.db.ids),
+            site=site,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+            capacity=capacity,
+            seats_taken=0,
+            venue="QI hub, Education Centre",
+            online_url=online,
+            focus="Measurement",
+            status=SessionStatus.SCHEDULED,
+            coaches=(Coach(coach_id or 999, "Amira Shah"),),
+        )
+    )
+
+
+def choose_buttons(card: dict) -> list[dict]:
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("verb") == "clinics.choose":
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return found
+
+
+@pytest.fixture
+async def chat(content):
+    chat = Chat(content)
+    await chat.press("onboarding.save", site="basildon", staff_group="ahp", experience="none")
+    return chat
+
+
+async def test_book_a_clinic_end_to_end(chat):
+    session = add_session(chat)
+    add_session(chat, site="southend", days=3)
+    browse = only_card(await chat.say("book clinc"))  # typo tolerated
+    text = card_text(browse)
+    assert "Book a QI clinic" in text and "Wed 27 Nov, 12:30-13:30" not in text
+    assert "Fri 27 Nov" in text and "3 of 3 seats left" in text and "with Amira Shah" in text
+    assert len(choose_buttons(browse)) == 1  # only the Basildon session: the profile's site is preselected
+    intake = await chat.press_button(browse, "Book")
+    assert "What would you like help with?" in card_text(intake.card)
+    confirmed = await chat.press_button(
+        intake.card, "Confirm booking", help_with="measurement", question="Is my run chart right?", project="none"
+    )
+    text = card_text(confirmed.card)
+    assert "Booked. See you there!" in text and "Measurement and data" in text and "Is my run chart right?" in text
+    calendar = next(a for a in confirmed.card["actions"] if a["title"] == "Add to calendar")
+    assert calendar["type"] == "Action.OpenUrl" and calendar["url"].endswith(".ics")
+    assert (await chat.uow.clinics.get_session(session.id)).seats_taken == 1
+
+
+async def test_site_switch_shows_that_sites_sessions(chat):
+    session = add_session(chat, site="southend")
+    response = await chat.press("clinics.browse", site="southend", page=0)
+    assert [b["data"]["session_id"] for b in choose_buttons(response.card)] == [session.id]
+    assert "3 of 3 seats left" in card_text(response.card)
+    empty = await chat.press("clinics.browse", site="broomfield")
+    assert "No sessions left to book at Broomfield" in card_text(empty.card)
+
+
+async def test_missing_intake_answer_asks_again_and_books_nothing(chat):
+    session = add_session(chat)
+    response = await chat.press("clinics.book", session_id=session.id, help_with="", question="hi")
+    assert "Please choose what you would like help with." in card_text(response.card)
+    assert response.commit is False
+    assert (await chat.uow.clinics.get_session(session.id)).seats_taken == 0
+
+
+async def test_full_session_offers_the_waitlist_in_place(content, chat):
+    session = add_session(chat, capacity=1)
+    other = Chat(content, n=2, uow=chat.uow)
+    await other.press("clinics.book", session_id=session.id, help_with="other")
+    response = await chat.press("clinics.book", session_id=session.id, help_with="new_idea", question="Q")
+    text = card_text(response.card)
+    assert "Sorry, that session has just filled up. You can join the waitlist instead." in text
+    waitlisted = await chat.press_button(response.card, "Join waitlist", help_with="new_idea")
+    assert "You are on the waitlist, number 1." in card_text(waitlisted.card)
+    mine = only_card(await chat.say("my bookings"))
+    assert "Waitlist, number 1" in card_text(mine)
+
+
+async def test_stale_card_after_the_session_started_is_explained_and_replaced(chat):
+    session = add_session(chat)
+    browse = only_card(await chat.say("book clinic"))
+    chat.clock.set(session.starts_at - timedelta(minutes=30))
+    response = await chat.press_button(browse, "Book")
+    assert "Booking for this session has closed" in card_text(response.card)
+    assert response.card is not None and response.commit is False
+
+
+async def test_my_bookings_and_cancel(chat):
+    session = add_session(chat)
+    await chat.press("clinics.book", session_id=session.id, help_with="other")
+    mine = only_card(await chat.say("my bookings"))
+    assert "Booked" in card_text(mine) and "Fri 27 Nov" in card_text(mine)
+    cancelled = await chat.press_button(mine, "Cancel")
+    text = card_text(cancelled.card)
+    assert "Cancelled: Fri 27 Nov, 12:30-13:30 at Basildon University Hospital." in text
+    assert "You have no upcoming clinic bookings." in text
+    again = await chat.press_button(mine, "Cancel")  # the old card pressed again
+    assert "already cancelled" in card_text(again.card)
+    assert (await chat.uow.clinics.get_session(session.id)).seats_taken == 0
+
+
+async def test_someone_elses_booking_cannot_be_cancelled_with_a_crafted_card(content, chat):
+    session = add_session(chat)
+    await chat.press("clinics.book", session_id=session.id, help_with="other")
+    booking = next(iter(chat.uow.db.bookings.values()))
+    intruder = Chat(content, n=2, uow=chat.uow)
+    response = await intruder.press("clinics.cancel", booking_id=booking.id)
+    assert "not yours to cancel" in card_text(response.card) and response.commit is False
+
+
+async def test_coach_view_shows_who_is_coming_and_why(content, chat):
+    coach = Chat(content, n=3, uow=chat.uow)
+    await coach.grant(Role.COACH)
+    coach_user = await coach.user()
+    session = add_session(chat, coach_id=coach_user.id)
+    await chat.press("clinics.book", session_id=session.id, help_with="live_project", question="Spread to ward 2?")
+    text = card_text(only_card(await coach.say("coach")))
+    assert "Your upcoming clinics" in text and "1 of 3 booked" in text
+    assert "User 1**: A live project. _Spread to ward 2?_" in text
+    refused = only_card(await chat.say("coach"))
+    assert "only for a QI coach" in card_text(refused)
+
+
+async def test_admin_cancels_a_session_from_the_list(content, chat):
+    admin = Chat(content, n=4, uow=chat.uow, admins=frozenset({"aad-4"}))
+    session = add_session(chat)
+    await chat.press("clinics.book", session_id=session.id, help_with="other")
+    browse = only_card(await admin.say("book clinic"))
+    ask = await admin.press_button(browse, "Cancel session")
+    assert "1 people are booked or waiting" in card_text(ask.card)
+    done = await admin.press_button(ask.card, "Cancel the session", reason="Coach unwell.")
+    assert "cancelled; 1 people told" in card_text(done.card)
+    told = [r["message"] for r in chat.uow.db.outbox.values() if r["category"] == "clinic_updates"]
+    assert any("has been cancelled: Coach unwell." in card_text(m.card) for m in told)
+    staff_browse = only_card(await chat.say("book clinic"))
+    with pytest.raises(AssertionError):
+        find_action(staff_browse, "Cancel session")
+    crafted = await chat.press("clinics.cancel_session_confirm", session_id=session.id)
+    assert "only for a QI admin" in card_text(crafted.card)
+
+
+async def test_attendance_and_feedback_cards_round_trip(content, chat):
+    coach = Chat(content, n=3, uow=chat.uow)
+    await coach.grant(Role.COACH)
+    session = add_session(chat, coach_id=(await coach.user()).id)
+    await chat.press("clinics.book", session_id=session.id, help_with="other")
+    booking = next(iter(chat.uow.db.bookings.values()))
+    attendance = ClinicCards(content).attendance_request(session, [booking]).card
+    coach.clock.set(session.ends_at)
+    saved = await coach.press_button(attendance, "Save attendance", **{f"att_{booking.id}": "attended"})
+    assert "Attendance saved: 1 attended, 0 did not." in card_text(saved.card)
+    feedback = ClinicCards(content).feedback_request(session, booking).card
+    bad = await chat.press_button(feedback, "Send feedback", usefulness="")
+    assert "from 1 to 5" in card_text(bad.card)
+    ok = await chat.press_button(feedback, "Send feedback", usefulness="5", improvement="Longer slots")
+    assert "Thank you" in card_text(ok.card)
+    again = await chat.press_button(feedback, "Send feedback", usefulness="1")
+    assert "already recorded" in card_text(again.card)
+    assert chat.uow.db.feedback[booking.id] == (5, "Longer slots")
+
+
+async def test_proactive_clinic_cards_read_well(content):
+    uow = FakeUnitOfWork()
+    chat = Chat(content, uow=uow)
+    session = add_session(chat, online="https://teams.microsoft.com/l/meetup-join/x")
+    await chat.say("hi")
+    user = await chat.user()
+    booking = await svc.book_session(
+        uow,
+        user=user,
+        session_id=session.id,
+        help_with="new_idea",
+        question=None,
+        content=content,
+        messages=ClinicCards(content),
+        now=chat.clock.now(),
+    )
+    cards_sent = {r["dedupe_key"].split(":")[-1]: r["message"].card for r in uow.db.outbox.values()}
+    assert "Reminder: your QI clinic is tomorrow, Fri 27 Nov, 12:30-13:30" in card_text(cards_sent["day"])
+    assert "Join online" in card_text(cards_sent["hour"])
+    assert booking.id
