@@ -5,14 +5,15 @@ per tenant and answers 429 + Retry-After above that. All users are in one tenant
 Phase A: one dispatcher (in this process) sends everything; figures: elapsed, delivered rate (and as a
          fraction of the 50/s limit), 429s, the busiest second seen by the connector, duplicates, losses.
 Phase B: the dispatcher runs in a worker subprocess that is SIGKILLed after --kill-at of the rows are
-         delivered; a second worker (short lease, so the dead worker's claims are reclaimed) finishes the job.
+         delivered (moved to the middle of that dispatcher batch, so that sends are in flight); a second
+         worker (short lease, so the dead worker's claims are reclaimed) finishes the job.
          The connector stays in this process and sees both workers. Checks: nothing lost, and duplicates are
          no more than the sends in flight at the kill (rows still 'sending' in the database whose message the
          connector had already accepted: sent, but the outcome never recorded).
 
 Each message's text carries its outbox dedupe key, so the connector can count deliveries per row.
 
-    .venv/bin/python bench/delivery.py                      # 14,000 nudges, SQLite, phases A and B (~12 min)
+    .venv/bin/python bench/delivery.py                      # 14,000 nudges, SQLite, phases A and B (~14 min)
     .venv/bin/python bench/delivery.py --count 500          # quick
     .venv/bin/python bench/delivery.py --database-url postgresql://postgres@127.0.0.1:5432/test
 """
@@ -389,10 +390,32 @@ class KillReport:
     second_worker: dict
 
 
-async def phase_b(db: Database, args: argparse.Namespace) -> KillReport:
+def crashing_connector(limit: float):
+    """The FakeConnector, plus: when the N-th message is accepted, SIGKILL the worker before answering it.
+
+    So the crash lands mid-send: that message reached the connector, but its sender never learns so."""
     from tests.fake_connector import FakeConnector
 
-    connector = FakeConnector(rate_limit=args.limit)
+    class CrashingConnector(FakeConnector):
+        victim: int | None = None
+        kill_after: int = 0
+        accepted: int = 0
+        killed_at: float | None = None
+
+        async def _post(self, request):
+            response = await super()._post(request)
+            if 200 <= response.status < 300:
+                self.accepted += 1
+                if self.victim is not None and self.accepted >= self.kill_after:
+                    os.kill(self.victim, signal.SIGKILL)
+                    self.victim, self.killed_at = None, time.monotonic()
+            return response
+
+    return CrashingConnector(rate_limit=limit)
+
+
+async def phase_b(db: Database, args: argparse.Namespace) -> KillReport:
+    connector = crashing_connector(args.limit)
     await connector.start()
     try:
         seconds = await seed(db.url, db.schema, count=args.count, users=args.users, service_url=connector.url)
@@ -403,16 +426,20 @@ async def phase_b(db: Database, args: argparse.Namespace) -> KillReport:
         first = await asyncio.create_subprocess_exec(
             *worker_command(db, args, timeout=args.timeout), stdout=asyncio.subprocess.PIPE
         )
-        target = int(args.count * args.kill_at)
-        while tally.update() < target and first.returncode is None:
-            if time.monotonic() - started > args.timeout:
-                raise TimeoutError("the first worker did not reach the kill point in time")
-            await asyncio.sleep(0.02)
-        if first.returncode is not None:
+        # Kill in the middle of the batch holding the --kill-at point (claimed rows wait for tokens), and while
+        # a message is being accepted (so at least one send is in flight).
+        batch = args.batch_size or max(10, int(args.app_rate * 5))
+        connector.kill_after = min(args.count - 1, int(args.count * args.kill_at) // batch * batch + batch // 2)
+        connector.victim = first.pid
+        try:
+            async with asyncio.timeout(args.timeout):
+                await first.wait()
+        except TimeoutError:
+            first.kill()
+            raise TimeoutError("the first worker did not reach the kill point in time") from None
+        if connector.killed_at is None:
             raise RuntimeError(f"the first worker exited ({first.returncode}) before it could be killed")
-        os.kill(first.pid, signal.SIGKILL)  # no await between the check and the kill
-        killed_after = time.monotonic() - started
-        await first.wait()
+        killed_after = connector.killed_at - started
         # Requests the dead worker had already written may still be read from the socket: let them land.
         await asyncio.sleep(1.0)
         delivered_at_kill = tally.update()

@@ -89,7 +89,10 @@ def cmd_clinics_sync(settings: Settings, _args) -> int:
             return report
 
     report = asyncio.run(_with_engine(settings, work))
-    print(f"clinic sessions: {report.created} created, {report.updated} updated, {report.kept} kept as booked")
+    print(
+        f"clinic sessions: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.kept} booked and left as they are"
+    )
     for problem in report.problems:
         print(f"qibot: {problem}", file=sys.stderr)
     return 1 if report.problems else 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.model import OutboxStatus, Role
 from dialogs import cards
 from dialogs.feature import FeatureRouter
@@ -12,9 +14,18 @@ router = FeatureRouter("admin")
 
 async def _overview_card(turn: Turn, notice: str | None = None) -> dict:
     counts = await turn.uow.outbox.status_counts()
+    local = turn.now.astimezone(turn.content.nudges.timezone)
+    month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    year_ago = turn.now - timedelta(days=365)
+    supported_month = await turn.uow.clinics.attended_count(start=month_start, end=turn.now)
+    supported_year = await turn.uow.clinics.attended_count(start=year_ago, end=turn.now)
     return cards.card(
         cards.notice(notice) if notice else None,
-        cards.title("Admin: message delivery"),
+        cards.title("Admin: programme at a glance"),
+        cards.heading("Staff supported by QI clinics"),
+        cards.facts([(f"Since 1 {local:%B}", str(supported_month)), ("Last 12 months", str(supported_year))]),
+        cards.text("People who attended at least one clinic, as recorded by the coaches.", subtle=True, size="Small"),
+        cards.heading("Message delivery"),
         cards.facts([(status.value.capitalize(), str(counts.get(status.value, 0))) for status in OutboxStatus]),
         cards.text(
             "Failed messages ran out of retries; unreachable people removed or blocked the app.",

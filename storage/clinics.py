@@ -119,7 +119,8 @@ class SqlClinicRepository:
         self, series: ClinicSeries, *, starts_at: datetime, ends_at: datetime, coach_id: int, now: datetime
     ) -> str:
         """Create the session of `series` starting at `starts_at`, or bring an unbooked one in line with the
-        series. A session anyone has booked (or waitlisted) is never changed. Returns created/updated/kept."""
+        series. A session anyone has booked (or waitlisted) is never changed.
+        Returns created, updated, unchanged or kept (booked, left alone)."""
         values = dict(
             site=series.site,
             ends_at=ends_at,
@@ -127,15 +128,13 @@ class SqlClinicRepository:
             venue=series.venue,
             online_url=series.online_url,
             focus=series.focus,
-            updated_at=now,
         )
-        existing = (
-            await self.conn.execute(
-                select(clinic_sessions.c.id, clinic_sessions.c.seats_taken, clinic_sessions.c.status).where(
-                    clinic_sessions.c.series_key == series.key, clinic_sessions.c.starts_at == starts_at
-                )
+        found = await self.conn.execute(
+            select(clinic_sessions).where(
+                clinic_sessions.c.series_key == series.key, clinic_sessions.c.starts_at == starts_at
             )
-        ).first()
+        )
+        existing = found.mappings().first()
         if existing is None:
             session_id = (
                 await self.conn.execute(
@@ -146,6 +145,7 @@ class SqlClinicRepository:
                         status=SessionStatus.SCHEDULED.value,
                         seats_taken=0,
                         created_at=now,
+                        updated_at=now,
                         **values,
                     )
                     .returning(clinic_sessions.c.id)
@@ -153,20 +153,28 @@ class SqlClinicRepository:
             ).scalar_one()
             await self.conn.execute(clinic_session_coaches.insert().values(session_id=session_id, user_id=coach_id))
             return "created"
+        session_id = existing["id"]
         booked = (
             await self.conn.execute(
                 select(func.count())
                 .select_from(clinic_bookings)
-                .where(clinic_bookings.c.session_id == existing.id, clinic_bookings.c.status.in_(ACTIVE))
+                .where(clinic_bookings.c.session_id == session_id, clinic_bookings.c.status.in_(ACTIVE))
             )
         ).scalar_one()
-        if booked or existing.status != SessionStatus.SCHEDULED.value:
+        if booked or existing["status"] != SessionStatus.SCHEDULED.value:
             return "kept"
-        await self.conn.execute(update(clinic_sessions).where(clinic_sessions.c.id == existing.id).values(**values))
-        await self.conn.execute(
-            clinic_session_coaches.delete().where(clinic_session_coaches.c.session_id == existing.id)
+        coach_rows = await self.conn.execute(
+            select(clinic_session_coaches.c.user_id).where(clinic_session_coaches.c.session_id == session_id)
         )
-        await self.conn.execute(clinic_session_coaches.insert().values(session_id=existing.id, user_id=coach_id))
+        if set(coach_rows.scalars()) == {coach_id} and all(existing[k] == v for k, v in values.items()):
+            return "unchanged"
+        await self.conn.execute(
+            update(clinic_sessions).where(clinic_sessions.c.id == session_id).values(updated_at=now, **values)
+        )
+        await self.conn.execute(
+            clinic_session_coaches.delete().where(clinic_session_coaches.c.session_id == session_id)
+        )
+        await self.conn.execute(clinic_session_coaches.insert().values(session_id=session_id, user_id=coach_id))
         return "updated"
 
     async def add_session(

@@ -395,7 +395,7 @@ class FakeClinics(_Repo):
     async def save_series_session(self, series, *, starts_at, ends_at, coach_id, now):
         for s in self._sessions().values():
             if s.series_key == series.key and s.starts_at == starts_at:
-                return "kept"
+                return "kept" if s.seats_taken else "unchanged"
         session_id = next(self.db.ids)
         self._sessions()[session_id] = ClinicSession(
             id=session_id,

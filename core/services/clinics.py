@@ -403,7 +403,8 @@ async def record_feedback(
 class SyncReport:
     created: int = 0
     updated: int = 0
-    kept: int = 0
+    unchanged: int = 0
+    kept: int = 0  # booked sessions, never changed by a sync
     problems: list[str] = field(default_factory=list)
 
 

@@ -96,7 +96,7 @@ async def test_crafted_admin_action_from_staff_is_refused(client, connector):
 @pytest.mark.parametrize("settings", [Settings(scheduler_enabled=False, admins=frozenset({"aad-1"}))])
 async def test_configured_admin_gets_the_admin_card(client, connector, settings):
     response = await post(client, a.card_action(connector.url, "admin.refresh"))
-    assert "Admin: message delivery" in card_text((await response.json())["value"])
+    assert "Admin: programme at a glance" in card_text((await response.json())["value"])
 
 
 async def test_group_chat_mention_is_understood(client, connector):

@@ -51,13 +51,13 @@ async def test_admin_command_is_refused_to_staff_and_changes_nothing(chat):
 async def test_a_crafted_admin_card_action_is_refused_on_the_server(chat):
     response = await chat.press("admin.refresh", role="admin", is_admin=True)
     assert "only for a QI admin" in card_text(response.card)
-    assert "Admin: message delivery" not in card_text(response.card)
+    assert "Admin: programme at a glance" not in card_text(response.card)
 
 
 async def test_configured_admin_sees_admin_tools(content):
     chat = Chat(content, admins=frozenset({"aad-1"}))
     assert "Admin" in card_text(only_card(await chat.say("help")))
     card = only_card(await chat.say("admin"))
-    assert "Admin: message delivery" in card_text(card)
+    assert "Admin: programme at a glance" in card_text(card)
     refreshed = await chat.press("admin.refresh")
     assert "Updated." in card_text(refreshed.card)

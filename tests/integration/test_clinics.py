@@ -156,6 +156,9 @@ async def test_sync_never_touches_booked_sessions(uow_factory, content):
             now=NOW,
         )
         await uow.commit()
+    async with uow_factory() as uow:
+        same = await svc.sync_clinics(uow, content=one, now=NOW)
+    assert (same.created, same.updated, same.unchanged, same.kept) == (0, 0, 1, 1)
     changed = replace(
         content, clinics=replace(content.clinics, series=(replace(series, capacity=9, venue="Elsewhere"),))
     )

@@ -269,7 +269,7 @@ async def test_sync_creates_the_weeks_ahead_once_and_reports_unknown_coaches(uow
     again = await svc.sync_clinics(
         uow, content=replace(content, clinics=replace(content.clinics, series=(series,))), now=NOW
     )
-    assert (again.created, again.kept) == (0, 4)
+    assert (again.created, again.unchanged) == (0, 4)
 
 
 def test_series_keep_local_time_across_the_october_change(content):
