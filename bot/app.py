@@ -22,6 +22,7 @@ from core.content import Content
 from core.delivery import RetryPolicy
 from core.ports import Clock
 from dialogs.clinics import ClinicCards
+from dialogs.learning import LearningCards
 from scheduler.dispatcher import Dispatcher
 from scheduler.runner import SchedulerRunner
 from scheduler.ticks import build_ticks
@@ -80,6 +81,7 @@ def create_app(
             clock=clock,
             content=content,
             clinic_messages=ClinicCards(content),
+            learning_nudge=LearningCards(content).nudge,
         ),
         timezone=content.nudges.timezone,
     )

@@ -98,6 +98,40 @@ def cmd_clinics_sync(settings: Settings, _args) -> int:
     return 1 if report.problems else 0
 
 
+def cmd_learning_report(settings: Settings, _args) -> int:
+    from core.services.learning import learning_report
+    from storage.content import load_content
+    from storage.uow import SqlUnitOfWork
+
+    content = load_content(settings.content_dir)
+
+    async def work(engine):
+        async with SqlUnitOfWork(engine) as uow:
+            return await learning_report(uow, content=content, now=SystemClock().now())
+
+    report = asyncio.run(_with_engine(settings, work))
+    print("Questions (share answered correctly, answers):")
+    for stat in report.questions:
+        share = f"{stat.share_correct:4.0%}" if stat.answers else "   -"
+        print(f"  {share}  {stat.answers:5d}  {stat.question.id:<14} {stat.question.stem[:70]}")
+    print("\nMost missed (5 or more answers):")
+    for stat in report.most_missed or []:
+        print(f"  {stat.share_correct:4.0%}  {stat.question.id}: {stat.question.stem[:80]}")
+    if not report.most_missed:
+        print("  not enough answers yet")
+    for title, rows in (
+        ("QI foundations completed, by site", report.by_site),
+        ("QI foundations completed, by staff group", report.by_staff_group),
+    ):
+        print(f"\n{title} (groups under 5 show as <5):")
+        for label, count in rows or [("none yet", "")]:
+            print(f"  {label:<45} {count}")
+    print("\nPractised in the last 30 days, by site (onboarded staff, practised):")
+    for site, staff, active in report.participation or [("none yet", "", "")]:
+        print(f"  {site:<45} {staff:>5} {active:>5}")
+    return 0
+
+
 def cmd_roles(settings: Settings, args) -> int:
     from core.services.roles import grant_role, revoke_role
     from storage.uow import SqlUnitOfWork
@@ -208,6 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_parser("load", help="load demo data").set_defaults(run=cmd_demo_load)
     clinics = sub.add_parser("clinics", help="QI clinics").add_subparsers(dest="action", required=True)
     clinics.add_parser("sync", help="create sessions from content/clinics.yaml").set_defaults(run=cmd_clinics_sync)
+    learning = sub.add_parser("learning", help="micro-learning").add_subparsers(dest="action", required=True)
+    learning.add_parser("report", help="question and completion report for the faculty").set_defaults(
+        run=cmd_learning_report
+    )
     sub.add_parser("serve", help="run the bot").set_defaults(run=cmd_serve)
     sub.add_parser("dev", help="what make run does").set_defaults(run=cmd_dev)
     roles = sub.add_parser("roles", help="grant or revoke roles").add_subparsers(dest="action", required=True)

@@ -87,6 +87,7 @@ class NudgePreferences:
     hours: WorkingHours | None = None  # None: the organisation's default
     paused_until: datetime | None = None
     opted_out: frozenset[str] = frozenset()
+    learning_time: time | None = None  # when the daily learning nudge may come; None: the content's default
 
 
 class OutboxStatus(enum.StrEnum):
@@ -187,3 +188,31 @@ class Booking:
     created_at: datetime
     attendance: Attendance | None = None
     user_name: str | None = None
+
+
+@dataclass
+class LearningCard:
+    """One person's schedule for one question (an FSRS card)."""
+
+    user_id: int
+    question_id: str
+    state: int  # fsrs.State: 1 learning, 2 review, 3 relearning
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int = 0
+    lapses: int = 0
+    first_correct_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Serve:
+    """A question card sent to a person; answering it is accepted once."""
+
+    id: int
+    user_id: int
+    question_id: str
+    served_at: datetime
+    answered_at: datetime | None

@@ -14,10 +14,12 @@ from core.model import (
     BookingStatus,
     ClinicSession,
     ConversationAddress,
+    LearningCard,
     NudgePreferences,
     OutboundMessage,
     OutboxItem,
     Role,
+    Serve,
     StoredAddress,
     User,
 )
@@ -149,6 +151,57 @@ class ClinicRepository(Protocol):
     async def attended_count(self, *, start: datetime, end: datetime) -> int: ...
 
 
+class LearningRepository(Protocol):
+    async def get_card(self, user_id: int, question_id: str) -> LearningCard | None: ...
+    async def save_card(self, card: LearningCard, *, now: datetime) -> None: ...
+    async def cards(self, user_id: int) -> list[LearningCard]: ...
+    async def add_serve(self, user_id: int, question_id: str, *, now: datetime) -> Serve: ...
+    async def get_serve(self, serve_id: int) -> Serve | None: ...
+    async def answer_serve(self, serve_id: int, *, now: datetime) -> bool:
+        """Mark answered if it was not yet; False when it had been (an old card pressed again)."""
+        ...
+
+    async def add_review(
+        self,
+        *,
+        user_id: int,
+        question_id: str,
+        serve_id: int,
+        correct: bool,
+        sure: bool,
+        rating: int,
+        duration_ms: int,
+        new_card: bool,
+        now: datetime,
+    ) -> None: ...
+    async def reviews_between(self, user_id: int, start: datetime, end: datetime) -> tuple[int, int]:
+        """(reviews of cards already known, first answers to new questions) in [start, end)."""
+        ...
+
+    async def review_times(self, user_id: int, *, since: datetime) -> list[datetime]: ...
+    async def mark_bite_seen(self, user_id: int, bite_id: str, *, now: datetime) -> None: ...
+    async def bites_seen(self, user_id: int) -> set[str]: ...
+    async def record_completion(self, user_id: int, topic_id: str, *, now: datetime) -> bool: ...
+    async def completions(self, user_id: int) -> dict[str, datetime]: ...
+    async def award(self, user_id: int, award: str, *, now: datetime) -> bool: ...
+    async def awards(self, user_id: int) -> dict[str, datetime]: ...
+    async def learners_due(self, *, due_before: datetime) -> list[tuple[int, int]]:
+        """(user id, number of cards due) for everyone with a card due before the given time."""
+        ...
+
+    async def participation_by_site(self, *, since: datetime) -> list[tuple[str | None, int, int]]:
+        """(site, onboarded staff, staff who practised since) per site."""
+        ...
+
+    async def question_stats(self) -> list[tuple[str, int, int]]:
+        """(question id, answers, correct answers) over all reviews."""
+        ...
+
+    async def completions_by(self, dimension: str) -> list[tuple[str | None, int]]:
+        """Topic completions (people who completed every topic for award rows) per site or staff group."""
+        ...
+
+
 class ClinicMessages(Protocol):
     """Renders the clinic messages the services queue (implemented by dialogs.clinics with cards)."""
 
@@ -173,6 +226,7 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     conversation_state: ConversationStateRepository
     clinics: ClinicRepository
+    learning: LearningRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -32,7 +32,7 @@ async def _overview_card(turn: Turn, notice: str | None = None) -> dict:
             subtle=True,
             size="Small",
         ),
-        actions=[cards.execute("Refresh", "admin.refresh")],
+        actions=[cards.execute("Refresh", "admin.refresh"), cards.execute("Learning report", "learning.report")],
     )
 
 

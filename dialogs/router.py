@@ -12,7 +12,7 @@ import re
 
 from core.errors import DomainError
 from core.model import Role
-from dialogs import admin, cards, clinics, onboarding, profile, settings
+from dialogs import admin, cards, clinics, learning, onboarding, profile, settings
 from dialogs.feature import Action, Command, FeatureRouter
 from dialogs.menu import menu_card
 from dialogs.types import Response, Turn
@@ -24,6 +24,7 @@ help_router = FeatureRouter("help")
 # Every capability's router, in menu order. The manifest's commandLists is generated from this list.
 FEATURES: tuple[FeatureRouter, ...] = (
     clinics.router,
+    learning.router,
     profile.router,
     settings.router,
     admin.router,

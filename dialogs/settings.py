@@ -45,6 +45,11 @@ def settings_card(turn: Turn, prefs: NudgePreferences, *, notice: str | None = N
             for c in rules.categories
             if c.can_opt_out
         ],
+        cards.time_input(
+            "learning_time",
+            "Daily learning reminder at",
+            f"{(prefs.learning_time or turn.content.learning.rules.default_nudge_time):%H:%M}",
+        ),
         cards.heading("When I may nudge you"),
         cards.text(
             f"Now: {describe(hours)} ({'your own hours' if prefs.hours else 'the usual working week'}). "
@@ -121,6 +126,9 @@ async def save(turn: Turn) -> Response:
             opted_out=opted_out,
             hours=_parse_hours(data),
             now=turn.now,
+            learning_time=_parse_time(data["learning_time"], "The learning reminder time")
+            if data.get("learning_time")
+            else None,
         )
     except InvalidInput as problem:
         current = await get_preferences(turn.uow, user_id=turn.user.id)

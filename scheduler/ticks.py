@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from core.content import Content
+from core.model import OutboundMessage
 from core.ports import ClinicMessages, Clock, UnitOfWorkFactory
-from core.services import clinics
+from core.services import clinics, learning
 from scheduler.dispatcher import Dispatcher
 from scheduler.runner import Tick
 
@@ -23,6 +25,7 @@ def build_ticks(
     clock: Clock,
     content: Content,
     clinic_messages: ClinicMessages,
+    learning_nudge: Callable[[int], OutboundMessage],
 ) -> list[Tick]:
     async def dispatch() -> int:
         return await dispatcher.drain(max_batches=20)
@@ -48,10 +51,14 @@ def build_ticks(
     async def sync(uow, *, content, messages, now):
         return await clinics.sync_clinics(uow, content=content, now=now)
 
+    async def nudge(uow, *, content, messages, now):
+        return await learning.nudge_learners(uow, content=content, now=now, message_for=learning_nudge)
+
     return [
         Tick("outbox.dispatch", dispatch, every_seconds=1.0),
         Tick("outbox.purge", purge_outbox, cron="30 3 * * *"),
         Tick("clinics.attendance", in_transaction("clinics.attendance", clinics.request_attendance), every_seconds=300),
         Tick("clinics.feedback", in_transaction("clinics.feedback", clinics.request_feedback), every_seconds=300),
         Tick("clinics.sync", in_transaction("clinics.sync", sync), cron="0 2 * * *"),
+        Tick("learning.nudge", in_transaction("learning.nudge", nudge), cron="*/15 * * * *"),
     ]

@@ -241,6 +241,7 @@ class SqlPreferenceRepository:
         prefs = NudgePreferences(user_id=user_id, opted_out=frozenset(opted))
         if row is not None:
             prefs.paused_until = row["paused_until"]
+            prefs.learning_time = row["learning_time"]
             if row["work_days"]:
                 prefs.hours = WorkingHours(
                     days=frozenset(int(d) for d in row["work_days"].split(",")),
@@ -257,6 +258,7 @@ class SqlPreferenceRepository:
             work_days=",".join(str(d) for d in sorted(hours.days)) if hours else None,
             work_start=hours.start if hours else None,
             work_end=hours.end if hours else None,
+            learning_time=prefs.learning_time,
             updated_at=now,
         )
         stmt = _insert(self.conn, nudge_preferences).values(**values)

@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -115,6 +116,7 @@ nudge_preferences = Table(
     Column("work_end", Time, nullable=True),
     Column("paused_until", UTC_DT, nullable=True),
     Column("updated_at", UTC_DT, nullable=False),
+    Column("learning_time", Time, nullable=True),
     CheckConstraint(
         "(work_days IS NULL AND work_start IS NULL AND work_end IS NULL) OR "
         "(work_days IS NOT NULL AND work_start IS NOT NULL AND work_end IS NOT NULL)",
@@ -233,4 +235,75 @@ clinic_feedback = Table(
     Column("improvement", Text, nullable=True),
     Column("created_at", UTC_DT, nullable=False),
     CheckConstraint("usefulness BETWEEN 1 AND 5", name="usefulness_1_to_5"),
+)
+
+learning_cards = Table(
+    "learning_cards",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("question_id", String(60), primary_key=True),
+    Column("state", Integer, nullable=False),
+    Column("step", Integer, nullable=True),
+    Column("stability", Float, nullable=True),
+    Column("difficulty", Float, nullable=True),
+    Column("due", UTC_DT, nullable=False),
+    Column("last_review", UTC_DT, nullable=True),
+    Column("reps", Integer, nullable=False, server_default="0"),
+    Column("lapses", Integer, nullable=False, server_default="0"),
+    Column("first_correct_at", UTC_DT, nullable=True),
+    Column("updated_at", UTC_DT, nullable=False),
+    CheckConstraint("state IN (1, 2, 3)", name="known_state"),
+    Index("ix_learning_cards_due", "due"),
+)
+
+learning_serves = Table(
+    "learning_serves",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("question_id", String(60), nullable=False),
+    Column("served_at", UTC_DT, nullable=False),
+    Column("answered_at", UTC_DT, nullable=True),
+)
+
+learning_reviews = Table(
+    "learning_reviews",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("question_id", String(60), nullable=False),
+    Column("serve_id", Id, ForeignKey("learning_serves.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("correct", Boolean, nullable=False),
+    Column("sure", Boolean, nullable=False),
+    Column("rating", Integer, nullable=False),
+    Column("duration_ms", Integer, nullable=False),
+    Column("new_card", Boolean, nullable=False),
+    Column("answered_at", UTC_DT, nullable=False),
+    CheckConstraint("rating BETWEEN 1 AND 4", name="rating_1_to_4"),
+    Index("ix_learning_reviews_user_time", "user_id", "answered_at"),
+    Index("ix_learning_reviews_question", "question_id"),
+)
+
+learning_bites_seen = Table(
+    "learning_bites_seen",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("bite_id", String(60), primary_key=True),
+    Column("seen_at", UTC_DT, nullable=False),
+)
+
+learning_completions = Table(
+    "learning_completions",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", String(40), primary_key=True),
+    Column("completed_at", UTC_DT, nullable=False),
+)
+
+learning_awards = Table(
+    "learning_awards",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("award", String(60), primary_key=True),
+    Column("awarded_at", UTC_DT, nullable=False),
 )

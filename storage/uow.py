@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.clinics import SqlClinicRepository
+from storage.learning import SqlLearningRepository
 from storage.repositories import (
     SqlAddressRepository,
     SqlConversationStateRepository,
@@ -28,6 +29,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(self._conn)
         self.conversation_state = SqlConversationStateRepository(self._conn)
         self.clinics = SqlClinicRepository(self._conn)
+        self.learning = SqlLearningRepository(self._conn)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

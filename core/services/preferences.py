@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from core.content import NudgeRules
 from core.errors import InvalidInput
@@ -24,6 +24,7 @@ async def update_preferences(
     opted_out: set[str],
     hours: WorkingHours | None,
     now: datetime,
+    learning_time: time | None = None,
 ) -> NudgePreferences:
     """Replace the person's settings in one go (the settings card submits the whole form)."""
     unknown = opted_out - {c.id for c in rules.categories if c.can_opt_out}
@@ -35,6 +36,8 @@ async def update_preferences(
     paused_until = prefs.paused_until
     if pause_days is not None:
         paused_until = now + timedelta(days=pause_days) if pause_days > 0 else None
-    updated = replace(prefs, paused_until=paused_until, opted_out=frozenset(opted_out), hours=hours)
+    updated = replace(
+        prefs, paused_until=paused_until, opted_out=frozenset(opted_out), hours=hours, learning_time=learning_time
+    )
     await uow.preferences.save(updated, now=now)
     return updated

@@ -205,17 +205,22 @@ class Chat:
         await self.page.get_by_role("option", name=option, exact=True).click()
         await expect(box).to_have_value(option)
 
-    async def card_saying(self, index: int, *texts: str) -> Locator:
-        """Wait until there are index + 1 cards and the one at `index` shows all of `texts`."""
-        await expect(self.cards).to_have_count(index + 1)
+    async def card_saying(self, index: int, *texts: str, total: int | None = None) -> Locator:
+        """Wait until there are `total` cards (default index + 1: the card at `index` is the newest) and the one
+        at `index` shows all of `texts`."""
+        await expect(self.cards).to_have_count(index + 1 if total is None else total)
         card = self.cards.nth(index)
         for text in texts:
             await expect(card).to_contain_text(text)
         return card
 
-    async def shot(self, name: str, card: Locator | None = None) -> None:
+    async def shot(self, name: str, card: Locator | None = None, *, top: bool = False) -> None:
+        """Screenshot the page with `card` scrolled into view (its top edge at the top if `top`: for a card
+        taller than the chat pane, which otherwise shows its end)."""
         self.steps += 1
-        if card is not None:
+        if card is not None and top:
+            await card.evaluate("card => card.scrollIntoView({block: 'start'})")
+        elif card is not None:
             await card.scroll_into_view_if_needed()
         await self.page.screenshot(path=ARTIFACTS / f"{self.prefix}{self.steps:02d}-{name}.png")
 

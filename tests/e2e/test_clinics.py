@@ -52,11 +52,16 @@ async def _book_and_cancel(chat: Chat, playground: Playground) -> None:
     await expect(browse.get_by_role("button", name="Show sessions")).to_be_visible()
     for coach in OTHER_COACHES:
         await expect(browse).not_to_contain_text(coach)
-    await chat.shot("book-clinic", browse)
+    rows = _session_row(browse, "Book")  # every session shown has a seat, a Basildon coach and a Book button
+    shown = await rows.count()
+    assert shown >= 2, shown
+    await expect(rows.filter(has_text=re.compile(r"\d+ of \d+ seats left"))).to_have_count(shown)
+    await expect(rows.filter(has_text=f"with {BASILDON_COACH}")).to_have_count(shown)
+    await chat.shot("book-clinic-top", browse, top=True)
+    await chat.shot("book-clinic-end", browse)
 
     # Book the first session with a free seat: the card is replaced in place by the intake card.
-    row = _session_row(browse, "Book").first
-    await expect(row).to_contain_text(re.compile(r"\d+ of \d+ seats left"))
+    row = rows.first
     when = (await row.locator("strong").first.inner_text()).strip()  # e.g. "Tue 1 Dec, 12:30-13:30"
     assert re.fullmatch(r"\w{3} \d{1,2} \w{3}, \d\d:\d\d-\d\d:\d\d", when), when
     await row.get_by_role("button", name="Book", exact=True).click()
@@ -67,16 +72,22 @@ async def _book_and_cancel(chat: Chat, playground: Playground) -> None:
     )
     await expect(intake.get_by_role("button", name="Back")).to_be_visible()
     await chat.shot("intake", intake)
+    # Confirming without saying what help is wanted is stopped in the card (a required choice).
+    confirm = intake.get_by_role("button", name="Confirm booking")
+    await confirm.click()
+    await expect(intake).to_contain_text(re.compile(r"Please .*help with"))
+    await expect(intake).not_to_contain_text("Booked")
+    await chat.shot("intake-required", intake)
     await intake.get_by_role("radio", name="Measurement and data").check()
     await intake.get_by_role("textbox", name=re.compile("Your question")).fill(QUESTION)
     await chat.shot("intake-filled", intake)
-    await intake.get_by_role("button", name="Confirm booking").click()
+    await confirm.click()
 
     # The confirmation replaces the intake card.
     booked = await chat.card_saying(
         1, "Booked. See you there!", "Your QI clinic", when, BASILDON, "Measurement and data", QUESTION
     )
-    add_to_calendar = booked.get_by_role("button", name="Add to calendar")
+    add_to_calendar = booked.get_by_role("link", name="Add to calendar")
     await expect(add_to_calendar).to_be_visible()
     await expect(booked.get_by_role("button", name="Cancel booking")).to_be_visible()
     await expect(booked.get_by_role("button", name="My bookings")).to_be_visible()
@@ -86,6 +97,7 @@ async def _book_and_cancel(chat: Chat, playground: Playground) -> None:
     async with page.context.expect_event("request", lambda r: "/calendar/" in r.url) as opened:
         await add_to_calendar.click()
     calendar_url = (await opened.value).url
+    await expect(add_to_calendar).to_have_attribute("title", calendar_url)  # the playground shows it on hover
     assert calendar_url.startswith(f"{playground.bot_url}/calendar/"), calendar_url
     ics = await page.request.get(calendar_url)
     assert ics.status == 200, ics.status
@@ -103,6 +115,16 @@ async def _book_and_cancel(chat: Chat, playground: Playground) -> None:
         2, f"Cancelled: {when} at {BASILDON}.", "My clinic bookings", "You have no upcoming clinic bookings."
     )
     await chat.shot("cancelled", cancelled)
+
+    # The confirmation card above still offers "Cancel booking": pressing it now is harmless.
+    await booked.get_by_role("button", name="Cancel booking").click()
+    stale = await chat.card_saying(
+        1,
+        f"That booking was already cancelled ({when} at {BASILDON}).",
+        "You have no upcoming clinic bookings.",
+        total=3,
+    )
+    await chat.shot("stale-cancel", stale)
 
     # The calendar link of a cancelled booking no longer works.
     gone = await page.request.get(calendar_url)
