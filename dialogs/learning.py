@@ -6,7 +6,7 @@ from datetime import datetime
 
 from core.content import Content, Topic
 from core.errors import InvalidInput, NotFound
-from core.model import OutboundMessage, Role
+from core.model import OutboundMessage, Role, User
 from core.services import learning as service
 from dialogs import cards
 from dialogs.feature import FeatureRouter
@@ -138,7 +138,7 @@ async def topic(turn: Turn) -> Response:
     )
     notice = f"Topic completed: {completed.title}." if completed else None
     card = bite_card(topic, index, notice)
-    extra = [OutboundMessage(card=certificate_card(turn, awarded))] if awarded else []
+    extra = [OutboundMessage(card=certificate_card(turn.content, turn.user, awarded, turn.now))] if awarded else []
     return Response(card=card, messages=extra)
 
 
@@ -211,7 +211,9 @@ async def answer(turn: Turn) -> Response:
     topic_id = data.get("topic_id") if isinstance(data.get("topic_id"), str) else None
     return Response(
         card=result_card(turn, result, topic_id),
-        messages=[OutboundMessage(card=certificate_card(turn, result.awarded))] if result.awarded else [],
+        messages=[OutboundMessage(card=certificate_card(turn.content, turn.user, result.awarded, turn.now))]
+        if result.awarded
+        else [],
     )
 
 
@@ -329,9 +331,8 @@ async def progress_again(turn: Turn) -> Response:
     return Response(card=await progress_card(turn))
 
 
-def certificate_card(turn: Turn, award: str | None) -> dict:
-    content = turn.content
-    local = turn.now.astimezone(content.nudges.timezone)
+def certificate_card(content: Content, user: User, award: str, now: datetime) -> dict:
+    local = now.astimezone(content.nudges.timezone)
     return cards.card(
         {
             "type": "Container",
@@ -339,9 +340,9 @@ def certificate_card(turn: Turn, award: str | None) -> dict:
             "bleed": True,
             "items": [
                 cards.text("Certificate", subtle=True, size="Small"),
-                cards.title(award or content.learning.rules.award),
+                cards.title(award),
                 cards.text(
-                    f"awarded to **{turn.user.name or 'you'}** on {local:%d %B %Y} for completing all "
+                    f"awarded to **{user.name or 'you'}** on {local:%d %B %Y} for completing all "
                     f"{len(content.learning.topics)} topics of QI basics at {content.organisation.short_name}."
                 ),
             ],

@@ -9,6 +9,7 @@ import jsonschema
 from core.model import Role
 from dialogs import cards
 from dialogs.clinics import ClinicCards
+from dialogs.learning import LearningCards, certificate_card
 from dialogs.onboarding import welcome_back_card, welcome_card
 from dialogs.router import all_actions
 from tests.dialogs.harness import Chat
@@ -50,6 +51,7 @@ async def every_card(content) -> list[tuple[str, dict]]:
         ("problem", cards.problem_card("Sorry, something went wrong on my side.")),
     ]
     collected += await clinic_cards(content)
+    collected += await learning_cards(content)
     staff = Chat(content, n=2)
     await staff.grant(Role.COACH)
     await staff.say("admin")
@@ -96,9 +98,32 @@ async def clinic_cards(content) -> list[tuple[str, dict]]:
     return [("clinics", c) for c in admin.cards + booker.cards] + [("clinic message", m.card) for m in proactive]
 
 
+async def learning_cards(content) -> list[tuple[str, dict]]:
+    chat = Chat(content, admins=frozenset({"aad-1"}))
+    topic = content.learning.topics[0]
+    steps = [
+        chat.say("learn"),
+        chat.press("learning.topic", topic_id=topic.id, bite=0),
+        chat.press("learning.topic", topic_id=topic.id, bite=len(topic.bites) - 1),
+        chat.press("learning.topic_quiz", topic_id=topic.id),
+        chat.say("quiz"),
+        chat.say("my progress"),
+        chat.press("learning.report"),
+        chat.press("learning.stop"),
+    ]
+    for step in steps:
+        await step
+    serve_id = max(chat.uow.db.serves)
+    await chat.press("learning.answer", serve_id=serve_id, option=0, sure="true")
+    await chat.press("learning.answer", serve_id=serve_id, option=1)
+    user = await chat.user()
+    extra = [certificate_card(content, user, "QI foundations", chat.clock.now()), LearningCards(content).nudge(3).card]
+    return [("learning", c) for c in chat.cards] + [("learning extra", c) for c in extra]
+
+
 async def test_every_card_is_valid_adaptive_card_1_5(content):
     collected = await every_card(content)
-    assert len(collected) >= 35
+    assert len(collected) >= 45
     for label, card in collected:
         errors = sorted(VALIDATOR.iter_errors(card), key=lambda e: e.path)
         assert not errors, f"{label}: {errors[0].message} at {list(errors[0].absolute_path)}"

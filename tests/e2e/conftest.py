@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from playwright.async_api import Error as PlaywrightError
@@ -214,12 +215,14 @@ class Chat:
             await expect(card).to_contain_text(text)
         return card
 
-    async def shot(self, name: str, card: Locator | None = None, *, top: bool = False) -> None:
-        """Screenshot the page with `card` scrolled into view (its top edge at the top if `top`: for a card
-        taller than the chat pane, which otherwise shows its end)."""
+    async def shot(
+        self, name: str, card: Locator | None = None, *, align: Literal["start", "end"] | None = None
+    ) -> None:
+        """Screenshot the page with `card` scrolled into view; for a card taller than the chat pane, `align`
+        says which edge of it to line up with the pane's ("start": its top, "end": its bottom)."""
         self.steps += 1
-        if card is not None and top:
-            await card.evaluate("card => card.scrollIntoView({block: 'start'})")
+        if card is not None and align:
+            await card.evaluate("(card, block) => card.scrollIntoView({block})", align)
         elif card is not None:
             await card.scroll_into_view_if_needed()
         await self.page.screenshot(path=ARTIFACTS / f"{self.prefix}{self.steps:02d}-{name}.png")

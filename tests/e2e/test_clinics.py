@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.async_api import Locator, expect
 
-from tests.e2e.conftest import Chat, Playground, open_chat
+from tests.e2e.conftest import ARTIFACTS, Chat, Playground, open_chat
 
 pytestmark = pytest.mark.e2e
 
@@ -57,8 +57,8 @@ async def _book_and_cancel(chat: Chat, playground: Playground) -> None:
     assert shown >= 2, shown
     await expect(rows.filter(has_text=re.compile(r"\d+ of \d+ seats left"))).to_have_count(shown)
     await expect(rows.filter(has_text=f"with {BASILDON_COACH}")).to_have_count(shown)
-    await chat.shot("book-clinic-top", browse, top=True)
-    await chat.shot("book-clinic-end", browse)
+    await chat.shot("book-clinic-top", browse, align="start")  # taller than the chat pane
+    await chat.shot("book-clinic-end", browse, align="end")
 
     # Book the first session with a free seat: the card is replaced in place by the intake card.
     row = rows.first
@@ -103,6 +103,7 @@ async def _book_and_cancel(chat: Chat, playground: Playground) -> None:
     assert ics.status == 200, ics.status
     assert ics.headers["content-type"].startswith("text/calendar"), ics.headers
     body = await ics.text()
+    (ARTIFACTS / "clinics-booking.ics").write_text(body)
     assert "BEGIN:VCALENDAR" in body and "BEGIN:VEVENT" in body, body
     assert "QI clinic with Amira Shah" in body, body
 

@@ -1,0 +1,245 @@
+"""Micro-learning on fakes: FSRS scheduling, what comes next, completion and awards, the daily nudge."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from fsrs import Rating
+
+from core.errors import InvalidInput, NotAllowed
+from core.model import NudgePreferences, OutboundMessage
+from core.services import learning as svc
+from core.services.contacts import record_contact
+from core.services.profile import save_profile
+from tests.fakes import FakeUnitOfWork, teams_address
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)  # Wednesday 10:00 in London
+
+
+@pytest.fixture
+async def learner():
+    uow = FakeUnitOfWork()
+    user = (await record_contact(uow, address=teams_address(1), now=NOW)).user
+    return uow, user
+
+
+def small_course(content, topics=2, questions=5):
+    """The real content, cut down so a test can finish every topic."""
+    cut = tuple(replace(t, questions=t.questions[:questions]) for t in content.learning.topics[:topics])
+    return replace(content, learning=replace(content.learning, topics=cut))
+
+
+async def answer(uow, user, content, *, right=True, sure=True, after=timedelta(seconds=10), now=NOW, topic_id=None):
+    nxt = await svc.next_question(uow, user=user, content=content, now=now, topic_id=topic_id)
+    assert nxt.question is not None, nxt.reason
+    serve = await svc.serve_question(uow, user=user, question=nxt.question, now=now)
+    q = nxt.question
+    option = q.answer if right else (q.answer + 1) % len(q.options)
+    return await svc.answer_question(
+        uow, user=user, serve_id=serve.id, option=option, sure=sure, content=content, now=now + after
+    )
+
+
+@pytest.mark.parametrize(
+    "right, sure, seconds, rating",
+    [
+        (False, True, 5, Rating.Again),
+        (True, False, 5, Rating.Hard),
+        (True, True, 60, Rating.Good),
+        (True, True, 5, Rating.Easy),
+    ],
+)
+def test_quick_sure_answers_rate_higher(right, sure, seconds, rating):
+    assert svc.rate(correct=right, sure=sure, took=timedelta(seconds=seconds), quick=timedelta(seconds=20)) == rating
+
+
+async def test_wrong_answer_comes_back_sooner_than_a_right_one(learner, content):
+    uow, user = learner
+    wrong = await answer(uow, user, content, right=False)
+    right = await answer(uow, user, content, right=True)
+    assert wrong.rating == Rating.Again and right.rating == Rating.Easy
+    assert wrong.due - NOW <= timedelta(minutes=15)
+    assert right.due - NOW >= timedelta(days=2)
+    assert wrong.due < right.due
+
+
+async def test_due_dates_move_forward_with_each_right_answer(learner, content):
+    uow, user = learner
+    course = small_course(content, topics=1, questions=1)
+    now, dues = NOW, []
+    for _ in range(4):
+        result = await answer(uow, user, course, right=True, sure=True, after=timedelta(seconds=60), now=now)
+        dues.append(result.due)
+        now = result.due + timedelta(minutes=1)
+    intervals = [(b - a) for a, b in zip(dues, dues[1:], strict=False)]
+    assert all(d > NOW for d in dues) and dues == sorted(dues)
+    assert intervals == sorted(intervals)  # spacing grows
+
+
+async def test_reviews_come_first_then_up_to_five_new_a_day(learner, content):
+    uow, user = learner
+    first = await answer(uow, user, content, right=False)  # due again in 10 minutes
+    for _ in range(4):
+        await answer(uow, user, content)
+    assert (await svc.next_question(uow, user=user, content=content, now=NOW)).reason == "new_cap"
+    later = NOW + timedelta(minutes=11)
+    nxt = await svc.next_question(uow, user=user, content=content, now=later)
+    assert nxt.is_review and nxt.question.id == first.question.id
+    topic = content.learning.topics[1]
+    in_topic = await svc.next_question(uow, user=user, content=content, now=NOW, topic_id=topic.id)
+    assert in_topic.question.topic_id == topic.id  # a topic the person opened is not capped
+
+
+async def test_reviews_are_capped_per_day(learner, content):
+    uow, user = learner
+    capped = replace(
+        content, learning=replace(content.learning, rules=replace(content.learning.rules, daily_review_cap=1))
+    )
+    await answer(uow, user, capped, right=False)
+    await answer(uow, user, capped, right=False)
+    later = NOW + timedelta(minutes=11)
+    await answer(uow, user, capped, right=True, now=later)  # one review: the cap
+    nxt = await svc.next_question(uow, user=user, content=capped, now=later + timedelta(minutes=1))
+    assert nxt.question is None or not nxt.is_review
+
+
+async def test_an_old_card_answered_again_changes_nothing(learner, content):
+    uow, user = learner
+    nxt = await svc.next_question(uow, user=user, content=content, now=NOW)
+    serve = await svc.serve_question(uow, user=user, question=nxt.question, now=NOW)
+    first = await svc.answer_question(
+        uow,
+        user=user,
+        serve_id=serve.id,
+        option=nxt.question.answer,
+        sure=True,
+        content=content,
+        now=NOW + timedelta(seconds=30),
+    )
+    card_before = await uow.learning.get_card(user.id, nxt.question.id)
+    again = await svc.answer_question(
+        uow, user=user, serve_id=serve.id, option=0, sure=False, content=content, now=NOW + timedelta(minutes=2)
+    )
+    assert again.already_answered and not first.already_answered
+    assert await uow.learning.get_card(user.id, nxt.question.id) == card_before
+    assert len(uow.db.reviews) == 1
+
+
+async def test_someone_elses_card_or_a_bad_option_is_refused(learner, content):
+    uow, user = learner
+    other = (await record_contact(uow, address=teams_address(2), now=NOW)).user
+    nxt = await svc.next_question(uow, user=user, content=content, now=NOW)
+    serve = await svc.serve_question(uow, user=user, question=nxt.question, now=NOW)
+    with pytest.raises(NotAllowed):
+        await svc.answer_question(uow, user=other, serve_id=serve.id, option=0, sure=True, content=content, now=NOW)
+    with pytest.raises(InvalidInput):
+        await svc.answer_question(uow, user=user, serve_id=serve.id, option=7, sure=True, content=content, now=NOW)
+    assert (await uow.learning.get_serve(serve.id)).answered_at is None
+
+
+async def test_topics_complete_and_the_award_follows(learner, content):
+    uow, user = learner
+    course = small_course(content, topics=2, questions=5)
+    first, second = course.learning.topics
+    for index in range(len(first.bites)):
+        await svc.see_bite(uow, user=user, topic=first, index=index, content=course, now=NOW)
+    results = [await answer(uow, user, course, topic_id=first.id) for _ in range(4)]  # 4 of 5 = 80 %
+    assert [r.completed_topic for r in results][-1] == first
+    assert not any(r.completed_topic for r in results[:-1])
+    for index in range(len(second.bites)):
+        await svc.see_bite(uow, user=user, topic=second, index=index, content=course, now=NOW)
+    results = [await answer(uow, user, course, topic_id=second.id) for _ in range(4)]
+    assert results[-1].awarded == course.learning.rules.award
+    progress = await svc.progress(uow, user=user, content=course, now=NOW)
+    assert progress.completed == 2 and course.learning.rules.award in progress.awards
+
+
+def test_streak_counts_consecutive_days():
+    today = datetime(2026, 11, 25).date()
+    days = {today - timedelta(days=n) for n in (0, 1, 2, 4)}
+    assert svc.streak(days, today) == 3
+    assert svc.streak(days - {today}, today) == 2  # today's practice still to come
+    assert svc.streak(set(), today) == 0
+
+
+def nudge(count):
+    return OutboundMessage(text=f"{count} due")
+
+
+async def practise_yesterday(uow, user, content):
+    await answer(uow, user, content, now=NOW - timedelta(days=1), right=False)
+
+
+async def test_daily_nudge_at_the_preferred_time_once_and_not_after_practice(learner, content):
+    uow, user = learner
+    await practise_yesterday(uow, user, content)
+    morning = datetime(2026, 11, 25, 9, 0, tzinfo=LONDON).astimezone(UTC)
+    assert await svc.nudge_learners(uow, content=content, now=morning, message_for=nudge) == 0  # before 12:30
+    lunch = datetime(2026, 11, 25, 12, 30, tzinfo=LONDON).astimezone(UTC)
+    assert await svc.nudge_learners(uow, content=content, now=lunch, message_for=nudge) == 1
+    assert await svc.nudge_learners(uow, content=content, now=lunch + timedelta(minutes=15), message_for=nudge) == 0
+    [row] = uow.db.outbox.values()
+    assert row["message"].text == "1 due" and row["category"] == "learning"
+
+    uow2 = FakeUnitOfWork()
+    other = (await record_contact(uow2, address=teams_address(1), now=NOW)).user
+    await practise_yesterday(uow2, other, content)
+    await answer(uow2, other, content, now=morning)  # practised this morning
+    assert await svc.nudge_learners(uow2, content=content, now=lunch, message_for=nudge) == 0
+
+
+async def test_learning_nudge_respects_quiet_hours_and_personal_time(learner, content):
+    uow, user = learner
+    await practise_yesterday(uow, user, content)
+    await uow.preferences.save(NudgePreferences(user_id=user.id, learning_time=time(6, 30)), now=NOW)
+    early = datetime(2026, 11, 25, 6, 45, tzinfo=LONDON).astimezone(UTC)
+    assert await svc.nudge_learners(uow, content=content, now=early, message_for=nudge) == 1
+    [row] = uow.db.outbox.values()
+    assert row["due_at"] == datetime(2026, 11, 25, 8, 0, tzinfo=LONDON).astimezone(UTC)  # quiet hours end 08:00
+
+
+async def test_learning_nudge_respects_the_budget_and_opt_out(learner, content):
+    uow, user = learner
+    await practise_yesterday(uow, user, content)
+    await uow.preferences.save(NudgePreferences(user_id=user.id, opted_out=frozenset({"learning"})), now=NOW)
+    lunch = datetime(2026, 11, 25, 12, 30, tzinfo=LONDON).astimezone(UTC)
+    assert await svc.nudge_learners(uow, content=content, now=lunch, message_for=nudge) == 0
+    await uow.preferences.save(NudgePreferences(user_id=user.id), now=NOW)
+    for key in ("a", "b"):  # two other nudges already today: the budget of 2 is used
+        await uow.outbox.add(
+            dedupe_key=key,
+            user_id=user.id,
+            address_id=1,
+            category="events",
+            message=nudge(0),
+            due_at=lunch,
+            counts_to_budget=True,
+            now=NOW,
+        )
+    assert await svc.nudge_learners(uow, content=content, now=lunch, message_for=nudge) == 1
+    row = next(r for r in uow.db.outbox.values() if r["category"] == "learning")
+    assert row["due_at"] == datetime(2026, 11, 26, 8, 0, tzinfo=LONDON).astimezone(UTC)
+
+
+async def test_faculty_report_hides_small_groups(learner, content):
+    uow, user = learner
+    await save_profile(
+        uow,
+        user_id=user.id,
+        site="southend",
+        staff_group="ahp",
+        experience="none",
+        organisation=content.organisation,
+        now=NOW,
+    )
+    for _ in range(5):
+        await answer(uow, user, content, right=False, now=NOW)
+    await uow.learning.award(user.id, content.learning.rules.award, now=NOW)
+    report = await svc.learning_report(uow, content=content, now=NOW, min_answers=1)
+    assert report.by_site == [("Southend University Hospital", "<5")]
+    assert report.by_staff_group == [("Allied health professionals", "<5")]
+    assert report.participation == [("Southend University Hospital", "<5", "<5")]
+    assert report.most_missed and report.most_missed[0].share_correct == 0
+    assert svc.small(0) == "0" and svc.small(4) == "<5" and svc.small(5) == "5"
