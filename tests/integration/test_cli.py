@@ -64,3 +64,12 @@ def test_bad_configuration_is_a_clear_message_not_a_trace(cli_db, monkeypatch, c
         main(["db", "upgrade"])
     assert exit_.value.code == 2
     assert "configuration problem" in capsys.readouterr().err
+
+
+async def test_learning_report_prints_questions_and_completions(cli_db, capsys):
+    assert await asyncio.to_thread(run, ["db", "upgrade"]) == 0
+    assert await asyncio.to_thread(run, ["learning", "report"]) == 0
+    out = capsys.readouterr().out
+    assert "Questions (share answered correctly, answers):" in out
+    assert "mfi-q1" in out or "Most missed" in out
+    assert "QI foundations completed, by site (groups under 5 show as <5):" in out

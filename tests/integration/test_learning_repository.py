@@ -16,8 +16,15 @@ async def learners(uow_factory, content, sites):
         for n, site in enumerate(sites, start=1):
             user = (await record_contact(uow, address=teams_address(n), now=NOW)).user
             if site:
-                user = await save_profile(uow, user_id=user.id, site=site, staff_group="ahp", experience="none",
-                                          organisation=content.organisation, now=NOW)
+                user = await save_profile(
+                    uow,
+                    user_id=user.id,
+                    site=site,
+                    staff_group="ahp",
+                    experience="none",
+                    organisation=content.organisation,
+                    now=NOW,
+                )
             users.append(user)
         await uow.commit()
     return users
@@ -28,8 +35,15 @@ async def practise(uow_factory, content, user, *, right: bool, now=NOW):
         nxt = await svc.next_question(uow, user=user, content=content, now=now)
         serve = await svc.serve_question(uow, user=user, question=nxt.question, now=now)
         option = nxt.question.answer if right else (nxt.question.answer + 1) % len(nxt.question.options)
-        result = await svc.answer_question(uow, user=user, serve_id=serve.id, option=option, sure=True,
-                                           content=content, now=now + timedelta(seconds=30))
+        result = await svc.answer_question(
+            uow,
+            user=user,
+            serve_id=serve.id,
+            option=option,
+            sure=True,
+            content=content,
+            now=now + timedelta(seconds=30),
+        )
         await uow.commit()
         return serve, result
 
@@ -39,8 +53,9 @@ async def test_answers_are_stored_once_and_counted(uow_factory, content):
     serve, first = await practise(uow_factory, content, user, right=True)
     await practise(uow_factory, content, user, right=False)
     async with uow_factory() as uow:
-        again = await svc.answer_question(uow, user=user, serve_id=serve.id, option=0, sure=False, content=content,
-                                          now=NOW + timedelta(minutes=1))
+        again = await svc.answer_question(
+            uow, user=user, serve_id=serve.id, option=0, sure=False, content=content, now=NOW + timedelta(minutes=1)
+        )
         await uow.commit()
         assert again.already_answered
         assert await uow.learning.reviews_between(user.id, NOW, NOW + timedelta(hours=1)) == (0, 2)
@@ -65,7 +80,8 @@ async def test_participation_and_completions_by_site(uow_factory, content):
         assert not await uow.learning.record_completion(b.id, "topic-x", now=NOW)
         await uow.commit()
         assert await uow.learning.participation_by_site(since=NOW - timedelta(days=30)) == [
-            ("basildon", 2, 1), ("southend", 1, 0)
+            ("basildon", 2, 1),
+            ("southend", 1, 0),
         ]
         assert await uow.learning.completions_by("site") == [("basildon", 1)]
         assert await uow.learning.completions_by("staff_group") == [("ahp", 1)]
