@@ -78,6 +78,7 @@ def choice_set(
     required: bool = True,
     multi: bool = False,
     compact: bool = True,
+    error: str | None = None,
 ) -> Element:
     element: Element = {
         "type": "Input.ChoiceSet",
@@ -93,7 +94,9 @@ def choice_set(
         element["placeholder"] = "Choose one"
     if required:
         element["isRequired"] = True
-        element["errorMessage"] = f"Please choose {label[:1].lower()}{label[1:]}."
+        element["errorMessage"] = error or (
+            "Please choose an answer." if label.endswith("?") else f"Please choose {label[:1].lower()}{label[1:]}."
+        )
     return element
 
 

@@ -37,9 +37,15 @@ def coaches(session: ClinicSession) -> str:
 def seats(session: ClinicSession) -> tuple[str, str]:
     if session.seats_left == 0:
         return "Full: join the waitlist", "Attention"
+    if session.capacity == 1:
+        return "One-to-one, free", "Good"
     if session.seats_left == 1:
-        return f"1 of {session.capacity} seats left", "Warning"
+        return "Last seat", "Warning"
     return f"{session.seats_left} of {session.capacity} seats left", "Good"
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def session_facts(session: ClinicSession, content: Content) -> cards.Element:
@@ -68,28 +74,42 @@ def _join_button(session: ClinicSession) -> list[cards.Element]:
 
 
 def _session_row(session: ClinicSession, content: Content, user: User, site: str) -> cards.Element:
+    """One session as a compact row: details on the left, the button on the right (short on a phone)."""
     seat_text, colour = seats(session)
     full = session.seats_left == 0
-    actions = [
+    buttons = [
         cards.execute(
-            "Join waitlist" if full else "Book",
+            "Waitlist" if full else "Book",
             "clinics.choose",
             {"session_id": session.id, "waitlist": full, "site": site},
             style=None if full else "positive",
         )
     ]
     if user.has_role(Role.ADMIN):
-        actions.append(cards.execute("Cancel session", "clinics.cancel_session", {"session_id": session.id}))
+        buttons.append(cards.execute("Cancel session", "clinics.cancel_session", {"session_id": session.id}))
+    details = (
+        capitalised(where(session)) + f" · with {coaches(session)}" + (f" · {session.focus}" if session.focus else "")
+    )
     return {
-        "type": "Container",
+        "type": "ColumnSet",
         "separator": True,
         "spacing": "Medium",
-        "items": [
-            cards.text(f"**{when(session, content)}**"),
-            cards.text(f"{where(session)} · with {coaches(session)}", subtle=True, size="Small"),
-            cards.text(f"Focus: {session.focus}", size="Small") if session.focus else None,
-            {**cards.text(seat_text, color=colour, size="Small"), "weight": "Bolder"},
-            cards.action_set(*actions),
+        "columns": [
+            {
+                "type": "Column",
+                "width": "stretch",
+                "items": [
+                    cards.text(f"**{when(session, content)}**"),
+                    cards.text(details, subtle=True, size="Small"),
+                    {**cards.text(seat_text, color=colour, size="Small"), "weight": "Bolder", "spacing": "None"},
+                ],
+            },
+            {
+                "type": "Column",
+                "width": "auto",
+                "verticalContentAlignment": "Center",
+                "items": [{"type": "ActionSet", "actions": buttons}],
+            },
         ],
     }
 
@@ -178,7 +198,9 @@ def intake_card(
             content.clinics.rules.help_with,
             answers.get("help_with"),
             compact=False,
+            error="Please choose what you would like help with.",
         ),
+        # Until project registration exists this offers only "not about a registered project".
         cards.choice_set(
             "project",
             "Which of your projects, if any?",
@@ -216,25 +238,32 @@ async def choose(turn: Turn) -> Response:
 
 def confirmation_card(turn: Turn, session: ClinicSession, booking: Booking, notice: str) -> dict:
     content = turn.content
+    confirmed = booking.status == BookingStatus.CONFIRMED
     actions: list[cards.Element] = []
-    if booking.status == BookingStatus.CONFIRMED and turn.links is not None:
+    if confirmed and turn.links is not None:
         url = turn.links.calendar(booking.id, expires_at=session.ends_at)
         actions.append({"type": "Action.OpenUrl", "title": "Add to calendar", "url": url})
-    actions += _join_button(session) if booking.status == BookingStatus.CONFIRMED else []
-    label = "Cancel booking" if booking.status == BookingStatus.CONFIRMED else "Leave waitlist"
+    actions += _join_button(session) if confirmed else []
+    actions.append(cards.execute("My bookings", "clinics.mine"))
+    label = "Cancel booking" if confirmed else "Leave waitlist"
     actions.append(cards.execute(label, "clinics.cancel", {"booking_id": booking.id}, style="destructive"))
+    pairs = [
+        ("When", when(session, content)),
+        ("Where", where(session)),
+        ("Site", content.organisation.label("sites", session.site)),
+        ("Coach", coaches(session)),
+        ("Help with", help_label(content, booking.help_with)),
+    ]
+    if booking.question:
+        pairs.append(("Your question", booking.question))
     return cards.card(
         cards.notice(notice),
         cards.title("Your QI clinic"),
-        session_facts(session, content),
-        cards.facts(
-            [("You asked for help with", help_label(content, booking.help_with))]
-            + ([("Your question", booking.question)] if booking.question else [])
-        ),
+        cards.facts(pairs),
         cards.text("I will remind you the day before and an hour before.", subtle=True, size="Small")
-        if booking.status == BookingStatus.CONFIRMED
+        if confirmed
         else None,
-        actions=actions + [cards.execute("My bookings", "clinics.mine")],
+        actions=actions,
     )
 
 
@@ -279,7 +308,7 @@ async def book_it(turn: Turn) -> Response:
 # --- my bookings and cancelling ----------------------------------------------------------------------------------
 
 
-async def my_bookings_card(turn: Turn, notice: str | None = None) -> dict:
+async def my_bookings_card(turn: Turn, notice: str | None = None, *, good: bool = True) -> dict:
     content = turn.content
     mine = await service.my_bookings(turn.uow, user=turn.user, now=turn.now)
     rows = []
@@ -294,7 +323,7 @@ async def my_bookings_card(turn: Turn, notice: str | None = None) -> dict:
                 "spacing": "Medium",
                 "items": [
                     cards.text(f"**{when(s, content)}** · {content.organisation.label('sites', s.site)}"),
-                    cards.text(f"{where(s)} · with {coaches(s)}", subtle=True, size="Small"),
+                    cards.text(f"{capitalised(where(s))} · with {coaches(s)}", subtle=True, size="Small"),
                     {
                         **cards.text(
                             status, size="Small", color="Good" if b.status == BookingStatus.CONFIRMED else "Warning"
@@ -306,7 +335,7 @@ async def my_bookings_card(turn: Turn, notice: str | None = None) -> dict:
             }
         )
     return cards.card(
-        cards.notice(notice) if notice else None,
+        cards.notice(notice, good=good) if notice else None,
         cards.title("My clinic bookings"),
         *rows,
         cards.text("You have no upcoming clinic bookings.") if not rows else None,
@@ -341,8 +370,9 @@ async def cancel(turn: Turn) -> Response:
         now=turn.now,
     )
     what = f"{when(result.session, turn.content)} at {turn.content.organisation.label('sites', result.session.site)}"
-    notice = f"That booking was already cancelled ({what})." if result.already else f"Cancelled: {what}."
-    return Response(card=await my_bookings_card(turn, notice))
+    if result.already:
+        return Response(card=await my_bookings_card(turn, f"That booking was already cancelled ({what}).", good=False))
+    return Response(card=await my_bookings_card(turn, f"Cancelled: {what}."))
 
 
 # --- admins: cancel one session ------------------------------------------------------------------------------
