@@ -256,7 +256,7 @@ def confirmation_card(turn: Turn, session: ClinicSession, booking: Booking, noti
     ]
     if booking.question:
         pairs.append(("Your question", booking.question))
-    return cards.card(
+    card = cards.card(
         cards.notice(notice),
         cards.title("Your QI clinic"),
         cards.facts(pairs),
@@ -265,6 +265,13 @@ def confirmation_card(turn: Turn, session: ClinicSession, booking: Booking, noti
         else None,
         actions=actions,
     )
+    # Universal Actions refresh: when the person looks at this card again, Teams asks for its current state,
+    # so a booking cancelled from `my bookings` no longer shows "Booked" and live buttons here.
+    card["refresh"] = {
+        "action": {"type": "Action.Execute", "verb": "clinics.booking", "data": {"booking_id": booking.id}},
+        "userIds": [turn.user.teams_user_id],
+    }
+    return card
 
 
 @router.action("book")
@@ -302,6 +309,25 @@ async def book_it(turn: Turn) -> Response:
         notice = f"You are on the waitlist, number {position}."
     else:
         notice = "Booked. See you there!"
+    return Response(card=confirmation_card(turn, session, booking, notice))
+
+
+@router.action("booking")
+async def booking_state(turn: Turn) -> Response:
+    """The current state of one booking's card (the refresh of the confirmation card)."""
+    booking = await turn.uow.clinics.get_booking(_session_id(turn, "booking_id"))
+    if booking is None or booking.user_id != turn.user.id:
+        return Response(card=cards.problem_card("This booking is no longer available."))
+    session = await service.get_session(turn.uow, booking.session_id)
+    if booking.status == BookingStatus.CANCELLED or session.cancelled:
+        what = f"{when(session, turn.content)} at {turn.content.organisation.label('sites', session.site)}"
+        return Response(
+            card=cards.card(
+                cards.notice(f"Cancelled: {what}.", good=False),
+                actions=[cards.execute("Book another", "help.run", {"command": "book clinic"})],
+            )
+        )
+    notice = "Booked. See you there!" if booking.status == BookingStatus.CONFIRMED else "You are on the waitlist."
     return Response(card=confirmation_card(turn, session, booking, notice))
 
 

@@ -208,3 +208,19 @@ async def test_proactive_clinic_cards_read_well(content):
     assert "Reminder: your QI clinic is tomorrow, Fri 27 Nov, 12:30-13:30" in card_text(cards_sent["day"])
     assert "Join online" in card_text(cards_sent["hour"])
     assert booking.id
+
+
+async def test_the_confirmation_card_refreshes_to_the_bookings_current_state(chat, content):
+    session = add_session(chat)
+    confirmed = await chat.press("clinics.book", session_id=session.id, help_with="other")
+    refresh = confirmed.card["refresh"]
+    assert refresh["userIds"] == [chat.address.user_teams_id]
+    fresh = await chat.press(refresh["action"]["verb"], **refresh["action"]["data"])
+    assert "Booked. See you there!" in card_text(fresh.card)
+    booking = next(iter(chat.uow.db.bookings.values()))
+    await chat.press("clinics.cancel", booking_id=booking.id)
+    stale = await chat.press(refresh["action"]["verb"], **refresh["action"]["data"])
+    assert "Cancelled: Fri 27 Nov" in card_text(stale.card) and "Cancel booking" not in card_text(stale.card)
+    stranger = Chat(content, n=2, uow=chat.uow)
+    other = await stranger.press(refresh["action"]["verb"], **refresh["action"]["data"])
+    assert "no longer available" in card_text(other.card)
