@@ -12,6 +12,7 @@ class SignedLinks:
     def __init__(self, base_url: str, secret: str) -> None:
         self.base_url = base_url.rstrip("/")
         self._serializer = URLSafeSerializer(secret, salt="qibot.calendar")
+        self._charts = URLSafeSerializer(secret, salt="qibot.chart")
 
     def calendar(self, booking_id: int, *, expires_at: datetime) -> str:
         token = self._serializer.dumps({"b": booking_id, "e": int(expires_at.timestamp())})
@@ -28,3 +29,14 @@ class SignedLinks:
         if datetime.fromtimestamp(data["e"], UTC) < now:
             return None
         return data["b"]
+
+    def chart(self, measure_id: int, *, version: int) -> str:
+        """The chart of one measure; `version` (its number of points) makes a new URL when data is added."""
+        return f"{self.base_url}/charts/{self._charts.dumps([measure_id, version])}.png"
+
+    def read_chart_token(self, token: str) -> int | None:
+        try:
+            data = self._charts.loads(token)
+        except BadSignature:
+            return None
+        return data[0] if isinstance(data, list) and data and isinstance(data[0], int) else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from core.content import ClinicSeries
@@ -15,12 +15,17 @@ from core.model import (
     ClinicSession,
     ConversationAddress,
     LearningCard,
+    Measure,
     NudgePreferences,
     OutboundMessage,
     OutboxItem,
+    PdsaCycle,
+    Project,
+    ProjectStatus,
     Role,
     Serve,
     StoredAddress,
+    TeamMember,
     User,
 )
 
@@ -202,6 +207,42 @@ class LearningRepository(Protocol):
         ...
 
 
+class ProjectRepository(Protocol):
+    async def get(self, project_id: int) -> Project | None: ...
+    async def create_draft(self, lead_id: int, *, now: datetime) -> Project: ...
+    async def latest_draft(self, lead_id: int) -> Project | None: ...
+    async def save(self, project: Project, *, now: datetime) -> None: ...
+    async def set_status(self, project_id: int, status: ProjectStatus, *, now: datetime, **extra: object) -> None: ...
+    async def touch(self, project_id: int, *, now: datetime) -> None: ...
+    async def set_team(self, project_id: int, team: list[TeamMember]) -> None: ...
+    async def set_measures(self, project_id: int, measures: list[tuple[str, str, str]]) -> None: ...
+    async def set_measure_chart(self, measure_id: int, *, chart: str, improvement: str) -> None: ...
+    async def measure(self, measure_id: int) -> Measure | None: ...
+    async def mine(self, user_id: int) -> list[Project]: ...
+    async def search(
+        self, *, words: list[str], site: str | None, status: str | None, limit: int = 10
+    ) -> list[Project]: ...
+    async def registered(self, *, exclude: int | None = None) -> list[Project]: ...
+    async def stale(self, *, updated_before: datetime) -> list[Project]: ...
+    async def coaches(self, site: str | None) -> list[tuple[int, str]]: ...
+    async def admins(self) -> list[int]: ...
+    async def add_pdsa(
+        self,
+        project_id: int,
+        *,
+        plan: str,
+        prediction: str,
+        do: str | None,
+        study: str | None,
+        act: str | None,
+        by: int,
+        now: datetime,
+    ) -> int: ...
+    async def pdsas(self, project_id: int) -> list[PdsaCycle]: ...
+    async def add_point(self, measure_id: int, *, on: date, value: float, now: datetime) -> None: ...
+    async def points(self, measure_id: int) -> list[tuple[date, float]]: ...
+
+
 class ClinicMessages(Protocol):
     """Renders the clinic messages the services queue (implemented by dialogs.clinics with cards)."""
 
@@ -217,6 +258,7 @@ class Links(Protocol):
     """Unguessable, expiring links to the bot's own HTTP endpoints (e.g. a booking's calendar file)."""
 
     def calendar(self, booking_id: int, *, expires_at: datetime) -> str: ...
+    def chart(self, measure_id: int, *, version: int) -> str: ...
 
 
 class UnitOfWork(Protocol):
@@ -227,6 +269,7 @@ class UnitOfWork(Protocol):
     conversation_state: ConversationStateRepository
     clinics: ClinicRepository
     learning: LearningRepository
+    projects: ProjectRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...

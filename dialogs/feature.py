@@ -20,6 +20,7 @@ class Command:
     aliases: tuple[str, ...] = ()
     role: Role = Role.STAFF
     in_menu: bool = True
+    in_manifest: bool = True  # Teams shows at most 10 commands; the rest are in the in-chat menu
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -48,9 +49,10 @@ class FeatureRouter:
         aliases: tuple[str, ...] = (),
         role: Role = Role.STAFF,
         in_menu: bool = True,
+        in_manifest: bool = True,
     ):
         def register(handler: Handler) -> Handler:
-            self.commands.append(Command(name, title, description, handler, aliases, role, in_menu))
+            self.commands.append(Command(name, title, description, handler, aliases, role, in_menu, in_manifest))
             return handler
 
         return register

@@ -12,7 +12,7 @@ import re
 
 from core.errors import DomainError
 from core.model import Role
-from dialogs import admin, cards, clinics, learning, onboarding, profile, settings
+from dialogs import admin, cards, clinics, learning, onboarding, profile, projects, settings
 from dialogs.feature import Action, Command, FeatureRouter
 from dialogs.menu import menu_card
 from dialogs.types import Response, Turn
@@ -25,6 +25,7 @@ help_router = FeatureRouter("help")
 FEATURES: tuple[FeatureRouter, ...] = (
     clinics.router,
     learning.router,
+    projects.router,
     profile.router,
     settings.router,
     admin.router,

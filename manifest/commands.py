@@ -1,6 +1,7 @@
 """The manifest's `commandLists`, generated from the router so the Teams command menu cannot drift from it.
 
-Personal chat: "help" plus every menu command that any member of staff may use, in router order. Commands
+Personal chat: "help" plus every menu command that any member of staff may use, in router order, except
+those marked `in_manifest=False` (Teams lists 10 at most; those are reached from the in-chat menu or cards). Commands
 for one role (admin now, coach or facilitator tools later) are left out: the list is the same for everyone,
 and the in-chat menu already hides them from people without the role; those who have it use the menu or type
 them.
@@ -29,7 +30,7 @@ MAX_DESCRIPTION = 128
 
 
 def personal_commands(commands: Iterable[Command]) -> list[Command]:
-    return [c for c in commands if (c.in_menu or c.name == HELP) and c.role is Role.STAFF]
+    return [c for c in commands if (c.in_menu or c.name == HELP) and c.role is Role.STAFF and c.in_manifest]
 
 
 def group_commands(commands: Iterable[Command]) -> list[Command]:

@@ -17,11 +17,13 @@ from core.content import (
     ClinicRules,
     ClinicSeries,
     Content,
+    GovernanceQuestion,
     LearningContent,
     LearningRules,
     NudgeCategory,
     NudgeRules,
     Organisation,
+    ProjectRules,
     Question,
     Topic,
 )
@@ -294,6 +296,27 @@ def load_learning(content_dir: Path) -> LearningContent:
     return LearningContent(rules=rules, topics=tuple(sorted(topics, key=lambda t: (t.order, t.id))))
 
 
+def load_projects(content_dir: Path) -> ProjectRules:
+    path = content_dir / "projects.yaml"
+    doc = load_yaml(path, _schema(content_dir, "projects"))
+    for key in ("divisions", "strategic_aims", "governance"):
+        _unique_ids(path, doc, key)
+    scores = [item["score"] for item in doc["progress_scores"]]
+    if scores != [x / 2 for x in range(1, 11)]:
+        raise ContentError(f"{path}:{doc.item_lines['progress_scores']}: progress_scores: must be 0.5, 1.0 ... 5.0")
+    return ProjectRules(
+        divisions=_choices(doc["divisions"]),
+        strategic_aims=_choices(doc["strategic_aims"]),
+        problem_max_words=doc["problem_max_words"],
+        team_max=doc["team_max"],
+        stale_after=timedelta(days=doc["stale_after_days"]),
+        governance=tuple(
+            GovernanceQuestion(g["id"], g["question"], g["label"], g["signpost"]) for g in doc["governance"]
+        ),
+        progress_scores=tuple((float(item["score"]), item["meaning"]) for item in doc["progress_scores"]),
+    )
+
+
 def load_content(content_dir: Path | None = None) -> Content:
     content_dir = content_dir or DEFAULT_CONTENT_DIR
     organisation = load_organisation(content_dir)
@@ -302,4 +325,5 @@ def load_content(content_dir: Path | None = None) -> Content:
         nudges=load_nudge_rules(content_dir),
         clinics=load_clinics(content_dir, organisation),
         learning=load_learning(content_dir),
+        projects=load_projects(content_dir),
     )

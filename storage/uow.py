@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.clinics import SqlClinicRepository
 from storage.learning import SqlLearningRepository
+from storage.projects import SqlProjectRepository
 from storage.repositories import (
     SqlAddressRepository,
     SqlConversationStateRepository,
@@ -30,6 +31,7 @@ class SqlUnitOfWork:
         self.conversation_state = SqlConversationStateRepository(self._conn)
         self.clinics = SqlClinicRepository(self._conn)
         self.learning = SqlLearningRepository(self._conn)
+        self.projects = SqlProjectRepository(self._conn)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -1,0 +1,63 @@
+"""Chart images for project measures (matplotlib, PNG), served from a signed link so Teams can show them in
+a card. The numbers and signals come from core.measurement; this module only draws them."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from datetime import date
+
+from aiohttp import web
+from matplotlib.figure import Figure
+
+from bot import keys
+from core.measurement import run_chart, xmr
+from core.model import Measure
+from storage.uow import SqlUnitOfWork
+
+NHS_BLUE, GREY, ORANGE, BLUE, PURPLE = "#005EB8", "#7F7F7F", "#ED8B00", "#41B6E6", "#7C2855"
+SIZE = (6.0, 2.8)  # inches at 100 dpi: 600 x 280, a few tens of KB
+
+
+def render_chart(measure: Measure, points: list[tuple[date, float]]) -> bytes:
+    days = [d for d, _ in points]
+    values = [v for _, v in points]
+    # The object API (no pyplot): no global state, so charts can be drawn in worker threads.
+    fig = Figure(figsize=SIZE, dpi=100)
+    ax = fig.subplots()
+    ax.plot(days, values, color=NHS_BLUE, linewidth=1.5, zorder=1)
+    if measure.chart == "xmr" and len(values) >= 2:
+        chart = xmr(values, improvement=measure.improvement)
+        ax.axhline(chart.mean, color="black", linewidth=1)
+        for limit in (chart.lower_limit, chart.upper_limit):
+            ax.axhline(limit, color=GREY, linestyle="--", linewidth=1)
+        colours = {"improvement": BLUE, "concern": ORANGE, "neutral_high": PURPLE, "neutral_low": PURPLE}
+        ax.scatter(days, values, c=[colours.get(p.kind, GREY) for p in chart.points], s=22, zorder=2)
+        ax.set_title(f"{measure.name}: XmR chart (Making Data Count)", fontsize=9, loc="left")
+    else:
+        chart = run_chart(values)
+        ax.axhline(chart.median, color="black", linewidth=1)
+        flagged = {i for group in chart.shifts + chart.trends for i in group} | set(chart.astronomical)
+        ax.scatter(days, values, c=[ORANGE if i in flagged else NHS_BLUE for i in range(len(values))], s=22, zorder=2)
+        ax.set_title(f"{measure.name}: run chart (IHI rules)", fontsize=9, loc="left")
+    ax.tick_params(labelsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+async def download(request: web.Request) -> web.Response:
+    app = request.app
+    measure_id = app[keys.LINKS].read_chart_token(request.match_info["token"])
+    if measure_id is None:
+        raise web.HTTPNotFound(reason="This chart link is not valid.")
+    async with SqlUnitOfWork(app[keys.ENGINE]) as uow:
+        measure = await uow.projects.measure(measure_id)
+        points = await uow.projects.points(measure_id) if measure else []
+    if measure is None or not points:
+        raise web.HTTPNotFound(reason="No data for this chart.")
+    png = await asyncio.to_thread(render_chart, measure, points)  # keep drawing off the event loop
+    return web.Response(body=png, headers={"Content-Type": "image/png", "Cache-Control": "private, max-age=300"})
