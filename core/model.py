@@ -216,6 +216,7 @@ class Serve:
     question_id: str
     served_at: datetime
     answered_at: datetime | None
+    order: tuple[int, ...] = ()  # the options as shown: order[shown position] = index in the content
 
 
 class ProjectStatus(enum.StrEnum):

@@ -108,17 +108,13 @@ async def topics_again(turn: Turn) -> Response:
 def bite_card(topic: Topic, index: int, notice: str | None = None) -> dict:
     bite = topic.bites[index]
     last = index == len(topic.bites) - 1
-    actions = []
+    # The forward button comes first, so it stays under the thumb from one card to the next.
+    if last:
+        actions = [cards.execute("Try the questions", "learning.topic_quiz", {"topic_id": topic.id}, style="positive")]
+    else:
+        actions = [cards.execute("Next", "learning.topic", {"topic_id": topic.id, "bite": index + 1}, style="positive")]
     if index > 0:
         actions.append(cards.execute("Back", "learning.topic", {"topic_id": topic.id, "bite": index - 1}))
-    if last:
-        actions.append(
-            cards.execute("Try the questions", "learning.topic_quiz", {"topic_id": topic.id}, style="positive")
-        )
-    else:
-        actions.append(
-            cards.execute("Next", "learning.topic", {"topic_id": topic.id, "bite": index + 1}, style="positive")
-        )
     return cards.card(
         cards.notice(notice) if notice else None,
         cards.text(f"{topic.title} · {index + 1} of {len(topic.bites)}", subtle=True, size="Small"),
@@ -150,17 +146,30 @@ async def question_response(turn: Turn, topic_id: str | None, notice: str | None
     if nxt.question is None:
         return Response(card=await done_card(turn, nxt.reason, topic_id, notice))
     serve = await service.serve_question(turn.uow, user=turn.user, question=nxt.question, now=turn.now)
-    return Response(card=question_card(turn.content, nxt.question, serve.id, nxt.is_review, topic_id, notice))
+    return Response(card=question_card(turn.content, nxt.question, serve, nxt.is_review, topic_id, notice))
+
+
+def _option_row(letter: str, text: str) -> dict:
+    """Letter in a narrow column, text beside it, so a wrapped option lines up under its own text."""
+    return {
+        "type": "ColumnSet",
+        "spacing": "Small",
+        "columns": [
+            {"type": "Column", "width": "20px", "items": [{**cards.text(f"**{letter}.**"), "wrap": False}]},
+            {"type": "Column", "width": "stretch", "items": [cards.text(text)]},
+        ],
+    }
 
 
 def question_card(
-    content: Content, question, serve_id: int, is_review: bool, topic_id: str | None, notice: str | None = None
+    content: Content, question, serve, is_review: bool, topic_id: str | None, notice: str | None = None
 ) -> dict:
     topic = content.learning.topic(question.topic_id)
-    options = [cards.text(f"**{LETTERS[i]}.** {option}") for i, option in enumerate(question.options)]
+    order = serve.order or tuple(range(len(question.options)))
+    options = [_option_row(LETTERS[shown], question.options[index]) for shown, index in enumerate(order)]
     buttons = [
-        cards.execute(LETTERS[i], "learning.answer", {"serve_id": serve_id, "option": i, "topic_id": topic_id})
-        for i in range(len(question.options))
+        cards.execute(LETTERS[shown], "learning.answer", {"serve_id": serve.id, "option": shown, "topic_id": topic_id})
+        for shown in range(len(order))
     ]
     kind = "Review" if is_review else "New question"
     return cards.card(
@@ -219,13 +228,13 @@ async def answer(turn: Turn) -> Response:
 
 def result_card(turn: Turn, result: service.Answer, topic_id: str | None) -> dict:
     q = result.question
-    right = f"{LETTERS[q.answer]}. {q.options[q.answer]}"
+    right = f"{result.letter(q.answer)}. {q.options[q.answer]}"
     if result.already_answered:
         headline = cards.notice("You already answered this question, so nothing was changed.", good=False)
     elif result.correct:
         headline = cards.notice("Right!")
     else:
-        headline = cards.notice(f"Not quite: you chose {LETTERS[result.chosen]}.", good=False)
+        headline = cards.notice(f"Not quite: you chose {result.letter(result.chosen)}.", good=False)
     details = [("Answer", right), ("Source", q.source)]
     if q.rule_set:
         details.append(("Rule set", q.rule_set))
@@ -269,8 +278,8 @@ async def stop(turn: Turn) -> Response:
         card=cards.card(
             cards.notice("See you next time."),
             cards.text(
-                f"Streak: {progress.streak} day{'s' if progress.streak != 1 else ''}. "
-                "I will nudge you when questions are due.",
+                f"Streak: {progress.streak} day{'s' if progress.streak != 1 else ''}. On days you have not "
+                "practised I send one reminder when questions are due, at the time you choose in **settings**.",
                 subtle=True,
             ),
             actions=[cards.execute("My progress", "learning.progress")],
@@ -286,26 +295,39 @@ async def progress_card(turn: Turn) -> dict:
     progress = await service.progress(turn.uow, user=turn.user, content=content, now=turn.now)
     award = content.learning.rules.award
     awarded = progress.awards.get(award)
-    rows = [
-        cards.text(f"{'✓' if t.completed_at else '·'} **{t.topic.title}**: mastery {t.mastery:.0%}", size="Small")
-        for t in progress.topics
-    ]
+    rows = cards.facts(
+        [
+            (
+                f"{'✓ ' if t.completed_at else ''}{t.topic.title}",
+                f"right {t.answered_right}/{len(t.topic.questions)} · mastered {t.mastered}",
+            )
+            for t in progress.topics
+        ]
+    )
     report = await service.learning_report(turn.uow, content=content, now=turn.now)
-    league = [(site, f"{active} of {staff} staff") for site, staff, active in report.participation]
+    league = [
+        (site, "fewer than 5 staff so far" if staff == "<5" else f"{active} of {staff} staff")
+        for site, staff, active in report.participation
+    ]
     return cards.card(
         cards.title("My QI learning"),
         cards.facts(
             [
                 ("Streak", f"{progress.streak} day{'s' if progress.streak != 1 else ''}"),
                 ("Topics completed", f"{progress.completed} of {len(progress.topics)}"),
-                (award, f"awarded {awarded.astimezone(content.nudges.timezone):%d %b %Y}" if awarded else "not yet"),
+                (
+                    f"{award} award",
+                    f"awarded {awarded.astimezone(content.nudges.timezone):%d %b %Y}"
+                    if awarded
+                    else f"not yet (complete all {len(progress.topics)} topics)",
+                ),
             ]
         ),
         cards.heading("Mastery by topic"),
-        *rows,
+        rows,
         cards.text(
-            "Mastery: questions you now remember well (FSRS review state, stable for more than "
-            f"{content.learning.rules.mastery_stability_days:g} days).",
+            "Right: answered correctly at least once. Mastered: remembered well (FSRS review state, stable for "
+            f"more than {content.learning.rules.mastery_stability_days:g} days).",
             subtle=True,
             size="Small",
         ),

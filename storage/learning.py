@@ -33,6 +33,7 @@ def _serve(row) -> Serve:
         question_id=row["question_id"],
         served_at=row["served_at"],
         answered_at=row["answered_at"],
+        order=tuple(int(i) for i in row["option_order"].split(",")),
     )
 
 
@@ -63,15 +64,32 @@ class SqlLearningRepository:
         rows = (await self.conn.execute(select(learning_cards).where(learning_cards.c.user_id == user_id))).mappings()
         return [_card(r) for r in rows]
 
-    async def add_serve(self, user_id: int, question_id: str, *, now: datetime) -> Serve:
+    async def add_serve(self, user_id: int, question_id: str, *, order: tuple[int, ...], now: datetime) -> Serve:
         serve_id = (
             await self.conn.execute(
                 learning_serves.insert()
-                .values(user_id=user_id, question_id=question_id, served_at=now)
+                .values(user_id=user_id, question_id=question_id, served_at=now, option_order=",".join(map(str, order)))
                 .returning(learning_serves.c.id)
             )
         ).scalar_one()
-        return Serve(id=serve_id, user_id=user_id, question_id=question_id, served_at=now, answered_at=None)
+        return Serve(
+            id=serve_id, user_id=user_id, question_id=question_id, served_at=now, answered_at=None, order=order
+        )
+
+    async def latest_serve(self, user_id: int) -> Serve | None:
+        row = (
+            (
+                await self.conn.execute(
+                    select(learning_serves)
+                    .where(learning_serves.c.user_id == user_id)
+                    .order_by(learning_serves.c.id.desc())
+                    .limit(1)
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _serve(row) if row else None
 
     async def get_serve(self, serve_id: int) -> Serve | None:
         row = (

@@ -265,6 +265,7 @@ learning_serves = Table(
     Column("question_id", String(60), nullable=False),
     Column("served_at", UTC_DT, nullable=False),
     Column("answered_at", UTC_DT, nullable=True),
+    Column("option_order", String(20), nullable=False),  # "2,0,3,1": shown position -> option in the content
 )
 
 learning_reviews = Table(

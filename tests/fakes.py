@@ -545,10 +545,21 @@ class FakeLearning(_Repo):
     async def cards(self, user_id):
         return [copy.copy(c) for (u, _), c in self._d("cards", {}).items() if u == user_id]
 
-    async def add_serve(self, user_id, question_id, *, now):
-        serve = Serve(id=next(self.db.ids), user_id=user_id, question_id=question_id, served_at=now, answered_at=None)
+    async def add_serve(self, user_id, question_id, *, order, now):
+        serve = Serve(
+            id=next(self.db.ids),
+            user_id=user_id,
+            question_id=question_id,
+            served_at=now,
+            answered_at=None,
+            order=tuple(order),
+        )
         self._d("serves", {})[serve.id] = serve
         return serve
+
+    async def latest_serve(self, user_id):
+        mine = [s for s in self._d("serves", {}).values() if s.user_id == user_id]
+        return max(mine, key=lambda s: s.id) if mine else None
 
     async def get_serve(self, serve_id):
         return self._d("serves", {}).get(serve_id)

@@ -7,6 +7,7 @@ the server from when the question card was sent, never taken from the card.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -84,8 +85,24 @@ async def next_question(
     return Next(None, reason="new_cap" if fresh else "done")
 
 
-async def serve_question(uow: UnitOfWork, *, user: User, question: Question, now: datetime):
-    return await uow.learning.add_serve(user.id, question.id, now=now)
+REUSE_WITHIN = timedelta(minutes=2)
+
+
+async def serve_question(uow: UnitOfWork, *, user: User, question: Question, now: datetime, rng=random):
+    """Send `question` with its options in a fresh random order, so the right answer is not a remembered letter.
+
+    A double tap on Next within a moment gets the same, still unanswered card rather than a second copy."""
+    latest = await uow.learning.latest_serve(user.id)
+    if (
+        latest is not None
+        and latest.question_id == question.id
+        and latest.answered_at is None
+        and now - latest.served_at < REUSE_WITHIN
+    ):
+        return latest
+    order = list(range(len(question.options)))
+    rng.shuffle(order)
+    return await uow.learning.add_serve(user.id, question.id, order=tuple(order), now=now)
 
 
 # --- answering -------------------------------------------------------------------------------------------------------
@@ -94,13 +111,18 @@ async def serve_question(uow: UnitOfWork, *, user: User, question: Question, now
 @dataclass(frozen=True)
 class Answer:
     question: Question
-    chosen: int
+    chosen: int  # index in the content
     correct: bool
     rating: Rating
     due: datetime
     already_answered: bool = False
     completed_topic: Topic | None = None
     awarded: str | None = None
+    order: tuple[int, ...] = ()  # as shown on the card
+
+    def letter(self, index: int) -> str:
+        """The letter an option (index in the content) had on the card."""
+        return "ABCD"[self.order.index(index)] if index in self.order else "ABCD"[index]
 
 
 async def answer_question(
@@ -121,16 +143,18 @@ async def answer_question(
     if question is None:
         raise NotFound("That question has been retired from the course. Type **quiz** for today's questions.")
     try:
-        chosen = int(str(option))
+        shown = int(str(option))
     except ValueError:
-        chosen = -1
-    if not 0 <= chosen < len(question.options):
+        shown = -1
+    if not 0 <= shown < len(question.options):
         raise InvalidInput("Please choose one of the answers on the card.")
+    order = serve.order if len(serve.order) == len(question.options) else tuple(range(len(question.options)))
+    chosen = order[shown]
     correct = chosen == question.answer
     existing = await uow.learning.get_card(user.id, question.id)
     if not await uow.learning.answer_serve(serve.id, now=now):
         due = existing.due if existing else now
-        return Answer(question, chosen, correct, Rating.Again, due, already_answered=True)
+        return Answer(question, chosen, correct, Rating.Again, due, already_answered=True, order=order)
     took = now - serve.served_at
     rating = rate(correct=correct, sure=sure, took=took, quick=learning.rules.quick_answer)
     fsrs_card = _to_fsrs(existing) if existing else Card()
@@ -161,7 +185,7 @@ async def answer_question(
         now=now,
     )
     completed, awarded = await check_completion(uow, user=user, content=content, topic_id=question.topic_id, now=now)
-    return Answer(question, chosen, correct, rating, card.due, completed_topic=completed, awarded=awarded)
+    return Answer(question, chosen, correct, rating, card.due, completed_topic=completed, awarded=awarded, order=order)
 
 
 # --- bites, completion and awards --------------------------------------------------------------------------------

@@ -322,6 +322,7 @@ async def add_data(uow, *, user: User, measure_id: int, on, value, now: datetime
     measure = await uow.projects.measure(measure_id)
     if measure is None:
         raise NotFound("That measure no longer exists.")
+    _require_change(user, await get_project(uow, measure.project_id))
     try:
         day = on if isinstance(on, date) else date.fromisoformat(str(on))
     except ValueError:

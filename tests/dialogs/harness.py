@@ -32,6 +32,24 @@ def card_text(card: dict | None) -> str:
     return "\n".join(found)
 
 
+def card_inputs(card: dict) -> dict:
+    """The values a card's inputs hold before anyone types (Teams submits them with the button)."""
+    values: dict = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if str(node.get("type", "")).startswith("Input.") and "id" in node and "value" in node:
+                values[node["id"]] = node["value"]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return values
+
+
 def find_action(card: dict, title: str) -> dict:
     """The Action.Execute with this title, wherever it is on the card."""
     matches: list[dict] = []
@@ -90,10 +108,10 @@ class Chat:
             Inbound(kind="action", verb=verb, data=data, conversation_id=self.address.conversation_id)
         )
 
-    async def press_button(self, card: dict, title: str, **inputs) -> Response:
+    async def press_button(self, card: dict, button: str, /, **inputs) -> Response:
         """Press a button the way Teams does: the action's data plus the card's input values."""
-        action = find_action(card, title)
-        return await self.press(action["verb"], **{**action.get("data", {}), **inputs})
+        action = find_action(card, button)
+        return await self.press(action["verb"], **{**action.get("data", {}), **card_inputs(card), **inputs})
 
     async def grant(self, role: Role) -> None:
         user = (await record_contact(self.uow, address=self.address, now=self.clock.now())).user

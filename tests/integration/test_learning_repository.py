@@ -34,7 +34,8 @@ async def practise(uow_factory, content, user, *, right: bool, now=NOW):
     async with uow_factory() as uow:
         nxt = await svc.next_question(uow, user=user, content=content, now=now)
         serve = await svc.serve_question(uow, user=user, question=nxt.question, now=now)
-        option = nxt.question.answer if right else (nxt.question.answer + 1) % len(nxt.question.options)
+        wanted = nxt.question.answer if right else (nxt.question.answer + 1) % len(nxt.question.options)
+        option = serve.order.index(wanted)
         result = await svc.answer_question(
             uow,
             user=user,

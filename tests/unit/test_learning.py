@@ -1,5 +1,6 @@
 """Micro-learning on fakes: FSRS scheduling, what comes next, completion and awards, the daily nudge."""
 
+import random
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -36,9 +37,10 @@ async def answer(uow, user, content, *, right=True, sure=True, after=timedelta(s
     assert nxt.question is not None, nxt.reason
     serve = await svc.serve_question(uow, user=user, question=nxt.question, now=now)
     q = nxt.question
-    option = q.answer if right else (q.answer + 1) % len(q.options)
+    wanted = q.answer if right else (q.answer + 1) % len(q.options)
+    shown = serve.order.index(wanted)  # the options are shuffled on each card
     return await svc.answer_question(
-        uow, user=user, serve_id=serve.id, option=option, sure=sure, content=content, now=now + after
+        uow, user=user, serve_id=serve.id, option=shown, sure=sure, content=content, now=now + after
     )
 
 
@@ -243,3 +245,30 @@ async def test_faculty_report_hides_small_groups(learner, content):
     assert report.participation == [("Southend University Hospital", "<5", "<5")]
     assert report.most_missed and report.most_missed[0].share_correct == 0
     assert svc.small(0) == "0" and svc.small(4) == "<5" and svc.small(5) == "5"
+
+
+async def test_options_are_shuffled_per_card_and_the_answer_maps_back(learner, content):
+    uow, user = learner
+    question = content.learning.questions[0]
+    seen = {
+        (
+            await svc.serve_question(
+                uow, user=user, question=question, now=NOW + timedelta(minutes=5 * i), rng=random.Random(i)
+            )
+        ).order
+        for i in range(12)
+    }
+    assert len(seen) > 3  # not the same letter every time
+    serve = await svc.serve_question(uow, user=user, question=question, now=NOW + timedelta(hours=2))
+    again = await svc.serve_question(uow, user=user, question=question, now=NOW + timedelta(hours=2, seconds=5))
+    assert again.id == serve.id  # a double tap on Next gets the same card, not a second copy
+    result = await svc.answer_question(
+        uow,
+        user=user,
+        serve_id=serve.id,
+        option=serve.order.index(question.answer),
+        sure=True,
+        content=content,
+        now=NOW + timedelta(hours=2, seconds=30),
+    )
+    assert result.correct and result.letter(question.answer) == "ABCD"[serve.order.index(question.answer)]

@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("question_id", sa.String(60), nullable=False),
         sa.Column("served_at", UTCDateTime(), nullable=False),
         sa.Column("answered_at", UTCDateTime(), nullable=True),
+        sa.Column("option_order", sa.String(20), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_learning_serves"),
         _user_fk("learning_serves"),
     )

@@ -1,0 +1,105 @@
+"""Transcripts of the project register (on a real SQLite unit of work): the wizard with drafts and hints,
+review with similar projects, approval, data with a chart image, read-only for others, crafted cards refused."""
+
+import pytest
+
+from core.model import Role
+from storage.uow import SqlUnitOfWork
+from tests.dialogs.harness import Chat, card_text, find_action, only_card
+from tests.integration.test_projects import AIM, BASICS, MEASURES, QI
+
+
+@pytest.fixture
+async def sql_uow(sqlite_engine):
+    async with SqlUnitOfWork(sqlite_engine) as uow:
+        yield uow
+
+
+@pytest.fixture
+async def people(content, sql_uow):
+    lead = Chat(content, n=1, uow=sql_uow)
+    coach = Chat(content, n=2, uow=sql_uow)
+    other = Chat(content, n=3, uow=sql_uow)
+    for chat in (lead, coach, other):
+        await chat.press("onboarding.save", site="basildon", staff_group="ahp", experience="none")
+    await coach.grant(Role.COACH)
+    return lead, coach, other
+
+
+async def walk_wizard(lead, coach_id):
+    card = only_card(await lead.say("register project"))
+    assert "step 1 of 5" in card_text(card) and "The basics" in card_text(card)
+    card = (await lead.press_button(card, "Save and continue", **BASICS)).card
+    assert "Your aim" in card_text(card)
+    card = (await lead.press_button(card, "Save and continue", **AIM)).card
+    assert "Team and coach" in card_text(card)
+    card = (
+        await lead.press_button(
+            card, "Save and continue", team="Sam Lee - ward manager", sponsor="Dr Jones", coach=str(coach_id)
+        )
+    ).card
+    card = (await lead.press_button(card, "Save and continue", **MEASURES)).card
+    assert "QI, audit or research?" in card_text(card)
+    return (await lead.press_button(card, "Save and continue", **QI)).card
+
+
+async def test_register_a_project_in_five_steps_and_submit(people):
+    lead, coach, _ = people
+    review = await walk_wizard(lead, (await coach.user()).id)
+    text = card_text(review)
+    assert "check and submit" in text and "Reduce falls at night for patients on Ward 7 from 8 to 4 a month" in text
+    submitted = await lead.press_button(review, "Submit for approval")
+    assert "Submitted. Your coach will review it." in card_text(submitted.card)
+
+
+async def test_missing_number_in_the_aim_gives_a_hint_and_keeps_the_draft(people):
+    lead, coach, _ = people
+    card = only_card(await lead.say("register project"))
+    card = (await lead.press_button(card, "Save and continue", **BASICS)).card
+    response = await lead.press_button(card, "Save and continue", **{**AIM, "aim_how_much": "a lot"})
+    assert "Add a number" in card_text(response.card) and response.commit is False
+    resumed = only_card(await lead.say("register project"))
+    assert "Welcome back: your draft 'Fewer falls at night on Ward 7' is saved." in card_text(resumed)
+    assert "Your aim" in card_text(resumed)
+
+
+async def test_coach_approves_then_data_shows_a_chart_and_others_only_read(people):
+    lead, coach, other = people
+    review = await walk_wizard(lead, (await coach.user()).id)
+    await lead.press_button(review, "Submit for approval")
+    project_id = find_action(review, "Submit for approval")["data"]["project_id"]
+    crafted = await other.press("projects.approve", project_id=project_id)
+    assert "Only the project's coach or a QI admin can approve it." in card_text(crafted.card)
+    form = await coach.press("projects.approve_form", project_id=project_id)
+    approved = await coach.press_button(form.card, "Approve", comment="Lovely SMART aim")
+    assert "Approved; the lead has been told." in card_text(approved.card)
+
+    card = (await lead.press("projects.open", project_id=project_id)).card
+    for day, value in (("2026-11-01", 8), ("2026-11-08", 6), ("2026-11-15", 5)):
+        form = await lead.press_button(card, "Add data")
+        card = (await lead.press_button(form.card, "Save", on=day, value=str(value))).card
+    assert "Data point saved." in card_text(card)
+    images = [e for e in card["body"] if e.get("type") == "Image"]
+    assert images and images[0]["url"].endswith("-3.png") and "3 points" in images[0]["altText"]
+    assert "Run chart (IHI rules): median 6." in card_text(card)
+
+    read_only = (await other.press("projects.open", project_id=project_id)).card
+    assert "Read-only" in card_text(read_only) and "actions" not in read_only
+    measure_id = next(e for e in form.card["body"] if e.get("id") == "measure_id")["value"]
+    crafted = await other.press(
+        "projects.data", project_id=project_id, measure_id=measure_id, on="2026-11-20", value="1"
+    )
+    assert "Only the project's lead, its coach or a QI admin can change this project." in card_text(crafted.card)
+    assert crafted.commit is False
+
+
+async def test_search_finds_registered_projects(people):
+    lead, coach, other = people
+    review = await walk_wizard(lead, (await coach.user()).id)
+    await lead.press_button(review, "Submit for approval")
+    found = await other.press("projects.search", words="falls", site="basildon")
+    assert "1 project found" in card_text(found.card) and BASICS["title"] in card_text(found.card)
+    nothing = await other.press("projects.search", words="radiology")
+    assert "0 projects found" in card_text(nothing.card)
+    mine = only_card(await lead.say("my projects"))
+    assert BASICS["title"] in card_text(mine) and "submitted" in card_text(mine)

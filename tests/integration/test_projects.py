@@ -1,0 +1,243 @@
+"""The project register on SQLite and PostgreSQL: wizard and drafts, triage, similar projects, approval,
+permissions, progress and the stale-project nudge."""
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from core.errors import InvalidInput, NotAllowed
+from core.model import OutboundMessage, ProjectStatus, Role
+from core.services import projects as svc
+from core.services.contacts import record_contact
+from storage.tables import projects as projects_table
+from tests.fakes import teams_address
+
+NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
+BASICS = {
+    "title": "Fewer falls at night on Ward 7",
+    "problem": "Falls at night are rising on our ward.",
+    "site": "basildon",
+    "division": "medicine",
+    "strategic_aim": "safe_care",
+}
+AIM = {
+    "aim_what": "Reduce falls at night",
+    "aim_who": "patients on Ward 7",
+    "aim_how_much": "from 8 to 4 a month",
+    "aim_by": "2027-06-30",
+}
+MEASURES = {
+    "outcome_name": "Falls at night",
+    "outcome_definition": "Datix falls 20:00-08:00 a month",
+    "process1_name": "Risk assessments done",
+    "process1_definition": "Share of admissions assessed in 6 h",
+    "balancing_name": "Restraint use",
+    "balancing_definition": "Bed rails raised a month",
+}
+QI = {"gov_research": "no", "gov_audit": "no", "gov_service_evaluation": "no"}
+
+
+def msg(project):
+    return OutboundMessage(text=f"about {project.id}")
+
+
+async def person(uow, n, *, coach=False, admin=False):
+    user = (await record_contact(uow, address=teams_address(n), now=NOW)).user
+    await uow.users.save_profile(user.id, site="basildon", staff_group="ahp", experience="none", now=NOW)
+    user = await uow.users.get(user.id)
+    roles = {Role.STAFF}
+    if coach:
+        await uow.users.grant_role(user.id, Role.COACH, now=NOW)
+        roles.add(Role.COACH)
+    if admin:
+        roles.add(Role.ADMIN)
+    return replace(user, roles=frozenset(roles))
+
+
+async def registered(uow, content, lead, coach, basics=BASICS, governance=QI, aim=AIM):
+    project, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+    await svc.save_basics(uow, user=lead, project_id=project.id, data=basics, content=content, now=NOW)
+    await svc.save_aim(uow, user=lead, project_id=project.id, data=aim, now=NOW)
+    await svc.save_team(
+        uow,
+        user=lead,
+        project_id=project.id,
+        content=content,
+        now=NOW,
+        data={
+            "team": "Sam Lee - ward manager\nAlex Khan, physiotherapist",
+            "sponsor": "Dr Jones",
+            "coach": str(coach.id),
+        },
+    )
+    await svc.save_measures(uow, user=lead, project_id=project.id, data=MEASURES, now=NOW)
+    await svc.save_governance(uow, user=lead, project_id=project.id, data=governance, content=content, now=NOW)
+    return await svc.get_project(uow, project.id)
+
+
+async def test_the_wizard_builds_a_draft_step_by_step_and_resumes(uow_factory, content):
+    async with uow_factory() as uow:
+        lead = await person(uow, 1)
+        draft, resumed = await svc.start_or_resume(uow, user=lead, now=NOW)
+        assert not resumed and draft.status == ProjectStatus.DRAFT
+        await svc.save_basics(uow, user=lead, project_id=draft.id, data=BASICS, content=content, now=NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        again, resumed = await svc.start_or_resume(uow, user=lead, now=NOW)
+        assert resumed and again.id == draft.id and again.wizard_step == 2 and again.title == BASICS["title"]
+
+
+@pytest.mark.parametrize(
+    "aim, hint",
+    [
+        ({**AIM, "aim_how_much": "a lot"}, "Add a number"),
+        ({**AIM, "aim_by": ""}, "Add a date"),
+        ({**AIM, "aim_by": "2020-01-01"}, "in the future"),
+    ],
+)
+async def test_aim_hints_when_there_is_no_number_or_date(uow_factory, content, aim, hint):
+    async with uow_factory() as uow:
+        lead = await person(uow, 1)
+        draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+        with pytest.raises(InvalidInput, match=hint):
+            await svc.save_aim(uow, user=lead, project_id=draft.id, data=aim, now=NOW)
+        assert (await svc.get_project(uow, draft.id)).aim is None
+
+
+async def test_problem_over_100_words_and_bad_choices_are_refused(uow_factory, content):
+    async with uow_factory() as uow:
+        lead = await person(uow, 1)
+        draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+        with pytest.raises(InvalidInput, match="100 words"):
+            await svc.save_basics(
+                uow, user=lead, project_id=draft.id, content=content, now=NOW, data={**BASICS, "problem": "word " * 101}
+            )
+        with pytest.raises(InvalidInput, match="division"):
+            await svc.save_basics(
+                uow, user=lead, project_id=draft.id, content=content, now=NOW, data={**BASICS, "division": "astrology"}
+            )
+
+
+async def test_submit_approve_and_the_lead_is_told(uow_factory, content):
+    async with uow_factory() as uow:
+        lead, coach, other = await person(uow, 1), await person(uow, 2, coach=True), await person(uow, 3)
+        project = await registered(uow, content, lead, coach)
+        assert project.team[1].role == "physiotherapist" and len(project.measures) == 3
+        project = await svc.submit(uow, user=lead, project_id=project.id, content=content, now=NOW, message_for=msg)
+        assert project.status == ProjectStatus.SUBMITTED
+        with pytest.raises(NotAllowed):
+            await svc.approve(
+                uow, user=other, project_id=project.id, comment=None, content=content, now=NOW, message_for=msg
+            )
+        project = await svc.approve(
+            uow, user=coach, project_id=project.id, comment="Great aim", content=content, now=NOW, message_for=msg
+        )
+        assert project.status == ProjectStatus.APPROVED and project.approval_comment == "Great aim"
+        queued = await uow.outbox.status_counts()
+        await uow.commit()
+    assert queued == {"pending": 2}  # the review request to the coach, the approval to the lead
+
+
+async def test_research_is_signposted_and_never_registered(uow_factory, engine, content):
+    async with uow_factory() as uow:
+        lead, coach = await person(uow, 1), await person(uow, 2, coach=True)
+        project = await registered(uow, content, lead, coach, governance={**QI, "gov_research": "yes"})
+        assert project.governance == "research"
+        with pytest.raises(NotAllowed, match="Research and Development"):
+            await svc.submit(uow, user=lead, project_id=project.id, content=content, now=NOW, message_for=msg)
+        await uow.commit()
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as conn:
+            await conn.execute(
+                update(projects_table).where(projects_table.c.id == project.id).values(status="submitted")
+            )
+
+
+async def test_triage_order(content):
+    assert svc.triage(QI, content) == "qi"
+    assert svc.triage({**QI, "gov_audit": "yes", "gov_service_evaluation": "yes"}, content) == "audit"
+    with pytest.raises(InvalidInput):
+        svc.triage({"gov_research": "no"}, content)
+
+
+async def test_similar_projects_are_found_across_sites(uow_factory, content):
+    async with uow_factory() as uow:
+        lead, coach, other_lead = await person(uow, 1), await person(uow, 2, coach=True), await person(uow, 3)
+        theirs = await registered(
+            uow,
+            content,
+            other_lead,
+            coach,
+            basics={**BASICS, "site": "southend", "title": "Reducing night falls in frail elderly"},
+        )
+        await svc.submit(uow, user=other_lead, project_id=theirs.id, content=content, now=NOW, message_for=msg)
+        unrelated = await registered(
+            uow,
+            content,
+            other_lead,
+            coach,
+            basics={**BASICS, "title": "Faster discharge letters", "problem": "Letters take a week to reach GPs."},
+            aim={**AIM, "aim_what": "Send discharge letters sooner", "aim_who": "GPs"},
+        )
+        await svc.submit(uow, user=other_lead, project_id=unrelated.id, content=content, now=NOW, message_for=msg)
+        mine = await registered(uow, content, lead, coach)
+        similar = await svc.similar_projects(uow, project=mine)
+    assert [p.id for p, _ in similar] == [theirs.id]
+
+
+async def test_only_lead_coach_and_admins_change_a_project(uow_factory, content):
+    async with uow_factory() as uow:
+        lead, coach, other = await person(uow, 1), await person(uow, 2, coach=True), await person(uow, 3)
+        admin = await person(uow, 4, admin=True)
+        project = await registered(uow, content, lead, coach)
+        await svc.submit(uow, user=lead, project_id=project.id, content=content, now=NOW, message_for=msg)
+        await svc.approve(
+            uow, user=coach, project_id=project.id, comment=None, content=content, now=NOW, message_for=msg
+        )
+        with pytest.raises(NotAllowed):
+            await svc.set_score(uow, user=other, project_id=project.id, score="3.0", content=content, now=NOW)
+        measure = (await svc.get_project(uow, project.id)).measures[0]
+        with pytest.raises(NotAllowed):
+            await svc.add_data(uow, user=other, measure_id=measure.id, on="2026-11-01", value="3", now=NOW)
+        updated = await svc.set_score(uow, user=lead, project_id=project.id, score="2.5", content=content, now=NOW)
+        assert updated.status == ProjectStatus.ACTIVE and updated.progress_score == 2.5
+        await svc.set_score(uow, user=admin, project_id=project.id, score="3.0", content=content, now=NOW)
+        with pytest.raises(InvalidInput):
+            await svc.set_score(uow, user=lead, project_id=project.id, score="3.2", content=content, now=NOW)
+        cycle = await svc.log_pdsa(
+            uow,
+            user=coach,
+            project_id=project.id,
+            now=NOW,
+            data={"plan": "Huddle at 20:00", "prediction": "Fewer falls", "act": "adapt"},
+        )
+        assert cycle.act == "adapt"
+        with pytest.raises(InvalidInput, match="prediction"):
+            await svc.log_pdsa(uow, user=lead, project_id=project.id, now=NOW, data={"plan": "x", "prediction": ""})
+        for day, value in (("2026-11-01", 8), ("2026-11-08", 6), ("2026-11-08", 5)):
+            await svc.add_data(uow, user=lead, measure_id=measure.id, on=day, value=value, now=NOW)
+        assert await uow.projects.points(measure.id) == [(date(2026, 11, 1), 8.0), (date(2026, 11, 8), 5.0)]
+        with pytest.raises(InvalidInput, match="future"):
+            await svc.add_data(uow, user=lead, measure_id=measure.id, on="2027-01-01", value=1, now=NOW)
+        with pytest.raises(InvalidInput, match="number"):
+            await svc.add_data(uow, user=lead, measure_id=measure.id, on="2026-11-02", value="lots", now=NOW)
+
+
+async def test_a_quiet_project_nudges_its_lead_once(uow_factory, content):
+    async with uow_factory() as uow:
+        lead, coach = await person(uow, 1), await person(uow, 2, coach=True)
+        project = await registered(uow, content, lead, coach)
+        await svc.submit(uow, user=lead, project_id=project.id, content=content, now=NOW, message_for=msg)
+        await svc.approve(
+            uow, user=coach, project_id=project.id, comment=None, content=content, now=NOW, message_for=msg
+        )
+        await uow.commit()
+    later = NOW + timedelta(days=31)
+    async with uow_factory() as uow:
+        assert await svc.nudge_stale(uow, content=content, now=NOW + timedelta(days=29), message_for=msg) == 0
+        assert await svc.nudge_stale(uow, content=content, now=later, message_for=msg) == 1
+        assert await svc.nudge_stale(uow, content=content, now=later + timedelta(hours=1), message_for=msg) == 0
+        await uow.commit()
