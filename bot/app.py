@@ -23,6 +23,7 @@ from core.delivery import RetryPolicy
 from core.ports import Clock
 from dialogs.clinics import ClinicCards
 from dialogs.learning import LearningCards
+from dialogs.projects import ProjectCards
 from scheduler.dispatcher import Dispatcher
 from scheduler.runner import SchedulerRunner
 from scheduler.ticks import build_ticks
@@ -82,6 +83,7 @@ def create_app(
             content=content,
             clinic_messages=ClinicCards(content),
             learning_nudge=LearningCards(content).nudge,
+            stale_project=ProjectCards(content).stale,
         ),
         timezone=content.nudges.timezone,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.content import Choice, Content
 from core.errors import ClinicFull, InvalidInput
-from core.model import Booking, BookingStatus, ClinicSession, OutboundMessage, Role, User
+from core.model import Booking, BookingStatus, ClinicSession, OutboundMessage, Project, ProjectStatus, Role, User
 from core.services import clinics as service
 from dialogs import cards
 from dialogs.feature import FeatureRouter
@@ -176,8 +176,24 @@ def _session_id(turn: Turn, key: str = "session_id") -> int:
         raise InvalidInput("That card is out of date. Please start again with **book clinic**.") from None
 
 
+async def my_live_projects(turn: Turn) -> list[Choice]:
+    """The person's registered projects they lead, for "which of my projects, if any?"."""
+    live = (ProjectStatus.SUBMITTED, ProjectStatus.APPROVED, ProjectStatus.ACTIVE)
+    return [
+        Choice(str(p.id), p.title or "Untitled project")
+        for p in await turn.uow.projects.mine(turn.user.id)
+        if p.lead_id == turn.user.id and p.status in live
+    ]
+
+
 def intake_card(
-    turn: Turn, session: ClinicSession, *, waitlist: bool, error: str | None = None, answers: dict | None = None
+    turn: Turn,
+    session: ClinicSession,
+    *,
+    waitlist: bool,
+    error: str | None = None,
+    answers: dict | None = None,
+    projects: list[Choice] | None = None,
 ) -> dict:
     content = turn.content
     answers = answers or {}
@@ -200,11 +216,10 @@ def intake_card(
             compact=False,
             error="Please choose what you would like help with.",
         ),
-        # Until project registration exists this offers only "not about a registered project".
         cards.choice_set(
             "project",
             "Which of your projects, if any?",
-            (NO_PROJECT,),
+            (*(projects or []), NO_PROJECT),
             answers.get("project") or NO_PROJECT.id,
             required=False,
         ),
@@ -233,7 +248,7 @@ async def choose(turn: Turn) -> Response:
     session = await service.get_session(turn.uow, _session_id(turn))
     service.check_bookable(session, turn.content, turn.now)
     waitlist = bool(turn.inbound.data.get("waitlist")) or session.seats_left == 0
-    return Response(card=intake_card(turn, session, waitlist=waitlist))
+    return Response(card=intake_card(turn, session, waitlist=waitlist, projects=await my_live_projects(turn)))
 
 
 def confirmation_card(turn: Turn, session: ClinicSession, booking: Booking, notice: str) -> dict:
@@ -280,6 +295,7 @@ async def book_it(turn: Turn) -> Response:
     session_id = _session_id(turn)
     waitlist = bool(data.get("waitlist"))
     answers = {k: data.get(k) for k in ("help_with", "project", "question") if isinstance(data.get(k), str)}
+    project = answers.get("project")
     try:
         booking = await service.book_session(
             turn.uow,
@@ -287,6 +303,7 @@ async def book_it(turn: Turn) -> Response:
             session_id=session_id,
             help_with=answers.get("help_with"),
             question=answers.get("question"),
+            project_id=int(project) if project and project.isdigit() else None,
             join_waitlist=waitlist,
             content=turn.content,
             messages=ClinicCards(turn.content),
@@ -295,14 +312,25 @@ async def book_it(turn: Turn) -> Response:
     except ClinicFull as full:
         session = await service.get_session(turn.uow, session_id)
         card = intake_card(
-            turn, session, waitlist=True, error=f"{full.message} You can join the waitlist instead.", answers=answers
+            turn,
+            session,
+            waitlist=True,
+            error=f"{full.message} You can join the waitlist instead.",
+            answers=answers,
+            projects=await my_live_projects(turn),
         )
         return Response(card=card, commit=False)
     except InvalidInput as problem:
         session = await service.get_session(turn.uow, session_id)
-        return Response(
-            card=intake_card(turn, session, waitlist=waitlist, error=problem.message, answers=answers), commit=False
+        card = intake_card(
+            turn,
+            session,
+            waitlist=waitlist,
+            error=problem.message,
+            answers=answers,
+            projects=await my_live_projects(turn),
         )
+        return Response(card=card, commit=False)
     session = await service.get_session(turn.uow, session_id)
     if booking.status == BookingStatus.WAITLISTED:
         position = len(await turn.uow.clinics.session_bookings(session.id, statuses=("waitlisted",)))
@@ -619,7 +647,9 @@ class ClinicCards:
             )
         )
 
-    def coach_booking_notice(self, session: ClinicSession, booking: Booking, booker: User) -> OutboundMessage:
+    def coach_booking_notice(
+        self, session: ClinicSession, booking: Booking, booker: User, project: Project | None = None
+    ) -> OutboundMessage:
         text = self.content.clinics.say(
             "coach_notice",
             name=booker.name or "Someone",
@@ -632,6 +662,8 @@ class ClinicCards:
         ]
         if booking.question:
             pairs.append(("Their question", booking.question))
+        if project is not None:
+            pairs += [("Project", project.title or "untitled"), ("Its aim", project.aim or "not set yet")]
         return OutboundMessage(
             card=cards.card(
                 cards.text(text), cards.facts(pairs), actions=[cards.execute("Coach view", "clinics.coach")]

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from core.content import Content
-from core.model import OutboundMessage
+from core.model import OutboundMessage, Project
 from core.ports import ClinicMessages, Clock, UnitOfWorkFactory
-from core.services import clinics, learning
+from core.services import clinics, learning, projects
 from scheduler.dispatcher import Dispatcher
 from scheduler.runner import Tick
 
@@ -26,6 +26,7 @@ def build_ticks(
     content: Content,
     clinic_messages: ClinicMessages,
     learning_nudge: Callable[[int], OutboundMessage],
+    stale_project: Callable[[Project], OutboundMessage],
 ) -> list[Tick]:
     async def dispatch() -> int:
         return await dispatcher.drain(max_batches=20)
@@ -51,6 +52,9 @@ def build_ticks(
     async def sync(uow, *, content, messages, now):
         return await clinics.sync_clinics(uow, content=content, now=now)
 
+    async def quiet_projects(uow, *, content, messages, now):
+        return await projects.nudge_stale(uow, content=content, now=now, message_for=stale_project)
+
     async def nudge(uow, *, content, messages, now):
         return await learning.nudge_learners(uow, content=content, now=now, message_for=learning_nudge)
 
@@ -61,4 +65,5 @@ def build_ticks(
         Tick("clinics.feedback", in_transaction("clinics.feedback", clinics.request_feedback), every_seconds=300),
         Tick("clinics.sync", in_transaction("clinics.sync", sync), cron="0 2 * * *"),
         Tick("learning.nudge", in_transaction("learning.nudge", nudge), cron="*/15 * * * *"),
+        Tick("projects.stale", in_transaction("projects.stale", quiet_projects), cron="0 10 * * mon-fri"),
     ]

@@ -295,6 +295,7 @@ class FakeUnitOfWork:
         self.users = FakeUsers(self.db)
         self.clinics = FakeClinics(self.db)
         self.learning = FakeLearning(self.db)
+        self.projects = FakeProjects(self.db)
         self.addresses = FakeAddresses(self.db)
         self.preferences = FakePreferences(self.db)
         self.outbox = FakeOutbox(self.db)
@@ -515,7 +516,7 @@ class RecordingClinicMessages:
     def reminder(self, session, booking, which):
         return OutboundMessage(text=f"reminder {which} {booking.id}")
 
-    def coach_booking_notice(self, session, booking, booker):
+    def coach_booking_notice(self, session, booking, booker, project=None):
         return OutboundMessage(text=f"coach notice {booking.id} {booker.name}")
 
     def promoted(self, session, booking):
@@ -637,3 +638,17 @@ class FakeLearning(_Repo):
             value = getattr(self.db.users[user_id], dimension)
             counts[value] = counts.get(value, 0) + 1
         return sorted(counts.items(), key=lambda kv: str(kv[0]))
+
+
+class FakeProjects(_Repo):
+    """Just enough of the project register for other capabilities' tests (projects are tested on SQL)."""
+
+    def add(self, project):
+        self.db.__dict__.setdefault("projects", {})[project.id] = project
+        return project
+
+    async def get(self, project_id):
+        return self.db.__dict__.get("projects", {}).get(project_id)
+
+    async def mine(self, user_id):
+        return [p for p in self.db.__dict__.get("projects", {}).values() if user_id in (p.lead_id, p.coach_id)]

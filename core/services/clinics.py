@@ -85,6 +85,10 @@ async def book_session(
     if not any(choice.id == help_with for choice in rules.help_with):
         raise InvalidInput("Please choose what you would like help with.")
     question = _clean_text(question, MAX_QUESTION, "your question")
+    if project_id is not None:
+        project = await uow.projects.get(project_id)
+        if project is None or project.lead_id != user.id:
+            raise InvalidInput("Please choose one of your own projects, or none.")
     session = await get_session(uow, session_id)
     check_bookable(session, content, now)
     existing = await uow.clinics.active_booking(session_id, user.id)
@@ -120,13 +124,14 @@ async def book_session(
 async def _confirmed(uow, session, booking, user, content, messages, now) -> None:
     """A place is confirmed: schedule the person's reminders and tell the coaches who is coming and why."""
     await schedule_reminders(uow, session=session, booking=booking, content=content, messages=messages, now=now)
+    project = await uow.projects.get(booking.project_id) if booking.project_id else None
     for coach in session.coaches:
         await enqueue_nudge(
             uow,
             rules=content.nudges,
             user_id=coach.user_id,
             category=UPDATES,
-            message=messages.coach_booking_notice(session, booking, user),
+            message=messages.coach_booking_notice(session, booking, user, project),
             dedupe_key=f"clinic:{booking.id}:coach:{coach.user_id}",
             now=now,
         )

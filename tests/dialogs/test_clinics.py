@@ -1,10 +1,10 @@
 """Transcripts of the clinic flows: book, waitlist, my bookings, cancel, coach view, attendance, feedback."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
-from core.model import ClinicSession, Coach, Role, SessionStatus
+from core.model import ClinicSession, Coach, Project, ProjectStatus, Role, SessionStatus
 from core.services import clinics as svc
 from dialogs.clinics import ClinicCards
 from tests.dialogs.harness import Chat, card_text, find_action, only_card
@@ -224,3 +224,33 @@ async def test_the_confirmation_card_refreshes_to_the_bookings_current_state(cha
     stranger = Chat(content, n=2, uow=chat.uow)
     other = await stranger.press(refresh["action"]["verb"], **refresh["action"]["data"])
     assert "no longer available" in card_text(other.card)
+
+
+async def test_intake_offers_my_projects_and_the_coach_sees_title_and_aim(chat, content):
+    me = await chat.user()
+    chat.uow.projects.add(
+        Project(
+            id=501,
+            lead_id=me.id,
+            status=ProjectStatus.ACTIVE,
+            wizard_step=6,
+            title="Fewer falls at night",
+            aim_what="Reduce falls at night",
+            aim_how_much="from 8 to 4 a month",
+            aim_by=date(2027, 6, 30),
+        )
+    )
+    chat.uow.projects.add(Project(id=502, lead_id=999, status=ProjectStatus.ACTIVE, wizard_step=6, title="Not mine"))
+    coach = Chat(content, n=3, uow=chat.uow)
+    await coach.grant(Role.COACH)
+    session = add_session(chat, coach_id=(await coach.user()).id)
+    intake = await chat.press("clinics.choose", session_id=session.id)
+    text = card_text(intake.card)
+    assert "Fewer falls at night" in text and "Not mine" not in text
+    crafted = await chat.press("clinics.book", session_id=session.id, help_with="live_project", project="502")
+    assert "one of your own projects" in card_text(crafted.card) and crafted.commit is False
+    booked = await chat.press_button(intake.card, "Confirm booking", help_with="live_project", project="501")
+    assert "Booked. See you there!" in card_text(booked.card)
+    notice = next(r["message"].card for r in chat.uow.db.outbox.values() if r["category"] == "clinic_updates")
+    assert "Fewer falls at night" in card_text(notice)
+    assert "Reduce falls at night from 8 to 4 a month by 30 June 2027" in card_text(notice)

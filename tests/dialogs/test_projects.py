@@ -4,8 +4,10 @@ review with similar projects, approval, data with a chart image, read-only for o
 import pytest
 
 from core.model import Role
+from dialogs.projects import ProjectCards
 from storage.uow import SqlUnitOfWork
 from tests.dialogs.harness import Chat, card_text, find_action, only_card
+from tests.dialogs.test_cards_schema import VALIDATOR
 from tests.integration.test_projects import AIM, BASICS, MEASURES, QI
 
 
@@ -103,3 +105,31 @@ async def test_search_finds_registered_projects(people):
     assert "0 projects found" in card_text(nothing.card)
     mine = only_card(await lead.say("my projects"))
     assert BASICS["title"] in card_text(mine) and "submitted" in card_text(mine)
+
+
+async def test_every_project_card_is_valid_adaptive_card_1_5(people, content):
+    lead, coach, other = people
+    review = await walk_wizard(lead, (await coach.user()).id)
+    await lead.press_button(review, "Submit for approval")
+    project_id = find_action(review, "Submit for approval")["data"]["project_id"]
+    form = await coach.press("projects.approve_form", project_id=project_id)
+    await coach.press_button(form.card, "Approve")
+    card = (await lead.press("projects.open", project_id=project_id)).card
+    for button in ("Add data", "Progress score", "Log a PDSA", "Close project"):
+        await lead.press_button(card, button)
+    await lead.press("projects.score", project_id=project_id, score="2.5")
+    await lead.press("projects.pdsa", project_id=project_id, plan="Huddle", prediction="Fewer falls")
+    await lead.say("my projects")
+    await other.say("projects")
+    await other.press("projects.search", words="falls")
+    await lead.say("add data")
+    await lead.press("projects.later", project_id=project_id)
+    cards_seen = lead.cards + coach.cards + other.cards
+    project = await lead.uow.projects.get(project_id)
+    messages = ProjectCards(content)
+    cards_seen += [messages.review_request(project).card, messages.approved(project).card, messages.stale(project).card]
+    assert len(cards_seen) >= 20
+    for card in cards_seen:
+        errors = list(VALIDATOR.iter_errors(card))
+        assert not errors, errors[0].message
+        assert card["version"] == "1.5"

@@ -1,0 +1,49 @@
+"""Measure charts: a PNG drawn with matplotlib from the measurement module, behind a signed link."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from bot import keys
+from bot.charts import render_chart
+from core.model import Measure
+from core.services.contacts import record_contact
+from tests.fakes import teams_address
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+async def measure(uows, clock):
+    async with uows() as uow:
+        user = (await record_contact(uow, address=teams_address(1), now=clock.now())).user
+        project = await uow.projects.create_draft(user.id, now=clock.now())
+        await uow.projects.set_measures(project.id, [("outcome", "Falls at night", "Datix falls 20:00-08:00")])
+        measure = (await uow.projects.get(project.id)).measures[0]
+        for week, value in enumerate([8, 7, 9, 6, 5, 4, 4, 3]):
+            await uow.projects.add_point(
+                measure.id, on=date(2026, 9, 1) + timedelta(weeks=week), value=value, now=clock.now()
+            )
+        await uow.commit()
+        return measure
+
+
+async def test_chart_link_serves_a_small_png(client, measure):
+    url = client.app[keys.LINKS].chart(measure.id, version=8)
+    response = await client.get(url.split("127.0.0.1:3978", 1)[1])
+    assert response.status == 200 and response.headers["Content-Type"] == "image/png"
+    body = await response.read()
+    assert body.startswith(PNG) and len(body) < 60_000  # small enough for a Teams card
+
+
+async def test_forged_chart_link_is_refused(client):
+    assert (await client.get("/charts/not-a-token.png")).status == 404
+
+
+@pytest.mark.parametrize("chart", ["run", "xmr"])
+def test_both_chart_kinds_render(chart):
+    measure = Measure(
+        id=1, project_id=1, kind="outcome", name="Falls", definition="x", chart=chart, improvement="decrease"
+    )
+    points = [(date(2026, 1, 1) + timedelta(weeks=i), v) for i, v in enumerate([5, 6, 4, 5, 6, 2, 2, 2, 2, 2, 2, 2])]
+    assert render_chart(measure, points).startswith(PNG)
