@@ -13,6 +13,7 @@ class SignedLinks:
         self.base_url = base_url.rstrip("/")
         self._serializer = URLSafeSerializer(secret, salt="qibot.calendar")
         self._charts = URLSafeSerializer(secret, salt="qibot.chart")
+        self._summaries = URLSafeSerializer(secret, salt="qibot.summary")
 
     def calendar(self, booking_id: int, *, expires_at: datetime) -> str:
         token = self._serializer.dumps({"b": booking_id, "e": int(expires_at.timestamp())})
@@ -40,3 +41,16 @@ class SignedLinks:
         except BadSignature:
             return None
         return data[0] if isinstance(data, list) and data and isinstance(data[0], int) else None
+
+    def summary(self, project_id: int, *, expires_at: datetime) -> str:
+        token = self._summaries.dumps({"p": project_id, "e": int(expires_at.timestamp())})
+        return f"{self.base_url}/projects/summary/{token}.html"
+
+    def read_summary_token(self, token: str, *, now: datetime) -> int | None:
+        try:
+            data = self._summaries.loads(token)
+        except BadSignature:
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("p"), int) or not isinstance(data.get("e"), int):
+            return None
+        return data["p"] if datetime.fromtimestamp(data["e"], UTC) >= now else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.content import Choice, Content
 from core.errors import InvalidInput
 from core.measurement import run_chart, xmr
@@ -12,6 +14,7 @@ from dialogs.feature import FeatureRouter
 from dialogs.types import Response, Turn
 
 router = FeatureRouter("projects")
+SUMMARY_LINK_LIFE = timedelta(days=365)
 YES_NO = (Choice("yes", "Yes"), Choice("no", "No"))
 STEP_TITLES = {1: "The basics", 2: "Your aim", 3: "Team and coach", 4: "Measures", 5: "QI, audit or research?"}
 GOVERNANCE_LABEL = {
@@ -374,6 +377,15 @@ async def project_card(turn: Turn, project: Project, notice: str | None = None) 
         turn.user.id == project.coach_id or turn.user.has_role(Role.ADMIN)
     ):
         actions.append(cards.execute("Approve", "projects.approve_form", {"project_id": project.id}))
+    if project.status == ProjectStatus.COMPLETED:
+        evaluation = await turn.uow.projects.evaluation(project.id)
+        if turn.user.id == project.lead_id and not (evaluation and evaluation.get("scored_at")):
+            actions.append(cards.execute("Write the evaluation", "projects.eval_form", {"project_id": project.id}))
+        if evaluation and (turn.user.id == project.coach_id or turn.user.has_role(Role.ADMIN)):
+            actions.append(cards.execute("Score the evaluation", "projects.rubric_form", {"project_id": project.id}))
+        if evaluation and evaluation.get("scored_at") and turn.links is not None and editable:
+            url = turn.links.summary(project.id, expires_at=turn.now + SUMMARY_LINK_LIFE)
+            actions.append({"type": "Action.OpenUrl", "title": "One-page summary", "url": url})
     if not editable:
         blocks.append(
             cards.text(
@@ -422,10 +434,34 @@ def describe_signals(measure, values: list[float]) -> str:
 
 
 class ProjectCards:
-    """Proactive project messages (review requests, approvals, stale-project nudges)."""
+    """Proactive project messages (review requests, approvals, evaluations, stale-project nudges)."""
 
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Content, links=None) -> None:
         self.content = content
+        self.links = links
+
+    def evaluation_request(self, project: Project) -> OutboundMessage:
+        return OutboundMessage(
+            card=cards.card(
+                cards.text(
+                    f"**{project.title}** is complete and its lead has written the evaluation. Please score it."
+                ),
+                actions=[cards.execute("Score the evaluation", "projects.rubric_form", {"project_id": project.id})],
+            )
+        )
+
+    def summary_ready(self, project: Project) -> OutboundMessage:
+        actions = []
+        if self.links is not None:
+            url = self.links.summary(project.id, expires_at=project.updated_at + SUMMARY_LINK_LIFE)
+            actions.append({"type": "Action.OpenUrl", "title": "Open the one-page summary", "url": url})
+        return OutboundMessage(
+            card=cards.card(
+                cards.notice(f"Your coach has scored the evaluation of '{project.title}'."),
+                cards.text("Your one-page summary is ready: print it as a draft poster for the celebration day."),
+                actions=actions or None,
+            )
+        )
 
     def review_request(self, project: Project) -> OutboundMessage:
         return OutboundMessage(
@@ -748,4 +784,119 @@ async def close(turn: Turn) -> Response:
     project = await service.close(
         turn.uow, user=turn.user, project_id=_id(turn), completed=bool(turn.inbound.data.get("completed")), now=turn.now
     )
+    if project.status == ProjectStatus.COMPLETED:
+        return Response(card=evaluation_card(turn, project))
     return Response(card=await project_card(turn, project, notice=f"Project {project.status.value}."))
+
+
+def evaluation_card(turn: Turn, project: Project, error: str | None = None, answers: dict | None = None) -> dict:
+    answers = answers or {}
+    acts = (Choice("adopt", "Adopt"), Choice("adapt", "Adapt"), Choice("abandon", "Abandon"))
+    return cards.card(
+        cards.notice(error, good=False) if error else cards.notice("Project completed: well done."),
+        cards.title(f"Evaluation: {project.title}"),
+        cards.text(f"Aim: {project.aim or 'not set'}", subtle=True),
+        _text_input(
+            "results", "Results against the aim", answers.get("results"), multiline=True, max_length=2000, required=True
+        ),
+        cards.choice_set(
+            "decision",
+            "Decision",
+            acts,
+            answers.get("decision"),
+            compact=False,
+            error="Please choose adopt, adapt or abandon.",
+        ),
+        _text_input(
+            "sustain",
+            "What will sustain the change?",
+            answers.get("sustain"),
+            multiline=True,
+            max_length=2000,
+            required=True,
+        ),
+        _text_input("spread", "Spread plans (optional)", answers.get("spread"), multiline=True, max_length=2000),
+        _text_input(
+            "lessons", "Lessons for other teams", answers.get("lessons"), multiline=True, max_length=2000, required=True
+        ),
+        actions=[cards.execute("Send to my coach", "projects.evaluate", {"project_id": project.id}, style="positive")],
+    )
+
+
+@router.action("eval_form")
+async def eval_form(turn: Turn) -> Response:
+    project = await service.get_project(turn.uow, _id(turn))
+    existing = await turn.uow.projects.evaluation(project.id) or {}
+    answers = {k: v for k, v in existing.items() if isinstance(v, str)}
+    return Response(card=evaluation_card(turn, project, answers=answers))
+
+
+@router.action("evaluate")
+async def evaluate(turn: Turn) -> Response:
+    project = await service.get_project(turn.uow, _id(turn))
+    messages = ProjectCards(turn.content, turn.links)
+    try:
+        await service.submit_evaluation(
+            turn.uow,
+            user=turn.user,
+            project_id=project.id,
+            data=turn.inbound.data,
+            content=turn.content,
+            now=turn.now,
+            message_for=messages.evaluation_request,
+        )
+    except InvalidInput as problem:
+        answers = {k: v for k, v in turn.inbound.data.items() if isinstance(v, str)}
+        return Response(card=evaluation_card(turn, project, problem.message, answers), commit=False)
+    return Response(card=await project_card(turn, project, notice="Evaluation sent to your coach for scoring."))
+
+
+@router.action("rubric_form")
+async def rubric_form(turn: Turn) -> Response:
+    project = await service.get_project(turn.uow, _id(turn))
+    evaluation = await turn.uow.projects.evaluation(project.id) or {}
+    scale = tuple(Choice(str(n), str(n)) for n in range(1, 5))
+    return Response(
+        card=cards.card(
+            cards.title(f"Score: {project.title}"),
+            cards.facts(
+                [
+                    ("Aim", project.aim or "not set"),
+                    ("Results", evaluation.get("results") or "not yet"),
+                    ("Decision", evaluation.get("decision") or ""),
+                ]
+            ),
+            cards.text("1 = not yet, 4 = exemplary.", subtle=True, size="Small"),
+            *[
+                cards.choice_set(
+                    key,
+                    label,
+                    scale,
+                    evaluation.get(key) and str(evaluation[key]),
+                    compact=False,
+                    error=f"Please score {label.lower()}.",
+                )
+                for key, label in service.RUBRIC
+            ],
+            _text_input(
+                "comment", "Comment for the lead", evaluation.get("coach_comment"), multiline=True, max_length=1000
+            ),
+            actions=[cards.execute("Save scores", "projects.rubric", {"project_id": project.id}, style="positive")],
+        )
+    )
+
+
+@router.action("rubric")
+async def rubric(turn: Turn) -> Response:
+    project = await service.get_project(turn.uow, _id(turn))
+    messages = ProjectCards(turn.content, turn.links)
+    await service.score_evaluation(
+        turn.uow,
+        user=turn.user,
+        project_id=project.id,
+        data=turn.inbound.data,
+        content=turn.content,
+        now=turn.now,
+        message_for=messages.summary_ready,
+    )
+    return Response(card=await project_card(turn, project, notice="Scores saved; the lead has their summary."))

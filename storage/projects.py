@@ -10,7 +10,16 @@ from sqlalchemy.orm import aliased
 
 from core.model import Measure, PdsaCycle, Project, ProjectStatus, TeamMember
 from storage.repositories import _insert
-from storage.tables import measure_points, pdsa_cycles, project_measures, project_members, projects, user_roles, users
+from storage.tables import (
+    measure_points,
+    pdsa_cycles,
+    project_evaluations,
+    project_measures,
+    project_members,
+    projects,
+    user_roles,
+    users,
+)
 
 FIELDS = (
     "title",
@@ -275,6 +284,30 @@ class SqlProjectRepository:
                 index_elements=["measure_id", "on_date"], set_={"value": value, "recorded_at": now}
             )
         )
+
+    async def save_evaluation(self, project_id: int, *, answers: dict, now: datetime) -> None:
+        values = {k: answers.get(k) for k in ("results", "decision", "sustain", "spread", "lessons")}
+        stmt = _insert(self.conn, project_evaluations).values(project_id=project_id, submitted_at=now, **values)
+        await self.conn.execute(
+            stmt.on_conflict_do_update(index_elements=["project_id"], set_={**values, "submitted_at": now})
+        )
+
+    async def score_evaluation(
+        self, project_id: int, *, scores: dict[str, int], comment: str | None, by: int, now: datetime
+    ) -> None:
+        await self.conn.execute(
+            update(project_evaluations)
+            .where(project_evaluations.c.project_id == project_id)
+            .values(coach_comment=comment, scored_by=by, scored_at=now, **scores)
+        )
+
+    async def evaluation(self, project_id: int) -> dict | None:
+        row = (
+            (await self.conn.execute(select(project_evaluations).where(project_evaluations.c.project_id == project_id)))
+            .mappings()
+            .first()
+        )
+        return dict(row) if row else None
 
     async def points(self, measure_id: int) -> list[tuple[date, float]]:
         rows = await self.conn.execute(

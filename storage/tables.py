@@ -403,3 +403,32 @@ pdsa_cycles = Table(
     Column("created_at", UTC_DT, nullable=False),
     CheckConstraint("act IS NULL OR act IN ('adopt', 'adapt', 'abandon')", name="known_act"),
 )
+
+project_evaluations = Table(
+    "project_evaluations",
+    metadata,
+    Column("project_id", Id, ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("results", Text, nullable=False),
+    Column("decision", String(8), nullable=False),
+    Column("sustain", Text, nullable=False),
+    Column("spread", Text, nullable=True),
+    Column("lessons", Text, nullable=False),
+    Column("submitted_at", UTC_DT, nullable=False),
+    Column("aim_achieved", Integer, nullable=True),
+    Column("measurement", Integer, nullable=True),
+    Column("pdsa_discipline", Integer, nullable=True),
+    Column("patient_involvement", Integer, nullable=True),
+    Column("sustainability", Integer, nullable=True),
+    Column("coach_comment", Text, nullable=True),
+    Column("scored_by", Id, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("scored_at", UTC_DT, nullable=True),
+    CheckConstraint("decision IN ('adopt', 'adapt', 'abandon')", name="known_decision"),
+    CheckConstraint(
+        "(aim_achieved IS NULL OR aim_achieved BETWEEN 1 AND 4)"
+        " AND (measurement IS NULL OR measurement BETWEEN 1 AND 4)"
+        " AND (pdsa_discipline IS NULL OR pdsa_discipline BETWEEN 1 AND 4)"
+        " AND (patient_involvement IS NULL OR patient_involvement BETWEEN 1 AND 4)"
+        " AND (sustainability IS NULL OR sustainability BETWEEN 1 AND 4)",
+        name="rubric_1_to_4",
+    ),
+)

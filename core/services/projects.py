@@ -377,3 +377,78 @@ async def nudge_stale(uow: UnitOfWork, *, content: Content, now: datetime, messa
         )
         queued += decision.enqueued
     return queued
+
+
+RUBRIC = (
+    ("aim_achieved", "Aim achieved"),
+    ("measurement", "Use of measurement"),
+    ("pdsa_discipline", "PDSA discipline"),
+    ("patient_involvement", "Patient involvement"),
+    ("sustainability", "Sustainability"),
+)
+
+
+async def submit_evaluation(
+    uow, *, user: User, project_id: int, data: dict, content: Content, now: datetime, message_for
+) -> dict:
+    """The lead's end-of-project evaluation: results against the aim, the decision, sustain, spread, lessons."""
+    project = await get_project(uow, project_id)
+    if user.id != project.lead_id and not user.has_role(Role.ADMIN):
+        raise NotAllowed("Only the project's lead can write its evaluation.")
+    if project.status != ProjectStatus.COMPLETED:
+        raise InvalidInput("The evaluation is written when a project is completed.")
+    existing = await uow.projects.evaluation(project.id)
+    if existing and existing.get("scored_at"):
+        raise InvalidInput("This evaluation has already been scored by the coach, so it can no longer change.")
+    answers = {
+        "results": _text(data.get("results"), "the results against your aim", 2000),
+        "decision": data.get("decision"),
+        "sustain": _text(data.get("sustain"), "what will sustain the change", 2000),
+        "spread": _text(data.get("spread"), "your spread plans", 2000, required=False),
+        "lessons": _text(data.get("lessons"), "your lessons", 2000),
+    }
+    if answers["decision"] not in ACTS:
+        raise InvalidInput("Please choose adopt, adapt or abandon.")
+    await uow.projects.save_evaluation(project.id, answers=answers, now=now)
+    reviewers = [project.coach_id] if project.coach_id else await uow.projects.admins()
+    for reviewer in reviewers:
+        await enqueue_nudge(
+            uow,
+            rules=content.nudges,
+            user_id=reviewer,
+            category="projects_review",
+            message=message_for(project),
+            dedupe_key=f"project:{project.id}:evaluate:{reviewer}",
+            now=now,
+        )
+    return await uow.projects.evaluation(project.id)
+
+
+async def score_evaluation(
+    uow, *, user: User, project_id: int, data: dict, content: Content, now: datetime, message_for
+) -> dict:
+    project = await get_project(uow, project_id)
+    if not (user.id == project.coach_id or user.has_role(Role.ADMIN)):
+        raise NotAllowed("Only the project's coach or a QI admin can score its evaluation.")
+    if await uow.projects.evaluation(project.id) is None:
+        raise InvalidInput("The lead has not written the evaluation yet.")
+    scores = {}
+    for key, label in RUBRIC:
+        try:
+            scores[key] = int(str(data.get(key)))
+        except ValueError:
+            scores[key] = 0
+        if not 1 <= scores[key] <= 4:
+            raise InvalidInput(f"Please score '{label}' from 1 to 4.")
+    comment = _text(data.get("comment"), "the comment", 1000, required=False)
+    await uow.projects.score_evaluation(project.id, scores=scores, comment=comment, by=user.id, now=now)
+    await enqueue_nudge(
+        uow,
+        rules=content.nudges,
+        user_id=project.lead_id,
+        category="projects_review",
+        message=message_for(project),
+        dedupe_key=f"project:{project.id}:summary",
+        now=now,
+    )
+    return await uow.projects.evaluation(project.id)

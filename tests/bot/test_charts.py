@@ -47,3 +47,28 @@ def test_both_chart_kinds_render(chart):
     )
     points = [(date(2026, 1, 1) + timedelta(weeks=i), v) for i, v in enumerate([5, 6, 4, 5, 6, 2, 2, 2, 2, 2, 2, 2])]
     assert render_chart(measure, points).startswith(PNG)
+
+
+async def test_summary_page_is_printable_html_behind_an_expiring_link(client, measure, uows, clock):
+    async with uows() as uow:
+        project_id = (await uow.projects.measure(measure.id)).project_id
+        await uow.projects.add_pdsa(
+            project_id,
+            plan="Huddle at 20:00",
+            prediction="Fewer falls <fast>",
+            do=None,
+            study="Falls fell",
+            act="adopt",
+            by=None,
+            now=clock.now(),
+        )
+        await uow.commit()
+    links = client.app[keys.LINKS]
+    url = links.summary(project_id, expires_at=clock.now() + timedelta(days=1))
+    response = await client.get(url.split("127.0.0.1:3978", 1)[1])
+    assert response.status == 200 and response.content_type == "text/html"
+    html = await response.text()
+    assert "Falls at night" in html and "/charts/" in html and "@media print" in html
+    assert "Fewer falls &lt;fast&gt;" in html  # what people typed is escaped
+    clock.advance(days=2)
+    assert (await client.get(url.split("127.0.0.1:3978", 1)[1])).status == 404

@@ -73,6 +73,9 @@ class FakeLinks:
     def calendar(self, booking_id: int, *, expires_at) -> str:
         return f"https://qibot.example/calendar/booking-{booking_id}.ics"
 
+    def summary(self, project_id: int, *, expires_at) -> str:
+        return f"https://qibot.example/projects/summary/project-{project_id}.html"
+
     def chart(self, measure_id: int, *, version: int) -> str:
         return f"https://qibot.example/charts/measure-{measure_id}-{version}.png"
 

@@ -133,3 +133,57 @@ async def test_every_project_card_is_valid_adaptive_card_1_5(people, content):
         errors = list(VALIDATOR.iter_errors(card))
         assert not errors, errors[0].message
         assert card["version"] == "1.5"
+
+
+async def test_completing_asks_for_an_evaluation_the_coach_scores_it_and_the_lead_gets_a_summary(people):
+    lead, coach, other = people
+    review = await walk_wizard(lead, (await coach.user()).id)
+    await lead.press_button(review, "Submit for approval")
+    project_id = find_action(review, "Submit for approval")["data"]["project_id"]
+    form = await coach.press("projects.approve_form", project_id=project_id)
+    await coach.press_button(form.card, "Approve")
+    card = (await lead.press("projects.open", project_id=project_id)).card
+    close = await lead.press_button(card, "Close project")
+    evaluation = (await lead.press_button(close.card, "Completed")).card
+    assert "Evaluation: Fewer falls at night on Ward 7" in card_text(evaluation)
+    missing = await lead.press_button(evaluation, "Send to my coach", results="Falls halved", decision="")
+    assert "Please fill in what will sustain the change." in card_text(missing.card) and missing.commit is False
+    assert "Falls halved" in card_text(missing.card)  # what they wrote is kept
+    sent = await lead.press_button(
+        evaluation,
+        "Send to my coach",
+        results="Falls halved to 4 a month",
+        decision="adopt",
+        sustain="Huddle in the ward routine",
+        lessons="Test small",
+    )
+    assert "Evaluation sent to your coach for scoring." in card_text(sent.card)
+    crafted = await other.press(
+        "projects.rubric",
+        project_id=project_id,
+        aim_achieved="4",
+        measurement="4",
+        pdsa_discipline="4",
+        patient_involvement="4",
+        sustainability="4",
+    )
+    assert "Only the project's coach or a QI admin" in card_text(crafted.card)
+    rubric = await coach.press("projects.rubric_form", project_id=project_id)
+    bad = await coach.press_button(rubric.card, "Save scores", aim_achieved="5")
+    assert "from 1 to 4" in card_text(bad.card)
+    scored = await coach.press_button(
+        rubric.card,
+        "Save scores",
+        aim_achieved="4",
+        measurement="3",
+        pdsa_discipline="3",
+        patient_involvement="2",
+        sustainability="3",
+        comment="Strong measurement",
+    )
+    assert "Scores saved; the lead has their summary." in card_text(scored.card)
+    evaluation_row = await lead.uow.projects.evaluation(project_id)
+    assert evaluation_row["decision"] == "adopt" and evaluation_row["aim_achieved"] == 4
+    final = (await lead.press("projects.open", project_id=project_id)).card
+    summary = next(a for a in final["actions"] if a["title"] == "One-page summary")
+    assert summary["type"] == "Action.OpenUrl" and summary["url"].endswith(".html")

@@ -113,9 +113,12 @@ def _cli(env: dict[str, str], *args: str) -> None:
 
 
 @contextmanager
-def running_playground(tmp_path: Path, *, demo: bool = False, log_prefix: str = "") -> Iterator[Playground]:
+def running_playground(
+    tmp_path: Path, *, demo: bool = False, log_prefix: str = "", env: dict[str, str] | None = None
+) -> Iterator[Playground]:
     """Start the bot on a fresh SQLite database (with `qibot demo load` first if `demo`) and the Agents
-    Playground against it. Both are stopped (whole process group) on exit, pass or fail."""
+    Playground against it, with `env` added to the bot's environment (e.g. QIBOT_ADMINS). Both are stopped
+    (whole process group) on exit, pass or fail."""
     if not (shutil.which("node") and shutil.which("npx")):
         require_or_skip("Node.js (node, npx) not found")
     if not PLAYGROUND.exists():
@@ -126,6 +129,7 @@ def running_playground(tmp_path: Path, *, demo: bool = False, log_prefix: str = 
     bot_port, playground_port = free_ports(2)
     env = {
         **os.environ,
+        **(env or {}),  # the caller's additions; the settings below win
         "MicrosoftAppId": "",  # development mode, whatever a local .env says
         "QIBOT_HOST": "127.0.0.1",
         "QIBOT_PORT": str(bot_port),
@@ -179,6 +183,21 @@ def clinics_playground(tmp_path) -> Iterator[Playground]:
     """Like `playground_url`, but the database has the demo data: coaches and clinic sessions at each site for
     the weeks ahead, the first ones nearly full. Logs go to clinics-bot.log and clinics-playground.log."""
     with running_playground(tmp_path, demo=True, log_prefix="clinics-") as playground:
+        yield playground
+
+
+# The playground's signed-in user ("Alex Wilber"), as the Agents Playground sends it in every activity's `from`.
+PLAYGROUND_USER_ID = "user-id-0"
+PLAYGROUND_USER_AAD_ID = "00000000-0000-0000-0000-0000000000020"
+
+
+@pytest.fixture
+def projects_playground(tmp_path) -> Iterator[Playground]:
+    """Like `clinics_playground` (the demo data), and the playground user is a QI admin (`QIBOT_ADMINS` holds
+    their AAD object id), so they can approve their own project. Logs go to projects-bot.log and
+    projects-playground.log."""
+    admins = {"QIBOT_ADMINS": PLAYGROUND_USER_AAD_ID}
+    with running_playground(tmp_path, demo=True, log_prefix="projects-", env=admins) as playground:
         yield playground
 
 

@@ -106,7 +106,43 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "project_evaluations",
+        sa.Column("project_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("results", sa.Text(), nullable=False),
+        sa.Column("decision", sa.String(length=8), nullable=False),
+        sa.Column("sustain", sa.Text(), nullable=False),
+        sa.Column("spread", sa.Text(), nullable=True),
+        sa.Column("lessons", sa.Text(), nullable=False),
+        sa.Column("submitted_at", UTCDateTime(), nullable=False),
+        sa.Column("aim_achieved", sa.Integer(), nullable=True),
+        sa.Column("measurement", sa.Integer(), nullable=True),
+        sa.Column("pdsa_discipline", sa.Integer(), nullable=True),
+        sa.Column("patient_involvement", sa.Integer(), nullable=True),
+        sa.Column("sustainability", sa.Integer(), nullable=True),
+        sa.Column("coach_comment", sa.Text(), nullable=True),
+        sa.Column("scored_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("scored_at", UTCDateTime(), nullable=True),
+        sa.CheckConstraint("decision IN ('adopt', 'adapt', 'abandon')", name=op.f("ck_project_evaluations_known_decision")),
+        sa.CheckConstraint(
+            "(aim_achieved IS NULL OR aim_achieved BETWEEN 1 AND 4) AND (measurement IS NULL OR measurement BETWEEN 1 AND 4)"
+            " AND (pdsa_discipline IS NULL OR pdsa_discipline BETWEEN 1 AND 4)"
+            " AND (patient_involvement IS NULL OR patient_involvement BETWEEN 1 AND 4)"
+            " AND (sustainability IS NULL OR sustainability BETWEEN 1 AND 4)",
+            name=op.f("ck_project_evaluations_rubric_1_to_4"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"], ["projects.id"], name=op.f("fk_project_evaluations_project_id_projects"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["scored_by"], ["users.id"], name=op.f("fk_project_evaluations_scored_by_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("project_id", name=op.f("pk_project_evaluations")),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("project_evaluations")
     op.drop_table('measure_points')
     op.drop_table('project_members')
     op.drop_table('project_measures')
