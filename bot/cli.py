@@ -132,6 +132,44 @@ def cmd_learning_report(settings: Settings, _args) -> int:
     return 0
 
 
+def cmd_projects_report(settings: Settings, args) -> int:
+    from bot.reports import to_csv, to_xlsx
+    from core.services.project_reports import projects_report
+    from storage.content import load_content
+    from storage.uow import SqlUnitOfWork
+
+    content = load_content(settings.content_dir)
+
+    async def work(engine):
+        async with SqlUnitOfWork(engine) as uow:
+            return await projects_report(uow, content=content, now=SystemClock().now())
+
+    report = asyncio.run(_with_engine(settings, work))
+    print("QI projects registered per month:")
+    for month, count in report.per_month or [("none yet", "")]:
+        print(f"  {month}  {count}")
+    if report.chart is not None:
+        signals = sorted({rule for p in report.chart.points for rule in p.rules})
+        print(
+            f"  XmR: mean {report.chart.mean:.2f}, limits {report.chart.lower_limit:.2f} to "
+            f"{report.chart.upper_limit:.2f}; special cause: {', '.join(signals) or 'none'}"
+        )
+    for title, rows in (
+        ("By site", report.by_site),
+        ("By division", report.by_division),
+        ("By status", report.by_status),
+        ("Evaluation scores (mean 1-4)", report.scores),
+    ):
+        print(f"\n{title}:")
+        for label, value in rows or [("none yet", "")]:
+            print(f"  {label:<45} {value:.2f}" if isinstance(value, float) else f"  {label:<45} {value}")
+    for path, render in ((args.csv, to_csv), (args.xlsx, to_xlsx)):
+        if path:
+            Path(path).write_bytes(render(report))
+            print(f"wrote {path}")
+    return 0
+
+
 def cmd_roles(settings: Settings, args) -> int:
     from core.services.roles import grant_role, revoke_role
     from storage.uow import SqlUnitOfWork
@@ -246,6 +284,11 @@ def main(argv: list[str] | None = None) -> int:
     learning.add_parser("report", help="question and completion report for the faculty").set_defaults(
         run=cmd_learning_report
     )
+    projects = sub.add_parser("projects", help="QI projects").add_subparsers(dest="action", required=True)
+    report = projects.add_parser("report", help="registrations per month, by site, division, status; exports")
+    report.add_argument("--csv", help="also write the projects as CSV to this file")
+    report.add_argument("--xlsx", help="also write the projects as XLSX to this file")
+    report.set_defaults(run=cmd_projects_report)
     sub.add_parser("serve", help="run the bot").set_defaults(run=cmd_serve)
     sub.add_parser("dev", help="what make run does").set_defaults(run=cmd_dev)
     roles = sub.add_parser("roles", help="grant or revoke roles").add_subparsers(dest="action", required=True)

@@ -17,7 +17,7 @@ from botbuilder.schema import Activity
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
-from bot import calendar, charts, keys, summary
+from bot import calendar, charts, keys, reports, summary
 from bot.activity import tenant_of
 from bot.logs import correlation_id
 from bot.teams import TURN_FAILED
@@ -170,3 +170,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/calendar/{token}.ics", calendar.download)
     app.router.add_get("/charts/{token}.png", charts.download)
     app.router.add_get("/projects/summary/{token}.html", summary.download)
+    app.router.add_get("/reports/{token}.{kind}", reports.download)

@@ -14,6 +14,7 @@ class SignedLinks:
         self._serializer = URLSafeSerializer(secret, salt="qibot.calendar")
         self._charts = URLSafeSerializer(secret, salt="qibot.chart")
         self._summaries = URLSafeSerializer(secret, salt="qibot.summary")
+        self._reports = URLSafeSerializer(secret, salt="qibot.report")
 
     def calendar(self, booking_id: int, *, expires_at: datetime) -> str:
         token = self._serializer.dumps({"b": booking_id, "e": int(expires_at.timestamp())})
@@ -54,3 +55,17 @@ class SignedLinks:
         if not isinstance(data, dict) or not isinstance(data.get("p"), int) or not isinstance(data.get("e"), int):
             return None
         return data["p"] if datetime.fromtimestamp(data["e"], UTC) >= now else None
+
+    def report(self, kind: str, *, user_id: int, expires_at: datetime) -> str:
+        """A project report download (csv, xlsx or the png chart) for one admin, valid until `expires_at`."""
+        token = self._reports.dumps({"u": user_id, "k": kind, "e": int(expires_at.timestamp())})
+        return f"{self.base_url}/reports/{token}.{kind}"
+
+    def read_report_token(self, token: str, kind: str, *, now: datetime) -> int | None:
+        try:
+            data = self._reports.loads(token)
+        except BadSignature:
+            return None
+        if not isinstance(data, dict) or data.get("k") != kind or not isinstance(data.get("e"), int):
+            return None
+        return data.get("u") if datetime.fromtimestamp(data["e"], UTC) >= now else None

@@ -32,7 +32,11 @@ async def _overview_card(turn: Turn, notice: str | None = None) -> dict:
             subtle=True,
             size="Small",
         ),
-        actions=[cards.execute("Refresh", "admin.refresh"), cards.execute("Learning report", "learning.report")],
+        actions=[
+            cards.execute("Refresh", "admin.refresh"),
+            cards.execute("Learning report", "learning.report"),
+            cards.execute("Projects report", "projects.report"),
+        ],
     )
 
 

@@ -285,6 +285,38 @@ class SqlProjectRepository:
             )
         )
 
+    async def report_rows(self) -> list[dict]:
+        """One row per registered project (no drafts) with its evaluation scores, for reports and exports."""
+        stmt = (
+            select(
+                projects.c.id,
+                projects.c.title,
+                projects.c.site,
+                projects.c.division,
+                projects.c.strategic_aim,
+                projects.c.status,
+                projects.c.governance,
+                projects.c.progress_score,
+                projects.c.submitted_at,
+                projects.c.approved_at,
+                projects.c.updated_at,
+                _lead.c.name.label("lead"),
+                _coach.c.name.label("coach"),
+                project_evaluations.c.decision,
+                project_evaluations.c.aim_achieved,
+                project_evaluations.c.measurement,
+                project_evaluations.c.pdsa_discipline,
+                project_evaluations.c.patient_involvement,
+                project_evaluations.c.sustainability,
+            )
+            .join(_lead, _lead.c.id == projects.c.lead_id)
+            .outerjoin(_coach, _coach.c.id == projects.c.coach_id)
+            .outerjoin(project_evaluations, project_evaluations.c.project_id == projects.c.id)
+            .where(projects.c.status != ProjectStatus.DRAFT.value)
+            .order_by(projects.c.submitted_at, projects.c.id)
+        )
+        return [dict(r) for r in (await self.conn.execute(stmt)).mappings()]
+
     async def save_evaluation(self, project_id: int, *, answers: dict, now: datetime) -> None:
         values = {k: answers.get(k) for k in ("results", "decision", "sustain", "spread", "lessons")}
         stmt = _insert(self.conn, project_evaluations).values(project_id=project_id, submitted_at=now, **values)

@@ -6,7 +6,7 @@ import pytest
 
 from bot import keys
 from bot.charts import render_chart
-from core.model import Measure
+from core.model import Measure, Role
 from core.services.contacts import record_contact
 from tests.fakes import teams_address
 
@@ -72,3 +72,32 @@ async def test_summary_page_is_printable_html_behind_an_expiring_link(client, me
     assert "Fewer falls &lt;fast&gt;" in html  # what people typed is escaped
     clock.advance(days=2)
     assert (await client.get(url.split("127.0.0.1:3978", 1)[1])).status == 404
+
+
+async def test_report_downloads_are_for_admins_only(client, uows, clock):
+    async with uows() as uow:
+        staff = (await record_contact(uow, address=teams_address(7), now=clock.now())).user
+        admin = (await record_contact(uow, address=teams_address(8), now=clock.now())).user
+        await uow.users.grant_role(admin.id, Role.ADMIN, now=clock.now())
+        await uow.commit()
+    links = client.app[keys.LINKS]
+    soon = clock.now() + timedelta(hours=1)
+
+    def path(kind, user):
+        return links.report(kind, user_id=user.id, expires_at=soon).split("127.0.0.1:3978", 1)[1]
+
+    xlsx = await client.get(path("xlsx", admin))
+    assert xlsx.status == 200 and "spreadsheetml" in xlsx.headers["Content-Type"]
+    assert (await xlsx.read()).startswith(b"PK")  # a zip: the XLSX container
+    csv_response = await client.get(path("csv", admin))
+    assert csv_response.status == 200 and "attachment" in csv_response.headers["Content-Disposition"]
+    assert (await client.get(path("csv", staff))).status == 403
+    swapped = path("csv", admin).replace(".csv", ".xlsx")  # a CSV link cannot be used for another format
+    assert (await client.get(swapped)).status == 404
+    assert (
+        await client.get(
+            links.report("csv", user_id=admin.id, expires_at=clock.now() - timedelta(seconds=1)).split(
+                "127.0.0.1:3978", 1
+            )[1]
+        )
+    ).status == 404

@@ -73,6 +73,9 @@ class FakeLinks:
     def calendar(self, booking_id: int, *, expires_at) -> str:
         return f"https://qibot.example/calendar/booking-{booking_id}.ics"
 
+    def report(self, kind: str, *, user_id: int, expires_at) -> str:
+        return f"https://qibot.example/reports/{user_id}.{kind}"
+
     def summary(self, project_id: int, *, expires_at) -> str:
         return f"https://qibot.example/projects/summary/project-{project_id}.html"
 

@@ -187,3 +187,18 @@ async def test_completing_asks_for_an_evaluation_the_coach_scores_it_and_the_lea
     final = (await lead.press("projects.open", project_id=project_id)).card
     summary = next(a for a in final["actions"] if a["title"] == "One-page summary")
     assert summary["type"] == "Action.OpenUrl" and summary["url"].endswith(".html")
+
+
+async def test_projects_report_card_is_for_admins(people, content, sql_uow):
+    lead, coach, other = people
+    review = await walk_wizard(lead, (await coach.user()).id)
+    await lead.press_button(review, "Submit for approval")
+    refused = await other.press("projects.report")
+    assert "only for a QI admin" in card_text(refused.card)
+    admin = Chat(content, n=9, uow=sql_uow, admins=frozenset({"aad-9"}))
+    report = (await admin.press("projects.report")).card
+    text = card_text(report)
+    assert "QI projects report" in text and "Basildon University Hospital" in text and "Submitted" in text
+    downloads = [a["title"] for a in report["actions"]]
+    assert downloads == ["Download CSV", "Download XLSX"]
+    assert not list(VALIDATOR.iter_errors(report))

@@ -186,8 +186,8 @@ def clinics_playground(tmp_path) -> Iterator[Playground]:
         yield playground
 
 
-# The playground's signed-in user ("Alex Wilber"), as the Agents Playground sends it in every activity's `from`.
-PLAYGROUND_USER_ID = "user-id-0"
+# The AAD object id of the playground's signed-in user, "Alex Wilber" (Teams user id "user-id-0"), as the Agents
+# Playground sends it in every activity's `from.aadObjectId`.
 PLAYGROUND_USER_AAD_ID = "00000000-0000-0000-0000-0000000000020"
 
 

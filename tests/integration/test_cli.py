@@ -73,3 +73,11 @@ async def test_learning_report_prints_questions_and_completions(cli_db, capsys):
     assert "Questions (share answered correctly, answers):" in out
     assert "mfi-q1" in out or "Most missed" in out
     assert "QI foundations completed, by site (groups under 5 show as <5):" in out
+
+
+async def test_projects_report_writes_exports(cli_db, capsys, tmp_path):
+    assert await asyncio.to_thread(run, ["db", "upgrade"]) == 0
+    out_csv, out_xlsx = tmp_path / "p.csv", tmp_path / "p.xlsx"
+    assert await asyncio.to_thread(run, ["projects", "report", "--csv", str(out_csv), "--xlsx", str(out_xlsx)]) == 0
+    assert "QI projects registered per month:" in capsys.readouterr().out
+    assert out_csv.read_bytes().startswith(b"\xef\xbb\xbfid,title") and out_xlsx.read_bytes().startswith(b"PK")
