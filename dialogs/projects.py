@@ -366,6 +366,27 @@ async def project_card(turn: Turn, project: Project, notice: str | None = None) 
                 }
             )
         blocks.append(cards.text(describe_signals(measure, [v for _, v in points]), size="Small"))
+        if editable:
+            other = "xmr" if measure.chart == "run" else "run"
+            better = "lower" if measure.improvement == "increase" else "higher"
+            blocks.append(
+                cards.action_set(
+                    cards.execute(
+                        "Show as XmR chart" if other == "xmr" else "Show as run chart",
+                        "projects.chart",
+                        {"measure_id": measure.id, "chart": other, "improvement": measure.improvement},
+                    ),
+                    cards.execute(
+                        f"{better.capitalize()} is better",
+                        "projects.chart",
+                        {
+                            "measure_id": measure.id,
+                            "chart": measure.chart,
+                            "improvement": "decrease" if better == "lower" else "increase",
+                        },
+                    ),
+                )
+            )
     actions = []
     if editable and live:
         actions = [
@@ -760,6 +781,23 @@ async def add_data(turn: Turn) -> Response:
     return Response.show(
         _project_list(turn, "Which project?", live, "You have no approved project to add data to yet.")
     )
+
+
+@router.action("chart")
+async def chart(turn: Turn) -> Response:
+    data = turn.inbound.data
+    measure = await service.set_chart(
+        turn.uow,
+        user=turn.user,
+        measure_id=_id(turn, "measure_id"),
+        chart=str(data.get("chart")),
+        improvement=str(data.get("improvement")),
+        now=turn.now,
+    )
+    project = await service.get_project(turn.uow, measure.project_id)
+    kind = "an XmR chart" if measure.chart == "xmr" else "a run chart"
+    better = "higher" if measure.improvement == "increase" else "lower"
+    return Response(card=await project_card(turn, project, notice=f"{measure.name}: {kind}, {better} is better."))
 
 
 @router.action("close_form")

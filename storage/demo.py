@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from core.content import Content
-from core.model import BookingStatus, Role
+from core.model import BookingStatus, ProjectStatus, Role, TeamMember
 from core.ports import UnitOfWork
 from core.services.clinics import bookable_sessions, sync_clinics
 from core.services.profile import save_profile
@@ -37,8 +38,52 @@ async def load_demo(uow: UnitOfWork, content: Content, *, now: datetime, content
             await uow.users.grant_role(user.id, Role(role), now=now)
     await uow.commit()
     await _demo_bookings(uow, content, doc.get("demo_bookings"), now=now)
+    await _demo_projects(uow, doc.get("demo_projects") or [], now=now)
     await uow.commit()
     return created
+
+
+async def _demo_projects(uow: UnitOfWork, plans: list[dict], *, now: datetime) -> None:
+    """Registered, approved projects with weekly data, written straight to the register (idempotent by title)."""
+    for plan in plans:
+        lead = await uow.users.by_teams_id(plan["lead"])
+        coach = await uow.users.by_teams_id(plan["coach"])
+        if lead is None or any(p.title == plan["title"] for p in await uow.projects.mine(lead.id)):
+            continue
+        registered_at = now - timedelta(days=30 * plan["months_ago"])
+        project = await uow.projects.create_draft(lead.id, now=registered_at)
+        what, who, how_much = plan["aim"]
+        project = replace(
+            project,
+            title=plan["title"],
+            problem=plan["problem"],
+            site=plan["site"],
+            division=plan["division"],
+            strategic_aim=plan["strategic_aim"],
+            aim_what=what,
+            aim_who=who,
+            aim_how_much=how_much,
+            aim_by=(now + timedelta(days=180)).date(),
+            sponsor="Divisional director of nursing",
+            coach_id=coach.id if coach else None,
+            governance="qi",
+            progress_score=plan["score"],
+            wizard_step=6,
+        )
+        await uow.projects.save(project, now=registered_at)
+        await uow.projects.set_team(project.id, [TeamMember(lead.name or "Lead", "Project lead")])
+        await uow.projects.set_measures(
+            project.id, [(kind, name, definition) for kind, name, definition, *_ in plan["measures"]]
+        )
+        await uow.projects.set_status(
+            project.id, ProjectStatus.ACTIVE, now=now, submitted_at=registered_at, approved_at=registered_at
+        )
+        saved = await uow.projects.get(project.id)
+        for measure, (*_, chart, improvement, values) in zip(saved.measures, plan["measures"], strict=True):
+            await uow.projects.set_measure_chart(measure.id, chart=chart, improvement=improvement)
+            start = now.date() - timedelta(weeks=len(values))
+            for week, value in enumerate(values):
+                await uow.projects.add_point(measure.id, on=start + timedelta(weeks=week), value=value, now=now)
 
 
 async def _demo_bookings(uow: UnitOfWork, content: Content, plan: dict | None, *, now: datetime) -> None:

@@ -202,3 +202,23 @@ async def test_projects_report_card_is_for_admins(people, content, sql_uow):
     downloads = [a["title"] for a in report["actions"]]
     assert downloads == ["Download CSV", "Download XLSX"]
     assert not list(VALIDATOR.iter_errors(report))
+
+
+async def test_each_measure_chooses_its_chart_and_direction(people):
+    lead, coach, other = people
+    review = await walk_wizard(lead, (await coach.user()).id)
+    await lead.press_button(review, "Submit for approval")
+    project_id = find_action(review, "Submit for approval")["data"]["project_id"]
+    form = await coach.press("projects.approve_form", project_id=project_id)
+    await coach.press_button(form.card, "Approve")
+    card = (await lead.press("projects.open", project_id=project_id)).card
+    for day, value in (("2026-11-01", 8), ("2026-11-08", 6), ("2026-11-15", 5)):
+        form = await lead.press_button(card, "Add data")
+        card = (await lead.press_button(form.card, "Save", on=day, value=str(value))).card
+    card = (await lead.press_button(card, "Show as XmR chart")).card
+    assert "Falls at night: an XmR chart, higher is better." in card_text(card)
+    assert "XmR chart (Making Data Count): mean 6.33" in card_text(card)
+    card = (await lead.press_button(card, "Lower is better")).card
+    assert "lower is better" in card_text(card)
+    crafted = await other.press("projects.chart", measure_id=1, chart="run", improvement="increase")
+    assert "Only the project's lead" in card_text(crafted.card)
