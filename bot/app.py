@@ -10,7 +10,7 @@ from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import keys
+from bot import keys, sdk_patches
 from bot.http import MAX_BODY_BYTES, add_routes, errors_without_traces
 from bot.links import SignedLinks
 from bot.metrics import Metrics
@@ -55,6 +55,7 @@ def create_app(
     content: Content | None = None,
     clock: Clock | None = None,
 ) -> web.Application:
+    sdk_patches.apply()
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[errors_without_traces])
     clock = clock or SystemClock()
     content = content or load_content(settings.content_dir)
