@@ -272,6 +272,7 @@ class Project:
     measures: tuple[Measure, ...] = ()
     lead_name: str | None = None
     coach_name: str | None = None
+    member_ids: frozenset[int] = frozenset()  # team members who use the bot (they may update the project)
 
     @property
     def aim(self) -> str | None:

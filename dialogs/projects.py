@@ -408,10 +408,14 @@ async def project_card(turn: Turn, project: Project, notice: str | None = None) 
         if evaluation and evaluation.get("scored_at") and turn.links is not None and editable:
             url = turn.links.summary(project.id, expires_at=turn.now + SUMMARY_LINK_LIFE)
             actions.append({"type": "Action.OpenUrl", "title": "One-page summary", "url": url})
+    if not editable and project.status != ProjectStatus.DRAFT:
+        actions.append(cards.execute("Ask to join the team", "projects.join", {"project_id": project.id}))
     if not editable:
         blocks.append(
             cards.text(
-                "Read-only: only the lead, the coach and QI admins can change a project.", subtle=True, size="Small"
+                "Read-only: only the lead, the team, the coach and QI admins can change a project.",
+                subtle=True,
+                size="Small",
             )
         )
     return cards.card(*blocks, actions=actions or None)
@@ -461,6 +465,25 @@ class ProjectCards:
     def __init__(self, content: Content, links=None) -> None:
         self.content = content
         self.links = links
+
+    def join_request(self, project: Project, asker) -> OutboundMessage:
+        return OutboundMessage(
+            card=cards.card(
+                cards.text(
+                    f"**{asker.name or 'A colleague'}** asks to join the team of your project **{project.title}**."
+                    " Team members can add data, PDSA cycles and the progress score."
+                ),
+                _text_input("role", "Their role on the team", None, max_length=120, placeholder="e.g. Staff nurse"),
+                actions=[
+                    cards.execute(
+                        "Add to the team",
+                        "projects.accept",
+                        {"project_id": project.id, "member_id": asker.id},
+                        style="positive",
+                    )
+                ],
+            )
+        )
 
     def evaluation_request(self, project: Project) -> OutboundMessage:
         return OutboundMessage(
@@ -781,6 +804,32 @@ async def add_data(turn: Turn) -> Response:
     return Response.show(
         _project_list(turn, "Which project?", live, "You have no approved project to add data to yet.")
     )
+
+
+@router.action("join")
+async def join(turn: Turn) -> Response:
+    project = await service.ask_to_join(
+        turn.uow,
+        user=turn.user,
+        project_id=_id(turn),
+        content=turn.content,
+        now=turn.now,
+        message_for=ProjectCards(turn.content).join_request,
+    )
+    return Response(card=await project_card(turn, project, notice="Asked: the lead will decide."))
+
+
+@router.action("accept")
+async def accept(turn: Turn) -> Response:
+    project = await service.accept_member(
+        turn.uow,
+        user=turn.user,
+        project_id=_id(turn),
+        member_id=_id(turn, "member_id"),
+        role=turn.inbound.data.get("role"),
+        now=turn.now,
+    )
+    return Response(card=await project_card(turn, project, notice="Added to the team."))
 
 
 @router.action("chart")

@@ -57,11 +57,13 @@ class SqlProjectRepository:
         rows = (await self.conn.execute(stmt.limit(limit) if limit else stmt)).mappings().all()
         result = []
         for r in rows:
-            team = await self.conn.execute(
-                select(project_members.c.name, project_members.c.role)
-                .where(project_members.c.project_id == r["id"])
-                .order_by(project_members.c.position)
-            )
+            team = (
+                await self.conn.execute(
+                    select(project_members.c.name, project_members.c.role, project_members.c.user_id)
+                    .where(project_members.c.project_id == r["id"])
+                    .order_by(project_members.c.position)
+                )
+            ).all()
             measures = await self.conn.execute(
                 select(project_measures)
                 .where(project_measures.c.project_id == r["id"])
@@ -76,7 +78,8 @@ class SqlProjectRepository:
                     updated_at=r["updated_at"],
                     lead_name=r["lead_name"],
                     coach_name=r["coach_name"],
-                    team=tuple(TeamMember(n, role) for n, role in team),
+                    team=tuple(TeamMember(n, role) for n, role, _ in team),
+                    member_ids=frozenset(uid for *_, uid in team if uid is not None),
                     measures=tuple(
                         Measure(
                             id=m["id"],
@@ -138,8 +141,34 @@ class SqlProjectRepository:
     async def touch(self, project_id: int, *, now: datetime) -> None:
         await self.conn.execute(update(projects).where(projects.c.id == project_id).values(updated_at=now))
 
+    async def add_member(self, project_id: int, *, user_id: int, name: str, role: str) -> bool:
+        """Add a bot user to the team; False if they already are on it."""
+        exists = await self.conn.scalar(
+            select(func.count())
+            .select_from(project_members)
+            .where(project_members.c.project_id == project_id, project_members.c.user_id == user_id)
+        )
+        if exists:
+            return False
+        position = await self.conn.scalar(
+            select(func.coalesce(func.max(project_members.c.position), -1) + 1).where(
+                project_members.c.project_id == project_id
+            )
+        )
+        await self.conn.execute(
+            project_members.insert().values(
+                project_id=project_id, user_id=user_id, name=name, role=role, position=position
+            )
+        )
+        return True
+
     async def set_team(self, project_id: int, team: list[TeamMember]) -> None:
-        await self.conn.execute(delete(project_members).where(project_members.c.project_id == project_id))
+        """Replace the team typed in the wizard (members who joined through the bot are kept)."""
+        await self.conn.execute(
+            delete(project_members).where(
+                project_members.c.project_id == project_id, project_members.c.user_id.is_(None)
+            )
+        )
         if team:
             await self.conn.execute(
                 project_members.insert(),

@@ -362,6 +362,9 @@ project_members = Table(
     Column("name", String(120), nullable=False),
     Column("role", String(120), nullable=False),
     Column("position", Integer, nullable=False),
+    # Set when a colleague who uses the bot joined the team (asked, and the lead accepted): they may then update
+    # the project. Members typed in by name only have no user.
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
 )
 
 project_measures = Table(

@@ -1,7 +1,8 @@
 """The QI project register: a five-step wizard kept as a draft, governance triage, similar projects,
 approval, progress (IHI score, PDSA cycles, data) and who may change what.
 
-Only the lead, the project's coach and admins may change a project; everyone else gets a read-only summary.
+Only the lead, team members who joined through the bot, the project's coach and admins may change a project;
+everyone else gets a read-only summary (and can ask to join the team).
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ STOP_WORDS = frozenset(
 
 
 def can_change(user: User, project: Project) -> bool:
-    return user.id in (project.lead_id, project.coach_id) or user.has_role(Role.ADMIN)
+    return user.id in (project.lead_id, project.coach_id) or user.id in project.member_ids or user.has_role(Role.ADMIN)
 
 
 def _require_change(user: User, project: Project) -> None:
     if not can_change(user, project):
-        raise NotAllowed("Only the project's lead, its coach or a QI admin can change this project.")
+        raise NotAllowed("Only the project's lead, its team, its coach or a QI admin can change this project.")
 
 
 async def get_project(uow: UnitOfWork, project_id: int) -> Project:
@@ -452,3 +453,37 @@ async def score_evaluation(
         now=now,
     )
     return await uow.projects.evaluation(project.id)
+
+
+async def ask_to_join(uow, *, user: User, project_id: int, content: Content, now: datetime, message_for) -> Project:
+    """A colleague asks to join the team; the lead decides."""
+    project = await get_project(uow, project_id)
+    if project.status == ProjectStatus.DRAFT:
+        raise NotFound("That project is not registered yet.")
+    if can_change(user, project):
+        raise InvalidInput("You can already update this project.")
+    await enqueue_nudge(
+        uow,
+        rules=content.nudges,
+        user_id=project.lead_id,
+        category="projects_review",
+        message=message_for(project, user),
+        dedupe_key=f"project:{project.id}:join:{user.id}",
+        now=now,
+    )
+    return project
+
+
+async def accept_member(
+    uow, *, user: User, project_id: int, member_id: int, role: str | None, now: datetime
+) -> Project:
+    project = await get_project(uow, project_id)
+    if user.id != project.lead_id and not user.has_role(Role.ADMIN):
+        raise NotAllowed("Only the project's lead can add people to the team.")
+    member = await uow.users.get(member_id)
+    if member is None:
+        raise NotFound("That person is no longer known to the bot.")
+    role = _text(role, "their role", 120, required=False) or "Team member"
+    await uow.projects.add_member(project.id, user_id=member.id, name=member.name or "Team member", role=role)
+    await uow.projects.touch(project.id, now=now)
+    return await get_project(uow, project.id)

@@ -12,8 +12,9 @@ print(sorted(policy.status_forcelist), sorted(policy.allowed_methods if hasattr(
 
 
 def run(patch: str) -> str:
-    return subprocess.run([sys.executable, "-c", CODE.format(patch=patch)], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        [sys.executable, "-c", CODE.format(patch=patch)], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_the_patched_policy_retries_the_same_status_codes():

@@ -86,12 +86,13 @@ async def test_coach_approves_then_data_shows_a_chart_and_others_only_read(peopl
     assert "Run chart (IHI rules): median 6." in card_text(card)
 
     read_only = (await other.press("projects.open", project_id=project_id)).card
-    assert "Read-only" in card_text(read_only) and "actions" not in read_only
+    assert "Read-only" in card_text(read_only)
+    assert [a["title"] for a in read_only["actions"]] == ["Ask to join the team"]
     measure_id = next(e for e in form.card["body"] if e.get("id") == "measure_id")["value"]
     crafted = await other.press(
         "projects.data", project_id=project_id, measure_id=measure_id, on="2026-11-20", value="1"
     )
-    assert "Only the project's lead, its coach or a QI admin can change this project." in card_text(crafted.card)
+    assert "Only the project's lead, its team, its coach or a QI admin can change this project." in card_text(crafted.card)
     assert crafted.commit is False
 
 
@@ -222,3 +223,29 @@ async def test_each_measure_chooses_its_chart_and_direction(people):
     assert "lower is better" in card_text(card)
     crafted = await other.press("projects.chart", measure_id=1, chart="run", improvement="increase")
     assert "Only the project's lead" in card_text(crafted.card)
+
+
+async def test_a_colleague_asks_to_join_and_once_accepted_can_update(people, sql_uow):
+    lead, coach, other = people
+    review = await walk_wizard(lead, (await coach.user()).id)
+    await lead.press_button(review, "Submit for approval")
+    project_id = find_action(review, "Submit for approval")["data"]["project_id"]
+    form = await coach.press("projects.approve_form", project_id=project_id)
+    await coach.press_button(form.card, "Approve")
+    read_only = (await other.press("projects.open", project_id=project_id)).card
+    asked = await other.press_button(read_only, "Ask to join the team")
+    assert "Asked: the lead will decide." in card_text(asked.card)
+    crafted = await other.press("projects.accept", project_id=project_id, member_id=(await other.user()).id)
+    assert "Only the project's lead can add people to the team." in card_text(crafted.card)
+    counts = await sql_uow.outbox.status_counts()
+    assert counts.get("pending", 0) >= 1  # the request waits in the lead's outbox
+    accepted = await lead.press(
+        "projects.accept", project_id=project_id, member_id=(await other.user()).id, role="Staff nurse"
+    )
+    assert "Added to the team." in card_text(accepted.card)
+    project = await sql_uow.projects.get(project_id)
+    assert project.team[-1].role == "Staff nurse" and (await other.user()).id in project.member_ids
+    now_member = (await other.press("projects.open", project_id=project_id)).card
+    assert "Add data" in [a["title"] for a in now_member["actions"]]
+    score = await other.press("projects.score", project_id=project_id, score="2.0")
+    assert "Progress score saved." in card_text(score.card)
