@@ -92,7 +92,9 @@ async def test_coach_approves_then_data_shows_a_chart_and_others_only_read(peopl
     crafted = await other.press(
         "projects.data", project_id=project_id, measure_id=measure_id, on="2026-11-20", value="1"
     )
-    assert "Only the project's lead, its team, its coach or a QI admin can change this project." in card_text(crafted.card)
+    assert "Only the project's lead, its team, its coach or a QI admin can change this project." in card_text(
+        crafted.card
+    )
     assert crafted.commit is False
 
 
