@@ -227,57 +227,33 @@ async def _step(turn: Turn, step: int, save) -> Response:
     return Response(card=await review_card(turn, project))
 
 
-@router.action("step1")
-async def step1(turn: Turn) -> Response:
-    return await _step(
-        turn,
-        1,
-        lambda: service.save_basics(
-            turn.uow, user=turn.user, project_id=_id(turn), data=turn.inbound.data, content=turn.content, now=turn.now
-        ),
-    )
+SAVERS = {
+    1: (service.save_basics, True),
+    2: (service.save_aim, False),
+    3: (service.save_team, True),
+    4: (service.save_measures, False),
+    5: (service.save_governance, True),
+}
 
 
-@router.action("step2")
-async def step2(turn: Turn) -> Response:
-    return await _step(
-        turn,
-        2,
-        lambda: service.save_aim(turn.uow, user=turn.user, project_id=_id(turn), data=turn.inbound.data, now=turn.now),
-    )
+def _step_action(step: int):
+    saver, needs_content = SAVERS[step]
+
+    async def save_step(turn: Turn) -> Response:
+        extra = {"content": turn.content} if needs_content else {}
+        return await _step(
+            turn,
+            step,
+            lambda: saver(
+                turn.uow, user=turn.user, project_id=_id(turn), data=turn.inbound.data, now=turn.now, **extra
+            ),
+        )
+
+    return save_step
 
 
-@router.action("step3")
-async def step3(turn: Turn) -> Response:
-    return await _step(
-        turn,
-        3,
-        lambda: service.save_team(
-            turn.uow, user=turn.user, project_id=_id(turn), data=turn.inbound.data, content=turn.content, now=turn.now
-        ),
-    )
-
-
-@router.action("step4")
-async def step4(turn: Turn) -> Response:
-    return await _step(
-        turn,
-        4,
-        lambda: service.save_measures(
-            turn.uow, user=turn.user, project_id=_id(turn), data=turn.inbound.data, now=turn.now
-        ),
-    )
-
-
-@router.action("step5")
-async def step5(turn: Turn) -> Response:
-    return await _step(
-        turn,
-        5,
-        lambda: service.save_governance(
-            turn.uow, user=turn.user, project_id=_id(turn), data=turn.inbound.data, content=turn.content, now=turn.now
-        ),
-    )
+for _number in SAVERS:  # projects.step1 ... projects.step5
+    router.action(f"step{_number}")(_step_action(_number))
 
 
 def summary_facts(content: Content, project: Project) -> dict:

@@ -322,17 +322,24 @@ async def request_attendance(uow: UnitOfWork, *, content: Content, messages: Cli
         if not confirmed or all(b.attendance for b in confirmed):
             continue
         for coach in session.coaches:
-            decision = await enqueue_nudge(
+            queued += await _notify(
                 uow,
-                rules=content.nudges,
-                user_id=coach.user_id,
-                category=UPDATES,
-                message=messages.attendance_request(session, confirmed),
-                dedupe_key=f"clinic:session:{session.id}:attendance:{coach.user_id}",
-                now=now,
+                content,
+                coach.user_id,
+                UPDATES,
+                messages.attendance_request(session, confirmed),
+                f"clinic:session:{session.id}:attendance:{coach.user_id}",
+                now,
             )
-            queued += decision.enqueued
     return queued
+
+
+async def _notify(uow, content: Content, user_id: int, category: str, message, key: str, now: datetime) -> int:
+    """Queue one clinic message now (through the nudge gate); 1 if queued."""
+    decision = await enqueue_nudge(
+        uow, rules=content.nudges, user_id=user_id, category=category, message=message, dedupe_key=key, now=now
+    )
+    return int(decision.enqueued)
 
 
 async def record_attendance(
@@ -361,18 +368,16 @@ async def request_feedback(uow: UnitOfWork, *, content: Content, messages: Clini
     queued = 0
     for session in await uow.clinics.sessions_ended(start=now - timedelta(days=2), end=now - timedelta(hours=1)):
         for booking in await uow.clinics.session_bookings(session.id, statuses=("confirmed",)):
-            if booking.attendance != Attendance.ATTENDED:
-                continue
-            decision = await enqueue_nudge(
-                uow,
-                rules=content.nudges,
-                user_id=booking.user_id,
-                category=REMINDERS,
-                message=messages.feedback_request(session, booking),
-                dedupe_key=f"clinic:{booking.id}:feedback",
-                now=now,
-            )
-            queued += decision.enqueued
+            if booking.attendance == Attendance.ATTENDED:
+                queued += await _notify(
+                    uow,
+                    content,
+                    booking.user_id,
+                    REMINDERS,
+                    messages.feedback_request(session, booking),
+                    f"clinic:{booking.id}:feedback",
+                    now,
+                )
     return queued
 
 
