@@ -240,6 +240,12 @@ async def submit(uow, *, user: User, project_id: int, content: Content, now: dat
         raise NotAllowed(next(g.signpost for g in content.projects.governance if g.id == "research"))
     await uow.projects.set_status(project.id, ProjectStatus.SUBMITTED, now=now, submitted_at=now)
     project = await get_project(uow, project.id)
+    await _tell_reviewers(uow, content, project, message_for(project), "review", now)
+    return project
+
+
+async def _tell_reviewers(uow, content: Content, project: Project, message, what: str, now: datetime) -> None:
+    """The project's coach, or every admin when it has none yet, gets the message (once per project and step)."""
     reviewers = [project.coach_id] if project.coach_id else await uow.projects.admins()
     for reviewer in reviewers:
         await enqueue_nudge(
@@ -247,11 +253,10 @@ async def submit(uow, *, user: User, project_id: int, content: Content, now: dat
             rules=content.nudges,
             user_id=reviewer,
             category="projects_review",
-            message=message_for(project),
-            dedupe_key=f"project:{project.id}:review:{reviewer}",
+            message=message,
+            dedupe_key=f"project:{project.id}:{what}:{reviewer}",
             now=now,
         )
-    return project
 
 
 async def approve(
@@ -411,17 +416,7 @@ async def submit_evaluation(
     if answers["decision"] not in ACTS:
         raise InvalidInput("Please choose adopt, adapt or abandon.")
     await uow.projects.save_evaluation(project.id, answers=answers, now=now)
-    reviewers = [project.coach_id] if project.coach_id else await uow.projects.admins()
-    for reviewer in reviewers:
-        await enqueue_nudge(
-            uow,
-            rules=content.nudges,
-            user_id=reviewer,
-            category="projects_review",
-            message=message_for(project),
-            dedupe_key=f"project:{project.id}:evaluate:{reviewer}",
-            now=now,
-        )
+    await _tell_reviewers(uow, content, project, message_for(project), "evaluate", now)
     return await uow.projects.evaluation(project.id)
 
 
