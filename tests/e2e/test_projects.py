@@ -2,44 +2,69 @@
 
 The bot's database has the demo data (`qibot demo load`: coaches at each site), and the playground user is a QI
 admin (`QIBOT_ADMINS`), as no coach can sign in to the playground. Onboard at Basildon, `register project`, fill
-the five wizard steps (Basildon's demo coach as the coach), check the review card and submit; open the project
-from `my projects` and approve it; add three weekly data points to the outcome measure and check the run chart
-image loads. Screenshots of each step go to test-artifacts/e2e/projects-NN-step.png."""
+the five wizard steps (Basildon's demo coach as the coach), check the review card (with a demo project shown as
+similar) and submit; open the project from `my projects` and approve it; add three weekly data points to the
+outcome measure and check the run chart image loads, with its reading under it.
+Screenshots of each step go to test-artifacts/e2e/projects-NN-step.png."""
 
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
 from datetime import date, timedelta
+from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from playwright.async_api import expect
 
-from tests.e2e.conftest import Chat, Playground, open_chat
+from tests.e2e.conftest import ARTIFACTS, Chat, Playground, open_chat
 
 pytestmark = pytest.mark.e2e
 
 BASILDON = "Basildon University Hospital"
-COACH = "Amira Shah"  # content/demo.yaml: Basildon's coach
-TITLE = "Fewer falls at night on Ward 7"
-PROBLEM = "Patients on Ward 7 fall at night, mostly on the way to the toilet; eight falls a month."
+COACH = "Amira Shah"  # content/demo.yaml: Basildon's coach; the other sites' coaches must not be offered
+OTHER_COACHES = ("Tom Okafor", "Priya Natarajan")
+FIND_A_COACH = "Please find me a coach"
+TITLE = "Fewer night-time falls on Ward 9"
+PROBLEM = "Patients on Ward 9 fall at night, mostly on the way to the toilet; eight falls a month."
+SIMILAR = "Fewer falls at night on Ward 7"  # a demo project at Basildon (content/demo.yaml), shown as similar
 DIVISION = "Medicine and emergency care"
 STRATEGIC_AIM = "Safe, high-quality care"
 TEAM = "Sam Lee - ward manager\nAlex Khan - physiotherapist\nJo Bloggs - patient representative"
 SPONSOR = "Dr Ruth Green, deputy chief nurse"
-MEASURES = {  # slot on the measures card -> (name, operational definition)
-    "Outcome measure": ("Falls at night", "Falls between 22:00 and 07:00 on Ward 7 from Datix, counted weekly."),
-    "Process measure 1": ("Intentional rounding done", "Share of hourly night rounds signed off on the chart."),
-    "Balancing measure": ("Night staff interruptions", "Times a night nurse is called away from a task, a week."),
-}
+# The measures card has five slots, each a heading with a "Name" and an "Operational definition" box.
+SLOTS = ("Outcome measure", "Process measure 1", "Process measure 2 (optional)", "Process measure 3 (optional)")
+SLOTS += ("Balancing measure",)
+
+
+class Measure(NamedTuple):
+    slot: str
+    kind: str
+    name: str
+    definition: str
+
+
+OUTCOME = Measure(
+    "Outcome measure", "outcome", "Falls at night", "Falls between 22:00 and 07:00 on Ward 9 (Datix), a week."
+)
+MEASURES = (
+    OUTCOME,
+    Measure("Process measure 1", "process", "Intentional rounding done", "Share of night rounds signed off."),
+    Measure("Balancing measure", "balancing", "Night staff interruptions", "Times a night nurse is called away."),
+)
 VALUES = (8, 6, 5)  # falls a week, oldest first
 
 
-async def test_register_approve_and_chart_a_project_in_the_playground(projects_playground: Playground) -> None:
+async def test_register_approve_and_chart_a_project_in_the_playground(
+    projects_playground: Playground, tmp_path: Path
+) -> None:
     async with open_chat("projects-") as chat:
-        await _register_approve_and_chart(chat, projects_playground)
+        await _register_approve_and_chart(chat, projects_playground, tmp_path / "e2e.db")
 
 
-async def _register_approve_and_chart(chat: Chat, playground: Playground) -> None:
+async def _register_approve_and_chart(chat: Chat, playground: Playground, database: Path) -> None:
     page = chat.page
     today = date.today()
 
@@ -68,7 +93,7 @@ async def _register_approve_and_chart(chat: Chat, playground: Playground) -> Non
     # Step 2, the aim: a SMART aim with a date in the future.
     wizard = await chat.card_saying(1, "step 2 of 5", "Your aim")
     await wizard.get_by_role("textbox", name="What will improve?").fill("Reduce falls at night")
-    await wizard.get_by_role("textbox", name="For whom?").fill("patients on Ward 7")
+    await wizard.get_by_role("textbox", name="For whom?").fill("patients on Ward 9")
     await wizard.get_by_role("textbox", name="How much?").fill("from 8 to 4 a month")
     aim_by = today + timedelta(days=180)
     await wizard.get_by_label("By when?").fill(aim_by.isoformat())
@@ -79,18 +104,25 @@ async def _register_approve_and_chart(chat: Chat, playground: Playground) -> Non
     wizard = await chat.card_saying(1, "step 3 of 5", "Team and coach")
     await wizard.get_by_role("textbox", name=re.compile("Team: one person a line")).fill(TEAM)
     await wizard.get_by_role("textbox", name=re.compile("Sponsor")).fill(SPONSOR)
+    await wizard.get_by_role("combobox", name="QI coach").click()
+    await expect(page.get_by_role("option", name=FIND_A_COACH)).to_be_visible()
+    for other in OTHER_COACHES:
+        await expect(page.get_by_role("option", name=other)).to_have_count(0)
+    await chat.shot("step3-coaches", wizard)
+    await page.keyboard.press("Escape")
     await chat.choose(wizard, "QI coach", COACH)
     await chat.shot("step3-filled", wizard)
     await wizard.get_by_role("button", name="Save and continue").click()
 
     # Step 4, measures: five slots of name and definition; the two optional process measures stay empty.
-    wizard = await chat.card_saying(1, "step 4 of 5", "Measures", *MEASURES)
+    wizard = await chat.card_saying(1, "step 4 of 5", "Measures", *SLOTS)
     names = wizard.get_by_role("textbox", name="Name", exact=True)
     definitions = wizard.get_by_role("textbox", name="Operational definition", exact=True)
-    await expect(names).to_have_count(5)
-    for slot, (name, definition) in zip((0, 1, 4), MEASURES.values(), strict=True):
-        await names.nth(slot).fill(name)
-        await definitions.nth(slot).fill(definition)
+    await expect(names).to_have_count(len(SLOTS))
+    await expect(definitions).to_have_count(len(SLOTS))
+    for measure in MEASURES:
+        await names.nth(SLOTS.index(measure.slot)).fill(measure.name)
+        await definitions.nth(SLOTS.index(measure.slot)).fill(measure.definition)
     await chat.shot("step4-filled-top", wizard, align="start")
     await chat.shot("step4-filled-end", wizard, align="end")
     await wizard.get_by_role("button", name="Save and continue").click()
@@ -103,17 +135,14 @@ async def _register_approve_and_chart(chat: Chat, playground: Playground) -> Non
     await chat.shot("step5-filled", wizard)
     await wizard.get_by_role("button", name="Save and continue").click()
 
-    # The review card: everything entered, and "Submit for approval".
-    review = await chat.card_saying(
-        1,
-        "check and submit",
-        TITLE,
-        BASILDON,
-        DIVISION,
-        COACH,
-        "Quality improvement",
-        *(f"{name} ({kind})" for name, kind in zip([n for n, _ in MEASURES.values()], ("outcome", "process", "balancing"))),
-    )
+    # The review card: what was entered (the aim as one sentence), and "Submit for approval".
+    aim = f"Reduce falls at night for patients on Ward 9 from 8 to 4 a month by {aim_by.day} {aim_by:%B %Y}"
+    review = await chat.card_saying(1, "check and submit", TITLE, aim, BASILDON, DIVISION, "Alex Wilber", COACH)
+    await expect(review).to_contain_text(re.compile(r"Status\s*Draft"))
+    await expect(review).to_contain_text(re.compile(r"Type\s*Quality improvement"))
+    for measure in MEASURES:
+        await expect(review).to_contain_text(f"{measure.name} ({measure.kind})")
+    await expect(review).to_contain_text(re.compile(rf"Similar projects you may want to talk to\s*{SIMILAR}"))
     await chat.shot("review", review)
     await review.get_by_role("button", name="Submit for approval").click()
     submitted = await chat.card_saying(1, "Submitted. Your coach will review it.", TITLE, "Submitted")
@@ -124,7 +153,8 @@ async def _register_approve_and_chart(chat: Chat, playground: Playground) -> Non
     mine = await chat.card_saying(2, "My QI projects", TITLE, "submitted")
     await chat.shot("my-projects", mine)
     await mine.get_by_role("button", name="Open").click()
-    project = await chat.card_saying(2, TITLE, "Status", "Submitted")
+    project = await chat.card_saying(2, TITLE)
+    await expect(project).to_contain_text(re.compile(r"Status\s*Submitted"))
     await chat.shot("project-submitted", project)
     await project.get_by_role("button", name="Approve").click()
     form = await chat.card_saying(2, f"Approve: {TITLE}", PROBLEM)
@@ -135,28 +165,45 @@ async def _register_approve_and_chart(chat: Chat, playground: Playground) -> Non
     await expect(project.get_by_role("button", name="Add data")).to_be_visible()
     await chat.shot("approved", project)
 
-    # Three weekly data points for the outcome measure, all in the past.
-    outcome = MEASURES["Outcome measure"][0]
-    for week, value in enumerate(VALUES):
+    # Three data points for the outcome measure, on the same weekday in each of the three weeks before today.
+    days = [today - timedelta(weeks=weeks_ago) for weeks_ago in (3, 2, 1)]
+    for index, (on, value) in enumerate(zip(days, VALUES, strict=True)):
         await project.get_by_role("button", name="Add data").click()
         form = await chat.card_saying(2, f"Add data: {TITLE}")
-        await chat.choose(form, "Measure", f"{outcome} (outcome)")
-        on = today - timedelta(weeks=len(VALUES) - week)
+        await chat.choose(form, "Measure", f"{OUTCOME.name} (outcome)")
         await form.get_by_label("Date").fill(on.isoformat())
         await form.get_by_role("spinbutton", name="Value").fill(str(value))
-        if week == 0:
+        if index == 0:
             await chat.shot("add-data", form)
         await form.get_by_role("button", name="Save").click()
         project = await chat.card_saying(2, "Data point saved.", TITLE)
+        await expect(project).to_contain_text(re.compile(r"Status\s*Active"))  # the first data point made it active
+    assert _points(database, TITLE) == [(on, float(value)) for on, value in zip(days, VALUES, strict=True)]
 
-    # The chart: an image from the bot's /charts/ endpoint that loaded, and its run-chart reading below it.
-    chart = project.get_by_role("img", name=re.compile(f"{outcome}: chart of 3 points"))
+    # The chart: an image from the bot's /charts/ endpoint that really loaded, with its reading under it.
+    chart = project.get_by_role("img", name=f"{OUTCOME.name}: chart of 3 points")
     await expect(chart).to_have_attribute("src", re.compile(rf"^{re.escape(playground.bot_url)}/charts/.+\.png$"))
     await expect(chart).to_be_visible()
-    image = await chart.element_handle()
-    await page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image)  # it really loaded
-    natural = await chart.evaluate("img => [img.naturalWidth, img.naturalHeight]")
-    shown = await chart.bounding_box()
-    print("chart natural", natural, "shown", shown)
-    await expect(project).to_contain_text("Run chart (IHI rules): median 6.")
-    await chat.shot("chart", project, align="end")
+    await page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=await chart.element_handle())
+    png = await page.request.get(await chart.get_attribute("src") or "")
+    assert (png.status, png.headers["content-type"]) == (200, "image/png"), (png.status, png.headers)
+    (ARTIFACTS / "projects-chart.png").write_bytes(await png.body())  # to look at it at full size
+    reading = project.get_by_text(re.compile(r"^Run chart \(IHI rules\): median 6\b"))
+    await expect(reading).to_be_visible()
+    image, words = await chart.bounding_box(), await reading.bounding_box()
+    assert image and words and words["y"] >= image["y"] + image["height"], (image, words)  # under the chart
+    await expect(project.get_by_role("img")).to_have_count(1)  # no chart for the measures without data
+    await chat.shot("chart", project, align="start")  # taller than the chat pane: the notice, facts and chart
+    await chat.shot("chart-end", project, align="end")
+
+
+def _points(database: Path, title: str) -> list[tuple[date, float]]:
+    """(date, value) of the data points of the project called `title`, oldest first, read straight from the bot's
+    SQLite."""
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        rows = db.execute(
+            "SELECT p.on_date, p.value FROM measure_points p JOIN project_measures m ON m.id = p.measure_id "
+            "JOIN projects ON projects.id = m.project_id WHERE projects.title = ? ORDER BY p.on_date",
+            (title,),
+        ).fetchall()
+    return [(date.fromisoformat(on), value) for on, value in rows]
