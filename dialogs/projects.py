@@ -103,12 +103,21 @@ async def wizard_card(turn: Turn, project: Project, step: int, error: str | None
                 placeholder="e.g. Reduce falls at night",
             ),
             _text_input("aim_who", "For whom?", project.aim_who, placeholder="e.g. patients on Ward 7"),
-            _text_input("aim_how_much", "How much?", project.aim_how_much, placeholder="e.g. from 8 to 4 a month"),
+            _text_input(
+                "aim_how_much",
+                "How much? (with a number)",
+                project.aim_how_much,
+                required=True,
+                placeholder="e.g. from 8 to 4 a month",
+            ),
             {
                 "type": "Input.Date",
                 "id": "aim_by",
                 "label": "By when?",
                 "value": project.aim_by.isoformat() if project.aim_by else "",
+                "min": (turn.now.date() + timedelta(days=1)).isoformat(),
+                "isRequired": True,
+                "errorMessage": "Please choose the date the aim should be met by.",
             },
         ]
     elif step == 3:
@@ -150,23 +159,25 @@ async def wizard_card(turn: Turn, project: Project, step: int, error: str | None
             )
         ]
         slots = [
-            ("outcome", "Outcome measure", by_kind["outcome"][:1]),
-            ("process1", "Process measure 1", by_kind["process"][0:1]),
-            ("process2", "Process measure 2 (optional)", by_kind["process"][1:2]),
-            ("process3", "Process measure 3 (optional)", by_kind["process"][2:3]),
-            ("balancing", "Balancing measure", by_kind["balancing"][:1]),
+            ("outcome", "Outcome measure", by_kind["outcome"][:1], True),
+            ("process1", "Process measure 1", by_kind["process"][0:1], True),
+            ("process2", "Process measure 2 (optional)", by_kind["process"][1:2], False),
+            ("process3", "Process measure 3 (optional)", by_kind["process"][2:3], False),
+            ("balancing", "Balancing measure", by_kind["balancing"][:1], True),
         ]
-        for key, label, found in slots:
+        for key, label, found, required in slots:
             m = found[0] if found else None
+            short = label.replace(" (optional)", "")
             body += [
                 cards.heading(label),
-                _text_input(f"{key}_name", "Name", m.name if m else None, max_length=120),
+                _text_input(f"{key}_name", f"{short}: name", m.name if m else None, max_length=120, required=required),
                 _text_input(
                     f"{key}_definition",
-                    "Operational definition",
+                    f"{short}: operational definition",
                     m.definition if m else None,
                     multiline=True,
                     max_length=500,
+                    required=required,
                 ),
             ]
     else:
@@ -270,6 +281,8 @@ def summary_facts(content: Content, project: Project) -> dict:
         pairs.append(("Type", GOVERNANCE_LABEL[project.governance]))
     if project.progress_score is not None:
         pairs.append(("Progress", f"{project.progress_score:.1f}: {rules.score_meaning(project.progress_score)}"))
+    if project.approval_comment:
+        pairs.append(("Coach's comment", project.approval_comment))
     return cards.facts(pairs)
 
 
@@ -282,7 +295,21 @@ async def review_card(turn: Turn, project: Project, error: str | None = None) ->
         cards.text("Register a QI project · check and submit", subtle=True, size="Small"),
         cards.title(project.title or "Untitled project"),
         summary_facts(content, project),
-        cards.text("Measures: " + "; ".join(f"{m.name} ({m.kind})" for m in project.measures), size="Small"),
+        cards.facts(
+            [
+                ("Problem", project.problem or "not set"),
+                (
+                    "Strategic aim",
+                    next(
+                        (c.label for c in content.projects.strategic_aims if c.id == project.strategic_aim), "not set"
+                    ),
+                ),
+                ("Sponsor", project.sponsor or "not set"),
+                ("Team", "; ".join(f"{m.name} ({m.role})" for m in project.team) or "just you so far"),
+            ]
+        ),
+        cards.heading("Measures"),
+        cards.facts([(f"{m.name} ({m.kind})", m.definition) for m in project.measures]),
     ]
     if gov is not None:
         blocks.append(cards.notice(gov.signpost, good=gov.id != "research"))
@@ -341,8 +368,19 @@ async def project_card(turn: Turn, project: Project, notice: str | None = None) 
                     "size": "Stretch",
                 }
             )
-        blocks.append(cards.text(describe_signals(measure, [v for _, v in points]), size="Small"))
-        if editable:
+        if live or points:
+            blocks.append(cards.text(describe_signals(measure, [v for _, v in points]), size="Small"))
+        else:
+            blocks.append(cards.text("Data can be added once the project is approved.", subtle=True, size="Small"))
+        if editable and len(points) >= 2:
+            kind = "XmR chart" if measure.chart == "xmr" else "run chart"
+            blocks.append(
+                cards.text(
+                    f"Shown as a {kind}; {'lower' if measure.improvement == 'decrease' else 'higher'} is better.",
+                    subtle=True,
+                    size="Small",
+                )
+            )
             other = "xmr" if measure.chart == "run" else "run"
             better = "lower" if measure.improvement == "increase" else "higher"
             blocks.append(
@@ -394,7 +432,8 @@ async def project_card(turn: Turn, project: Project, notice: str | None = None) 
                 size="Small",
             )
         )
-    return cards.card(*blocks, actions=actions or None)
+    actions.append(cards.execute("My projects", "projects.mine"))
+    return cards.card(*blocks, actions=actions)
 
 
 def describe_signals(measure, values: list[float]) -> str:
@@ -402,6 +441,12 @@ def describe_signals(measure, values: list[float]) -> str:
     if len(values) < 2:
         return (
             f"{len(values)} data point{'s' if len(values) != 1 else ''} so far: add more to see a chart with signals."
+        )
+    if measure.chart == "run" and len(values) < 10:
+        median = run_chart(values).median
+        return (
+            f"Run chart (IHI rules): median {median:.3g}. {len(values)} points: the run chart rules need about 10 "
+            "before they can show a signal."
         )
     if measure.chart == "xmr":
         chart = xmr(values, improvement=measure.improvement)
@@ -565,6 +610,16 @@ async def my_projects(turn: Turn) -> Response:
     )
 
 
+@router.action("mine")
+async def mine_again(turn: Turn) -> Response:
+    projects = await turn.uow.projects.mine(turn.user.id)
+    return Response(
+        card=_project_list(
+            turn, "My QI projects", projects, "You have no projects yet. Type **register project** to start one."
+        )
+    )
+
+
 @router.command(
     "projects",
     title="Find projects",
@@ -718,7 +773,15 @@ def data_card(turn: Turn, project: Project, error: str | None = None) -> dict:
         cards.notice(error, good=False) if error else None,
         cards.title(f"Add data: {project.title}"),
         cards.choice_set("measure_id", "Measure", measures, measures[0].id if measures else None),
-        {"type": "Input.Date", "id": "on", "label": "Date", "value": turn.now.date().isoformat()},
+        {
+            "type": "Input.Date",
+            "id": "on",
+            "label": "Date",
+            "value": turn.now.date().isoformat(),
+            "max": turn.now.date().isoformat(),
+            "isRequired": True,
+            "errorMessage": "Please choose the date.",
+        },
         {
             "type": "Input.Number",
             "id": "value",

@@ -87,7 +87,7 @@ async def test_coach_approves_then_data_shows_a_chart_and_others_only_read(peopl
 
     read_only = (await other.press("projects.open", project_id=project_id)).card
     assert "Read-only" in card_text(read_only)
-    assert [a["title"] for a in read_only["actions"]] == ["Ask to join the team"]
+    assert [a["title"] for a in read_only["actions"]] == ["Ask to join the team", "My projects"]
     measure_id = next(e for e in form.card["body"] if e.get("id") == "measure_id")["value"]
     crafted = await other.press(
         "projects.data", project_id=project_id, measure_id=measure_id, on="2026-11-20", value="1"

@@ -34,7 +34,7 @@ DIVISION = "Medicine and emergency care"
 STRATEGIC_AIM = "Safe, high-quality care"
 TEAM = "Sam Lee - ward manager\nAlex Khan - physiotherapist\nJo Bloggs - patient representative"
 SPONSOR = "Dr Ruth Green, deputy chief nurse"
-# The measures card has five slots, each a heading with a "Name" and an "Operational definition" box.
+# The measures card has five slots, each a heading with "<slot>: name" and "<slot>: operational definition" boxes.
 SLOTS = ("Outcome measure", "Process measure 1", "Process measure 2 (optional)", "Process measure 3 (optional)")
 SLOTS += ("Balancing measure",)
 
@@ -94,9 +94,9 @@ async def _register_approve_and_chart(chat: Chat, playground: Playground, databa
     wizard = await chat.card_saying(1, "step 2 of 5", "Your aim")
     await wizard.get_by_role("textbox", name="What will improve?").fill("Reduce falls at night")
     await wizard.get_by_role("textbox", name="For whom?").fill("patients on Ward 9")
-    await wizard.get_by_role("textbox", name="How much?").fill("from 8 to 4 a month")
+    await wizard.get_by_role("textbox", name=re.compile(r"^How much\?")).fill("from 8 to 4 a month")
     aim_by = today + timedelta(days=180)
-    await wizard.get_by_label("By when?").fill(aim_by.isoformat())
+    await wizard.get_by_label(re.compile(r"^By when\?")).fill(aim_by.isoformat())
     await chat.shot("step2-filled", wizard)
     await wizard.get_by_role("button", name="Save and continue").click()
 
@@ -116,13 +116,15 @@ async def _register_approve_and_chart(chat: Chat, playground: Playground, databa
 
     # Step 4, measures: five slots of name and definition; the two optional process measures stay empty.
     wizard = await chat.card_saying(1, "step 4 of 5", "Measures", *SLOTS)
-    names = wizard.get_by_role("textbox", name="Name", exact=True)
-    definitions = wizard.get_by_role("textbox", name="Operational definition", exact=True)
-    await expect(names).to_have_count(len(SLOTS))
-    await expect(definitions).to_have_count(len(SLOTS))
+    # Each box is labelled with its slot ("Outcome measure: name"), so a screen reader can tell them apart.
+    for slot in SLOTS:
+        short = slot.replace(" (optional)", "")
+        await expect(wizard.get_by_role("textbox", name=re.compile(rf"^{re.escape(short)}: name"))).to_have_count(1)
     for measure in MEASURES:
-        await names.nth(SLOTS.index(measure.slot)).fill(measure.name)
-        await definitions.nth(SLOTS.index(measure.slot)).fill(measure.definition)
+        await wizard.get_by_role("textbox", name=re.compile(rf"^{re.escape(measure.slot)}: name")).fill(measure.name)
+        await wizard.get_by_role(
+            "textbox", name=re.compile(rf"^{re.escape(measure.slot)}: operational definition")
+        ).fill(measure.definition)
     await chat.shot("step4-filled-top", wizard, align="start")
     await chat.shot("step4-filled-end", wizard, align="end")
     await wizard.get_by_role("button", name="Save and continue").click()
