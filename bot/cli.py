@@ -243,10 +243,25 @@ def _start_playground(settings: Settings) -> subprocess.Popen | None:
     ]
     env = {**os.environ, "TEAMSAPPTESTER_BROWSER": "none"}
     process = subprocess.Popen(
-        command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent,
     )
     print(f"Microsoft 365 Agents Playground: http://localhost:{PLAYGROUND_PORT} (Teams emulator, headless)")
     return process
+
+
+def _die_with_parent() -> None:
+    """Linux: the playground gets SIGTERM if this process dies without cleaning up (even on SIGKILL)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 def _stop(process: subprocess.Popen | None) -> None:
@@ -264,6 +279,8 @@ def cmd_dev(settings: Settings, args) -> int:
     cmd_demo_load(settings, args)
     playground = _start_playground(settings)
     print(f"QI Companion: http://{settings.host}:{settings.port}/api/messages (development mode). Ctrl-C stops.")
+    # A closed terminal (SIGHUP) shuts down like Ctrl-C, so the playground is stopped too.
+    signal.signal(signal.SIGHUP, lambda *_: os.kill(os.getpid(), signal.SIGTERM))
     try:
         _serve(settings)
     finally:

@@ -631,13 +631,17 @@ async def find_projects(turn: Turn) -> Response:
     return Response.show(search_card(turn))
 
 
-def search_card(turn: Turn, results: dict | None = None) -> dict:
+def search_card(turn: Turn, results: dict | None = None, asked: dict | None = None) -> dict:
+    """The search form (keeping what was asked) and, after a search, its results under it."""
+    asked = asked or {}
     statuses = tuple(Choice(s.value, s.value.capitalize()) for s in ProjectStatus if s != ProjectStatus.DRAFT)
     return cards.card(
         cards.title("Find QI projects"),
-        _text_input("words", "Words in the title, problem or aim", None, placeholder="e.g. falls, discharge"),
-        cards.choice_set("site", "Site (optional)", turn.content.organisation.sites, required=False),
-        cards.choice_set("status", "Status (optional)", statuses, required=False),
+        _text_input(
+            "words", "Words in the title, problem or aim", asked.get("words"), placeholder="e.g. falls, discharge"
+        ),
+        cards.choice_set("site", "Site (optional)", turn.content.organisation.sites, asked.get("site"), required=False),
+        cards.choice_set("status", "Status (optional)", statuses, asked.get("status"), required=False),
         results,
         actions=[cards.execute("Search", "projects.search")],
     )
@@ -656,7 +660,8 @@ async def search(turn: Turn) -> Response:
         found,
         "No projects match. Try fewer words.",
     )
-    return Response(card=search_card(turn, {"type": "Container", "items": listing["body"]}))
+    asked = {"words": " ".join(words), "site": site, "status": status}
+    return Response(card=search_card(turn, {"type": "Container", "items": listing["body"]}, asked))
 
 
 @router.action("open")

@@ -102,8 +102,10 @@ async def test_search_finds_registered_projects(people):
     lead, coach, other = people
     review = await walk_wizard(lead, (await coach.user()).id)
     await lead.press_button(review, "Submit for approval")
-    found = await other.press("projects.search", words="falls", site="basildon")
+    found = await other.press("projects.search", words="Falls", site="basildon")
     assert "1 project found" in card_text(found.card) and BASICS["title"] in card_text(found.card)
+    words = next(e for e in found.card["body"] if e.get("id") == "words")
+    assert words["value"] == "falls"  # the form keeps what was asked
     nothing = await other.press("projects.search", words="radiology")
     assert "0 projects found" in card_text(nothing.card)
     mine = only_card(await lead.say("my projects"))
