@@ -506,6 +506,15 @@ class ProjectCards:
             )
         )
 
+    def returned(self, project: Project) -> OutboundMessage:
+        return OutboundMessage(
+            card=cards.card(
+                cards.notice(f"Your project '{project.title}' needs a few changes before approval.", good=False),
+                cards.facts([("Your coach says", project.approval_comment or "")]),
+                actions=[cards.execute("Edit and resubmit", "projects.open", {"project_id": project.id})],
+            )
+        )
+
     def evaluation_request(self, project: Project) -> OutboundMessage:
         return OutboundMessage(
             card=cards.card(
@@ -668,7 +677,9 @@ async def search(turn: Turn) -> Response:
 async def open_project(turn: Turn) -> Response:
     project = await service.get_project(turn.uow, _id(turn))
     if project.status == ProjectStatus.DRAFT and project.lead_id == turn.user.id:
-        return Response(card=await wizard_card(turn, project, min(project.wizard_step, service.STEPS)))
+        if project.wizard_step >= service.REVIEW_STEP:
+            return Response(card=await review_card(turn, project))
+        return Response(card=await wizard_card(turn, project, project.wizard_step))
     return Response(card=await project_card(turn, project))
 
 
@@ -681,7 +692,11 @@ async def approve_form(turn: Turn) -> Response:
             summary_facts(turn.content, project),
             cards.text(project.problem or "", size="Small"),
             _text_input("comment", "Comment for the lead (optional)", None, multiline=True, max_length=500),
-            actions=[cards.execute("Approve", "projects.approve", {"project_id": project.id}, style="positive")],
+            actions=[
+                cards.execute("Approve", "projects.approve", {"project_id": project.id}, style="positive"),
+                cards.execute("Return for changes", "projects.return", {"project_id": project.id}),
+                cards.execute("Back", "projects.open", {"project_id": project.id}),
+            ],
         )
     )
 
@@ -698,6 +713,20 @@ async def approve(turn: Turn) -> Response:
         message_for=ProjectCards(turn.content).approved,
     )
     return Response(card=await project_card(turn, project, notice="Approved; the lead has been told."))
+
+
+@router.action("return")
+async def return_project(turn: Turn) -> Response:
+    project = await service.return_for_changes(
+        turn.uow,
+        user=turn.user,
+        project_id=_id(turn),
+        comment=turn.inbound.data.get("comment"),
+        content=turn.content,
+        now=turn.now,
+        message_for=ProjectCards(turn.content).returned,
+    )
+    return Response(card=await project_card(turn, project, notice="Returned to the lead with your comment."))
 
 
 @router.action("score_form")

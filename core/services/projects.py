@@ -284,6 +284,32 @@ async def approve(
     return project
 
 
+async def return_for_changes(
+    uow, *, user: User, project_id: int, comment: str | None, content: Content, now: datetime, message_for
+) -> Project:
+    """The reviewer sends a submitted project back to its lead as a draft, saying what to change."""
+    project = await get_project(uow, project_id)
+    if not (user.id == project.coach_id or user.has_role(Role.ADMIN)):
+        raise NotAllowed("Only the project's coach or a QI admin can return it.")
+    if project.status != ProjectStatus.SUBMITTED:
+        raise InvalidInput(f"This project is {project.status.value}, so it cannot be returned now.")
+    comment = _text(comment, "what should change", 500)
+    await uow.projects.set_status(
+        project.id, ProjectStatus.DRAFT, now=now, approval_comment=comment, wizard_step=REVIEW_STEP
+    )
+    project = await get_project(uow, project.id)
+    await enqueue_nudge(
+        uow,
+        rules=content.nudges,
+        user_id=project.lead_id,
+        category="projects_review",
+        message=message_for(project),
+        dedupe_key=f"project:{project.id}:returned:{now.isoformat()}",
+        now=now,
+    )
+    return project
+
+
 async def _activity(uow, user: User, project_id: int, now: datetime) -> Project:
     """Any progress update: allowed for lead/coach/admin on a live project; the first one makes it active."""
     project = await get_project(uow, project_id)

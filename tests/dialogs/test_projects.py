@@ -253,3 +253,21 @@ async def test_a_colleague_asks_to_join_and_once_accepted_can_update(people, sql
     assert "Add data" in [a["title"] for a in now_member["actions"]]
     score = await other.press("projects.score", project_id=project_id, score="2.0")
     assert "Progress score saved." in card_text(score.card)
+
+
+async def test_the_coach_can_return_a_project_for_changes(people):
+    lead, coach, other = people
+    review = await walk_wizard(lead, (await coach.user()).id)
+    await lead.press_button(review, "Submit for approval")
+    project_id = find_action(review, "Submit for approval")["data"]["project_id"]
+    crafted = await other.press("projects.return", project_id=project_id, comment="No")
+    assert "Only the project's coach or a QI admin can return it." in card_text(crafted.card)
+    form = await coach.press("projects.approve_form", project_id=project_id)
+    empty = await coach.press_button(form.card, "Return for changes")
+    assert "Please fill in what should change." in card_text(empty.card)
+    returned = await coach.press_button(form.card, "Return for changes", comment="Add a patient to the team")
+    assert "Returned to the lead with your comment." in card_text(returned.card)
+    again = (await lead.press("projects.open", project_id=project_id)).card
+    assert "check and submit" in card_text(again) and "Add a patient to the team" in card_text(again)
+    resubmitted = await lead.press_button(again, "Submit for approval")
+    assert "Submitted." in card_text(resubmitted.card)
