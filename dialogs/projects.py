@@ -182,13 +182,30 @@ async def wizard_card(turn: Turn, project: Project, step: int, error: str | None
             ]
     else:
         body = [cards.text("Three questions to check this is QI (Health Research Authority definitions).", subtle=True)]
+        answered = previous_answers(content, project.governance)
         for question in content.projects.governance:
             body.append(
                 cards.choice_set(
-                    f"gov_{question.id}", question.question, YES_NO, compact=False, error="Please answer yes or no."
+                    f"gov_{question.id}",
+                    question.question,
+                    YES_NO,
+                    answered.get(question.id),
+                    compact=False,
+                    error="Please answer yes or no.",
                 )
             )
     return _wizard_card(project, step, body, error=error)
+
+
+def previous_answers(content: Content, governance: str | None) -> dict[str, str]:
+    """The answers that gave the stored class (the first "yes" decides, so the ones after it are shown as "no")."""
+    if governance is None:
+        return {}
+    answers, decided = {}, False
+    for question in content.projects.governance:
+        answers[question.id] = "yes" if question.id == governance and not decided else "no"
+        decided = decided or question.id == governance
+    return answers
 
 
 @router.command(

@@ -4,7 +4,7 @@ review with similar projects, approval, data with a chart image, read-only for o
 import pytest
 
 from core.model import Role
-from dialogs.projects import ProjectCards
+from dialogs.projects import ProjectCards, previous_answers
 from storage.uow import SqlUnitOfWork
 from tests.dialogs.harness import Chat, card_text, find_action, only_card
 from tests.dialogs.test_cards_schema import VALIDATOR
@@ -271,3 +271,12 @@ async def test_the_coach_can_return_a_project_for_changes(people):
     assert "check and submit" in card_text(again) and "Add a patient to the team" in card_text(again)
     resubmitted = await lead.press_button(again, "Submit for approval")
     assert "Submitted." in card_text(resubmitted.card)
+
+
+async def test_going_back_to_the_governance_step_shows_the_answers_given(people, content):
+    lead, coach, _ = people
+    review = await walk_wizard(lead, (await coach.user()).id)
+    back = await lead.press_button(review, "Back")
+    radios = {e["id"]: e.get("value") for e in back.card["body"] if str(e.get("id", "")).startswith("gov_")}
+    assert radios == {"gov_research": "no", "gov_audit": "no", "gov_service_evaluation": "no"}
+    assert previous_answers(content, "audit") == {"research": "no", "audit": "yes", "service_evaluation": "no"}
