@@ -718,32 +718,30 @@ async def approve_form(turn: Turn) -> Response:
     )
 
 
-@router.action("approve")
-async def approve(turn: Turn) -> Response:
-    project = await service.approve(
+async def _review(turn: Turn, decide, message_for, notice: str) -> Response:
+    """Approve or return a submitted project: the service checks the reviewer, the lead is told."""
+    project = await decide(
         turn.uow,
         user=turn.user,
         project_id=_id(turn),
         comment=turn.inbound.data.get("comment"),
         content=turn.content,
         now=turn.now,
-        message_for=ProjectCards(turn.content).approved,
+        message_for=message_for,
     )
-    return Response(card=await project_card(turn, project, notice="Approved; the lead has been told."))
+    return Response(card=await project_card(turn, project, notice=notice))
+
+
+@router.action("approve")
+async def approve(turn: Turn) -> Response:
+    messages = ProjectCards(turn.content)
+    return await _review(turn, service.approve, messages.approved, "Approved; the lead has been told.")
 
 
 @router.action("return")
 async def return_project(turn: Turn) -> Response:
-    project = await service.return_for_changes(
-        turn.uow,
-        user=turn.user,
-        project_id=_id(turn),
-        comment=turn.inbound.data.get("comment"),
-        content=turn.content,
-        now=turn.now,
-        message_for=ProjectCards(turn.content).returned,
-    )
-    return Response(card=await project_card(turn, project, notice="Returned to the lead with your comment."))
+    messages = ProjectCards(turn.content)
+    return await _review(turn, service.return_for_changes, messages.returned, "Returned to the lead with your comment.")
 
 
 @router.action("score_form")

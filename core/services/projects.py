@@ -244,19 +244,18 @@ async def submit(uow, *, user: User, project_id: int, content: Content, now: dat
     return project
 
 
+async def _tell(uow, content: Content, user_id: int, message, key: str, now: datetime) -> None:
+    """Queue one project message to one person, through the nudge gate (category projects_review)."""
+    await enqueue_nudge(
+        uow, rules=content.nudges, user_id=user_id, category="projects_review", message=message, dedupe_key=key, now=now
+    )
+
+
 async def _tell_reviewers(uow, content: Content, project: Project, message, what: str, now: datetime) -> None:
     """The project's coach, or every admin when it has none yet, gets the message (once per project and step)."""
     reviewers = [project.coach_id] if project.coach_id else await uow.projects.admins()
     for reviewer in reviewers:
-        await enqueue_nudge(
-            uow,
-            rules=content.nudges,
-            user_id=reviewer,
-            category="projects_review",
-            message=message,
-            dedupe_key=f"project:{project.id}:{what}:{reviewer}",
-            now=now,
-        )
+        await _tell(uow, content, reviewer, message, f"project:{project.id}:{what}:{reviewer}", now)
 
 
 async def approve(
@@ -272,15 +271,7 @@ async def approve(
         project.id, ProjectStatus.APPROVED, now=now, approved_at=now, approved_by=user.id, approval_comment=comment
     )
     project = await get_project(uow, project.id)
-    await enqueue_nudge(
-        uow,
-        rules=content.nudges,
-        user_id=project.lead_id,
-        category="projects_review",
-        message=message_for(project),
-        dedupe_key=f"project:{project.id}:approved",
-        now=now,
-    )
+    await _tell(uow, content, project.lead_id, message_for(project), f"project:{project.id}:approved", now)
     return project
 
 
@@ -298,14 +289,8 @@ async def return_for_changes(
         project.id, ProjectStatus.DRAFT, now=now, approval_comment=comment, wizard_step=REVIEW_STEP
     )
     project = await get_project(uow, project.id)
-    await enqueue_nudge(
-        uow,
-        rules=content.nudges,
-        user_id=project.lead_id,
-        category="projects_review",
-        message=message_for(project),
-        dedupe_key=f"project:{project.id}:returned:{now.isoformat()}",
-        now=now,
+    await _tell(
+        uow, content, project.lead_id, message_for(project), f"project:{project.id}:returned:{now.isoformat()}", now
     )
     return project
 
@@ -464,15 +449,7 @@ async def score_evaluation(
             raise InvalidInput(f"Please score '{label}' from 1 to 4.")
     comment = _text(data.get("comment"), "the comment", 1000, required=False)
     await uow.projects.score_evaluation(project.id, scores=scores, comment=comment, by=user.id, now=now)
-    await enqueue_nudge(
-        uow,
-        rules=content.nudges,
-        user_id=project.lead_id,
-        category="projects_review",
-        message=message_for(project),
-        dedupe_key=f"project:{project.id}:summary",
-        now=now,
-    )
+    await _tell(uow, content, project.lead_id, message_for(project), f"project:{project.id}:summary", now)
     return await uow.projects.evaluation(project.id)
 
 
@@ -483,15 +460,7 @@ async def ask_to_join(uow, *, user: User, project_id: int, content: Content, now
         raise NotFound("That project is not registered yet.")
     if can_change(user, project):
         raise InvalidInput("You can already update this project.")
-    await enqueue_nudge(
-        uow,
-        rules=content.nudges,
-        user_id=project.lead_id,
-        category="projects_review",
-        message=message_for(project, user),
-        dedupe_key=f"project:{project.id}:join:{user.id}",
-        now=now,
-    )
+    await _tell(uow, content, project.lead_id, message_for(project, user), f"project:{project.id}:join:{user.id}", now)
     return project
 
 

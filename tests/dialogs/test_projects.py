@@ -45,6 +45,16 @@ async def walk_wizard(lead, coach_id):
     return (await lead.press_button(card, "Save and continue", **QI)).card
 
 
+async def approved_project(lead, coach) -> int:
+    """Register through the wizard, submit, and have the coach approve: the project's id."""
+    review = await walk_wizard(lead, (await coach.user()).id)
+    await lead.press_button(review, "Submit for approval")
+    project_id = find_action(review, "Submit for approval")["data"]["project_id"]
+    form = await coach.press("projects.approve_form", project_id=project_id)
+    await coach.press_button(form.card, "Approve")
+    return project_id
+
+
 async def test_register_a_project_in_five_steps_and_submit(people):
     lead, coach, _ = people
     review = await walk_wizard(lead, (await coach.user()).id)
@@ -114,11 +124,7 @@ async def test_search_finds_registered_projects(people):
 
 async def test_every_project_card_is_valid_adaptive_card_1_5(people, content):
     lead, coach, other = people
-    review = await walk_wizard(lead, (await coach.user()).id)
-    await lead.press_button(review, "Submit for approval")
-    project_id = find_action(review, "Submit for approval")["data"]["project_id"]
-    form = await coach.press("projects.approve_form", project_id=project_id)
-    await coach.press_button(form.card, "Approve")
+    project_id = await approved_project(lead, coach)
     card = (await lead.press("projects.open", project_id=project_id)).card
     for button in ("Add data", "Progress score", "Log a PDSA", "Close project"):
         await lead.press_button(card, button)
@@ -142,11 +148,7 @@ async def test_every_project_card_is_valid_adaptive_card_1_5(people, content):
 
 async def test_completing_asks_for_an_evaluation_the_coach_scores_it_and_the_lead_gets_a_summary(people):
     lead, coach, other = people
-    review = await walk_wizard(lead, (await coach.user()).id)
-    await lead.press_button(review, "Submit for approval")
-    project_id = find_action(review, "Submit for approval")["data"]["project_id"]
-    form = await coach.press("projects.approve_form", project_id=project_id)
-    await coach.press_button(form.card, "Approve")
+    project_id = await approved_project(lead, coach)
     card = (await lead.press("projects.open", project_id=project_id)).card
     close = await lead.press_button(card, "Close project")
     evaluation = (await lead.press_button(close.card, "Completed")).card
@@ -211,11 +213,7 @@ async def test_projects_report_card_is_for_admins(people, content, sql_uow):
 
 async def test_each_measure_chooses_its_chart_and_direction(people):
     lead, coach, other = people
-    review = await walk_wizard(lead, (await coach.user()).id)
-    await lead.press_button(review, "Submit for approval")
-    project_id = find_action(review, "Submit for approval")["data"]["project_id"]
-    form = await coach.press("projects.approve_form", project_id=project_id)
-    await coach.press_button(form.card, "Approve")
+    project_id = await approved_project(lead, coach)
     card = (await lead.press("projects.open", project_id=project_id)).card
     for day, value in (("2026-11-01", 8), ("2026-11-08", 6), ("2026-11-15", 5)):
         form = await lead.press_button(card, "Add data")
@@ -231,11 +229,7 @@ async def test_each_measure_chooses_its_chart_and_direction(people):
 
 async def test_a_colleague_asks_to_join_and_once_accepted_can_update(people, sql_uow):
     lead, coach, other = people
-    review = await walk_wizard(lead, (await coach.user()).id)
-    await lead.press_button(review, "Submit for approval")
-    project_id = find_action(review, "Submit for approval")["data"]["project_id"]
-    form = await coach.press("projects.approve_form", project_id=project_id)
-    await coach.press_button(form.card, "Approve")
+    project_id = await approved_project(lead, coach)
     read_only = (await other.press("projects.open", project_id=project_id)).card
     asked = await other.press_button(read_only, "Ask to join the team")
     assert "Asked: the lead will decide." in card_text(asked.card)
