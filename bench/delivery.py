@@ -51,8 +51,8 @@ def engine_for(url: str, schema: str | None):
 
 async def seed(url: str, schema: str | None, *, count: int, users: int, service_url: str) -> float:
     """Users, their personal conversation addresses and `count` outbox rows due now. Returns seconds taken."""
-    from core.clock import SystemClock
-    from core.model import OutboundMessage
+    from core.kernel.clock import SystemClock
+    from core.kernel.model import OutboundMessage
     from storage.migrate import upgrade
     from storage.uow import SqlUnitOfWorkFactory
     from tests.fakes import teams_address
@@ -144,7 +144,7 @@ async def dispatch_all(
     from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
     from bot.sender import BotFrameworkSender
-    from core.clock import SystemClock
+    from core.kernel.clock import SystemClock
     from scheduler.dispatcher import Dispatcher
     from storage.uow import SqlUnitOfWorkFactory
 
@@ -536,7 +536,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=0, help="distinct users (default: one per row)")
     parser.add_argument("--phase", choices=["A", "B", "both"], default="both")
     parser.add_argument(
-        "--app-rate", type=float, default=None, help="dispatcher's app-wide rate (default: Settings().send_rate)"
+        "--app-rate", type=float, default=None, help="dispatcher's app-wide rate (default: Config().send_rate)"
     )
     parser.add_argument("--limit", type=float, default=50.0, help="connector's requests/s per tenant (50)")
     parser.add_argument("--concurrency", type=int, default=16, help="dispatcher concurrency (default 16)")
@@ -553,9 +553,9 @@ def main() -> int:
     parser.add_argument("--schema", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.app_rate is None:
-        from bot.settings import Settings
+        from bot.config import Config
 
-        args.app_rate = Settings().send_rate
+        args.app_rate = Config().send_rate
     if args.worker:
         return worker_main(args)
     args.users = args.users or args.count

@@ -37,11 +37,11 @@ TENANT = "tenant-bench"
 
 async def _serve_ours(database_url: str, schema: str | None) -> object:
     from bot.app import create_app
-    from bot.settings import Settings
+    from bot.config import Config
     from storage.db import create_engine
     from storage.migrate import upgrade
 
-    settings = Settings(database_url=database_url, scheduler_enabled=False)
+    settings = Config(database_url=database_url, scheduler_enabled=False)
     engine = create_engine(database_url, schema=schema)
     await upgrade(engine)
     return create_app(settings, engine=engine)

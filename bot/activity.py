@@ -7,8 +7,8 @@ from typing import Any
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationReference
 
-from core.model import ConversationAddress, OutboundMessage
-from dialogs.types import Inbound
+from core.kernel.model import ConversationAddress, OutboundMessage
+from dialogs.kit.types import Inbound
 
 
 class ActivityError(ValueError):

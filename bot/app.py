@@ -10,36 +10,31 @@ from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import keys, sdk_patches
+from bot import keys, registry, sdk_patches
+from bot.config import Config
 from bot.http import MAX_BODY_BYTES, add_routes, errors_without_traces
 from bot.links import SignedLinks
 from bot.metrics import Metrics
 from bot.sender import BotFrameworkSender
-from bot.settings import Settings
 from bot.teams import QiBot
-from core.clock import SystemClock
-from core.content import Content
-from core.delivery import RetryPolicy
-from core.ports import Clock
-from dialogs.clinics import ClinicCards
-from dialogs.learning import LearningCards
-from dialogs.projects import ProjectCards
+from core.kernel.clock import SystemClock
+from core.kernel.content import Content
+from core.kernel.delivery import RetryPolicy
+from core.kernel.ports import Clock
 from scheduler.dispatcher import Dispatcher
 from scheduler.runner import SchedulerRunner
 from scheduler.ticks import build_ticks
-from storage.content import load_content
 from storage.db import create_engine, is_sqlite
 from storage.leader import AdvisoryLockLeader, SoleLeader
-from storage.uow import SqlUnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 
-def _auth_configuration(settings: Settings):
-    if settings.production:
-        return settings
+def _auth_configuration(config: Config):
+    if config.production:
+        return config
     # Development: no app id means the SDK skips JWT validation and sends without a token.
-    log.warning("development mode: authentication is OFF; only serving %s", settings.host)
+    log.warning("development mode: authentication is OFF; only serving %s", config.host)
     return SimpleNamespace(APP_ID="", APP_PASSWORD="", APP_TYPE="MultiTenant", APP_TENANTID="")
 
 
@@ -49,7 +44,7 @@ def _development_secret() -> str:
 
 
 def create_app(
-    settings: Settings,
+    config: Config,
     *,
     engine: AsyncEngine | None = None,
     content: Content | None = None,
@@ -58,20 +53,29 @@ def create_app(
     sdk_patches.apply()
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[errors_without_traces])
     clock = clock or SystemClock()
-    content = content or load_content(settings.content_dir)
-    engine = engine or create_engine(settings.database_url)
-    uow_factory = SqlUnitOfWorkFactory(engine)
+    content = content or registry.load_content(config.content_dir)
+    engine = engine or create_engine(config.database_url)
+    uow_factory = registry.uow_factory(engine)
     metrics = Metrics()
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_auth_configuration(settings)))
-    links = SignedLinks(settings.base_url, settings.link_secret or _development_secret())
-    bot = QiBot(uow_factory=uow_factory, content=content, clock=clock, admins=settings.admins, links=links)
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_auth_configuration(config)))
+    links = SignedLinks(config.base_url, config.link_secret or _development_secret())
+    messages = registry.messages(content, links)
+    bot = QiBot(
+        uow_factory=uow_factory,
+        router=registry.router(),
+        content=content,
+        clock=clock,
+        admins=config.admins,
+        links=links,
+        messages=messages,
+    )
     dispatcher = Dispatcher(
         uow_factory,
-        BotFrameworkSender(adapter, app_id=settings.app_id),
+        BotFrameworkSender(adapter, app_id=config.app_id),
         clock,
-        app_rate=settings.send_rate,
-        conversation_rate=settings.conversation_rate,
-        policy=RetryPolicy(max_attempts=settings.send_max_attempts),
+        app_rate=config.send_rate,
+        conversation_rate=config.conversation_rate,
+        policy=RetryPolicy(max_attempts=config.send_max_attempts),
         observer=metrics,
     )
     leader = SoleLeader() if is_sqlite(engine) else AdvisoryLockLeader(engine)
@@ -82,14 +86,13 @@ def create_app(
             uow_factory=uow_factory,
             clock=clock,
             content=content,
-            clinic_messages=ClinicCards(content),
-            learning_nudge=LearningCards(content).nudge,
-            stale_project=ProjectCards(content).stale,
+            capability_ticks=registry.ticks(messages),
         ),
         timezone=content.nudges.timezone,
     )
-    app[keys.SETTINGS] = settings
+    app[keys.CONFIG] = config
     app[keys.ENGINE] = engine
+    app[keys.UOW_FACTORY] = uow_factory
     app[keys.CONTENT] = content
     app[keys.METRICS] = metrics
     app[keys.ADAPTER] = adapter
@@ -105,7 +108,7 @@ def create_app(
 
 async def _lifecycle(app: web.Application):
     runner = app[keys.SCHEDULER]
-    if app[keys.SETTINGS].scheduler_enabled:
+    if app[keys.CONFIG].scheduler_enabled:
         runner.start()
     yield
     await runner.stop()

@@ -6,10 +6,9 @@ from aiohttp import web
 from icalendar import Calendar, Event, vText
 
 from bot import keys
-from core.content import Content
-from core.model import Booking, BookingStatus, ClinicSession
+from core.clinics.model import Booking, BookingStatus, ClinicSession
+from core.kernel.content import Content
 from dialogs.clinics import coaches, where
-from storage.uow import SqlUnitOfWork
 
 
 def booking_calendar(session: ClinicSession, booking: Booking, content: Content, *, stamp) -> bytes:
@@ -44,7 +43,7 @@ async def download(request: web.Request) -> web.Response:
     booking_id = app[keys.LINKS].read_calendar_token(request.match_info["token"], now=now)
     if booking_id is None:
         raise web.HTTPNotFound(reason="This calendar link is not valid or has expired.")
-    async with SqlUnitOfWork(app[keys.ENGINE]) as uow:
+    async with app[keys.UOW_FACTORY]() as uow:
         booking = await uow.clinics.get_booking(booking_id)
         session = await uow.clinics.get_session(booking.session_id) if booking else None
     if booking is None or session is None:

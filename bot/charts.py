@@ -14,8 +14,7 @@ from matplotlib.ticker import MaxNLocator
 
 from bot import keys
 from core.measurement import run_chart, xmr
-from core.model import Measure
-from storage.uow import SqlUnitOfWork
+from core.projects.model import Measure
 
 NHS_BLUE, GREY, ORANGE, BLUE, PURPLE = "#005EB8", "#7F7F7F", "#ED8B00", "#41B6E6", "#7C2855"
 SIZE = (6.0, 2.8)  # inches
@@ -90,7 +89,7 @@ async def download(request: web.Request) -> web.Response:
     measure_id = app[keys.LINKS].read_chart_token(request.match_info["token"])
     if measure_id is None:
         raise web.HTTPNotFound(reason="This chart link is not valid.")
-    async with SqlUnitOfWork(app[keys.ENGINE]) as uow:
+    async with app[keys.UOW_FACTORY]() as uow:
         measure = await uow.projects.measure(measure_id)
         points = await uow.projects.points(measure_id) if measure else []
     if measure is None or not points:

@@ -23,72 +23,70 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.config import Config, ConfigError
 from bot.logs import configure_logging
-from bot.settings import ConfigError, Settings
-from core.clock import SystemClock
-from core.errors import DomainError
+from core.kernel.clock import SystemClock
+from core.kernel.errors import DomainError
 
 log = logging.getLogger("qibot")
 ROOT = Path(__file__).resolve().parent.parent
 PLAYGROUND_PORT = 56150
 
 
-def _settings() -> Settings:
+def _config() -> Config:
     try:
-        return Settings.from_env()
+        return Config.from_env()
     except ConfigError as problem:
         print(f"qibot: configuration problem: {problem}", file=sys.stderr)
         raise SystemExit(2) from None
 
 
-async def _with_engine(settings: Settings, work):
+async def _with_engine(config: Config, work):
     from storage.db import create_engine
 
-    engine = create_engine(settings.database_url)
+    engine = create_engine(config.database_url)
     try:
         return await work(engine)
     finally:
         await engine.dispose()
 
 
-def cmd_db_upgrade(settings: Settings, _args) -> int:
+def cmd_db_upgrade(config: Config, _args) -> int:
     from storage.migrate import head_revision, upgrade
 
-    asyncio.run(_with_engine(settings, upgrade))
+    asyncio.run(_with_engine(config, upgrade))
     print(f"database is at migration {head_revision()}")
     return 0
 
 
-def cmd_demo_load(settings: Settings, _args) -> int:
-    from storage.content import load_content
+def cmd_demo_load(config: Config, _args) -> int:
+    from bot import registry
     from storage.demo import load_demo
-    from storage.uow import SqlUnitOfWork
 
-    content = load_content(settings.content_dir)
+    content = registry.load_content(config.content_dir)
 
     async def work(engine):
-        async with SqlUnitOfWork(engine) as uow:
-            return await load_demo(uow, content, now=SystemClock().now(), content_dir=settings.content_dir)
+        async with registry.uow_factory(engine)() as uow:
+            return await load_demo(uow, content, now=SystemClock().now(), content_dir=config.content_dir)
 
-    created = asyncio.run(_with_engine(settings, work))
+    created = asyncio.run(_with_engine(config, work))
     print(f"demo data loaded ({created} new people)")
     return 0
 
 
-def cmd_clinics_sync(settings: Settings, _args) -> int:
-    from core.services.clinics import sync_clinics
-    from storage.content import load_content
-    from storage.uow import SqlUnitOfWork
+def cmd_clinics_sync(config: Config, _args) -> int:
+    from bot import registry
+    from core.clinics.services import sync_clinics
 
-    content = load_content(settings.content_dir)
+    content = registry.load_content(config.content_dir)
 
     async def work(engine):
-        async with SqlUnitOfWork(engine) as uow:
+        async with registry.uow_factory(engine)() as uow:
             report = await sync_clinics(uow, content=content, now=SystemClock().now())
             await uow.commit()
             return report
 
-    report = asyncio.run(_with_engine(settings, work))
+    report = asyncio.run(_with_engine(config, work))
     print(
         f"clinic sessions: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
         f"{report.kept} booked and left as they are"
@@ -98,18 +96,17 @@ def cmd_clinics_sync(settings: Settings, _args) -> int:
     return 1 if report.problems else 0
 
 
-def cmd_learning_report(settings: Settings, _args) -> int:
-    from core.services.learning import learning_report
-    from storage.content import load_content
-    from storage.uow import SqlUnitOfWork
+def cmd_learning_report(config: Config, _args) -> int:
+    from bot import registry
+    from core.learning.services import learning_report
 
-    content = load_content(settings.content_dir)
+    content = registry.load_content(config.content_dir)
 
     async def work(engine):
-        async with SqlUnitOfWork(engine) as uow:
+        async with registry.uow_factory(engine)() as uow:
             return await learning_report(uow, content=content, now=SystemClock().now())
 
-    report = asyncio.run(_with_engine(settings, work))
+    report = asyncio.run(_with_engine(config, work))
     print("Questions (share answered correctly, answers):")
     for stat in report.questions:
         share = f"{stat.share_correct:4.0%}" if stat.answers else "   -"
@@ -132,19 +129,18 @@ def cmd_learning_report(settings: Settings, _args) -> int:
     return 0
 
 
-def cmd_projects_report(settings: Settings, args) -> int:
+def cmd_projects_report(config: Config, args) -> int:
+    from bot import registry
     from bot.reports import to_csv, to_xlsx
-    from core.services.project_reports import projects_report
-    from storage.content import load_content
-    from storage.uow import SqlUnitOfWork
+    from core.projects.reports import projects_report
 
-    content = load_content(settings.content_dir)
+    content = registry.load_content(config.content_dir)
 
     async def work(engine):
-        async with SqlUnitOfWork(engine) as uow:
+        async with registry.uow_factory(engine)() as uow:
             return await projects_report(uow, content=content, now=SystemClock().now())
 
-    report = asyncio.run(_with_engine(settings, work))
+    report = asyncio.run(_with_engine(config, work))
     print("QI projects registered per month:")
     for month, count in report.per_month or [("none yet", "")]:
         print(f"  {month}  {count}")
@@ -170,12 +166,12 @@ def cmd_projects_report(settings: Settings, args) -> int:
     return 0
 
 
-def cmd_roles(settings: Settings, args) -> int:
-    from core.services.roles import grant_role, revoke_role
-    from storage.uow import SqlUnitOfWork
+def cmd_roles(config: Config, args) -> int:
+    from bot import registry
+    from core.kernel.roles import grant_role, revoke_role
 
     async def work(engine):
-        async with SqlUnitOfWork(engine) as uow:
+        async with registry.uow_factory(engine)() as uow:
             if args.action == "grant":
                 user, changed = await grant_role(uow, who=args.who, role=args.role, now=SystemClock().now())
             else:
@@ -184,7 +180,7 @@ def cmd_roles(settings: Settings, args) -> int:
             return user, changed
 
     try:
-        user, changed = asyncio.run(_with_engine(settings, work))
+        user, changed = asyncio.run(_with_engine(config, work))
     except DomainError as problem:
         print(f"qibot: {problem.message}", file=sys.stderr)
         return 1
@@ -211,21 +207,21 @@ def cmd_manifest_build(_settings: None, args) -> int:
     return 0
 
 
-def _serve(settings: Settings) -> None:
+def _serve(config: Config) -> None:
     from bot.app import create_app
 
     web.run_app(
-        create_app(settings), host=settings.host, port=settings.port, print=None, access_log=None, handle_signals=True
+        create_app(config), host=config.host, port=config.port, print=None, access_log=None, handle_signals=True
     )
 
 
-def cmd_serve(settings: Settings, _args) -> int:
-    log.info("QI Companion listening on http://%s:%s/api/messages", settings.host, settings.port)
-    _serve(settings)
+def cmd_serve(config: Config, _args) -> int:
+    log.info("QI Companion listening on http://%s:%s/api/messages", config.host, config.port)
+    _serve(config)
     return 0
 
 
-def _start_playground(settings: Settings) -> subprocess.Popen | None:
+def _start_playground(config: Config) -> subprocess.Popen | None:
     npx = shutil.which("npx")
     if npx is None:
         print("npx not found: not starting the Microsoft 365 Agents Playground (install Node.js to get it)")
@@ -234,7 +230,7 @@ def _start_playground(settings: Settings) -> subprocess.Popen | None:
     command = [str(local)] if local.exists() else [npx, "--yes", "@microsoft/m365agentsplayground"]
     command += [
         "-e",
-        f"http://{settings.host}:{settings.port}/api/messages",
+        f"http://{config.host}:{config.port}/api/messages",
         "-c",
         "msteams",
         "--dt",
@@ -274,15 +270,15 @@ def _stop(process: subprocess.Popen | None) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def cmd_dev(settings: Settings, args) -> int:
-    cmd_db_upgrade(settings, args)
-    cmd_demo_load(settings, args)
-    playground = _start_playground(settings)
-    print(f"QI Companion: http://{settings.host}:{settings.port}/api/messages (development mode). Ctrl-C stops.")
+def cmd_dev(config: Config, args) -> int:
+    cmd_db_upgrade(config, args)
+    cmd_demo_load(config, args)
+    playground = _start_playground(config)
+    print(f"QI Companion: http://{config.host}:{config.port}/api/messages (development mode). Ctrl-C stops.")
     # A closed terminal (SIGHUP) shuts down like Ctrl-C, so the playground is stopped too.
     signal.signal(signal.SIGHUP, lambda *_: os.kill(os.getpid(), signal.SIGTERM))
     try:
-        _serve(settings)
+        _serve(config)
     finally:
         _stop(playground)
     return 0
@@ -321,9 +317,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "needs_settings", True):
         return args.run(None, args)
-    settings = _settings()
-    configure_logging(settings.log_format, settings.log_level)
-    return args.run(settings, args)
+    config = _config()
+    configure_logging(config.log_format, config.log_level)
+    return args.run(config, args)
 
 
 if __name__ == "__main__":

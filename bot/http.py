@@ -78,7 +78,7 @@ async def messages(request: web.Request) -> web.Response:
     token = correlation_id.set(str(body.get("id") or uuid.uuid4()))
     try:
         activity = Activity().deserialize(body)
-        settings = app[keys.SETTINGS]
+        config = app[keys.CONFIG]
         adapter = app[keys.ADAPTER]
         try:
             auth = await adapter.bot_framework_authentication.authenticate_request(
@@ -88,7 +88,7 @@ async def messages(request: web.Request) -> web.Response:
             metrics.activities.labels(activity_type, "unauthorized").inc()
             return _problem(401, "authentication failed")
         tenant = tenant_of(activity)
-        if settings.allowed_tenants and tenant not in settings.allowed_tenants:
+        if config.allowed_tenants and tenant not in config.allowed_tenants:
             log.warning("activity from a tenant that is not allowed", extra={"tenant": tenant})
             metrics.activities.labels(activity_type, "forbidden_tenant").inc()
             return _problem(403, "this tenant is not served by this bot")

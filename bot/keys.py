@@ -6,17 +6,18 @@ from aiohttp import web
 from botbuilder.core import BotAdapter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.config import Config
 from bot.links import SignedLinks
 from bot.metrics import Metrics
-from bot.settings import Settings
 from bot.teams import QiBot
-from core.content import Content
-from core.ports import Clock
+from core.kernel.content import Content
+from core.kernel.ports import Clock, UnitOfWorkFactory
 from scheduler.dispatcher import Dispatcher
 from scheduler.runner import SchedulerRunner
 
-SETTINGS = web.AppKey("settings", Settings)
+CONFIG = web.AppKey("config", Config)
 ENGINE = web.AppKey("engine", AsyncEngine)
+UOW_FACTORY = web.AppKey("uow_factory", UnitOfWorkFactory)
 CONTENT = web.AppKey("content", Content)
 METRICS = web.AppKey("metrics", Metrics)
 ADAPTER = web.AppKey("adapter", BotAdapter)

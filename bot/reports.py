@@ -13,10 +13,9 @@ from openpyxl import Workbook
 
 from bot import keys
 from bot.charts import BLUE, GREY, NHS_BLUE, ORANGE, SIZE
-from core.model import Role
-from core.services.project_reports import ProjectReport, export_table, projects_report
-from core.services.roles import effective_roles
-from storage.uow import SqlUnitOfWork
+from core.kernel.model import Role
+from core.kernel.roles import effective_roles
+from core.projects.reports import ProjectReport, export_table, projects_report
 
 
 def to_csv(report: ProjectReport) -> bytes:
@@ -81,9 +80,9 @@ async def download(request: web.Request) -> web.Response:
     user_id = app[keys.LINKS].read_report_token(request.match_info["token"], kind, now=app[keys.CLOCK].now())
     if kind not in FORMATS or user_id is None:
         raise web.HTTPNotFound(reason="This report link is not valid or has expired.")
-    async with SqlUnitOfWork(app[keys.ENGINE]) as uow:
+    async with app[keys.UOW_FACTORY]() as uow:
         user = await uow.users.get(user_id)
-        if user is None or Role.ADMIN not in effective_roles(user, app[keys.SETTINGS].admins):
+        if user is None or Role.ADMIN not in effective_roles(user, app[keys.CONFIG].admins):
             raise web.HTTPForbidden(reason="Project exports are for QI admins.")
         report = await projects_report(uow, content=app[keys.CONTENT], now=app[keys.CLOCK].now())
     render, content_type, disposition = FORMATS[kind]

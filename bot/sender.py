@@ -14,8 +14,8 @@ from email.utils import parsedate_to_datetime
 from botbuilder.core import BotAdapter, TurnContext
 
 from bot.activity import activity_from_message, reference_from_address
-from core.model import ConversationAddress, OutboundMessage
-from core.ports import SendOutcome, SendOutcomeKind
+from core.kernel.model import ConversationAddress, OutboundMessage
+from core.kernel.ports import SendOutcome, SendOutcomeKind
 
 log = logging.getLogger(__name__)
 

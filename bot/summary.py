@@ -8,10 +8,9 @@ from html import escape
 from aiohttp import web
 
 from bot import keys
-from core.content import Content
-from core.model import PdsaCycle, Project
-from core.services.projects import RUBRIC
-from storage.uow import SqlUnitOfWork
+from core.kernel.content import Content
+from core.projects.model import PdsaCycle, Project
+from core.projects.services import RUBRIC
 
 STYLE = """
 body{font-family:Arial,Helvetica,sans-serif;color:#212b32;max-width:1000px;margin:24px auto;padding:0 24px}
@@ -71,7 +70,7 @@ async def download(request: web.Request) -> web.Response:
     if project_id is None:
         raise web.HTTPNotFound(reason="This summary link is not valid or has expired.")
     links = app[keys.LINKS]
-    async with SqlUnitOfWork(app[keys.ENGINE]) as uow:
+    async with app[keys.UOW_FACTORY]() as uow:
         project = await uow.projects.get(project_id)
         if project is None:
             raise web.HTTPNotFound(reason="This project no longer exists.")

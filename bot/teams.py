@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 from http import HTTPStatus
+from typing import Any
 
 from botbuilder.core import Bot, InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
 from bot.activity import activity_from_message, address_from_activity, card_invoke_body, inbound_from_activity
-from core.content import Content
-from core.model import ConversationAddress, OutboundMessage, User
-from core.ports import Clock, Links, UnitOfWorkFactory
-from core.services.contacts import Contact, record_contact, record_uninstall
-from core.services.roles import effective_roles
-from dialogs import cards
+from core.kernel.contacts import Contact, record_contact, record_uninstall
+from core.kernel.content import Content
+from core.kernel.model import ConversationAddress, OutboundMessage, User
+from core.kernel.ports import Clock, Links, UnitOfWorkFactory
+from core.kernel.roles import effective_roles
+from dialogs.kit import cards
+from dialogs.kit.router import Router
+from dialogs.kit.types import Response, Turn
 from dialogs.onboarding import welcome_back_card, welcome_card
-from dialogs.router import route
-from dialogs.types import Response, Turn
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +34,16 @@ class QiBot(Bot):
         self,
         *,
         uow_factory: UnitOfWorkFactory,
+        router: Router,
         content: Content,
         clock: Clock,
         admins: frozenset[str],
         links: Links | None = None,
+        messages: Mapping[str, Any] | None = None,
     ) -> None:
         self.links = links
+        self.router = router
+        self.messages = dict(messages or {})
         self.uow_factory = uow_factory
         self.content = content
         self.clock = clock
@@ -89,9 +95,15 @@ class QiBot(Bot):
             contact = await self._record(uow, address)
             user = self._with_roles(contact.user)
             turn = Turn(
-                user=user, inbound=inbound, uow=uow, content=self.content, now=self.clock.now(), links=self.links
+                user=user,
+                inbound=inbound,
+                uow=uow,
+                content=self.content,
+                now=self.clock.now(),
+                links=self.links,
+                messages=self.messages,
             )
-            response = await route(turn)
+            response = await self.router.route(turn)
             if response.commit:
                 await uow.commit()
             else:

@@ -7,7 +7,7 @@ and the in-chat menu already hides them from people without the role; those who 
 them.
 
 Team channels and group chats: only GROUP_COMMANDS (help and profile). There every reply is seen by the whole
-conversation, and the bot's greeting already sends people to the personal chat for bookings and projects.
+conversation, and the bot's greeting already sends people to the personal chat for bookings and the rest.
 
 Teams sends a picked command's title as the message text, so each title must be one of its command's phrases.
 """
@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from core.model import Role
-from dialogs.feature import Command
-from dialogs.router import all_commands, normalise
+from core.kernel.model import Role
+from dialogs.kit.feature import Command
+from dialogs.kit.router import normalise
 
 HELP = "help"
-GROUP_COMMANDS = (HELP, "profile")
 PERSONAL_SCOPES = ["personal"]
 GROUP_SCOPES = ["team", "groupChat"]
 MAX_COMMANDS = 10  # Teams' limit per command list (the schema allows 12; the store checks 10)
@@ -34,7 +33,7 @@ def personal_commands(commands: Iterable[Command]) -> list[Command]:
 
 
 def group_commands(commands: Iterable[Command]) -> list[Command]:
-    return [c for c in personal_commands(commands) if c.name in GROUP_COMMANDS]
+    return [c for c in personal_commands(commands) if c.in_group_chats]
 
 
 def _entry(command: Command) -> dict[str, str]:
@@ -55,8 +54,12 @@ def _entry(command: Command) -> dict[str, str]:
 
 
 def command_lists(commands: Iterable[Command] | None = None) -> list[dict]:
-    """The manifest's bot commandLists for `commands` (default: the router's)."""
-    commands = all_commands() if commands is None else list(commands)
+    """The manifest's bot commandLists for `commands` (default: every capability's, from the registry)."""
+    if commands is None:
+        from bot import registry
+
+        commands = registry.router().commands
+    commands = list(commands)
     lists = []
     for scopes, chosen in ((PERSONAL_SCOPES, personal_commands(commands)), (GROUP_SCOPES, group_commands(commands))):
         if len(chosen) > MAX_COMMANDS:

@@ -12,9 +12,9 @@ import logging
 import random
 from typing import Protocol
 
-from core.delivery import RetryPolicy, decide
-from core.model import OutboxItem
-from core.ports import Clock, Sender, SendOutcome, SendOutcomeKind, UnitOfWorkFactory
+from core.kernel.delivery import RetryPolicy, decide
+from core.kernel.model import OutboxItem
+from core.kernel.ports import Clock, Sender, SendOutcome, SendOutcomeKind, UnitOfWorkFactory
 from scheduler.ratelimit import PerKeyLimiter, TokenBucket
 
 log = logging.getLogger(__name__)

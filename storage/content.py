@@ -1,8 +1,6 @@
-"""Load and validate the YAML content files. A broken file stops start-up with file, line and problem."""
-
 from __future__ import annotations
 
-from datetime import time, timedelta
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,24 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import jsonschema
 import yaml
 
-from core.content import (
-    Bite,
-    Choice,
-    ClinicContent,
-    ClinicRules,
-    ClinicSeries,
-    Content,
-    GovernanceQuestion,
-    LearningContent,
-    LearningRules,
-    NudgeCategory,
-    NudgeRules,
-    Organisation,
-    ProjectRules,
-    Question,
-    Topic,
-)
-from core.working_hours import DAY_NAMES, parse_hours
+from core.kernel.content import Choice, Content, NudgeCategory, NudgeRules, Organisation
+from core.kernel.working_hours import parse_hours
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
@@ -66,6 +48,8 @@ class _LinedList(list):
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_with_lines("map"))
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_with_lines("seq"))
 
 
@@ -106,18 +90,18 @@ def load_yaml(path: Path, schema: dict[str, Any] | None = None) -> Any:
     return document
 
 
-def _schema(content_dir: Path, name: str) -> dict[str, Any]:
+def schema_for(content_dir: Path, name: str) -> dict[str, Any]:
     schema_path = content_dir / "schemas" / f"{name}.schema.yaml"
     if not schema_path.exists():
         schema_path = DEFAULT_CONTENT_DIR / "schemas" / f"{name}.schema.yaml"
     return yaml.safe_load(schema_path.read_text(encoding="utf-8"))
 
 
-def _choices(items) -> tuple[Choice, ...]:
+def choices(items) -> tuple[Choice, ...]:
     return tuple(Choice(id=i["id"], label=i["label"]) for i in items)
 
 
-def _unique_ids(path: Path, document, key: str) -> None:
+def require_unique_ids(path: Path, document, key: str) -> None:
     seen: set[str] = set()
     for index, item in enumerate(document[key]):
         if item["id"] in seen:
@@ -128,22 +112,22 @@ def _unique_ids(path: Path, document, key: str) -> None:
 
 def load_organisation(content_dir: Path) -> Organisation:
     path = content_dir / "organisation.yaml"
-    doc = load_yaml(path, _schema(content_dir, "organisation"))
+    doc = load_yaml(path, schema_for(content_dir, "organisation"))
     for key in ("sites", "staff_groups", "experience_levels"):
-        _unique_ids(path, doc, key)
+        require_unique_ids(path, doc, key)
     return Organisation(
         name=doc["name"],
         short_name=doc["short_name"],
-        sites=_choices(doc["sites"]),
-        staff_groups=_choices(doc["staff_groups"]),
-        experience_levels=_choices(doc["experience_levels"]),
+        sites=choices(doc["sites"]),
+        staff_groups=choices(doc["staff_groups"]),
+        experience_levels=choices(doc["experience_levels"]),
     )
 
 
 def load_nudge_rules(content_dir: Path) -> NudgeRules:
     path = content_dir / "nudges.yaml"
-    doc = load_yaml(path, _schema(content_dir, "nudges"))
-    _unique_ids(path, doc, "categories")
+    doc = load_yaml(path, schema_for(content_dir, "nudges"))
+    require_unique_ids(path, doc, "categories")
     try:
         tz = ZoneInfo(doc["timezone"])
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -170,160 +154,12 @@ def load_nudge_rules(content_dir: Path) -> NudgeRules:
     )
 
 
-def load_clinics(content_dir: Path, organisation: Organisation) -> ClinicContent:
-    path = content_dir / "clinics.yaml"
-    doc = load_yaml(path, _schema(content_dir, "clinics"))
-    _unique_ids(path, doc, "help_with")
-    seen: set[str] = set()
-    series = []
-    for index, item in enumerate(doc["series"]):
-        line = doc["series"].item_lines[index]
-        if item["key"] in seen:
-            raise ContentError(f"{path}:{line}: series/{index}/key: duplicate key {item['key']!r}")
-        seen.add(item["key"])
-        if not organisation.is_valid("sites", item["site"]):
-            raise ContentError(f"{path}:{line}: series/{index}/site: unknown site {item['site']!r}")
-        series.append(
-            ClinicSeries(
-                key=item["key"],
-                site=item["site"],
-                weekday=DAY_NAMES.index(item["weekday"]),
-                start=time.fromisoformat(item["time"]),
-                minutes=item["minutes"],
-                capacity=item["capacity"],
-                coach=item["coach"],
-                venue=item.get("venue"),
-                online_url=item.get("online_url"),
-                focus=item.get("focus"),
-                weeks_ahead=item["weeks_ahead"],
-            )
-        )
-    rules = doc["booking"]
-    placeholders = dict.fromkeys(("when", "time", "where", "site", "name", "reason", "help_with"), "x")
-    for key, template in doc["messages"].items():
-        try:
-            template.format(**placeholders)
-        except (KeyError, IndexError, ValueError) as exc:
-            line = doc["messages"].item_lines[key]
-            raise ContentError(f"{path}:{line}: messages/{key}: unknown or broken placeholder {exc}") from exc
-    return ClinicContent(
-        messages=dict(doc["messages"]),
-        rules=ClinicRules(
-            max_future_bookings=rules["max_future_bookings"],
-            closes_before=timedelta(minutes=rules["closes_minutes_before"]),
-            weeks_shown=rules["weeks_shown"],
-            help_with=_choices(doc["help_with"]),
-        ),
-        series=tuple(series),
-    )
+ContentLoader = Callable[[Path, Organisation], Any]
 
 
-MAX_BITE_WORDS = 80
-
-
-def load_learning(content_dir: Path) -> LearningContent:
-    settings_path = content_dir / "learning.yaml"
-    doc = load_yaml(settings_path, _schema(content_dir, "learning-settings"))
-    rules = LearningRules(
-        daily_new_questions=doc["daily_new_questions"],
-        daily_review_cap=doc["daily_review_cap"],
-        again_after=timedelta(minutes=doc["again_minutes"]),
-        desired_retention=doc["desired_retention"],
-        quick_answer=timedelta(seconds=doc["quick_answer_seconds"]),
-        mastery_stability_days=doc["mastery_stability_days"],
-        completion_share=doc["completion_share"],
-        award=doc["award"],
-        default_nudge_time=time.fromisoformat(doc["default_nudge_time"]),
-        nudge_message=doc["messages"]["nudge"],
-    )
-    try:
-        rules.nudge_message.format(count=3, minutes=2)
-    except (KeyError, IndexError, ValueError) as exc:
-        line = doc["messages"].item_lines["nudge"]
-        raise ContentError(f"{settings_path}:{line}: messages/nudge: unknown or broken placeholder {exc}") from exc
-    schema = _schema(content_dir, "learning")
-    topics: list[Topic] = []
-    seen: dict[str, str] = {}
-    files = sorted((content_dir / "learning").glob("*.yaml"))
-    if not files:
-        raise ContentError(f"{content_dir / 'learning'}: no topic files (*.yaml)")
-    for path in files:
-        topic_doc = load_yaml(path, schema)
-        for kind in ("bites", "questions"):
-            for index, item in enumerate(topic_doc[kind]):
-                line = topic_doc[kind].item_lines[index]
-                if item["id"] in seen:
-                    raise ContentError(
-                        f"{path}:{line}: {kind}/{index}/id: {item['id']!r} is also used in {seen[item['id']]}"
-                    )
-                seen[item["id"]] = path.name
-                if kind == "bites":
-                    words = len(f"{item['text']} {item['example']}".split())
-                    if words > MAX_BITE_WORDS:
-                        raise ContentError(
-                            f"{path}:{line}: bites/{index}: {words} words; a bite has at most {MAX_BITE_WORDS}"
-                        )
-                elif item["answer"] >= len(item["options"]):
-                    raise ContentError(
-                        f"{path}:{line}: questions/{index}/answer: {item['answer']} but only "
-                        f"{len(item['options'])} options (answers count from 0)"
-                    )
-        if topic_doc["id"] in {t.id for t in topics}:
-            raise ContentError(f"{path}:{topic_doc.item_lines['id']}: id: topic {topic_doc['id']!r} is defined twice")
-        topics.append(
-            Topic(
-                pack=topic_doc["pack"],
-                id=topic_doc["id"],
-                title=topic_doc["title"],
-                order=topic_doc["order"],
-                summary=topic_doc["summary"],
-                bites=tuple(Bite(b["id"], b["title"], b["text"], b["example"]) for b in topic_doc["bites"]),
-                questions=tuple(
-                    Question(
-                        id=q["id"],
-                        topic_id=topic_doc["id"],
-                        stem=q["stem"],
-                        options=tuple(q["options"]),
-                        answer=q["answer"],
-                        explanation=q["explanation"],
-                        source=q["source"],
-                        rule_set=q.get("rule_set"),
-                    )
-                    for q in topic_doc["questions"]
-                ),
-            )
-        )
-    return LearningContent(rules=rules, topics=tuple(sorted(topics, key=lambda t: (t.order, t.id))))
-
-
-def load_projects(content_dir: Path) -> ProjectRules:
-    path = content_dir / "projects.yaml"
-    doc = load_yaml(path, _schema(content_dir, "projects"))
-    for key in ("divisions", "strategic_aims", "governance"):
-        _unique_ids(path, doc, key)
-    scores = [item["score"] for item in doc["progress_scores"]]
-    if scores != [x / 2 for x in range(1, 11)]:
-        raise ContentError(f"{path}:{doc.item_lines['progress_scores']}: progress_scores: must be 0.5, 1.0 ... 5.0")
-    return ProjectRules(
-        divisions=_choices(doc["divisions"]),
-        strategic_aims=_choices(doc["strategic_aims"]),
-        problem_max_words=doc["problem_max_words"],
-        team_max=doc["team_max"],
-        stale_after=timedelta(days=doc["stale_after_days"]),
-        governance=tuple(
-            GovernanceQuestion(g["id"], g["question"], g["label"], g["signpost"]) for g in doc["governance"]
-        ),
-        progress_scores=tuple((float(item["score"]), item["meaning"]) for item in doc["progress_scores"]),
-    )
-
-
-def load_content(content_dir: Path | None = None) -> Content:
+def load_content(loaders: Mapping[str, ContentLoader], content_dir: Path | None = None) -> Content:
+    """The shared content, then each capability's part with its own loader (from the capability registry)."""
     content_dir = content_dir or DEFAULT_CONTENT_DIR
     organisation = load_organisation(content_dir)
-    return Content(
-        organisation=organisation,
-        nudges=load_nudge_rules(content_dir),
-        clinics=load_clinics(content_dir, organisation),
-        learning=load_learning(content_dir),
-        projects=load_projects(content_dir),
-    )
+    parts = {name: load(content_dir, organisation) for name, load in loaders.items()}
+    return Content(organisation=organisation, nudges=load_nudge_rules(content_dir), parts=parts)

@@ -6,11 +6,13 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from core.content import Content
-from core.model import BookingStatus, ProjectStatus, Role, TeamMember
-from core.ports import UnitOfWork
-from core.services.clinics import bookable_sessions, sync_clinics
-from core.services.profile import save_profile
+from core.clinics.model import BookingStatus
+from core.clinics.services import bookable_sessions, sync_clinics
+from core.kernel.content import Content
+from core.kernel.model import Role
+from core.kernel.ports import UnitOfWork
+from core.profile.services import save_profile
+from core.projects.model import ProjectStatus, TeamMember
 from storage.content import DEFAULT_CONTENT_DIR, load_yaml
 
 

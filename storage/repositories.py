@@ -10,8 +10,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.errors import StaleState
-from core.model import (
+from core.kernel.errors import StaleState
+from core.kernel.model import (
     ConversationAddress,
     NudgePreferences,
     OutboundMessage,

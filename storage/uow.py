@@ -1,12 +1,15 @@
-"""The unit of work: one connection, one transaction, commit only when the service says so."""
+"""The unit of work: one connection, one transaction, commit only when the service says so.
+
+The kernel's repositories are fixed; each capability's comes from the registry as `uow.<capability>`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from storage.clinics import SqlClinicRepository
-from storage.learning import SqlLearningRepository
-from storage.projects import SqlProjectRepository
 from storage.repositories import (
     SqlAddressRepository,
     SqlConversationStateRepository,
@@ -17,8 +20,9 @@ from storage.repositories import (
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, repositories: Mapping[str, Callable[[AsyncConnection], Any]]) -> None:
         self._engine = engine
+        self._repositories = repositories
         self._conn: AsyncConnection | None = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
@@ -29,9 +33,8 @@ class SqlUnitOfWork:
         self.preferences = SqlPreferenceRepository(self._conn)
         self.outbox = SqlOutboxRepository(self._conn)
         self.conversation_state = SqlConversationStateRepository(self._conn)
-        self.clinics = SqlClinicRepository(self._conn)
-        self.learning = SqlLearningRepository(self._conn)
-        self.projects = SqlProjectRepository(self._conn)
+        for name, repository in self._repositories.items():
+            setattr(self, name, repository(self._conn))
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -55,8 +58,9 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, repositories: Mapping[str, Callable[[AsyncConnection], Any]]) -> None:
         self.engine = engine
+        self.repositories = repositories
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self.repositories)

@@ -11,10 +11,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
-from storage.content import load_content
+from bot import registry
 from storage.db import create_engine, normalise_url
 from storage.migrate import upgrade
-from storage.uow import SqlUnitOfWorkFactory
 from tests.fake_connector import FakeConnector
 from tests.fakes import FixedClock
 
@@ -87,12 +86,12 @@ async def sqlite_engine(tmp_path):
 
 @pytest.fixture
 def uow_factory(engine):
-    return SqlUnitOfWorkFactory(engine)
+    return registry.uow_factory(engine)
 
 
 @pytest.fixture(scope="session")
 def content():
-    return load_content()
+    return registry.load_content()
 
 
 @pytest.fixture

@@ -3,14 +3,14 @@ from __future__ import annotations
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot import registry
 from bot.app import create_app
-from bot.settings import Settings
-from storage.uow import SqlUnitOfWorkFactory
+from bot.config import Config
 
 
 @pytest.fixture
 def settings():
-    return Settings(scheduler_enabled=False)
+    return Config(scheduler_enabled=False)
 
 
 @pytest.fixture
@@ -22,4 +22,4 @@ async def client(settings, sqlite_engine, content, clock):
 
 @pytest.fixture
 def uows(sqlite_engine):
-    return SqlUnitOfWorkFactory(sqlite_engine)
+    return registry.uow_factory(sqlite_engine)

@@ -6,8 +6,8 @@ import pytest
 from icalendar import Calendar
 
 from bot import keys
-from core.model import BookingStatus
-from core.services.contacts import record_contact
+from core.clinics.model import BookingStatus
+from core.kernel.contacts import record_contact
 from tests.fakes import teams_address
 
 

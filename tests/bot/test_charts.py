@@ -6,8 +6,9 @@ import pytest
 
 from bot import keys
 from bot.charts import render_chart
-from core.model import Measure, Role
-from core.services.contacts import record_contact
+from core.kernel.contacts import record_contact
+from core.kernel.model import Role
+from core.projects.model import Measure
 from tests.fakes import teams_address
 
 PNG = b"\x89PNG\r\n\x1a\n"

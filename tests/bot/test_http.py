@@ -6,7 +6,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
-from bot.settings import Settings
+from bot.config import Config
 from storage.db import create_engine
 from storage.migrate import head_revision
 from tests.bot import activities as a
@@ -75,7 +75,7 @@ async def test_unsupported_invoke_gets_501_not_500(client, connector):
     assert (await client.post("/api/messages", json=activity)).status == 501
 
 
-@pytest.mark.parametrize("settings", [Settings(scheduler_enabled=False, allowed_tenants=frozenset({"tenant-1"}))])
+@pytest.mark.parametrize("settings", [Config(scheduler_enabled=False, allowed_tenants=frozenset({"tenant-1"}))])
 async def test_other_tenants_get_403_and_nothing_is_stored(client, connector, uows, settings):
     response = await client.post("/api/messages", json=a.message(connector.url, "help", tenant="evil-tenant"))
     assert "tenant" in await problem(response, 403)
@@ -87,7 +87,7 @@ async def test_other_tenants_get_403_and_nothing_is_stored(client, connector, uo
 
 
 async def test_production_mode_requires_a_valid_token(sqlite_engine, content, clock, connector, uows):
-    settings = Settings(
+    settings = Config(
         app_id="00000000-0000-0000-0000-000000000001",
         app_password="secret",
         app_tenant_id="00000000-0000-0000-0000-000000000002",
@@ -109,7 +109,7 @@ async def test_health_and_readiness(client):
 
 async def test_not_ready_when_the_schema_is_behind(tmp_path, content, clock):
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/empty.db")
-    app = create_app(Settings(scheduler_enabled=False), engine=engine, content=content, clock=clock)
+    app = create_app(Config(scheduler_enabled=False), engine=engine, content=content, clock=clock)
     async with TestClient(TestServer(app)) as client:
         response = await client.get("/readyz")
         assert response.status == 503 and (await response.json())["expected"] == head_revision()

@@ -3,7 +3,7 @@
 import pytest
 
 from bot import keys
-from bot.settings import Settings
+from bot.config import Config
 from tests.bot import activities as a
 from tests.dialogs.harness import card_text
 from tests.fake_connector import FakeConnector
@@ -93,7 +93,7 @@ async def test_crafted_admin_action_from_staff_is_refused(client, connector):
     assert "only for a QI admin" in card_text((await response.json())["value"])
 
 
-@pytest.mark.parametrize("settings", [Settings(scheduler_enabled=False, admins=frozenset({"aad-1"}))])
+@pytest.mark.parametrize("settings", [Config(scheduler_enabled=False, admins=frozenset({"aad-1"}))])
 async def test_configured_admin_gets_the_admin_card(client, connector, settings):
     response = await post(client, a.card_action(connector.url, "admin.refresh"))
     assert "Admin: programme at a glance" in card_text((await response.json())["value"])
@@ -116,7 +116,7 @@ async def test_an_internal_failure_apologises_and_is_counted(client, connector, 
     async def broken(turn):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr("bot.teams.route", broken)
+    monkeypatch.setattr(client.app[keys.BOT].router, "route", broken)
     response = await client.post("/api/messages", json=a.message(connector.url, "help"))
     assert response.status == 200
     assert "something went wrong on my side" in connector.delivered()[-1].text

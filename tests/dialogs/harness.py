@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from core.model import Role
-from core.services.contacts import record_contact
-from core.services.roles import effective_roles
-from dialogs.router import route
-from dialogs.types import Inbound, Response, Turn
+from bot import registry
+from core.kernel.contacts import record_contact
+from core.kernel.model import Role
+from core.kernel.roles import effective_roles
+from dialogs.kit.types import Inbound, Response, Turn
 from tests.fakes import FakeUnitOfWork, FixedClock, teams_address
 
 
@@ -83,6 +83,9 @@ class FakeLinks:
         return f"https://qibot.example/charts/measure-{measure_id}-{version}.png"
 
 
+ROUTER = registry.router()
+
+
 class Chat:
     def __init__(
         self, content, *, admins: frozenset[str] = frozenset(), n: int = 1, uow: FakeUnitOfWork | None = None
@@ -97,12 +100,26 @@ class Chat:
     async def _turn(self, inbound: Inbound) -> Response:
         contact = await record_contact(self.uow, address=self.address, now=self.clock.now())
         user = replace(contact.user, roles=effective_roles(contact.user, self.admins))
-        self.uow.committed = False
-        response = await route(
+        if hasattr(self.uow, "begin"):  # the fake's snapshot; a SQL unit of work is always in a transaction
+            self.uow.begin()
+        response = await ROUTER.route(
             Turn(
-                user=user, inbound=inbound, uow=self.uow, content=self.content, now=self.clock.now(), links=FakeLinks()
+                user=user,
+                inbound=inbound,
+                uow=self.uow,
+                content=self.content,
+                now=self.clock.now(),
+                links=FakeLinks(),
+                messages=registry.messages(self.content, FakeLinks()),
             )
         )
+        # As bot.teams does: commit what the flow did, or roll all of it back after a refusal or a form error.
+        if response.commit:
+            await self.uow.commit()
+            self.uow.committed = True
+        else:
+            await self.uow.rollback()
+            self.uow.committed = False
         self.cards += [m.card for m in response.messages if m.card] + ([response.card] if response.card else [])
         return response
 

@@ -6,13 +6,12 @@ from pathlib import Path
 import adaptive_cards
 import jsonschema
 
-from core.model import Role
-from dialogs import cards
+from core.kernel.model import Role
 from dialogs.clinics import ClinicCards
+from dialogs.kit import cards
 from dialogs.learning import LearningCards, certificate_card
 from dialogs.onboarding import welcome_back_card, welcome_card
-from dialogs.router import all_actions
-from tests.dialogs.harness import Chat
+from tests.dialogs.harness import ROUTER, Chat
 from tests.dialogs.test_clinics import add_session
 from tests.dialogs.test_settings import form
 
@@ -34,8 +33,8 @@ async def every_card(content) -> list[tuple[str, dict]]:
         ("profile edit error", chat.press("profile.save", site="x")),
         ("profile saved", chat.press("profile.save", site="basildon", staff_group="ahp", experience="coach")),
         ("settings", chat.say("settings")),
-        ("settings saved paused", chat.press("settings.save", **form(pause_days="5"))),
-        ("settings error", chat.press("settings.save", **form(pause_days="x"))),
+        ("settings saved paused", chat.press("preferences.save", **form(pause_days="5"))),
+        ("settings error", chat.press("preferences.save", **form(pause_days="x"))),
         ("admin", chat.say("admin")),
         ("admin refreshed", chat.press("admin.refresh")),
         ("stale", chat.press("nope.nope")),
@@ -139,7 +138,7 @@ def test_the_validator_does_catch_a_bad_card():
 
 async def test_every_button_on_every_card_has_a_handler(content):
     """No dead buttons: each Action.Execute verb is `<feature>.<action>` and a registered action."""
-    registered = all_actions()
+    registered = ROUTER.actions
     verbs = set()
 
     def walk(node):

@@ -4,8 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.model import ClinicSession, Coach, Project, ProjectStatus, Role, SessionStatus
-from core.services import clinics as svc
+from core.clinics import services as svc
+from core.clinics.model import ClinicSession, Coach, SessionStatus
+from core.kernel.model import Role
+from core.projects.model import Project, ProjectStatus
 from dialogs.clinics import ClinicCards
 from tests.dialogs.harness import Chat, card_text, find_action, only_card
 from tests.fakes import FakeUnitOfWork

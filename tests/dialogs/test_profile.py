@@ -1,6 +1,6 @@
 """Transcripts: onboarding and `profile`."""
 
-from core.model import Role
+from core.kernel.model import Role
 from tests.dialogs.harness import Chat, card_text, only_card
 
 

@@ -3,9 +3,9 @@ review with similar projects, approval, data with a chart image, read-only for o
 
 import pytest
 
-from core.model import Role
+from bot import registry
+from core.kernel.model import Role
 from dialogs.projects import ProjectCards, previous_answers
-from storage.uow import SqlUnitOfWork
 from tests.dialogs.harness import Chat, card_text, find_action, only_card
 from tests.dialogs.test_cards_schema import VALIDATOR
 from tests.integration.test_projects import AIM, BASICS, MEASURES, QI
@@ -13,7 +13,7 @@ from tests.integration.test_projects import AIM, BASICS, MEASURES, QI
 
 @pytest.fixture
 async def sql_uow(sqlite_engine):
-    async with SqlUnitOfWork(sqlite_engine) as uow:
+    async with registry.uow_factory(sqlite_engine)() as uow:
         yield uow
 
 

@@ -36,7 +36,7 @@ async def test_settings_card_shows_current_state(chat):
 
 async def test_pause_opt_out_and_own_hours_are_saved(chat):
     response = await chat.press(
-        "settings.save",
+        "preferences.save",
         **form(pause_days="7", cat_events="false", own_hours="true", days="5,6", start="19:00", end="07:00"),
     )
     text = card_text(response.card)
@@ -48,11 +48,11 @@ async def test_pause_opt_out_and_own_hours_are_saved(chat):
 
 
 async def test_zero_resumes_and_empty_keeps_the_pause(chat):
-    await chat.press("settings.save", **form(pause_days="3"))
-    await chat.press("settings.save", **form(pause_days=""))
+    await chat.press("preferences.save", **form(pause_days="3"))
+    await chat.press("preferences.save", **form(pause_days=""))
     user = await chat.user()
     assert (await chat.uow.preferences.get(user.id)).paused_until is not None
-    await chat.press("settings.save", **form(pause_days="0"))
+    await chat.press("preferences.save", **form(pause_days="0"))
     assert (await chat.uow.preferences.get(user.id)).paused_until is None
 
 
@@ -68,7 +68,7 @@ async def test_zero_resumes_and_empty_keeps_the_pause(chat):
     ],
 )
 async def test_bad_settings_get_a_clear_message_and_change_nothing(chat, bad, message):
-    response = await chat.press("settings.save", **form(cat_events="false", **bad))
+    response = await chat.press("preferences.save", **form(cat_events="false", **bad))
     assert message in card_text(response.card)
     prefs = await chat.uow.preferences.get((await chat.user()).id)
     assert prefs.opted_out == frozenset() and prefs.paused_until is None

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Locator, expect
 
-from core.content import Question, Topic
-from storage.content import load_content
+from bot import registry
+from core.learning.content import Question, Topic
 from tests.e2e.conftest import Chat, open_chat
 
 pytestmark = pytest.mark.e2e
@@ -75,7 +75,7 @@ def _answers(database: Path) -> list[tuple[str, bool, bool]]:
 
 
 async def _learn_and_practise(chat: Chat, url: str, database: Path) -> None:
-    content = load_content()
+    content = registry.load_content()
     questions = content.learning.questions
     topic = min(content.learning.topics, key=lambda t: t.order)
 

@@ -5,10 +5,10 @@ import logging
 
 import pytest
 
+from bot import registry
 from bot.cli import main
-from core.model import Role
+from core.kernel.model import Role
 from storage.db import create_engine
-from storage.uow import SqlUnitOfWork
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def cli_db(tmp_path, monkeypatch):
 async def roles_of(url, teams_id):
     engine = create_engine(url)
     try:
-        async with SqlUnitOfWork(engine) as uow:
+        async with registry.uow_factory(engine)() as uow:
             return (await uow.users.by_teams_id(teams_id)).roles
     finally:
         await engine.dispose()

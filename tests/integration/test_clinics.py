@@ -8,12 +8,14 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from core.errors import AlreadyBooked, ClinicFull
-from core.model import BookingStatus, Role
-from core.services import clinics as svc
-from core.services.contacts import record_contact
-from storage.tables import clinic_sessions
-from tests.fakes import RecordingClinicMessages, teams_address
+from core.clinics import services as svc
+from core.clinics.model import BookingStatus
+from core.kernel.contacts import record_contact
+from core.kernel.errors import AlreadyBooked, ClinicFull
+from core.kernel.model import Role
+from storage.clinics.tables import clinic_sessions
+from tests.clinics.fakes import RecordingClinicMessages
+from tests.fakes import teams_address
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
 MESSAGES = RecordingClinicMessages()
@@ -138,7 +140,7 @@ async def test_database_refuses_overbooking_and_duplicate_active_bookings(uow_fa
 async def test_sync_never_touches_booked_sessions(uow_factory, content):
     (coach,) = await people(uow_factory, 1)
     series = replace(content.clinics.series[0], coach="aad-1", weeks_ahead=2, capacity=4)
-    one = replace(content, clinics=replace(content.clinics, series=(series,)))
+    one = content.with_part("clinics", replace(content.clinics, series=(series,)))
     async with uow_factory() as uow:
         assert (await svc.sync_clinics(uow, content=one, now=NOW)).created == 2
         await uow.commit()
@@ -159,8 +161,8 @@ async def test_sync_never_touches_booked_sessions(uow_factory, content):
     async with uow_factory() as uow:
         same = await svc.sync_clinics(uow, content=one, now=NOW)
     assert (same.created, same.updated, same.unchanged, same.kept) == (0, 0, 1, 1)
-    changed = replace(
-        content, clinics=replace(content.clinics, series=(replace(series, capacity=9, venue="Elsewhere"),))
+    changed = content.with_part(
+        "clinics", replace(content.clinics, series=(replace(series, capacity=9, venue="Elsewhere"),))
     )
     async with uow_factory() as uow:
         report = await svc.sync_clinics(uow, content=changed, now=NOW)

@@ -9,12 +9,12 @@ import pytest
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
 from bot.app import _auth_configuration
+from bot.config import Config
 from bot.sender import BotFrameworkSender
-from bot.settings import Settings
-from core.delivery import RetryPolicy
-from core.model import OutboundMessage
-from core.services.contacts import record_contact
-from core.services.nudges import enqueue_nudge
+from core.kernel.contacts import record_contact
+from core.kernel.delivery import RetryPolicy
+from core.kernel.model import OutboundMessage
+from core.kernel.nudges import enqueue_nudge
 from scheduler.dispatcher import Dispatcher
 from tests.fakes import teams_address
 
@@ -29,7 +29,7 @@ class Recorder:
 
 @pytest.fixture
 def sender():
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_auth_configuration(Settings())))
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_auth_configuration(Config())))
     return BotFrameworkSender(adapter, app_id="", timeout=5)
 
 

@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
-from core.services import learning as svc
-from core.services.contacts import record_contact
-from core.services.profile import save_profile
+from core.kernel.contacts import record_contact
+from core.learning import services as svc
+from core.profile.services import save_profile
 from tests.fakes import teams_address
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)

@@ -5,13 +5,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from storage.migrate import current_revision, head_revision, is_at_head, upgrade
-from storage.tables import metadata
+from storage.tables import load_capability_tables
 
 
 async def test_migrated_schema_matches_the_tables(engine):
     def diff(sync_conn):
         context = MigrationContext.configure(sync_conn, opts={"compare_type": True})
-        return compare_metadata(context, metadata)
+        return compare_metadata(context, load_capability_tables())
 
     async with engine.connect() as conn:
         assert await conn.run_sync(diff) == []

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from openpyxl import load_workbook
 
 from bot.reports import to_csv, to_xlsx
-from core.model import OutboundMessage
-from core.services import projects as svc
-from core.services.project_reports import projects_report
+from core.kernel.model import OutboundMessage
+from core.projects import services as svc
+from core.projects.reports import projects_report
 from tests.integration.test_projects import BASICS, person, registered
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)

@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from core.errors import InvalidInput, NotAllowed
-from core.model import OutboundMessage, ProjectStatus, Role
-from core.services import projects as svc
-from core.services.contacts import record_contact
-from storage.tables import projects as projects_table
+from core.kernel.contacts import record_contact
+from core.kernel.errors import InvalidInput, NotAllowed
+from core.kernel.model import OutboundMessage, Role
+from core.projects import services as svc
+from core.projects.model import ProjectStatus
+from storage.projects.tables import projects as projects_table
 from tests.fakes import teams_address
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)

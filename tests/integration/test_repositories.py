@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from core.errors import StaleState
-from core.model import NudgePreferences, OutboundMessage, Role, WorkingHours
-from core.services.contacts import record_contact
+from core.kernel.contacts import record_contact
+from core.kernel.errors import StaleState
+from core.kernel.model import NudgePreferences, OutboundMessage, Role, WorkingHours
 from storage.tables import user_roles
 from tests.fakes import teams_address
 

@@ -6,20 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.errors import AlreadyBooked, BookingClosed, ClinicFull, InvalidInput, NotAllowed, TooManyBookings
-from core.model import (
-    Attendance,
-    BookingStatus,
-    ClinicSession,
-    Coach,
-    NudgePreferences,
-    Role,
-    SessionStatus,
-    WorkingHours,
-)
-from core.services import clinics as svc
-from core.services.contacts import record_contact
-from tests.fakes import FakeUnitOfWork, RecordingClinicMessages, teams_address
+from core.clinics import services as svc
+from core.clinics.model import Attendance, BookingStatus, ClinicSession, Coach, SessionStatus
+from core.kernel.contacts import record_contact
+from core.kernel.errors import AlreadyBooked, BookingClosed, ClinicFull, InvalidInput, NotAllowed, TooManyBookings
+from core.kernel.model import NudgePreferences, Role, WorkingHours
+from tests.clinics.fakes import RecordingClinicMessages
+from tests.fakes import FakeUnitOfWork, teams_address
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)  # Wednesday
@@ -260,14 +253,14 @@ async def test_sync_creates_the_weeks_ahead_once_and_reports_unknown_coaches(uow
     series = replace(content.clinics.series[0], coach="aad-1", weeks_ahead=4)
     other = replace(content.clinics.series[1], coach="nobody", key="x")
     report = await svc.sync_clinics(
-        uow, content=replace(content, clinics=replace(content.clinics, series=(series, other))), now=NOW
+        uow, content=content.with_part("clinics", replace(content.clinics, series=(series, other))), now=NOW
     )
     assert report.created == 4 and report.problems and "nobody" in report.problems[0]
     starts = sorted(s.starts_at.astimezone(LONDON) for s in uow.db.sessions.values())
     assert all(s.weekday() == series.weekday and s.time() == series.start for s in starts)
     assert all(s.coaches[0].user_id == coach.id for s in uow.db.sessions.values())
     again = await svc.sync_clinics(
-        uow, content=replace(content, clinics=replace(content.clinics, series=(series,))), now=NOW
+        uow, content=content.with_part("clinics", replace(content.clinics, series=(series,))), now=NOW
     )
     assert (again.created, again.unchanged) == (0, 4)
 

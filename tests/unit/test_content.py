@@ -4,7 +4,8 @@ import shutil
 
 import pytest
 
-from storage.content import DEFAULT_CONTENT_DIR, ContentError, load_content
+from bot import registry
+from storage.content import DEFAULT_CONTENT_DIR, ContentError
 
 
 def test_shipped_content_loads(content):
@@ -29,7 +30,7 @@ def test_schema_error_names_file_line_and_field(content_copy):
     lines[index] = lines[index].replace("southend", "South End")
     path.write_text("\n".join(lines))
     with pytest.raises(ContentError) as error:
-        load_content(content_copy)
+        registry.load_content(content_copy)
     assert f"organisation.yaml:{index + 1}: sites/2/id" in str(error.value)
 
 
@@ -37,18 +38,18 @@ def test_yaml_syntax_error_names_the_line(content_copy):
     path = content_copy / "nudges.yaml"
     path.write_text(path.read_text() + "\ncategories: [unclosed\n")
     with pytest.raises(ContentError, match=r"nudges.yaml:\d+: not valid YAML"):
-        load_content(content_copy)
+        registry.load_content(content_copy)
 
 
 def test_duplicate_ids_are_refused(content_copy):
     path = content_copy / "organisation.yaml"
     path.write_text(path.read_text().replace("id: broomfield", "id: basildon"))
     with pytest.raises(ContentError, match="duplicate id 'basildon'"):
-        load_content(content_copy)
+        registry.load_content(content_copy)
 
 
 def test_unknown_timezone_is_refused(content_copy):
     path = content_copy / "nudges.yaml"
     path.write_text(path.read_text().replace("Europe/London", "Europe/Atlantis"))
     with pytest.raises(ContentError, match="nudges.yaml:2: timezone: unknown zone"):
-        load_content(content_copy)
+        registry.load_content(content_copy)

@@ -1,8 +1,8 @@
 import random
 from datetime import UTC, datetime, timedelta
 
-from core.delivery import RetryPolicy, decide
-from core.ports import SendOutcome, SendOutcomeKind
+from core.kernel.delivery import RetryPolicy, decide
+from core.kernel.ports import SendOutcome, SendOutcomeKind
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
 POLICY = RetryPolicy(max_attempts=4, base_delay=2, max_delay=60)

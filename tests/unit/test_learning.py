@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from fsrs import Rating
 
-from core.errors import InvalidInput, NotAllowed
-from core.model import NudgePreferences, OutboundMessage
-from core.services import learning as svc
-from core.services.contacts import record_contact
-from core.services.profile import save_profile
+from core.kernel.contacts import record_contact
+from core.kernel.errors import InvalidInput, NotAllowed
+from core.kernel.model import NudgePreferences, OutboundMessage
+from core.learning import services as svc
+from core.profile.services import save_profile
 from tests.fakes import FakeUnitOfWork, teams_address
 
 LONDON = ZoneInfo("Europe/London")
@@ -29,7 +29,7 @@ async def learner():
 def small_course(content, topics=2, questions=5):
     """The real content, cut down so a test can finish every topic."""
     cut = tuple(replace(t, questions=t.questions[:questions]) for t in content.learning.topics[:topics])
-    return replace(content, learning=replace(content.learning, topics=cut))
+    return content.with_part("learning", replace(content.learning, topics=cut))
 
 
 async def answer(uow, user, content, *, right=True, sure=True, after=timedelta(seconds=10), now=NOW, topic_id=None):
@@ -96,8 +96,8 @@ async def test_reviews_come_first_then_up_to_five_new_a_day(learner, content):
 
 async def test_reviews_are_capped_per_day(learner, content):
     uow, user = learner
-    capped = replace(
-        content, learning=replace(content.learning, rules=replace(content.learning.rules, daily_review_cap=1))
+    capped = content.with_part(
+        "learning", replace(content.learning, rules=replace(content.learning.rules, daily_review_cap=1))
     )
     await answer(uow, user, capped, right=False)
     await answer(uow, user, capped, right=False)

@@ -6,7 +6,8 @@ import shutil
 import pytest
 import yaml
 
-from storage.content import DEFAULT_CONTENT_DIR, ContentError, load_content
+from bot import registry
+from storage.content import DEFAULT_CONTENT_DIR, ContentError
 
 US_SPELLINGS = re.compile(r"\b(behavior|organization|organize|center|analyze|color|program)\b", re.IGNORECASE)
 
@@ -63,7 +64,7 @@ def test_a_broken_yaml_file_stops_loading_naming_file_and_line(content_copy):
     path = first_topic(content_copy)
     path.write_text(path.read_text() + "\nquestions: [oops\n")
     with pytest.raises(ContentError, match=rf"{path.name}:\d+: not valid YAML"):
-        load_content(content_copy)
+        registry.load_content(content_copy)
 
 
 def test_a_missing_field_is_reported_with_its_line(content_copy):
@@ -73,7 +74,7 @@ def test_a_missing_field_is_reported_with_its_line(content_copy):
     del lines[index]
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(ContentError, match=rf"{path.name}:\d+: questions/\d+: 'explanation' is a required property"):
-        load_content(content_copy)
+        registry.load_content(content_copy)
 
 
 def test_an_answer_beyond_the_options_is_refused(content_copy):
@@ -83,7 +84,7 @@ def test_an_answer_beyond_the_options_is_refused(content_copy):
     doc["questions"][0]["answer"] = 3
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
     with pytest.raises(ContentError, match=rf"{path.name}:\d+: questions/0/answer: 3 but only 3 options"):
-        load_content(content_copy)
+        registry.load_content(content_copy)
 
 
 def test_a_bite_over_80_words_is_refused(content_copy):
@@ -92,7 +93,7 @@ def test_a_bite_over_80_words_is_refused(content_copy):
     long = " ".join(["word"] * 81)
     path.write_text(re.sub(r"(\n\s+text: ).*", rf"\g<1>{long}", text, count=1))
     with pytest.raises(ContentError, match=r"bites/0: \d+ words; a bite has at most 80"):
-        load_content(content_copy)
+        registry.load_content(content_copy)
 
 
 def test_a_question_id_used_twice_is_refused(content_copy):
@@ -101,7 +102,7 @@ def test_a_question_id_used_twice_is_refused(content_copy):
     second = yaml.safe_load(files[1].read_text())["questions"][0]["id"]
     files[1].write_text(files[1].read_text().replace(f"id: {second}", f"id: {taken}", 1))
     with pytest.raises(ContentError, match=rf"{files[1].name}:\d+: questions/0/id: '{taken}' is also used in"):
-        load_content(content_copy)
+        registry.load_content(content_copy)
 
 
 def test_a_trust_can_add_a_topic_without_code(content_copy):
@@ -121,5 +122,5 @@ def test_a_trust_can_add_a_topic_without_code(content_copy):
             for i in range(6)
         )
     )
-    content = load_content(content_copy)
+    content = registry.load_content(content_copy)
     assert content.learning.topics[-1].id == "local-topic"

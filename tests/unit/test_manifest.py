@@ -12,11 +12,10 @@ import pytest
 from jsonschema import Draft4Validator
 from PIL import Image
 
+from bot import registry
 from bot.cli import main
-from core.model import Role
-from dialogs import router as router_module
-from dialogs.feature import Command, FeatureRouter
-from dialogs.router import all_commands
+from core.kernel.model import Role
+from dialogs.kit.feature import Command, FeatureRouter
 from manifest.build import build_package, render_manifest
 from manifest.commands import MAX_COMMANDS, command_lists
 
@@ -126,10 +125,14 @@ def _entries(commands) -> list[dict[str, str]]:
 
 
 def test_command_lists_are_the_routers_commands():
-    everyone = [c for c in all_commands() if (c.in_menu or c.name == "help") and c.role is Role.STAFF and c.in_manifest]
+    everyone = [
+        c
+        for c in registry.router().commands
+        if (c.in_menu or c.name == "help") and c.role is Role.STAFF and c.in_manifest
+    ]
     assert render_manifest(ENV)["bots"][0]["commandLists"] == [
         {"scopes": ["personal"], "commands": _entries(everyone)},
-        {"scopes": ["team", "groupChat"], "commands": _entries(c for c in everyone if c.name in ("help", "profile"))},
+        {"scopes": ["team", "groupChat"], "commands": _entries(c for c in everyone if c.in_group_chats)},
     ]
     personal = [c["title"] for c in command_lists()[0]["commands"]]
     assert "Help" in personal and "Profile" in personal
@@ -139,8 +142,8 @@ def test_command_lists_are_the_routers_commands():
 def test_a_new_router_command_appears_in_the_manifest(monkeypatch):
     extra = FeatureRouter("events")
     extra.command("events", title="Events", description="Sign up for QI events")(_noop)
-    few = (router_module.profile.router, router_module.help_router)
-    monkeypatch.setattr(router_module, "FEATURES", (*few, extra))
+    few = tuple(c for c in registry.CAPABILITIES if c.name in ("profile", "help"))
+    monkeypatch.setattr(registry, "CAPABILITIES", (*few, registry.Capability("events", router=extra)))
     personal = render_manifest(ENV)["bots"][0]["commandLists"][0]["commands"]
     assert {"title": "Events", "description": "Sign up for QI events"} in personal
 

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.model import NudgePreferences, OutboundMessage, WorkingHours
-from core.services.nudges import enqueue_nudge
+from core.kernel.model import NudgePreferences, OutboundMessage, WorkingHours
+from core.kernel.nudges import enqueue_nudge
 from tests.fakes import FakeUnitOfWork, teams_address
 
 LONDON = ZoneInfo("Europe/London")

@@ -5,12 +5,12 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from core.errors import InvalidInput, NotAllowed, NotFound
-from core.model import Role, WorkingHours
-from core.services.contacts import record_contact, record_uninstall
-from core.services.preferences import update_preferences
-from core.services.profile import save_profile
-from core.services.roles import effective_roles, grant_role, require_role, revoke_role
+from core.kernel.contacts import record_contact, record_uninstall
+from core.kernel.errors import InvalidInput, NotAllowed, NotFound
+from core.kernel.model import Role, WorkingHours
+from core.kernel.roles import effective_roles, grant_role, require_role, revoke_role
+from core.preferences.services import update_preferences
+from core.profile.services import save_profile
 from tests.fakes import FakeUnitOfWork, teams_address
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.settings import ConfigError, Settings
+from bot.config import Config, ConfigError
 
 PROD = {
     "MicrosoftAppId": "11111111-1111-1111-1111-111111111111",
@@ -14,7 +14,7 @@ PROD = {
 
 
 def test_defaults_are_development_on_loopback():
-    settings = Settings.from_env({}, env_file=None)
+    settings = Config.from_env({}, env_file=None)
     assert not settings.production
     assert (settings.host, settings.port) == ("127.0.0.1", 3978)
     assert settings.database_url == "sqlite+aiosqlite:///var/qibot.db"
@@ -24,28 +24,28 @@ def test_defaults_are_development_on_loopback():
 @pytest.mark.parametrize("host", ["0.0.0.0", "10.1.2.3", "example.org"])
 def test_development_mode_refuses_to_bind_beyond_loopback(host):
     with pytest.raises(ConfigError, match="only binds to loopback"):
-        Settings.from_env({"QIBOT_HOST": host}, env_file=None)
+        Config.from_env({"QIBOT_HOST": host}, env_file=None)
 
 
 @pytest.mark.parametrize("host", ["localhost", "::1", "127.0.0.5"])
 def test_loopback_hosts_are_fine(host):
-    assert Settings.from_env({"QIBOT_HOST": host}, env_file=None).host == host
+    assert Config.from_env({"QIBOT_HOST": host}, env_file=None).host == host
 
 
 def test_production_needs_password_and_tenant_and_defaults_to_single_tenant():
-    settings = Settings.from_env({**PROD, "QIBOT_HOST": "0.0.0.0"}, env_file=None)
+    settings = Config.from_env({**PROD, "QIBOT_HOST": "0.0.0.0"}, env_file=None)
     assert settings.production and settings.app_type == "SingleTenant"
     assert settings.log_format == "json"
     assert "secret" not in repr(settings)
     for missing in ("MicrosoftAppPassword", "MicrosoftAppTenantId", "QIBOT_LINK_SECRET", "QIBOT_PUBLIC_URL"):
         env = {k: v for k, v in PROD.items() if k != missing}
         with pytest.raises(ConfigError, match=missing):
-            Settings.from_env(env, env_file=None)
+            Config.from_env(env, env_file=None)
 
 
 def test_unknown_app_type_is_refused():
     with pytest.raises(ConfigError, match="MicrosoftAppType"):
-        Settings.from_env({**PROD, "MicrosoftAppType": "Sometimes"}, env_file=None)
+        Config.from_env({**PROD, "MicrosoftAppType": "Sometimes"}, env_file=None)
 
 
 @pytest.mark.parametrize(
@@ -54,12 +54,12 @@ def test_unknown_app_type_is_refused():
 )
 def test_bad_numbers_and_formats_name_the_variable(name, value):
     with pytest.raises(ConfigError, match=name):
-        Settings.from_env({name: value}, env_file=None)
+        Config.from_env({name: value}, env_file=None)
 
 
 def test_lists_and_dot_env(tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_text("QIBOT_ALLOWED_TENANTS=t1, t2\nQIBOT_ADMINS=aad-9\nQIBOT_PORT=4000\n")
-    settings = Settings.from_env({"QIBOT_PORT": "5000"}, env_file=env_file)
+    settings = Config.from_env({"QIBOT_PORT": "5000"}, env_file=env_file)
     assert settings.allowed_tenants == {"t1", "t2"} and settings.admins == {"aad-9"}
     assert settings.port == 5000  # the real environment wins over .env

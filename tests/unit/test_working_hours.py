@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.model import WorkingHours
-from core.working_hours import local_day_bounds, next_open, parse_days, parse_hours
+from core.kernel.model import WorkingHours
+from core.kernel.working_hours import local_day_bounds, next_open, parse_days, parse_hours
 
 LONDON = ZoneInfo("Europe/London")
 OFFICE = WorkingHours(days=frozenset(range(5)), start=time(8), end=time(18))

@@ -1,0 +1,166 @@
+"""The environment configuration (12-factor), read once.
+
+The SDK's own names and the QIBOT_* variables. A person's message preferences are the `preferences` capability.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/qibot.db"
+APP_TYPES = ("SingleTenant", "MultiTenant", "UserAssignedMSI")
+
+
+class ConfigError(Exception):
+    """The configuration cannot work; the message says which variable to fix."""
+
+
+def _csv(value: str | None) -> frozenset[str]:
+    return frozenset(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be more than 0")
+    return value
+
+
+@dataclass(frozen=True)
+class Config:
+    app_id: str = ""
+    app_password: str = field(default="", repr=False)
+    app_type: str = "SingleTenant"
+    app_tenant_id: str = ""
+    host: str = "127.0.0.1"
+    port: int = 3978
+    database_url: str = DEFAULT_DATABASE_URL
+    allowed_tenants: frozenset[str] = frozenset()
+    admins: frozenset[str] = frozenset()
+    content_dir: Path | None = None
+    send_rate: float = 40.0
+    conversation_rate: float = 7.0
+    send_max_attempts: int = 6
+    scheduler_enabled: bool = True
+    log_format: str = "text"
+    log_level: str = "INFO"
+    public_url: str = ""  # where Teams users reach the bot's own pages (calendar files); default: host and port
+    link_secret: str = field(default="", repr=False)
+
+    @property
+    def production(self) -> bool:
+        return bool(self.app_id)
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    # Names the SDK's ConfigurationBotFrameworkAuthentication reads.
+    @property
+    def APP_ID(self) -> str:  # noqa: N802
+        return self.app_id
+
+    @property
+    def APP_PASSWORD(self) -> str:  # noqa: N802
+        return self.app_password
+
+    @property
+    def APP_TYPE(self) -> str:  # noqa: N802
+        return self.app_type
+
+    @property
+    def APP_TENANTID(self) -> str:  # noqa: N802
+        return self.app_tenant_id
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, env_file: str | Path | None = ".env") -> Config:
+        env: dict[str, str] = {}
+        if env_file and Path(env_file).is_file():
+            env.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        env.update(os.environ if environ is None else environ)
+        app_id = env.get("MicrosoftAppId", "").strip()
+        settings = cls(
+            app_id=app_id,
+            app_password=env.get("MicrosoftAppPassword", ""),
+            app_type=env.get("MicrosoftAppType", "").strip() or "SingleTenant",
+            app_tenant_id=env.get("MicrosoftAppTenantId", "").strip(),
+            host=env.get("QIBOT_HOST", "127.0.0.1").strip(),
+            port=_int(env, "QIBOT_PORT", 3978, minimum=1),
+            database_url=env.get("QIBOT_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+            allowed_tenants=_csv(env.get("QIBOT_ALLOWED_TENANTS")),
+            admins=_csv(env.get("QIBOT_ADMINS")),
+            content_dir=Path(env["QIBOT_CONTENT_DIR"]) if env.get("QIBOT_CONTENT_DIR") else None,
+            send_rate=_float(env, "QIBOT_SEND_RATE", 40.0),
+            conversation_rate=_float(env, "QIBOT_CONVERSATION_RATE", 7.0),
+            send_max_attempts=_int(env, "QIBOT_SEND_MAX_ATTEMPTS", 6, minimum=1),
+            scheduler_enabled=env.get("QIBOT_SCHEDULER", "on").strip().lower() not in ("off", "0", "false", "no"),
+            log_format=env.get("QIBOT_LOG_FORMAT", "json" if app_id else "text").strip().lower(),
+            log_level=env.get("QIBOT_LOG_LEVEL", "INFO").strip().upper(),
+            public_url=env.get("QIBOT_PUBLIC_URL", "").strip().rstrip("/"),
+            link_secret=env.get("QIBOT_LINK_SECRET", ""),
+        )
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.production:
+            missing = [
+                name
+                for name, value in (
+                    ("MicrosoftAppPassword", self.app_password),
+                    ("MicrosoftAppTenantId", self.app_tenant_id),
+                )
+                if not value and not (name == "MicrosoftAppPassword" and self.app_type == "UserAssignedMSI")
+            ]
+            if missing:
+                raise ConfigError("Production mode (MicrosoftAppId is set) also needs " + ", ".join(missing))
+            if len(self.link_secret) < 32:
+                raise ConfigError("Production mode needs QIBOT_LINK_SECRET (at least 32 characters) to sign links")
+            if not self.public_url.startswith("https://"):
+                raise ConfigError("Production mode needs QIBOT_PUBLIC_URL, the bot's public https:// address")
+            if self.app_type not in APP_TYPES:
+                raise ConfigError(f"MicrosoftAppType must be one of {', '.join(APP_TYPES)}, not {self.app_type!r}")
+        elif not _is_loopback(self.host):
+            raise ConfigError(
+                f"Development mode (no MicrosoftAppId) has no authentication, so it only binds to loopback; "
+                f"QIBOT_HOST={self.host!r} is not. Set MicrosoftAppId and friends to serve other hosts."
+            )
+        if self.log_format not in ("json", "text"):
+            raise ConfigError("QIBOT_LOG_FORMAT must be json or text")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

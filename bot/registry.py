@@ -1,0 +1,106 @@
+"""The capability registry: the one list of what the bot can do.
+
+Each capability has a home in every layer under the same name (core/<name>/, dialogs/<name>/,
+storage/<name>/, tests/<name>/) and one descriptor here. The composition root, the unit of work, the router,
+the scheduler, the manifest's command list and the test fakes iterate over `CAPABILITIES`; none of them names a
+capability. Adding one is: a home in each layer, one line below, one migration, and its tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.clinics import ticks as clinic_ticks
+from core.kernel.content import Content
+from core.kernel.ticks import TickSpec
+from core.learning import ticks as learning_ticks
+from core.projects import ticks as project_ticks
+from dialogs import admin, clinics, help, learning, onboarding, preferences, profile, projects
+from dialogs.kit.feature import FeatureRouter
+from dialogs.kit.router import Router
+from storage import content as content_loader
+from storage.clinics.content import load_clinics
+from storage.clinics.repository import SqlClinicRepository
+from storage.learning.content import load_learning
+from storage.learning.repository import SqlLearningRepository
+from storage.projects.content import load_projects
+from storage.projects.repository import SqlProjectRepository
+from storage.uow import SqlUnitOfWorkFactory
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str  # its home's name in every layer, and `uow.<name>`, `content.<name>`
+    router: FeatureRouter | None = None  # commands and card verbs (menu order is registry order)
+    repository: Callable[[Any], Any] | None = None  # storage class taking the unit of work's connection
+    content: Callable[[Path, Any], Any] | None = None  # loads and checks its content files
+    ticks: tuple[TickSpec, ...] = ()  # declared next to its services
+    messages: Callable[[Content, Any], Any] | None = None  # (content, links) -> its proactive message builder
+
+
+CAPABILITIES: tuple[Capability, ...] = (
+    Capability(
+        "clinics",
+        router=clinics.router,
+        repository=SqlClinicRepository,
+        content=load_clinics,
+        ticks=clinic_ticks.TICKS,
+        messages=lambda content, links: clinics.ClinicCards(content),
+    ),
+    Capability(
+        "learning",
+        router=learning.router,
+        repository=SqlLearningRepository,
+        content=load_learning,
+        ticks=learning_ticks.TICKS,
+        messages=lambda content, links: learning.LearningCards(content),
+    ),
+    Capability(
+        "projects",
+        router=projects.router,
+        repository=SqlProjectRepository,
+        content=load_projects,
+        ticks=project_ticks.TICKS,
+        messages=lambda content, links: projects.ProjectCards(content, links),
+    ),
+    Capability("profile", router=profile.router),
+    Capability("preferences", router=preferences.router),
+    Capability("admin", router=admin.router),
+    Capability("onboarding", router=onboarding.router),
+    Capability("help", router=help.router),
+)
+
+
+def routers() -> tuple[FeatureRouter, ...]:
+    return tuple(c.router for c in CAPABILITIES if c.router is not None)
+
+
+def router() -> Router:
+    return Router(routers())
+
+
+def repositories() -> Mapping[str, Callable[[Any], Any]]:
+    return {c.name: c.repository for c in CAPABILITIES if c.repository is not None}
+
+
+def load_content(content_dir: Path | None = None) -> Content:
+    loaders = {c.name: c.content for c in CAPABILITIES if c.content is not None}
+    return content_loader.load_content(loaders, content_dir)
+
+
+def uow_factory(engine: AsyncEngine) -> SqlUnitOfWorkFactory:
+    return SqlUnitOfWorkFactory(engine, repositories())
+
+
+def messages(content: Content, links: Any) -> dict[str, Any]:
+    """Each capability's proactive message builder, built once."""
+    return {c.name: c.messages(content, links) for c in CAPABILITIES if c.messages is not None}
+
+
+def ticks(built_messages: Mapping[str, Any]) -> list[tuple[TickSpec, Any]]:
+    return [(spec, built_messages.get(c.name)) for c in CAPABILITIES for spec in c.ticks]

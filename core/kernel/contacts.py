@@ -1,0 +1,62 @@
+"""Who is talking to the bot and where we can reach them again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.kernel.model import ConversationAddress, User
+from core.kernel.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Contact:
+    user: User
+    first_contact: bool  # we had never seen this person
+    reinstalled: bool  # the conversation had been removed and is back
+    new_conversation: bool  # first time we hear from this person in this conversation
+
+
+async def record_contact(uow: UnitOfWork, *, address: ConversationAddress, now: datetime) -> Contact:
+    """Create or refresh the user and their conversation address (service URL, tenant, names).
+
+    Called for every inbound activity: Teams may move a conversation to another service URL at any time.
+    """
+    user = await uow.users.by_teams_id(address.user_teams_id)
+    first = user is None
+    if user is None:
+        user = await uow.users.add(
+            teams_user_id=address.user_teams_id,
+            aad_object_id=address.user_aad_id,
+            tenant_id=address.tenant_id,
+            name=address.user_name,
+            now=now,
+        )
+    elif (user.aad_object_id, user.tenant_id, user.name) != (
+        address.user_aad_id or user.aad_object_id,
+        address.tenant_id or user.tenant_id,
+        address.user_name or user.name,
+    ):
+        await uow.users.update_identity(
+            user.id,
+            aad_object_id=address.user_aad_id or user.aad_object_id,
+            tenant_id=address.tenant_id or user.tenant_id,
+            name=address.user_name or user.name,
+            now=now,
+        )
+        user = await uow.users.get(user.id)
+        assert user is not None
+    previous = await uow.addresses.for_conversation(user.id, address.conversation_id)
+    await uow.addresses.upsert(user.id, address, now=now)
+    reinstalled = previous is not None and not previous.active
+    return Contact(user=user, first_contact=first, reinstalled=reinstalled, new_conversation=previous is None)
+
+
+async def record_uninstall(uow: UnitOfWork, *, address: ConversationAddress, now: datetime) -> None:
+    """The app was removed from this conversation: nothing more is sent there."""
+    user = await uow.users.by_teams_id(address.user_teams_id)
+    if user is None:
+        return
+    stored = await uow.addresses.for_conversation(user.id, address.conversation_id)
+    if stored is not None:
+        await uow.addresses.set_active(stored.id, False, now=now)

@@ -1,0 +1,156 @@
+"""The ports every capability shares. `storage` implements them with SQL; tests implement them with fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from core.kernel.model import (
+    ConversationAddress,
+    NudgePreferences,
+    OutboundMessage,
+    OutboxItem,
+    Role,
+    StoredAddress,
+    User,
+)
+
+
+class UserRepository(Protocol):
+    async def get(self, user_id: int) -> User | None: ...
+    async def by_teams_id(self, teams_user_id: str) -> User | None: ...
+    async def find(self, key: str) -> User | None:
+        """By AAD object id or Teams user id (for the CLI)."""
+        ...
+
+    async def add(
+        self, *, teams_user_id: str, aad_object_id: str | None, tenant_id: str | None, name: str | None, now: datetime
+    ) -> User: ...
+    async def update_identity(
+        self, user_id: int, *, aad_object_id: str | None, tenant_id: str | None, name: str | None, now: datetime
+    ) -> None: ...
+    async def save_profile(
+        self, user_id: int, *, site: str, staff_group: str, experience: str, now: datetime
+    ) -> None: ...
+    async def lock(self, user_id: int) -> None: ...
+    async def grant_role(self, user_id: int, role: Role, *, now: datetime) -> bool: ...
+    async def revoke_role(self, user_id: int, role: Role) -> bool: ...
+
+
+class AddressRepository(Protocol):
+    async def get(self, address_id: int) -> StoredAddress | None: ...
+    async def for_conversation(self, user_id: int, conversation_id: str) -> StoredAddress | None: ...
+    async def personal(self, user_id: int) -> StoredAddress | None:
+        """The user's active, reachable one-to-one chat with the bot, if any."""
+        ...
+
+    async def upsert(self, user_id: int, address: ConversationAddress, *, now: datetime) -> StoredAddress: ...
+    async def set_active(self, address_id: int, active: bool, *, now: datetime) -> None: ...
+    async def mark_user_unreachable(self, user_id: int, *, now: datetime) -> None: ...
+
+
+class PreferenceRepository(Protocol):
+    async def get(self, user_id: int) -> NudgePreferences: ...
+    async def save(self, prefs: NudgePreferences, *, now: datetime) -> None: ...
+
+
+@dataclass(frozen=True)
+class ClaimedBatch:
+    items: Sequence[OutboxItem]
+
+
+class OutboxRepository(Protocol):
+    async def add(
+        self,
+        *,
+        dedupe_key: str,
+        user_id: int,
+        address_id: int,
+        category: str,
+        message: OutboundMessage,
+        due_at: datetime,
+        counts_to_budget: bool,
+        now: datetime,
+    ) -> bool:
+        """Insert unless the dedupe key exists; True if inserted."""
+        ...
+
+    async def count_budgeted(self, user_id: int, start: datetime, end: datetime) -> int:
+        """Nudges that count to the daily budget, due in [start, end), not cancelled."""
+        ...
+
+    async def claim_due(self, *, now: datetime, limit: int, lease_seconds: float) -> list[OutboxItem]: ...
+    async def mark_sent(self, item_id: int, *, now: datetime) -> None: ...
+    async def reschedule(self, item_id: int, *, due_at: datetime, error: str | None, count_attempt: bool) -> None: ...
+    async def mark_failed(self, item_id: int, *, error: str, now: datetime) -> None: ...
+    async def mark_unreachable_for_user(self, user_id: int, *, error: str, now: datetime) -> int: ...
+    async def cancel(self, dedupe_key_prefix: str) -> int: ...
+    async def purge_finished(self, *, before: datetime) -> int: ...
+    async def status_counts(self) -> dict[str, int]: ...
+
+
+class ConversationStateRepository(Protocol):
+    async def load(self, conversation_id: str, user_id: int) -> tuple[dict[str, Any], int]:
+        """(data, version); version 0 when nothing is stored yet."""
+        ...
+
+    async def save(
+        self, conversation_id: str, user_id: int, data: dict[str, Any], *, expected_version: int, now: datetime
+    ) -> int:
+        """Write if the stored version still equals expected_version; raises StaleState otherwise."""
+        ...
+
+
+class Links(Protocol):
+    """Unguessable, expiring links to the bot's own HTTP endpoints (e.g. a booking's calendar file)."""
+
+    def calendar(self, booking_id: int, *, expires_at: datetime) -> str: ...
+    def chart(self, measure_id: int, *, version: int) -> str: ...
+    def summary(self, project_id: int, *, expires_at: datetime) -> str: ...
+    def report(self, kind: str, *, user_id: int, expires_at: datetime) -> str: ...
+
+
+class UnitOfWork(Protocol):
+    users: UserRepository
+    addresses: AddressRepository
+    preferences: PreferenceRepository
+    outbox: OutboxRepository
+    conversation_state: ConversationStateRepository
+
+    def __getattr__(self, capability: str) -> Any:
+        """Each capability's repository, `uow.<capability>` (its Protocol is in core/<capability>/ports.py)."""
+        ...
+
+    async def __aenter__(self) -> UnitOfWork: ...
+    async def __aexit__(self, *exc: object) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SendOutcomeKind:
+    SENT = "sent"
+    THROTTLED = "throttled"  # 429
+    TRANSIENT = "transient"  # 412, 5xx, timeouts, connection errors
+    GONE = "gone"  # 403, 404: the user removed or blocked the app
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    kind: str
+    status: int | None = None
+    retry_after: float | None = None
+    error: str | None = None
+
+
+class Sender(Protocol):
+    async def send(self, address: ConversationAddress, message: OutboundMessage) -> SendOutcome: ...

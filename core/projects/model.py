@@ -1,0 +1,82 @@
+"""QI projects: the register entry, its team, measures and PDSA cycles."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+class ProjectStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: int
+    project_id: int
+    kind: str  # outcome | process | balancing
+    name: str
+    definition: str
+    chart: str = "run"  # run | xmr
+    improvement: str = "increase"  # increase | decrease
+
+
+@dataclass
+class Project:
+    id: int
+    lead_id: int
+    status: ProjectStatus
+    wizard_step: int
+    title: str | None = None
+    problem: str | None = None
+    site: str | None = None
+    division: str | None = None
+    strategic_aim: str | None = None
+    aim_what: str | None = None
+    aim_who: str | None = None
+    aim_how_much: str | None = None
+    aim_by: date | None = None
+    sponsor: str | None = None
+    coach_id: int | None = None
+    needs_coach: bool = False
+    governance: str | None = None
+    progress_score: float | None = None
+    approval_comment: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    team: tuple[TeamMember, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    lead_name: str | None = None
+    coach_name: str | None = None
+    member_ids: frozenset[int] = frozenset()  # team members who use the bot (they may update the project)
+
+    @property
+    def aim(self) -> str | None:
+        if not (self.aim_what and self.aim_how_much and self.aim_by):
+            return None
+        who = f" for {self.aim_who}" if self.aim_who else ""
+        return f"{self.aim_what}{who} {self.aim_how_much} by {self.aim_by:%d %B %Y}"
+
+
+@dataclass(frozen=True)
+class PdsaCycle:
+    id: int
+    project_id: int
+    plan: str
+    prediction: str
+    do: str | None
+    study: str | None
+    act: str | None  # adopt | adapt | abandon
+    created_at: datetime

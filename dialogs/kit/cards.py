@@ -1,0 +1,129 @@
+"""Small pure builders for Adaptive Cards 1.5 (the most Teams renders). Every card the bot sends is built here
+or from these pieces, and validated against the official schema in tests/dialogs/test_cards_schema.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.kernel.content import Choice
+from dialogs.kit.feature import Action
+
+CARD_VERSION = "1.5"
+
+Element = dict[str, Any]
+
+
+def card(*body: Element | None, actions: list[Element] | None = None) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": CARD_VERSION,
+        "body": [element for element in body if element is not None],
+    }
+    if actions:
+        result["actions"] = actions
+    return result
+
+
+def title(text: str) -> Element:
+    return {"type": "TextBlock", "text": text, "size": "Large", "weight": "Bolder", "wrap": True}
+
+
+def heading(text: str) -> Element:
+    return {"type": "TextBlock", "text": text, "size": "Medium", "weight": "Bolder", "wrap": True, "spacing": "Medium"}
+
+
+def text(value: str, *, subtle: bool = False, color: str | None = None, size: str | None = None) -> Element:
+    block: Element = {"type": "TextBlock", "text": value, "wrap": True}
+    if subtle:
+        block["isSubtle"] = True
+    if color:
+        block["color"] = color
+    if size:
+        block["size"] = size
+    return block
+
+
+def notice(value: str, *, good: bool = True) -> Element:
+    """A one-line outcome at the top of a replaced card ("Saved", "That did not work")."""
+    return {
+        "type": "TextBlock",
+        "text": value,
+        "wrap": True,
+        "weight": "Bolder",
+        "color": "Good" if good else "Attention",
+    }
+
+
+def facts(pairs: list[tuple[str, str]]) -> Element:
+    return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in pairs]}
+
+
+def execute(label: str, verb: Action | str, data: dict[str, Any] | None = None, *, style: str | None = None) -> Element:
+    """A button. Pass the registered Action (a string verb is still accepted while flows move over; the
+    every-button-has-a-handler test walks every card)."""
+    verb = verb.verb if isinstance(verb, Action) else verb
+    action: Element = {"type": "Action.Execute", "title": label, "verb": verb, "data": data or {}}
+    if style:
+        action["style"] = style
+    return action
+
+
+def action_set(*actions: Element) -> Element:
+    return {"type": "ActionSet", "actions": list(actions)}
+
+
+def choice_set(
+    input_id: str,
+    label: str,
+    choices: tuple[Choice, ...] | list[Choice],
+    value: str | None = None,
+    *,
+    required: bool = True,
+    multi: bool = False,
+    compact: bool = True,
+    error: str | None = None,
+) -> Element:
+    element: Element = {
+        "type": "Input.ChoiceSet",
+        "id": input_id,
+        "label": label,
+        "style": "compact" if compact else "expanded",
+        "isMultiSelect": multi,
+        "choices": [{"title": c.label, "value": c.id} for c in choices],
+    }
+    if value:
+        element["value"] = value
+    elif not multi:
+        element["placeholder"] = "Choose one"
+    if required:
+        element["isRequired"] = True
+        element["errorMessage"] = error or (
+            "Please choose an answer." if label.endswith("?") else f"Please choose {label[:1].lower()}{label[1:]}."
+        )
+    return element
+
+
+def toggle(input_id: str, label: str, on: bool) -> Element:
+    return {
+        "type": "Input.Toggle",
+        "id": input_id,
+        "title": label,
+        "value": "true" if on else "false",
+        "valueOn": "true",
+        "valueOff": "false",
+        "wrap": True,
+    }
+
+
+def number(input_id: str, label: str, value: int, minimum: int, maximum: int) -> Element:
+    return {"type": "Input.Number", "id": input_id, "label": label, "value": value, "min": minimum, "max": maximum}
+
+
+def time_input(input_id: str, label: str, value: str) -> Element:
+    return {"type": "Input.Time", "id": input_id, "label": label, "value": value}
+
+
+def problem_card(message: str) -> dict[str, Any]:
+    """Something did not work: say so plainly and offer the way on."""
+    return card(notice(message, good=False), actions=[execute("Show the menu", "help.menu")])

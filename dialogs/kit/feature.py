@@ -1,0 +1,81 @@
+"""One router per capability (aiogram style): commands typed in chat and card verbs `<feature>.<action>`."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from core.kernel.model import Role
+from dialogs.kit.types import Response, Turn
+
+Handler = Callable[[Turn], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # what the user types, e.g. "profile"
+    title: str  # the menu button and the manifest command title (<= 32 characters)
+    description: str  # the menu line and the manifest description (<= 128 characters)
+    handler: Handler
+    aliases: tuple[str, ...] = ()
+    role: Role = Role.STAFF
+    in_menu: bool = True
+    in_manifest: bool = True  # Teams shows at most 10 commands; the rest are in the in-chat menu
+    in_group_chats: bool = False  # also listed for group chats and channels
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A registered card verb. Card builders take this object, not a string, so a button cannot name a verb
+    that has no handler: a typo is a NameError at import or in a test, not when someone taps it."""
+
+    verb: str
+    handler: Handler
+    role: Role = Role.STAFF
+
+    async def __call__(self, turn: Turn) -> Response:
+        return await self.handler(turn)
+
+
+@dataclass
+class FeatureRouter:
+    feature: str
+    commands: list[Command] = field(default_factory=list)
+    actions: dict[str, Action] = field(default_factory=dict)
+
+    def command(
+        self,
+        name: str,
+        *,
+        title: str,
+        description: str,
+        aliases: tuple[str, ...] = (),
+        role: Role = Role.STAFF,
+        in_menu: bool = True,
+        in_manifest: bool = True,
+        in_group_chats: bool = False,
+    ):
+        def register(handler: Handler) -> Handler:
+            self.commands.append(
+                Command(name, title, description, handler, aliases, role, in_menu, in_manifest, in_group_chats)
+            )
+            return handler
+
+        return register
+
+    def action(self, name: str, *, role: Role = Role.STAFF):
+        """Register a card verb `<feature>.<name>`; the decorated name becomes the Action for card builders."""
+
+        def register(handler: Handler) -> Action:
+            verb = f"{self.feature}.{name}"
+            if verb in self.actions:
+                raise ValueError(f"card verb {verb!r} is registered twice")
+            action = Action(verb, handler, role)
+            self.actions[verb] = action
+            return action
+
+        return register

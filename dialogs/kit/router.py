@@ -1,0 +1,90 @@
+"""Picks the flow for an inbound message or card action, and checks the person's role for it.
+
+Typed commands are matched case-insensitively and forgive small typos ("profle", "setings"); anything not
+understood gets the menu, so there are no dead ends. The feature routers come from the capability registry.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from collections.abc import Sequence
+
+from core.kernel.errors import DomainError
+from core.kernel.model import Role
+from dialogs.kit import cards
+from dialogs.kit.feature import Action, Command, FeatureRouter
+from dialogs.kit.menu import menu_card
+from dialogs.kit.types import Response, Turn
+
+log = logging.getLogger(__name__)
+
+FUZZY_CUTOFF = 0.8
+
+
+def normalise(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+class Router:
+    def __init__(self, features: Sequence[FeatureRouter]) -> None:
+        self.features = tuple(features)
+        self.commands: list[Command] = [command for feature in self.features for command in feature.commands]
+        self.actions: dict[str, Action] = {}
+        for feature in self.features:
+            for verb, action in feature.actions.items():
+                if verb in self.actions:
+                    raise ValueError(f"card verb {verb!r} is registered twice")
+                self.actions[verb] = action
+
+    def match_command(self, text: str) -> Command | None:
+        said = normalise(text)
+        if not said:
+            return None
+        phrases = {phrase: command for command in self.commands for phrase in command.phrases}
+        if said in phrases:
+            return phrases[said]
+        close = difflib.get_close_matches(said, list(phrases), n=1, cutoff=FUZZY_CUTOFF)
+        return phrases[close[0]] if close else None
+
+    def menu(self, turn: Turn, intro: str | None = None) -> dict:
+        return menu_card(self.commands, turn.user, intro=intro)
+
+    def command_named(self, name: str | None) -> Command | None:
+        return next((c for c in self.commands if c.name == name), None)
+
+    async def run_command(self, turn: Turn, command: Command) -> Response:
+        if not turn.user.has_role(command.role):
+            return self._not_allowed(turn, command.role)
+        return await command.handler(turn)
+
+    async def route(self, turn: Turn) -> Response:
+        """Run the flow for this turn. Domain errors become a friendly card and the turn is rolled back."""
+        turn.router = self
+        try:
+            if turn.inbound.kind == "action":
+                return await self._route_action(turn)
+            command = self.match_command(turn.inbound.text)
+            if command is None:
+                intro = "Sorry, I did not understand that." if normalise(turn.inbound.text) else None
+                return Response.show(self.menu(turn, intro))
+            return await self.run_command(turn, command)
+        except DomainError as problem:
+            error_card = cards.problem_card(problem.message)
+            if turn.inbound.kind == "action":
+                return Response(card=error_card, commit=False)
+            return Response(messages=Response.show(error_card).messages, commit=False)
+
+    def _not_allowed(self, turn: Turn, role: Role) -> Response:
+        card = self.menu(turn, f"Sorry, that is only for a QI {role.value}. Here is what you can do:")
+        return Response(messages=Response.show(card).messages, commit=False)
+
+    async def _route_action(self, turn: Turn) -> Response:
+        action = self.actions.get(turn.inbound.verb or "")
+        if action is None:
+            log.info("unknown card verb", extra={"verb": turn.inbound.verb})
+            return Response(card=self.menu(turn, "This card is out of date. Here is what I can do now:"))
+        if not turn.user.has_role(action.role):
+            return self._not_allowed(turn, action.role).as_replacement()
+        return (await action.handler(turn)).as_replacement()

@@ -1,0 +1,63 @@
+"""What a dialog receives and returns: plain data, independent of the Teams SDK."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from core.kernel.content import Content
+from core.kernel.model import OutboundMessage, User
+from core.kernel.ports import Links, UnitOfWork
+
+
+@dataclass(frozen=True)
+class Inbound:
+    kind: str  # "message" (typed text) | "action" (an Action.Execute on a card)
+    conversation_id: str
+    conversation_type: str = "personal"
+    text: str = ""
+    verb: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Turn:
+    """One inbound activity being handled: who, what, and the open unit of work."""
+
+    user: User
+    inbound: Inbound
+    uow: UnitOfWork
+    content: Content
+    now: datetime
+    links: Links | None = None
+    messages: Mapping[str, Any] = field(default_factory=dict)  # each capability's proactive message builder
+    router: Any = None  # the Router running this turn (set by it): the menu, and commands run from a button
+
+
+@dataclass
+class Response:
+    """`card` replaces the card that was acted on (Action.Execute); `messages` are sent as new messages."""
+
+    messages: list[OutboundMessage] = field(default_factory=list)
+    card: dict[str, Any] | None = None
+    commit: bool = True  # False: the turn failed with a domain error; roll back whatever it wrote
+
+    @classmethod
+    def show(cls, card: dict[str, Any]) -> Response:
+        return cls(messages=[OutboundMessage(card=card)])
+
+    @classmethod
+    def say(cls, text: str) -> Response:
+        return cls(messages=[OutboundMessage(text=text)])
+
+    def as_replacement(self) -> Response:
+        """For a card action: the first card becomes the replacement, anything else is sent after it."""
+        if self.card is not None:
+            return self
+        for index, message in enumerate(self.messages):
+            if message.card is not None and not message.text:
+                rest = self.messages[:index] + self.messages[index + 1 :]
+                return Response(messages=rest, card=message.card, commit=self.commit)
+        return self

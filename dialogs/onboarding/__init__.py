@@ -1,0 +1,92 @@
+"""First contact: welcome the person and ask for site, staff group and QI experience."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from core.kernel.content import Organisation
+from core.kernel.errors import InvalidInput
+from core.kernel.model import User
+from core.profile.services import save_profile
+from dialogs.kit import cards
+from dialogs.kit.feature import FeatureRouter
+from dialogs.kit.types import Response, Turn
+
+router = FeatureRouter("onboarding")
+
+
+def profile_inputs(org: Organisation, user: User) -> list[cards.Element]:
+    return [
+        cards.choice_set("site", "Your site", org.sites, user.site),
+        cards.choice_set("staff_group", "Your staff group", org.staff_groups, user.staff_group),
+        cards.choice_set("experience", "Your QI experience", org.experience_levels, user.experience),
+    ]
+
+
+def welcome_card(org: Organisation, user: User, *, error: str | None = None) -> dict:
+    first_name = (user.name or "").split(" ")[0]
+    return cards.card(
+        cards.notice(error, good=False) if error else None,
+        cards.title(f"Welcome to QI Companion{', ' + first_name if first_name else ''}"),
+        cards.text(
+            f"I help staff across {org.short_name} learn and use quality improvement: book a QI clinic with a "
+            "coach, register your project, practise the basics in two-minute quizzes and more."
+        ),
+        cards.text("Three quick questions so I can point you to the right people and events:", subtle=True),
+        *profile_inputs(org, user),
+        actions=[cards.execute("Save and start", "onboarding.save", style="positive")],
+    )
+
+
+def welcome_back_card(user: User) -> dict:
+    first_name = (user.name or "").split(" ")[0]
+    return cards.card(
+        cards.title(f"Welcome back{', ' + first_name if first_name else ''}"),
+        cards.text("Good to see you again. Your profile and bookings are as you left them."),
+        actions=[cards.execute("What can I do?", "help.menu")],
+    )
+
+
+def saved_card(org: Organisation, user: User) -> dict:
+    return cards.card(
+        cards.notice("Thanks, you are all set."),
+        cards.facts(profile_facts(org, user)),
+        cards.text("Type **help** at any time to see what I can do.", subtle=True),
+        actions=[cards.execute("What can I do?", "help.menu")],
+    )
+
+
+def profile_facts(org: Organisation, user: User) -> list[tuple[str, str]]:
+    return [
+        ("Site", org.label("sites", user.site)),
+        ("Staff group", org.label("staff_groups", user.staff_group)),
+        ("QI experience", org.label("experience_levels", user.experience)),
+    ]
+
+
+def _field(turn: Turn, name: str) -> str | None:
+    value = turn.inbound.data.get(name)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+async def submit_profile(turn: Turn) -> InvalidInput | None:
+    """Validate and save the three answers. On bad input nothing changes and the problem is returned;
+    `turn.user` then carries the submitted (valid) answers so the form can be shown again filled in."""
+    org = turn.content.organisation
+    answers = {name: _field(turn, name) for name in ("site", "staff_group", "experience")}
+    try:
+        turn.user = await save_profile(turn.uow, user_id=turn.user.id, organisation=org, now=turn.now, **answers)
+    except InvalidInput as problem:
+        kinds = {"site": "sites", "staff_group": "staff_groups", "experience": "experience_levels"}
+        valid = {k: v for k, v in answers.items() if org.is_valid(kinds[k], v)}
+        turn.user = replace(turn.user, **valid)
+        return problem
+    return None
+
+
+@router.action("save")
+async def save(turn: Turn) -> Response:
+    problem = await submit_profile(turn)
+    if problem:
+        return Response(card=welcome_card(turn.content.organisation, turn.user, error=problem.message))
+    return Response(card=saved_card(turn.content.organisation, turn.user))

@@ -1,0 +1,136 @@
+"""`settings`: pause all nudges for N days, choose which kinds of message to get, set your own hours."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from core.kernel.content import Choice
+from core.kernel.errors import InvalidInput
+from core.kernel.model import NudgePreferences, WorkingHours
+from core.kernel.working_hours import DAY_NAMES, describe
+from core.preferences.services import get_preferences, update_preferences
+from dialogs.kit import cards
+from dialogs.kit.feature import FeatureRouter
+from dialogs.kit.types import Response, Turn
+
+router = FeatureRouter("preferences")
+
+DAY_CHOICES = tuple(Choice(id=str(i), label=name.capitalize()) for i, name in enumerate(DAY_NAMES))
+
+
+def settings_card(turn: Turn, prefs: NudgePreferences, *, notice: str | None = None, error: str | None = None) -> dict:
+    rules = turn.content.nudges
+    hours = prefs.hours or rules.default_hours
+    if prefs.paused_until and prefs.paused_until > turn.now:
+        local = prefs.paused_until.astimezone(rules.timezone)
+        pause_text = f"Nudges are paused until {local:%a %d %b at %H:%M}. Enter 0 to restart them now."
+    else:
+        pause_text = "Nudges are on. Going on leave or nights? Pause them for a number of days."
+    return cards.card(
+        cards.notice(error, good=False) if error else (cards.notice(notice) if notice else None),
+        cards.title("Your settings"),
+        cards.heading("Pause"),
+        cards.text(pause_text, subtle=True),
+        {
+            "type": "Input.Number",
+            "id": "pause_days",
+            "label": "Pause all nudges for (days)",
+            "min": 0,
+            "max": rules.max_pause_days,
+            "placeholder": "Leave empty to keep as it is",
+        },
+        cards.heading("What I may send you"),
+        *[
+            cards.toggle(f"cat_{c.id}", f"{c.label}: {c.description}", c.id not in prefs.opted_out)
+            for c in rules.categories
+            if c.can_opt_out
+        ],
+        cards.time_input(
+            "learning_time",
+            "Daily learning reminder at",
+            f"{(prefs.learning_time or turn.content.learning.rules.default_nudge_time):%H:%M}",
+        ),
+        cards.heading("When I may nudge you"),
+        cards.text(
+            f"Now: {describe(hours)} ({'your own hours' if prefs.hours else 'the usual working week'}). "
+            "Booking reminders come at the time they are due.",
+            subtle=True,
+        ),
+        cards.toggle("own_hours", "Use my own hours (for shift patterns)", prefs.hours is not None),
+        cards.choice_set(
+            "days", "Days", DAY_CHOICES, ",".join(str(d) for d in sorted(hours.days)), multi=True, required=False
+        ),
+        cards.time_input("start", "From", f"{hours.start:%H:%M}"),
+        cards.time_input("end", "Until (earlier than From means overnight)", f"{hours.end:%H:%M}"),
+        actions=[cards.execute("Save settings", "preferences.save", style="positive")],
+    )
+
+
+@router.command(
+    "settings",
+    title="Settings",
+    description="Pause nudges, choose which reminders you get and set your working hours",
+    aliases=("preferences", "notifications", "pause"),
+)
+async def show(turn: Turn) -> Response:
+    prefs = await get_preferences(turn.uow, user_id=turn.user.id)
+    return Response.show(settings_card(turn, prefs))
+
+
+def _parse_pause(raw) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise InvalidInput("The pause must be a whole number of days.") from None
+    if value != int(value):
+        raise InvalidInput("The pause must be a whole number of days.")
+    return int(value)
+
+
+def _parse_time(raw, label: str) -> time:
+    try:
+        return time.fromisoformat(str(raw))
+    except ValueError:
+        raise InvalidInput(f"{label} must be a time such as 08:00.") from None
+
+
+def _parse_hours(data: dict) -> WorkingHours | None:
+    if str(data.get("own_hours", "false")).lower() != "true":
+        return None
+    try:
+        days = frozenset(int(d) for d in str(data.get("days", "")).split(",") if d.strip())
+    except ValueError:
+        raise InvalidInput("Please choose your working days from the list.") from None
+    if not days or not days <= set(range(7)):
+        raise InvalidInput("Please choose at least one working day.")
+    start, end = _parse_time(data.get("start"), "From"), _parse_time(data.get("end"), "Until")
+    if start == end:
+        raise InvalidInput("From and Until must be different times.")
+    return WorkingHours(days=days, start=start, end=end)
+
+
+@router.action("save")
+async def save(turn: Turn) -> Response:
+    data, rules = turn.inbound.data, turn.content.nudges
+    try:
+        opted_out = {
+            c.id for c in rules.categories if c.can_opt_out and str(data.get(f"cat_{c.id}", "true")).lower() == "false"
+        }
+        prefs = await update_preferences(
+            turn.uow,
+            user_id=turn.user.id,
+            rules=rules,
+            pause_days=_parse_pause(data.get("pause_days")),
+            opted_out=opted_out,
+            hours=_parse_hours(data),
+            now=turn.now,
+            learning_time=_parse_time(data["learning_time"], "The learning reminder time")
+            if data.get("learning_time")
+            else None,
+        )
+    except InvalidInput as problem:
+        current = await get_preferences(turn.uow, user_id=turn.user.id)
+        return Response(card=settings_card(turn, current, error=problem.message))
+    return Response(card=settings_card(turn, prefs, notice="Settings saved."))

@@ -1,0 +1,120 @@
+"""In-memory learning repository."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+
+from core.learning.model import Serve
+from tests.fakes import _Repo
+
+
+class FakeLearning(_Repo):
+    def _d(self, name, default):
+        return self.db.__dict__.setdefault(name, default)
+
+    async def get_card(self, user_id, question_id):
+        card = self._d("cards", {}).get((user_id, question_id))
+        return copy.copy(card)
+
+    async def save_card(self, card, *, now):
+        self._d("cards", {})[(card.user_id, card.question_id)] = copy.copy(card)
+
+    async def cards(self, user_id):
+        return [copy.copy(c) for (u, _), c in self._d("cards", {}).items() if u == user_id]
+
+    async def add_serve(self, user_id, question_id, *, order, now):
+        serve = Serve(
+            id=next(self.db.ids),
+            user_id=user_id,
+            question_id=question_id,
+            served_at=now,
+            answered_at=None,
+            order=tuple(order),
+        )
+        self._d("serves", {})[serve.id] = serve
+        return serve
+
+    async def latest_serve(self, user_id):
+        mine = [s for s in self._d("serves", {}).values() if s.user_id == user_id]
+        return max(mine, key=lambda s: s.id) if mine else None
+
+    async def get_serve(self, serve_id):
+        return self._d("serves", {}).get(serve_id)
+
+    async def answer_serve(self, serve_id, *, now):
+        serve = self._d("serves", {}).get(serve_id)
+        if serve is None or serve.answered_at is not None:
+            return False
+        self._d("serves", {})[serve_id] = replace(serve, answered_at=now)
+        return True
+
+    async def add_review(self, **review):
+        self._d("reviews", []).append(review)
+
+    async def reviews_between(self, user_id, start, end):
+        rows = [r for r in self._d("reviews", []) if r["user_id"] == user_id and start <= r["now"] < end]
+        return sum(1 for r in rows if not r["new_card"]), sum(1 for r in rows if r["new_card"])
+
+    async def review_times(self, user_id, *, since):
+        return [r["now"] for r in self._d("reviews", []) if r["user_id"] == user_id and r["now"] >= since]
+
+    async def mark_bite_seen(self, user_id, bite_id, *, now):
+        self._d("bites", set()).add((user_id, bite_id))
+
+    async def bites_seen(self, user_id):
+        return {b for u, b in self._d("bites", set()) if u == user_id}
+
+    async def record_completion(self, user_id, topic_id, *, now):
+        done = self._d("completions", {})
+        if (user_id, topic_id) in done:
+            return False
+        done[(user_id, topic_id)] = now
+        return True
+
+    async def completions(self, user_id):
+        return {t: at for (u, t), at in self._d("completions", {}).items() if u == user_id}
+
+    async def award(self, user_id, award, *, now):
+        awards = self._d("awards", {})
+        if (user_id, award) in awards:
+            return False
+        awards[(user_id, award)] = now
+        return True
+
+    async def awards(self, user_id):
+        return {a: at for (u, a), at in self._d("awards", {}).items() if u == user_id}
+
+    async def learners_due(self, *, due_before):
+        counts: dict[int, int] = {}
+        for (user_id, _), card in self._d("cards", {}).items():
+            if card.due < due_before:
+                counts[user_id] = counts.get(user_id, 0) + 1
+        return sorted(counts.items())
+
+    async def participation_by_site(self, *, since):
+        active = {r["user_id"] for r in self._d("reviews", []) if r["now"] >= since}
+        sites: dict = {}
+        for user in self.db.users.values():
+            if user.onboarded_at:
+                staff, practised = sites.get(user.site, (0, 0))
+                sites[user.site] = (staff + 1, practised + (user.id in active))
+        return [(site, staff, practised) for site, (staff, practised) in sorted(sites.items())]
+
+    async def question_stats(self):
+        stats: dict[str, list[int]] = {}
+        for r in self._d("reviews", []):
+            row = stats.setdefault(r["question_id"], [0, 0])
+            row[0] += 1
+            row[1] += r["correct"]
+        return [(q, a, c) for q, (a, c) in stats.items()]
+
+    async def completions_by(self, dimension):
+        counts: dict = {}
+        for user_id, _ in self._d("awards", {}):
+            value = getattr(self.db.users[user_id], dimension)
+            counts[value] = counts.get(value, 0) + 1
+        return sorted(counts.items(), key=lambda kv: str(kv[0]))
+
+
+FAKE_REPOSITORY = FakeLearning
