@@ -101,6 +101,7 @@ def create_app(
     app[keys.SCHEDULER] = runner
     app[keys.CLOCK] = clock
     app[keys.LINKS] = links
+    app[keys.PAGES] = registry.pages()
     add_routes(app)
     app.cleanup_ctx.append(_lifecycle)
     return app

@@ -131,8 +131,8 @@ def cmd_learning_report(config: Config, _args) -> int:
 
 def cmd_projects_report(config: Config, args) -> int:
     from bot import registry
-    from bot.reports import to_csv, to_xlsx
     from core.projects.reports import projects_report
+    from dialogs.projects.exports import to_csv, to_xlsx
 
     content = registry.load_content(config.content_dir)
 

@@ -17,10 +17,11 @@ from botbuilder.schema import Activity
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
-from bot import calendar, charts, keys, reports, summary
+from bot import keys
 from bot.activity import tenant_of
 from bot.logs import correlation_id
 from bot.teams import TURN_FAILED
+from core.kernel.pages import Page, PageError, PageRequest
 from storage.migrate import current_revision, head_revision
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,32 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_endpoint)
-    app.router.add_get("/calendar/{token}.ics", calendar.download)
-    app.router.add_get("/charts/{token}.png", charts.download)
-    app.router.add_get("/projects/summary/{token}.html", summary.download)
-    app.router.add_get("/reports/{token}.{kind}", reports.download)
+    for page in app[keys.PAGES]:
+        app.router.add_get(page.path, page_handler(page))
+
+
+def page_handler(page: Page):
+    """Serve one capability page: check its signed link, open a unit of work, render, send the bytes."""
+
+    async def handle(request: web.Request) -> web.Response:
+        app = request.app
+        now = app[keys.CLOCK].now()
+        params = dict(request.match_info)
+        claims = app[keys.LINKS].read(page, params.pop("token"), now=now)
+        if claims is None:
+            raise web.HTTPNotFound(reason="This link is not valid or has expired.")
+        page_request_args = {"claims": claims, "params": params, "content": app[keys.CONTENT], "now": now}
+        try:
+            async with app[keys.UOW_FACTORY]() as uow:
+                result = await page.render(
+                    PageRequest(**page_request_args, uow=uow, links=app[keys.LINKS], admins=app[keys.CONFIG].admins)
+                )
+        except PageError as refused:
+            return _problem(refused.status, refused.reason)
+        headers = {"Content-Type": result.content_type, "Cache-Control": result.cache}
+        if result.filename:
+            disposition = "inline" if result.inline else "attachment"
+            headers["Content-Disposition"] = f'{disposition}; filename="{result.filename}"'
+        return web.Response(body=result.body, headers=headers)
+
+    return handle

@@ -26,3 +26,4 @@ DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 SCHEDULER = web.AppKey("scheduler", SchedulerRunner)
 CLOCK = web.AppKey("clock", Clock)
 LINKS = web.AppKey("links", SignedLinks)
+PAGES = web.AppKey("pages", tuple)  # every capability's pages, from the registry

@@ -17,12 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.clinics import ticks as clinic_ticks
 from core.kernel.content import Content
+from core.kernel.pages import Page
 from core.kernel.ticks import TickSpec
 from core.learning import ticks as learning_ticks
 from core.projects import ticks as project_ticks
 from dialogs import admin, clinics, help, learning, onboarding, preferences, profile, projects
+from dialogs.clinics import pages as clinic_pages
 from dialogs.kit.feature import FeatureRouter
 from dialogs.kit.router import Router
+from dialogs.projects import pages as project_pages
 from storage import content as content_loader
 from storage.clinics.content import load_clinics
 from storage.clinics.repository import SqlClinicRepository
@@ -41,6 +44,7 @@ class Capability:
     content: Callable[[Path, Any], Any] | None = None  # loads and checks its content files
     ticks: tuple[TickSpec, ...] = ()  # declared next to its services
     messages: Callable[[Content, Any], Any] | None = None  # (content, links) -> its proactive message builder
+    pages: tuple[Page, ...] = ()  # HTTP pages behind signed links (files, images, printable pages)
 
 
 CAPABILITIES: tuple[Capability, ...] = (
@@ -51,6 +55,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         content=load_clinics,
         ticks=clinic_ticks.TICKS,
         messages=lambda content, links: clinics.ClinicCards(content),
+        pages=clinic_pages.PAGES,
     ),
     Capability(
         "learning",
@@ -67,6 +72,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         content=load_projects,
         ticks=project_ticks.TICKS,
         messages=lambda content, links: projects.ProjectCards(content, links),
+        pages=project_pages.PAGES,
     ),
     Capability("profile", router=profile.router),
     Capability("preferences", router=preferences.router),
@@ -104,3 +110,7 @@ def messages(content: Content, links: Any) -> dict[str, Any]:
 
 def ticks(built_messages: Mapping[str, Any]) -> list[tuple[TickSpec, Any]]:
     return [(spec, built_messages.get(c.name)) for c in CAPABILITIES for spec in c.ticks]
+
+
+def pages() -> tuple[Page, ...]:
+    return tuple(page for c in CAPABILITIES for page in c.pages)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -16,6 +16,7 @@ from core.kernel.model import (
     StoredAddress,
     User,
 )
+from core.kernel.pages import Page
 
 
 class UserRepository(Protocol):
@@ -104,12 +105,9 @@ class ConversationStateRepository(Protocol):
 
 
 class Links(Protocol):
-    """Unguessable, expiring links to the bot's own HTTP endpoints (e.g. a booking's calendar file)."""
+    """Unguessable, expiring links to the pages capabilities serve (e.g. a booking's calendar file)."""
 
-    def calendar(self, booking_id: int, *, expires_at: datetime) -> str: ...
-    def chart(self, measure_id: int, *, version: int) -> str: ...
-    def summary(self, project_id: int, *, expires_at: datetime) -> str: ...
-    def report(self, kind: str, *, user_id: int, expires_at: datetime) -> str: ...
+    def url(self, page: Page, claims: Mapping[str, int], *, expires_at: datetime | None, **params: str) -> str: ...
 
 
 class UnitOfWork(Protocol):

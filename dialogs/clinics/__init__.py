@@ -258,7 +258,9 @@ def confirmation_card(turn: Turn, session: ClinicSession, booking: Booking, noti
     confirmed = booking.status == BookingStatus.CONFIRMED
     actions: list[cards.Element] = []
     if confirmed and turn.links is not None:
-        url = turn.links.calendar(booking.id, expires_at=session.ends_at)
+        from dialogs.clinics.pages import CALENDAR
+
+        url = turn.links.url(CALENDAR, {"b": booking.id}, expires_at=session.ends_at)
         actions.append({"type": "Action.OpenUrl", "title": "Add to calendar", "url": url})
     actions += _join_button(session) if confirmed else []
     actions.append(cards.execute("My bookings", "clinics.mine"))

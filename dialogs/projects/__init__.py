@@ -14,6 +14,7 @@ from core.projects.model import Project, ProjectStatus
 from dialogs.kit import cards
 from dialogs.kit.feature import FeatureRouter
 from dialogs.kit.types import Response, Turn
+from dialogs.projects.pages import SUMMARY, chart_url, report_url
 
 router = FeatureRouter("projects")
 SUMMARY_LINK_LIFE = timedelta(days=365)
@@ -381,7 +382,7 @@ async def project_card(turn: Turn, project: Project, notice: str | None = None) 
             blocks.append(
                 {
                     "type": "Image",
-                    "url": turn.links.chart(measure.id, version=len(points)),
+                    "url": chart_url(turn.links, measure.id, len(points)),
                     "altText": f"{measure.name}: chart of {len(points)} points",
                     "size": "Stretch",
                 }
@@ -438,7 +439,7 @@ async def project_card(turn: Turn, project: Project, notice: str | None = None) 
         if evaluation and (turn.user.id == project.coach_id or turn.user.has_role(Role.ADMIN)):
             actions.append(cards.execute("Score the evaluation", "projects.rubric_form", {"project_id": project.id}))
         if evaluation and evaluation.get("scored_at") and turn.links is not None and editable:
-            url = turn.links.summary(project.id, expires_at=turn.now + SUMMARY_LINK_LIFE)
+            url = turn.links.url(SUMMARY, {"p": project.id}, expires_at=turn.now + SUMMARY_LINK_LIFE)
             actions.append({"type": "Action.OpenUrl", "title": "One-page summary", "url": url})
     if not editable and project.status != ProjectStatus.DRAFT:
         actions.append(cards.execute("Ask to join the team", "projects.join", {"project_id": project.id}))
@@ -546,7 +547,7 @@ class ProjectCards:
     def summary_ready(self, project: Project) -> OutboundMessage:
         actions = []
         if self.links is not None:
-            url = self.links.summary(project.id, expires_at=project.updated_at + SUMMARY_LINK_LIFE)
+            url = self.links.url(SUMMARY, {"p": project.id}, expires_at=project.updated_at + SUMMARY_LINK_LIFE)
             actions.append({"type": "Action.OpenUrl", "title": "Open the one-page summary", "url": url})
         return OutboundMessage(
             card=cards.card(
@@ -1092,7 +1093,7 @@ def report_card(turn: Turn, report) -> dict:
         blocks.append(
             {
                 "type": "Image",
-                "url": links.report("png", user_id=turn.user.id, expires_at=expires),
+                "url": report_url(links, "png", user_id=turn.user.id, expires_at=expires),
                 "altText": "QI projects registered per month, XmR chart",
                 "size": "Stretch",
             }
@@ -1132,12 +1133,12 @@ def report_card(turn: Turn, report) -> dict:
             {
                 "type": "Action.OpenUrl",
                 "title": "Download CSV",
-                "url": links.report("csv", user_id=turn.user.id, expires_at=expires),
+                "url": report_url(links, "csv", user_id=turn.user.id, expires_at=expires),
             },
             {
                 "type": "Action.OpenUrl",
                 "title": "Download XLSX",
-                "url": links.report("xlsx", user_id=turn.user.id, expires_at=expires),
+                "url": report_url(links, "xlsx", user_id=turn.user.id, expires_at=expires),
             },
         ]
     return cards.card(*blocks, actions=actions or None)

@@ -8,6 +8,7 @@ from icalendar import Calendar
 from bot import keys
 from core.clinics.model import BookingStatus
 from core.kernel.contacts import record_contact
+from dialogs.clinics.pages import CALENDAR
 from tests.fakes import teams_address
 
 
@@ -42,7 +43,7 @@ async def booking(uows, clock):
 
 
 def link(client, booking, session):
-    url = client.app[keys.LINKS].calendar(booking.id, expires_at=session.ends_at)
+    url = client.app[keys.LINKS].url(CALENDAR, {"b": booking.id}, expires_at=session.ends_at)
     return url.split("127.0.0.1:3978", 1)[1]
 
 

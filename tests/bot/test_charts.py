@@ -5,10 +5,11 @@ from datetime import date, timedelta
 import pytest
 
 from bot import keys
-from bot.charts import render_chart
 from core.kernel.contacts import record_contact
 from core.kernel.model import Role
 from core.projects.model import Measure
+from dialogs.projects.charts import render_chart
+from dialogs.projects.pages import SUMMARY, chart_url, report_url
 from tests.fakes import teams_address
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -30,7 +31,7 @@ async def measure(uows, clock):
 
 
 async def test_chart_link_serves_a_small_png(client, measure):
-    url = client.app[keys.LINKS].chart(measure.id, version=8)
+    url = chart_url(client.app[keys.LINKS], measure.id, 8)
     response = await client.get(url.split("127.0.0.1:3978", 1)[1])
     assert response.status == 200 and response.headers["Content-Type"] == "image/png"
     body = await response.read()
@@ -65,7 +66,7 @@ async def test_summary_page_is_printable_html_behind_an_expiring_link(client, me
         )
         await uow.commit()
     links = client.app[keys.LINKS]
-    url = links.summary(project_id, expires_at=clock.now() + timedelta(days=1))
+    url = links.url(SUMMARY, {"p": project_id}, expires_at=clock.now() + timedelta(days=1))
     response = await client.get(url.split("127.0.0.1:3978", 1)[1])
     assert response.status == 200 and response.content_type == "text/html"
     html = await response.text()
@@ -85,7 +86,7 @@ async def test_report_downloads_are_for_admins_only(client, uows, clock):
     soon = clock.now() + timedelta(hours=1)
 
     def path(kind, user):
-        return links.report(kind, user_id=user.id, expires_at=soon).split("127.0.0.1:3978", 1)[1]
+        return report_url(links, kind, user_id=user.id, expires_at=soon).split("127.0.0.1:3978", 1)[1]
 
     xlsx = await client.get(path("xlsx", admin))
     assert xlsx.status == 200 and "spreadsheetml" in xlsx.headers["Content-Type"]
@@ -97,7 +98,7 @@ async def test_report_downloads_are_for_admins_only(client, uows, clock):
     assert (await client.get(swapped)).status == 404
     assert (
         await client.get(
-            links.report("csv", user_id=admin.id, expires_at=clock.now() - timedelta(seconds=1)).split(
+            report_url(links, "csv", user_id=admin.id, expires_at=clock.now() - timedelta(seconds=1)).split(
                 "127.0.0.1:3978", 1
             )[1]
         )

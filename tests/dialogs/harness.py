@@ -70,17 +70,11 @@ def find_action(card: dict, title: str) -> dict:
 
 
 class FakeLinks:
-    def calendar(self, booking_id: int, *, expires_at) -> str:
-        return f"https://qibot.example/calendar/booking-{booking_id}.ics"
+    """Readable stand-ins for signed links: the page's path with its claims in place of the token."""
 
-    def report(self, kind: str, *, user_id: int, expires_at) -> str:
-        return f"https://qibot.example/reports/{user_id}.{kind}"
-
-    def summary(self, project_id: int, *, expires_at) -> str:
-        return f"https://qibot.example/projects/summary/project-{project_id}.html"
-
-    def chart(self, measure_id: int, *, version: int) -> str:
-        return f"https://qibot.example/charts/measure-{measure_id}-{version}.png"
+    def url(self, page, claims, *, expires_at, **params) -> str:
+        token = "-".join(f"{key}{value}" for key, value in sorted(claims.items()))
+        return "https://qibot.example" + page.path.format(token=token, **params)
 
 
 ROUTER = registry.router()

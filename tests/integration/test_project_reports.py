@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
 
-from bot.reports import to_csv, to_xlsx
 from core.kernel.model import OutboundMessage
 from core.projects import services as svc
 from core.projects.reports import projects_report
+from dialogs.projects.exports import to_csv, to_xlsx
 from tests.integration.test_projects import BASICS, person, registered
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)

@@ -1,21 +1,15 @@
-"""Project report downloads for admins (CSV, XLSX) and the registrations-per-month XmR chart, behind short-lived
-signed links that name the admin: the role is checked again on every download."""
+"""The projects report as files for admins: CSV, XLSX and the registrations-per-month XmR chart."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 
-from aiohttp import web
 from matplotlib.figure import Figure
 from openpyxl import Workbook
 
-from bot import keys
-from bot.charts import BLUE, GREY, NHS_BLUE, ORANGE, SIZE
-from core.kernel.model import Role
-from core.kernel.roles import effective_roles
-from core.projects.reports import ProjectReport, export_table, projects_report
+from core.projects.reports import ProjectReport, export_table
+from dialogs.projects.charts import BLUE, GREY, NHS_BLUE, ORANGE, SIZE
 
 
 def to_csv(report: ProjectReport) -> bytes:
@@ -63,31 +57,8 @@ def registrations_chart(report: ProjectReport) -> bytes:
     return buffer.getvalue()
 
 
-FORMATS = {
-    "csv": (to_csv, "text/csv; charset=utf-8", 'attachment; filename="qi-projects.csv"'),
-    "xlsx": (
-        to_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        'attachment; filename="qi-projects.xlsx"',
-    ),
-    "png": (registrations_chart, "image/png", "inline"),
+FORMATS = {  # kind: (render, content type, file name)
+    "csv": (to_csv, "text/csv; charset=utf-8", "qi-projects.csv"),
+    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "qi-projects.xlsx"),
+    "png": (registrations_chart, "image/png", "qi-projects-per-month.png"),
 }
-
-
-async def download(request: web.Request) -> web.Response:
-    app = request.app
-    kind = request.match_info["kind"]
-    user_id = app[keys.LINKS].read_report_token(request.match_info["token"], kind, now=app[keys.CLOCK].now())
-    if kind not in FORMATS or user_id is None:
-        raise web.HTTPNotFound(reason="This report link is not valid or has expired.")
-    async with app[keys.UOW_FACTORY]() as uow:
-        user = await uow.users.get(user_id)
-        if user is None or Role.ADMIN not in effective_roles(user, app[keys.CONFIG].admins):
-            raise web.HTTPForbidden(reason="Project exports are for QI admins.")
-        report = await projects_report(uow, content=app[keys.CONTENT], now=app[keys.CLOCK].now())
-    render, content_type, disposition = FORMATS[kind]
-    body = await asyncio.to_thread(render, report)
-    return web.Response(
-        body=body,
-        headers={"Content-Type": content_type, "Content-Disposition": disposition, "Cache-Control": "no-store"},
-    )

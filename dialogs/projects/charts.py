@@ -3,16 +3,13 @@ a card. The numbers and signals come from core.measurement; this module only dra
 
 from __future__ import annotations
 
-import asyncio
 import io
 from datetime import date
 
-from aiohttp import web
 from matplotlib import dates as mdates
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from bot import keys
 from core.measurement import run_chart, xmr
 from core.projects.model import Measure
 
@@ -82,17 +79,3 @@ def _axes_for_people(ax, days: list[date], values: list[float]) -> None:
     for label in ax.get_xticklabels():
         label.set_rotation(30)
         label.set_horizontalalignment("right")
-
-
-async def download(request: web.Request) -> web.Response:
-    app = request.app
-    measure_id = app[keys.LINKS].read_chart_token(request.match_info["token"])
-    if measure_id is None:
-        raise web.HTTPNotFound(reason="This chart link is not valid.")
-    async with app[keys.UOW_FACTORY]() as uow:
-        measure = await uow.projects.measure(measure_id)
-        points = await uow.projects.points(measure_id) if measure else []
-    if measure is None or not points:
-        raise web.HTTPNotFound(reason="No data for this chart.")
-    png = await asyncio.to_thread(render_chart, measure, points)  # keep drawing off the event loop
-    return web.Response(body=png, headers={"Content-Type": "image/png", "Cache-Control": "private, max-age=300"})

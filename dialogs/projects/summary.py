@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from html import escape
 
-from aiohttp import web
-
-from bot import keys
 from core.kernel.content import Content
 from core.projects.model import PdsaCycle, Project
 from core.projects.services import RUBRIC
@@ -62,24 +59,3 @@ def render_summary(
 {cycles}</table></section>
 <section><h2>Coach's evaluation</h2><table>{rubric}</table>{_p(evaluation.get("coach_comment"))}</section>
 </body></html>"""
-
-
-async def download(request: web.Request) -> web.Response:
-    app = request.app
-    project_id = app[keys.LINKS].read_summary_token(request.match_info["token"], now=app[keys.CLOCK].now())
-    if project_id is None:
-        raise web.HTTPNotFound(reason="This summary link is not valid or has expired.")
-    links = app[keys.LINKS]
-    async with app[keys.UOW_FACTORY]() as uow:
-        project = await uow.projects.get(project_id)
-        if project is None:
-            raise web.HTTPNotFound(reason="This project no longer exists.")
-        pdsas = await uow.projects.pdsas(project.id)
-        evaluation = await uow.projects.evaluation(project.id)
-        charts = {}
-        for measure in project.measures:
-            points = await uow.projects.points(measure.id)
-            if points:
-                charts[measure.id] = links.chart(measure.id, version=len(points))
-    html = render_summary(app[keys.CONTENT], project, pdsas, evaluation, charts)
-    return web.Response(text=html, content_type="text/html", headers={"Cache-Control": "no-store"})

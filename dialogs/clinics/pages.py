@@ -1,13 +1,13 @@
-"""The `.ics` for a clinic booking (RFC 5545, built with icalendar) and its download endpoint."""
+"""The `.ics` for a clinic booking (RFC 5545, built with icalendar), served behind a link that expires when the
+session ends."""
 
 from __future__ import annotations
 
-from aiohttp import web
 from icalendar import Calendar, Event, vText
 
-from bot import keys
 from core.clinics.model import Booking, BookingStatus, ClinicSession
 from core.kernel.content import Content
+from core.kernel.pages import Page, PageError, PageRequest, PageResult
 from dialogs.clinics import coaches, where
 
 
@@ -37,26 +37,17 @@ def booking_calendar(session: ClinicSession, booking: Booking, content: Content,
     return calendar.to_ical()
 
 
-async def download(request: web.Request) -> web.Response:
-    app = request.app
-    now = app[keys.CLOCK].now()
-    booking_id = app[keys.LINKS].read_calendar_token(request.match_info["token"], now=now)
-    if booking_id is None:
-        raise web.HTTPNotFound(reason="This calendar link is not valid or has expired.")
-    async with app[keys.UOW_FACTORY]() as uow:
-        booking = await uow.clinics.get_booking(booking_id)
-        session = await uow.clinics.get_session(booking.session_id) if booking else None
+async def _calendar(request: PageRequest) -> PageResult:
+    booking = await request.uow.clinics.get_booking(request.claims["b"])
+    session = await request.uow.clinics.get_session(booking.session_id) if booking else None
     if booking is None or session is None:
-        raise web.HTTPNotFound(reason="This booking no longer exists.")
+        raise PageError(404, "This booking no longer exists.")
     if booking.status == BookingStatus.CANCELLED or session.cancelled:
-        raise web.HTTPGone(reason="This booking was cancelled.")
-    body = booking_calendar(session, booking, app[keys.CONTENT], stamp=now)
-    filename = f"qi-clinic-{session.starts_at.astimezone(app[keys.CONTENT].nudges.timezone):%Y-%m-%d}.ics"
-    return web.Response(
-        body=body,
-        headers={
-            "Content-Type": "text/calendar; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+        raise PageError(410, "This booking was cancelled.")
+    body = booking_calendar(session, booking, request.content, stamp=request.now)
+    day = session.starts_at.astimezone(request.content.nudges.timezone)
+    return PageResult(body, "text/calendar; charset=utf-8", filename=f"qi-clinic-{day:%Y-%m-%d}.ics")
+
+
+CALENDAR = Page("clinics.calendar", "/calendar/{token}.ics", _calendar, claims=("b",))
+PAGES = (CALENDAR,)
