@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
+from core.measurement import RunsTable
 from core.model import WorkingHours
 
 
@@ -185,3 +186,4 @@ class Content:
     clinics: ClinicContent
     learning: LearningContent
     projects: ProjectRules
+    runs_table: RunsTable  # the run chart too few / too many runs table (content/run_chart_runs_table.yaml)

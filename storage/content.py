@@ -27,6 +27,7 @@ from core.content import (
     Question,
     Topic,
 )
+from core.measurement import RunsTable
 from core.working_hours import DAY_NAMES, parse_hours
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -317,6 +318,25 @@ def load_projects(content_dir: Path) -> ProjectRules:
     )
 
 
+def load_runs_table(content_dir: Path) -> RunsTable:
+    """The published too-few / too-many runs table the run chart rules use (content/run_chart_runs_table.yaml)."""
+    path = content_dir / "run_chart_runs_table.yaml"
+    if not path.exists():
+        path = DEFAULT_CONTENT_DIR / "run_chart_runs_table.yaml"
+    doc = load_yaml(path, _schema(content_dir, "run-chart-runs-table"))
+    limits: dict[int, tuple[int, int]] = {}
+    for index, row in enumerate(doc["rows"]):
+        line = doc["rows"].item_lines[index]
+        if row["points"] in limits:
+            raise ContentError(f"{path}:{line}: rows/{index}/points: {row['points']} points appear twice")
+        limits[row["points"]] = (row["lower"], row["upper"])
+        try:
+            RunsTable(limits=dict(limits), source=doc["source"])
+        except ValueError as exc:
+            raise ContentError(f"{path}:{line}: rows/{index}: {exc}") from exc
+    return RunsTable(limits=limits, source=doc["source"])
+
+
 def load_content(content_dir: Path | None = None) -> Content:
     content_dir = content_dir or DEFAULT_CONTENT_DIR
     organisation = load_organisation(content_dir)
@@ -326,4 +346,5 @@ def load_content(content_dir: Path | None = None) -> Content:
         clinics=load_clinics(content_dir, organisation),
         learning=load_learning(content_dir),
         projects=load_projects(content_dir),
+        runs_table=load_runs_table(content_dir),
     )
