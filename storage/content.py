@@ -10,6 +10,7 @@ import yaml
 
 from core.kernel.content import Choice, Content, NudgeCategory, NudgeRules, Organisation
 from core.kernel.working_hours import parse_hours
+from core.measurement import RunsTable
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
@@ -154,6 +155,25 @@ def load_nudge_rules(content_dir: Path) -> NudgeRules:
     )
 
 
+def load_runs_table(content_dir: Path) -> RunsTable:
+    """The published too-few / too-many runs table the run chart rules use (content/run_chart_runs_table.yaml)."""
+    path = content_dir / "run_chart_runs_table.yaml"
+    if not path.exists():
+        path = DEFAULT_CONTENT_DIR / "run_chart_runs_table.yaml"
+    doc = load_yaml(path, schema_for(content_dir, "run-chart-runs-table"))
+    limits: dict[int, tuple[int, int]] = {}
+    for index, row in enumerate(doc["rows"]):
+        line = doc["rows"].item_lines[index]
+        if row["points"] in limits:
+            raise ContentError(f"{path}:{line}: rows/{index}/points: {row['points']} points appear twice")
+        limits[row["points"]] = (row["lower"], row["upper"])
+        try:
+            RunsTable(limits=dict(limits), source=doc["source"])
+        except ValueError as exc:
+            raise ContentError(f"{path}:{line}: rows/{index}: {exc}") from exc
+    return RunsTable(limits=limits, source=doc["source"])
+
+
 ContentLoader = Callable[[Path, Organisation], Any]
 
 
@@ -162,4 +182,9 @@ def load_content(loaders: Mapping[str, ContentLoader], content_dir: Path | None 
     content_dir = content_dir or DEFAULT_CONTENT_DIR
     organisation = load_organisation(content_dir)
     parts = {name: load(content_dir, organisation) for name, load in loaders.items()}
-    return Content(organisation=organisation, nudges=load_nudge_rules(content_dir), parts=parts)
+    return Content(
+        organisation=organisation,
+        nudges=load_nudge_rules(content_dir),
+        parts=parts,
+        runs_table=load_runs_table(content_dir),
+    )

@@ -71,6 +71,7 @@ class Content:
     organisation: Organisation
     nudges: NudgeRules
     parts: Mapping[str, Any] = field(default_factory=dict)
+    runs_table: Any = None  # core.measurement.RunsTable: the published run chart runs table, for every chart
 
     def __getattr__(self, name: str) -> Any:
         parts = self.__dict__.get("parts", {})
@@ -80,4 +81,4 @@ class Content:
 
     def with_part(self, name: str, part: Any) -> Content:
         """A copy with one capability's content replaced (tests and previews)."""
-        return Content(self.organisation, self.nudges, {**self.parts, name: part})
+        return Content(self.organisation, self.nudges, {**self.parts, name: part}, self.runs_table)

@@ -388,7 +388,11 @@ async def project_card(turn: Turn, project: Project, notice: str | None = None) 
                 }
             )
         if live or points:
-            blocks.append(cards.text(describe_signals(measure, [v for _, v in points]), size="Small"))
+            blocks.append(
+                cards.text(
+                    describe_signals(measure, [v for _, v in points], runs_table=content.runs_table), size="Small"
+                )
+            )
         else:
             blocks.append(cards.text("Data can be added once the project is approved.", subtle=True, size="Small"))
         if editable and len(points) >= 2:
@@ -455,7 +459,7 @@ async def project_card(turn: Turn, project: Project, notice: str | None = None) 
     return cards.card(*blocks, actions=actions)
 
 
-def describe_signals(measure, values: list[float]) -> str:
+def describe_signals(measure, values: list[float], runs_table=None) -> str:
     """The chart's signals in words, under the chart."""
     if len(values) < 2:
         return (
@@ -485,7 +489,7 @@ def describe_signals(measure, values: list[float]) -> str:
             if found
             else " Common cause variation only: no signal."
         )
-    chart = run_chart(values)
+    chart = run_chart(values, runs_table=runs_table)
     parts = []
     if chart.shifts:
         parts.append(f"a shift ({len(chart.shifts[0])} points on one side of the median)")

@@ -19,7 +19,9 @@ async def _chart(request: PageRequest) -> PageResult:
     points = await request.uow.projects.points(measure.id) if measure else []
     if measure is None or not points:
         raise PageError(404, "No data for this chart.")
-    png = await asyncio.to_thread(render_chart, measure, points)  # keep drawing off the event loop
+    png = await asyncio.to_thread(
+        render_chart, measure, points, runs_table=request.content.runs_table
+    )  # keep drawing off the event loop
     return PageResult(png, "image/png", cache="private, max-age=300")
 
 

@@ -3,12 +3,15 @@
 from datetime import date, timedelta
 
 import pytest
+from matplotlib import dates as mdates
+from matplotlib.colors import to_rgba
 
 from bot import keys
 from core.kernel.contacts import record_contact
 from core.kernel.model import Role
+from core.measurement import Rebase
 from core.projects.model import Measure
-from dialogs.projects.charts import render_chart
+from dialogs.projects.charts import KIND_COLOURS, SHORT_RUN_NOTE, TRIAL_NOTE, draw_chart, render_chart
 from dialogs.projects.pages import SUMMARY, chart_url, report_url
 from tests.fakes import teams_address
 
@@ -49,6 +52,84 @@ def test_both_chart_kinds_render(chart):
     )
     points = [(date(2026, 1, 1) + timedelta(weeks=i), v) for i, v in enumerate([5, 6, 4, 5, 6, 2, 2, 2, 2, 2, 2, 2])]
     assert render_chart(measure, points).startswith(PNG)
+
+
+def weekly(values, start=date(2026, 1, 5)):
+    return [(start + timedelta(weeks=i), v) for i, v in enumerate(values)]
+
+
+def xmr_measure(improvement="increase"):
+    return Measure(
+        id=1, project_id=1, kind="outcome", name="Falls", definition="x", chart="xmr", improvement=improvement
+    )
+
+
+def texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.axes[0].texts]
+
+
+def point_colours(fig) -> list[tuple]:
+    return [tuple(c) for c in fig.axes[0].collections[-1].get_facecolors()]
+
+
+def colour(kind) -> tuple:
+    return to_rgba(KIND_COLOURS[kind])
+
+
+FLAT = [5, 4, 6, 5, 4, 6, 5, 4, 6, 5, 4, 6]
+
+
+def test_xmr_limits_from_fewer_than_12_points_are_labelled_trial_limits():
+    assert TRIAL_NOTE in texts(draw_chart(xmr_measure(), weekly(FLAT[:11])))
+    assert TRIAL_NOTE not in texts(draw_chart(xmr_measure(), weekly(FLAT)))
+
+
+def test_fixed_limits_are_labelled_and_later_points_judged_against_them():
+    fig = draw_chart(xmr_measure(), weekly(FLAT + [9, 9.5]), fix_after=12)
+    assert "limits fixed on the first 12 points" in texts(fig)
+    assert point_colours(fig)[-2:] == [colour("improvement")] * 2  # outside the baseline's upper limit
+
+
+def test_a_rebase_shows_the_break_and_its_reason():
+    points = weekly(FLAT + [v + 10 for v in FLAT])
+    fig = draw_chart(xmr_measure(), points, rebases=[Rebase(at=points[12][0], reason="New stroke pathway")])
+    ax = fig.axes[0]
+    assert "rebased: New stroke pathway" in texts(fig)
+    breaks = [line for line in ax.lines if line.get_linestyle() == "-."]
+    assert len(breaks) == 1
+    x = breaks[0].get_xdata()[0]
+    assert mdates.date2num(points[11][0]) < x < mdates.date2num(points[12][0])
+    assert len(ax.lines) == 3  # the data line in two pieces, broken at the rebase, and the break itself
+    assert set(point_colours(fig)) == {colour("common_cause")}  # judged on their own limits: no step signal
+    unbroken = draw_chart(xmr_measure(), points)
+    assert colour("improvement") in point_colours(unbroken) and not any("rebased" in t for t in texts(unbroken))
+
+
+def test_a_long_reason_is_shortened_on_the_chart():
+    points = weekly(FLAT + FLAT)
+    fig = draw_chart(xmr_measure(), points, rebases=[Rebase(at=12, reason="x" * 100)])
+    (label,) = [t for t in texts(fig) if t.startswith("rebased: ")]
+    assert len(label) < 60 and label.endswith("…")
+
+
+def test_a_falling_trend_above_the_mean_is_blue_when_lower_is_better():
+    fig = draw_chart(xmr_measure("decrease"), weekly(FLAT + [8.5, 8.0, 7.6, 7.2, 6.8, 6.4, 6.0]), fix_after=12)
+    assert point_colours(fig)[12:] == [colour("improvement")] * 7
+    # The baseline's last point (6) starts a run of 8 above the mean but is not in the trend: that is a concern.
+    assert point_colours(fig)[:12] == [colour("common_cause")] * 11 + [colour("concern")]
+
+
+def test_a_short_run_chart_colours_nothing_and_says_why():
+    measure = Measure(id=1, project_id=1, kind="outcome", name="Falls", definition="x", improvement="increase")
+    short = draw_chart(measure, weekly([5, 3, 1, 2, 3, 4, 5, 3, 4]))  # a rising trend, were the rules applied
+    assert SHORT_RUN_NOTE in texts(short) and set(point_colours(short)) == {colour("common_cause")}
+    judged = draw_chart(measure, weekly([5, 3, 1, 2, 3, 4, 5, 3, 4, 2]))
+    assert SHORT_RUN_NOTE not in texts(judged)
+    assert point_colours(judged)[2:7] == [colour("improvement")] * 5  # rising, and higher is better
+    lower_better = Measure(id=1, project_id=1, kind="outcome", name="Falls", definition="x", improvement="decrease")
+    assert (
+        point_colours(draw_chart(lower_better, weekly([5, 3, 1, 2, 3, 4, 5, 3, 4, 2])))[2:7] == [colour("concern")] * 5
+    )
 
 
 async def test_summary_page_is_printable_html_behind_an_expiring_link(client, measure, uows, clock):

@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from bot import registry
+from core.measurement import MIN_FIX_AFTER, TRIAL_POINTS, run_chart
 from storage.content import DEFAULT_CONTENT_DIR, ContentError
 
 US_SPELLINGS = re.compile(r"\b(behavior|organization|organize|center|analyze|color|program)\b", re.IGNORECASE)
@@ -124,3 +125,118 @@ def test_a_trust_can_add_a_topic_without_code(content_copy):
     )
     content = registry.load_content(content_copy)
     assert content.learning.topics[-1].id == "local-topic"
+
+
+# --- content that must agree with the engine and with the sources -----------------------------------------------
+
+
+def item(content, item_id):
+    for topic in content.learning.topics:
+        for thing in (*topic.bites, *topic.questions):
+            if thing.id == item_id:
+                return thing
+    raise KeyError(item_id)
+
+
+def words(thing) -> str:
+    if hasattr(thing, "stem"):
+        return " ".join([thing.stem, *thing.options, thing.explanation])
+    return f"{thing.text} {thing.example}"
+
+
+RUNS_STATED = re.compile(r"for (\d+) points not on the median,? (\d+) to (\d+) runs")
+
+
+def test_run_chart_content_states_the_limits_of_the_table_the_engine_uses(content):
+    topic = next(t for t in content.learning.topics if t.id == "run-charts")
+    stated = {
+        thing.id: [tuple(map(int, m)) for m in RUNS_STATED.findall(" ".join(words(thing).split()))]
+        for thing in (*topic.bites, *topic.questions)
+    }
+    stated = {k: v for k, v in stated.items() if v}
+    assert {"rc-bite-3", "rc-q8"} <= set(stated)  # the items that quote the table
+    for item_id, claims in stated.items():
+        for points, lower, upper in claims:
+            assert content.runs_table.limits_for(points) == (lower, upper), item_id
+
+
+def test_the_run_chart_verdicts_agree_with_the_engine(content):
+    lengths = {4: [5, 5, 5, 5], 6: [4, 3, 3, 4, 3, 3]}  # 20 points, 10 each side of the median, in 4 or 6 runs
+
+    def chart(runs: int):
+        return run_chart(
+            [float(1 if k % 2 == 0 else 9) for k, n in enumerate(lengths[runs]) for _ in range(n)],
+            runs_table=content.runs_table,
+        )
+
+    q8 = item(content, "rc-q8")
+    counted = int(re.search(r"You count (\d+) runs", q8.stem).group(1))
+    assert chart(counted).runs == counted and chart(counted).too_few_runs
+    assert q8.options[q8.answer].startswith("Too few runs")
+    bite = " ".join(item(content, "rc-bite-3").example.split())
+    assert "4 runs, fewer than 6, so too few" in bite and "6 runs would not be too few" in bite
+    assert chart(4).too_few_runs and not chart(6).too_few_runs
+
+
+def test_rc_q5_asks_which_statement_is_correct_and_only_the_answer_gives_the_right_reason(content):
+    q = item(content, "rc-q5")
+    assert "which statement is correct?" in q.stem.lower()
+    right = q.options[q.answer]
+    assert "trend of 5" in right and "counts once" in right
+    for wrong in (o for i, o in enumerate(q.options) if i != q.answer):
+        assert "trend of 5" not in wrong and not wrong.startswith(("Yes", "No"))
+
+
+def test_meas_q4_says_the_measure_is_an_outcome_relative_to_the_aim(content):
+    q = item(content, "meas-q4")
+    assert "relative to this aim" in q.stem.lower() and q.options[q.answer] == "Outcome measure"
+    assert "process measure" in q.explanation and "patient outcome" in q.explanation
+
+
+def test_dc_q7_is_about_a_same_day_service(content):
+    q = item(content, "dc-q7")
+    assert "same-day" in q.stem and "same-day" in q.explanation.lower()
+    assert q.options[q.answer] == "Move some sessions to Mondays and Tuesdays"
+
+
+def test_gov_q5_cites_the_trusts_registration_policy(content):
+    q = item(content, "gov-q5")
+    assert "registration policy" in q.source and "Health Research Authority" not in q.source
+    assert "HRA" not in q.source
+
+
+def test_aim_q7_credits_in_outpatients_as_partly_saying_for_whom(content):
+    q = item(content, "aim-q7")
+    assert '"In outpatients" only partly says for whom' in " ".join(q.explanation.split())
+    assert "none of the last three" not in q.explanation
+
+
+def test_fixed_limits_content_matches_the_charts(content):
+    for item_id in ("spc-bite-4", "spc-q11"):
+        text = " ".join(words(item(content, item_id)).split())
+        assert f"fewer than {TRIAL_POINTS} points the limits are trial limits" in text, item_id
+        assert f"fixed on a baseline of {MIN_FIX_AFTER} or more points" in text, item_id
+        assert "reason" in text, item_id
+
+
+def test_spc_bite_2_states_two_of_three_as_the_engine_applies_it(content):
+    text = " ".join(item(content, "spc-bite-2").text.split())
+    assert "two of three points in a row beyond 2 sigma, inside the limits, all three on the same side" in text
+    assert "A trend is coloured by its direction" in text
+
+
+def test_making_data_count_2019_is_cited_as_nhs_improvement(content):
+    cited = 0
+    for topic in content.learning.topics:
+        for q in topic.questions:
+            if "Making Data Count" in q.source:
+                cited += 1
+                assert "NHS Improvement, Making Data Count (2019)" in q.source, q.id
+        for text in [b.text for b in topic.bites] + [" ".join(q.options) for q in topic.questions]:
+            assert "NHS England's Making Data Count" not in text and "Making Data Count (NHS England)" not in text
+    assert cited >= 10
+
+
+def test_the_astronomical_point_rule_is_documented_in_the_content(content):
+    text = " ".join(item(content, "rc-q9").explanation.split())
+    assert "3 interquartile ranges beyond the quartiles" in text and "3 mean absolute deviations" in text
