@@ -16,6 +16,12 @@ class ProjectStatus(enum.StrEnum):
     STOPPED = "stopped"
 
 
+# A live project: approved and not yet closed (teams record data, PDSA cycles and scores on it).
+LIVE_STATUSES = frozenset({ProjectStatus.APPROVED, ProjectStatus.ACTIVE})
+# A registered project: submitted and not closed (other capabilities may link to it, e.g. a clinic booking).
+OPEN_STATUSES = frozenset({ProjectStatus.SUBMITTED, ProjectStatus.APPROVED, ProjectStatus.ACTIVE})
+
+
 @dataclass(frozen=True)
 class TeamMember:
     name: str
@@ -61,6 +67,10 @@ class Project:
     lead_name: str | None = None
     coach_name: str | None = None
     member_ids: frozenset[int] = frozenset()  # team members who use the bot (they may update the project)
+
+    @property
+    def live(self) -> bool:
+        return self.status in LIVE_STATUSES
 
     @property
     def aim(self) -> str | None:

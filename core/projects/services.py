@@ -16,7 +16,7 @@ from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.kernel.model import Role, User
 from core.kernel.nudges import enqueue_nudge
 from core.kernel.ports import UnitOfWork
-from core.projects.model import Measure, PdsaCycle, Project, ProjectStatus, TeamMember
+from core.projects.model import OPEN_STATUSES, Measure, PdsaCycle, Project, ProjectStatus, TeamMember
 
 STEPS = 5
 REVIEW_STEP = 6
@@ -478,3 +478,9 @@ async def accept_member(
     await uow.projects.add_member(project.id, user_id=member.id, name=member.name or "Team member", role=role)
     await uow.projects.touch(project.id, now=now)
     return await get_project(uow, project.id)
+
+
+async def open_projects_led_by(uow: UnitOfWork, user_id: int) -> list[Project]:
+    """The person's registered, not yet closed projects they lead: what other capabilities may link to (a clinic
+    booking asks "which of your projects?"). Other capabilities use this, never the project tables."""
+    return [p for p in await uow.projects.mine(user_id) if p.lead_id == user_id and p.status in OPEN_STATUSES]

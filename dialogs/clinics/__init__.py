@@ -7,7 +7,8 @@ from core.clinics.model import Booking, BookingStatus, ClinicSession
 from core.kernel.content import Choice, Content
 from core.kernel.errors import ClinicFull, InvalidInput
 from core.kernel.model import OutboundMessage, Role, User
-from core.projects.model import Project, ProjectStatus
+from core.projects.model import Project
+from core.projects.services import open_projects_led_by
 from dialogs.kit import cards
 from dialogs.kit.feature import FeatureRouter
 from dialogs.kit.types import Response, Turn
@@ -180,12 +181,8 @@ def _session_id(turn: Turn, key: str = "session_id") -> int:
 
 async def my_live_projects(turn: Turn) -> list[Choice]:
     """The person's registered projects they lead, for "which of my projects, if any?"."""
-    live = (ProjectStatus.SUBMITTED, ProjectStatus.APPROVED, ProjectStatus.ACTIVE)
-    return [
-        Choice(str(p.id), p.title or "Untitled project")
-        for p in await turn.uow.projects.mine(turn.user.id)
-        if p.lead_id == turn.user.id and p.status in live
-    ]
+    projects = await open_projects_led_by(turn.uow, turn.user.id)
+    return [Choice(str(p.id), p.title or "Untitled project") for p in projects]
 
 
 def intake_card(

@@ -15,6 +15,7 @@ from core.kernel.errors import DomainError
 from core.kernel.model import Role
 from dialogs.kit import cards
 from dialogs.kit.feature import Action, Command, FeatureRouter
+from dialogs.kit.forms import FormError
 from dialogs.kit.menu import menu_card
 from dialogs.kit.types import Response, Turn
 
@@ -70,6 +71,10 @@ class Router:
                 intro = "Sorry, I did not understand that." if normalise(turn.inbound.text) else None
                 return Response.show(self.menu(turn, intro))
             return await self.run_command(turn, command)
+        except FormError as refused:
+            if turn.inbound.kind == "action":
+                return Response(card=refused.card, commit=False)
+            return Response(messages=Response.show(refused.card).messages, commit=False)
         except DomainError as problem:
             error_card = cards.problem_card(problem.message)
             if turn.inbound.kind == "action":

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
+
+import adaptive_cards
+import jsonschema
 
 from bot import registry
 from core.kernel.contacts import record_contact
@@ -78,6 +83,29 @@ class FakeLinks:
 
 
 ROUTER = registry.router()
+SCHEMA = json.loads((Path(adaptive_cards.__file__).parent / "schemas" / "schema-1.5.json").read_text())
+VALIDATOR = jsonschema.Draft6Validator(SCHEMA)
+
+
+def check_card(card: dict, label: str = "card") -> None:
+    """Every card a transcript sees (replies, replacements, queued proactive messages): valid Adaptive Card 1.5,
+    and every button's verb a registered action. So each capability's transcripts check all its cards."""
+    errors = sorted(VALIDATOR.iter_errors(card), key=lambda e: list(e.path))
+    assert not errors, f"{label}: {errors[0].message} at {list(errors[0].absolute_path)}"
+    assert card.get("version") == "1.5", label
+    json.dumps(card)
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Execute":
+                assert node["verb"] in ROUTER.actions, f"{label}: button {node.get('title')!r} has no handler"
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
 
 
 class Chat:
@@ -114,7 +142,12 @@ class Chat:
         else:
             await self.uow.rollback()
             self.uow.committed = False
-        self.cards += [m.card for m in response.messages if m.card] + ([response.card] if response.card else [])
+        seen = [m.card for m in response.messages if m.card] + ([response.card] if response.card else [])
+        outbox = getattr(getattr(self.uow, "db", None), "outbox", {})  # the fake's queued proactive messages
+        queued = [row["message"].card for row in outbox.values() if row["message"].card]
+        for card in seen + queued:
+            check_card(card, f"after {inbound.verb or inbound.text!r}")
+        self.cards += seen
         return response
 
     async def say(self, text: str) -> Response:
