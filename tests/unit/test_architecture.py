@@ -27,6 +27,7 @@ MODULES = {
         "core.services.preferences",
         "core.services.profile",
         "core.services.roles",
+        "core.kernel.suppression",
     ],
     "dialogs": ["dialogs.router"],
     "storage": ["storage.uow", "storage.content", "storage.migrate", "storage.demo", "storage.leader"],
