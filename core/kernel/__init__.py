@@ -1,0 +1,1 @@
+"""Small, dependency-free building blocks that every capability in core shares."""
