@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from core.kernel.content import Organisation
@@ -10,6 +11,7 @@ from core.kernel.model import User
 from core.profile.services import save_profile
 from dialogs.kit import cards
 from dialogs.kit.feature import FeatureRouter
+from dialogs.kit.forms import FormError
 from dialogs.kit.types import Response, Turn
 
 router = FeatureRouter("onboarding")
@@ -69,9 +71,9 @@ def _field(turn: Turn, name: str) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-async def submit_profile(turn: Turn) -> InvalidInput | None:
-    """Validate and save the three answers. On bad input nothing changes and the problem is returned;
-    `turn.user` then carries the submitted (valid) answers so the form can be shown again filled in."""
+async def submit_profile(turn: Turn, form: Callable[[User, str], dict]) -> None:
+    """Validate and save the three answers. On bad input nothing is saved: FormError shows `form` again, filled
+    in with the (valid) answers given and the problem, and the router rolls the turn back."""
     org = turn.content.organisation
     answers = {name: _field(turn, name) for name in ("site", "staff_group", "experience")}
     try:
@@ -79,14 +81,11 @@ async def submit_profile(turn: Turn) -> InvalidInput | None:
     except InvalidInput as problem:
         kinds = {"site": "sites", "staff_group": "staff_groups", "experience": "experience_levels"}
         valid = {k: v for k, v in answers.items() if org.is_valid(kinds[k], v)}
-        turn.user = replace(turn.user, **valid)
-        return problem
-    return None
+        raise FormError(form(replace(turn.user, **valid), problem.message), problem.message) from None
 
 
 @router.action("save")
 async def save(turn: Turn) -> Response:
-    problem = await submit_profile(turn)
-    if problem:
-        return Response(card=welcome_card(turn.content.organisation, turn.user, error=problem.message))
-    return Response(card=saved_card(turn.content.organisation, turn.user))
+    org = turn.content.organisation
+    await submit_profile(turn, lambda user, error: welcome_card(org, user, error=error))
+    return Response(card=saved_card(org, turn.user))

@@ -11,6 +11,7 @@ from core.kernel.working_hours import DAY_NAMES, describe
 from core.preferences.services import get_preferences, update_preferences
 from dialogs.kit import cards
 from dialogs.kit.feature import FeatureRouter
+from dialogs.kit.forms import FormError
 from dialogs.kit.types import Response, Turn
 
 router = FeatureRouter("preferences")
@@ -132,5 +133,5 @@ async def save(turn: Turn) -> Response:
         )
     except InvalidInput as problem:
         current = await get_preferences(turn.uow, user_id=turn.user.id)
-        return Response(card=settings_card(turn, current, error=problem.message))
+        raise FormError(settings_card(turn, current, error=problem.message), problem.message) from None
     return Response(card=settings_card(turn, prefs, notice="Settings saved."))

@@ -59,7 +59,5 @@ async def edit(turn: Turn) -> Response:
 
 @router.action("save")
 async def save(turn: Turn) -> Response:
-    problem = await submit_profile(turn)
-    if problem:
-        return Response(card=edit_card(turn, turn.user, problem.message))
+    await submit_profile(turn, lambda user, error: edit_card(turn, user, error))
     return Response(card=profile_card(turn, saved=True))

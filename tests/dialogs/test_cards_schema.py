@@ -13,7 +13,7 @@ from dialogs.learning import LearningCards, certificate_card
 from dialogs.onboarding import welcome_back_card, welcome_card
 from tests.dialogs.harness import ROUTER, Chat
 from tests.dialogs.test_clinics import add_session
-from tests.dialogs.test_settings import form
+from tests.preferences.test_dialogs import form
 
 SCHEMA = json.loads((Path(adaptive_cards.__file__).parent / "schemas" / "schema-1.5.json").read_text())
 VALIDATOR = jsonschema.Draft6Validator(SCHEMA)
