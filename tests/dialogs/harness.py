@@ -167,6 +167,12 @@ class Chat:
         user = (await record_contact(self.uow, address=self.address, now=self.clock.now())).user
         await self.uow.users.grant_role(user.id, role, now=self.clock.now())
 
+    def snapshot(self) -> dict:
+        """What the fake database holds now, to assert that a refused action changed nothing."""
+        import copy
+
+        return copy.deepcopy({k: v for k, v in self.uow.db.__dict__.items() if k != "ids"})
+
     async def user(self):
         return await self.uow.users.by_teams_id(self.address.user_teams_id)
 

@@ -68,7 +68,10 @@ async def test_zero_resumes_and_empty_keeps_the_pause(chat):
     ],
 )
 async def test_bad_settings_get_a_clear_message_and_change_nothing(chat, bad, message):
+    await chat.say("settings")
+    before = chat.snapshot()
     response = await chat.press("preferences.save", **form(cat_events="false", **bad))
     assert message in card_text(response.card)
+    assert chat.uow.rolled_back and chat.snapshot() == before
     prefs = await chat.uow.preferences.get((await chat.user()).id)
     assert prefs.opted_out == frozenset() and prefs.paused_until is None

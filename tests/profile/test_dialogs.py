@@ -16,7 +16,10 @@ async def test_onboarding_saves_the_three_answers(content):
 
 async def test_onboarding_with_a_missing_answer_asks_again_keeping_the_rest(content):
     chat = Chat(content)
+    await chat.say("hello")
+    before = chat.snapshot()
     response = await chat.press("onboarding.save", site="southend", staff_group="", experience="bogus")
+    assert chat.uow.rolled_back and chat.snapshot() == before  # a refused form changes nothing
     text = card_text(response.card)
     assert "Please choose your staff group and your QI experience" in text
     site_input = next(e for e in response.card["body"] if e.get("id") == "site")
@@ -41,8 +44,10 @@ async def test_profile_show_edit_save(content):
 async def test_profile_rejects_values_not_in_the_organisation(content):
     chat = Chat(content)
     await chat.press("onboarding.save", site="basildon", staff_group="ahp", experience="none")
+    before = chat.snapshot()
     response = await chat.press("profile.save", site="<script>", staff_group="ahp", experience="none")
     assert "Please choose your site" in card_text(response.card)
+    assert chat.uow.rolled_back and chat.snapshot() == before
     assert (await chat.user()).site == "basildon"
 
 
