@@ -31,8 +31,21 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         config.attributes["connection"] = sync_conn
         command.upgrade(config, revision)
 
-    async with engine.begin() as conn:
+    sqlite = engine.dialect.name == "sqlite"
+    async with engine.connect() as conn:
+        if sqlite:
+            # Alembic's batch mode rebuilds a SQLite table to change a column: with foreign keys on, dropping the
+            # old table would cascade to the rows that refer to it. SQLite ignores this pragma inside a
+            # transaction, so it is set before the migration's transaction begins, and checked after it.
+            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
         await conn.run_sync(run)
+        await conn.commit()
+        if sqlite:
+            broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).fetchall()
+            await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            await conn.commit()
+            if broken:
+                raise RuntimeError(f"migration left {len(broken)} rows with a broken foreign key")
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

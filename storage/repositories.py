@@ -22,6 +22,7 @@ from core.kernel.model import (
     User,
     WorkingHours,
 )
+from core.kernel.ports import AddressRefresh
 from storage.tables import (
     conversation_addresses,
     conversation_state,
@@ -69,7 +70,16 @@ class SqlUserRepository:
         return await self._load(or_(users.c.aad_object_id == key, users.c.teams_user_id == key))
 
     async def add(self, *, teams_user_id, aad_object_id, tenant_id, name, now) -> User:
-        # ON CONFLICT DO NOTHING: two first messages from the same person may arrive at once.
+        await self.insert_if_new(
+            teams_user_id=teams_user_id, aad_object_id=aad_object_id, tenant_id=tenant_id, name=name, now=now
+        )
+        user = await self.by_teams_id(teams_user_id)
+        assert user is not None
+        return user
+
+    async def insert_if_new(self, *, teams_user_id, aad_object_id, tenant_id, name, now) -> bool:
+        """True only for the one transaction that created the person: two first messages (or Teams' two install
+        events) may arrive at once, and exactly one of them is the first contact."""
         stmt = (
             _insert(self.conn, users)
             .values(
@@ -81,11 +91,9 @@ class SqlUserRepository:
                 updated_at=now,
             )
             .on_conflict_do_nothing(index_elements=["teams_user_id"])
+            .returning(users.c.id)
         )
-        await self.conn.execute(stmt)
-        user = await self.by_teams_id(teams_user_id)
-        assert user is not None
-        return user
+        return (await self.conn.execute(stmt)).first() is not None
 
     async def lock(self, user_id: int) -> None:
         """Serialise this person's concurrent transactions (PostgreSQL row lock; SQLite has one writer)."""
@@ -183,6 +191,11 @@ class SqlAddressRepository:
         return _address_from_row(row) if row else None
 
     async def upsert(self, user_id: int, address: ConversationAddress, *, now: datetime) -> StoredAddress:
+        return (await self.refresh(user_id, address, now=now)).stored
+
+    async def refresh(self, user_id: int, address: ConversationAddress, *, now: datetime) -> AddressRefresh:
+        """Store the latest address; says, atomically, whether this call created it or brought it back after an
+        uninstall, so concurrent copies of one install event agree on who greets."""
         values = dict(
             user_id=user_id,
             channel_id=address.channel_id,
@@ -198,15 +211,31 @@ class SqlAddressRepository:
             reachable=True,
             updated_at=now,
         )
-        stmt = _insert(self.conn, conversation_addresses).values(**values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["user_id", "conversation_id"],
-            set_={k: v for k, v in values.items() if k not in ("user_id", "conversation_id")},
+        insert = (
+            _insert(self.conn, conversation_addresses)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["user_id", "conversation_id"])
+            .returning(conversation_addresses.c.id)
         )
-        await self.conn.execute(stmt)
+        created = (await self.conn.execute(insert)).first() is not None
+        reactivated = False
+        if not created:
+            mine = (conversation_addresses.c.user_id == user_id) & (
+                conversation_addresses.c.conversation_id == address.conversation_id
+            )
+            revived = await self.conn.execute(
+                update(conversation_addresses)
+                .where(mine & (conversation_addresses.c.active.is_(False)))
+                .values(**values)
+                .returning(conversation_addresses.c.id)
+            )
+            reactivated = revived.first() is not None
+            if not reactivated:
+                changes = {k: v for k, v in values.items() if k not in ("user_id", "conversation_id")}
+                await self.conn.execute(update(conversation_addresses).where(mine).values(**changes))
         stored = await self.for_conversation(user_id, address.conversation_id)
         assert stored is not None
-        return stored
+        return AddressRefresh(stored, created=created, reactivated=reactivated)
 
     async def set_active(self, address_id: int, active: bool, *, now: datetime) -> None:
         await self.conn.execute(

@@ -57,16 +57,19 @@ class UTCDateTime(TypeDecorator):
 
 
 UTC_DT = UTCDateTime()
+# Teams display names may be 256 characters; ids from the channel are bounded at the HTTP edge to this length.
+NAME_LENGTH = 256
+ID_LENGTH = 256
 
 
 users = Table(
     "users",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("teams_user_id", String(200), nullable=False, unique=True),
-    Column("aad_object_id", String(64), nullable=True, index=True),
-    Column("tenant_id", String(64), nullable=True),
-    Column("name", String(200), nullable=True),
+    Column("teams_user_id", String(ID_LENGTH), nullable=False, unique=True),
+    Column("aad_object_id", String(ID_LENGTH), nullable=True, index=True),
+    Column("tenant_id", String(ID_LENGTH), nullable=True),
+    Column("name", String(NAME_LENGTH), nullable=True),
     Column("site", String(50), nullable=True),
     Column("staff_group", String(50), nullable=True),
     Column("experience", String(50), nullable=True),
@@ -95,11 +98,11 @@ conversation_addresses = Table(
     Column("service_url", String(500), nullable=False),
     Column("conversation_id", String(500), nullable=False),
     Column("conversation_type", String(20), nullable=False),
-    Column("tenant_id", String(64), nullable=True),
-    Column("bot_id", String(200), nullable=False),
-    Column("bot_name", String(200), nullable=True),
-    Column("user_aad_id", String(64), nullable=True),
-    Column("user_name", String(200), nullable=True),
+    Column("tenant_id", String(ID_LENGTH), nullable=True),
+    Column("bot_id", String(ID_LENGTH), nullable=False),
+    Column("bot_name", String(NAME_LENGTH), nullable=True),
+    Column("user_aad_id", String(ID_LENGTH), nullable=True),
+    Column("user_name", String(NAME_LENGTH), nullable=True),
     Column("active", Boolean, nullable=False),
     Column("reachable", Boolean, nullable=False),
     Column("updated_at", UTC_DT, nullable=False),

@@ -18,7 +18,7 @@ from core.kernel.model import (
     StoredAddress,
     User,
 )
-from core.kernel.ports import SendOutcome, SendOutcomeKind
+from core.kernel.ports import AddressRefresh, SendOutcome, SendOutcomeKind
 
 
 class FixedClock:
@@ -61,6 +61,12 @@ class FakeUsers(_Repo):
 
     async def find(self, key):
         return next((copy.copy(u) for u in self.db.users.values() if key in (u.aad_object_id, u.teams_user_id)), None)
+
+    async def insert_if_new(self, **person):
+        if await self.by_teams_id(person["teams_user_id"]):
+            return False
+        await self.add(**person)
+        return True
 
     async def add(self, *, teams_user_id, aad_object_id, tenant_id, name, now):
         existing = await self.by_teams_id(teams_user_id)
@@ -130,6 +136,9 @@ class FakeAddresses(_Repo):
         )
 
     async def upsert(self, user_id, address: ConversationAddress, *, now):
+        return (await self.refresh(user_id, address, now=now)).stored
+
+    async def refresh(self, user_id, address: ConversationAddress, *, now):
         existing = await self.for_conversation(user_id, address.conversation_id)
         stored = StoredAddress(
             id=existing.id if existing else next(self.db.ids),
@@ -139,7 +148,9 @@ class FakeAddresses(_Repo):
             reachable=True,
         )
         self.db.addresses[stored.id] = stored
-        return stored
+        return AddressRefresh(
+            stored, created=existing is None, reactivated=existing is not None and not existing.active
+        )
 
     async def set_active(self, address_id, active, *, now):
         self.db.addresses[address_id] = replace(self.db.addresses[address_id], active=active)

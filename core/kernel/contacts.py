@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from core.kernel.model import ConversationAddress, User
 from core.kernel.ports import UnitOfWork
+
+NAME_LENGTH = 256  # Teams allows display names this long
 
 
 @dataclass(frozen=True)
@@ -22,16 +25,19 @@ async def record_contact(uow: UnitOfWork, *, address: ConversationAddress, now: 
 
     Called for every inbound activity: Teams may move a conversation to another service URL at any time.
     """
+    address = tidy_address(address)
     user = await uow.users.by_teams_id(address.user_teams_id)
-    first = user is None
+    first = False
     if user is None:
-        user = await uow.users.add(
+        first = await uow.users.insert_if_new(
             teams_user_id=address.user_teams_id,
             aad_object_id=address.user_aad_id,
             tenant_id=address.tenant_id,
             name=address.user_name,
             now=now,
         )
+        user = await uow.users.by_teams_id(address.user_teams_id)
+        assert user is not None
     elif (user.aad_object_id, user.tenant_id, user.name) != (
         address.user_aad_id or user.aad_object_id,
         address.tenant_id or user.tenant_id,
@@ -46,10 +52,23 @@ async def record_contact(uow: UnitOfWork, *, address: ConversationAddress, now: 
         )
         user = await uow.users.get(user.id)
         assert user is not None
-    previous = await uow.addresses.for_conversation(user.id, address.conversation_id)
-    await uow.addresses.upsert(user.id, address, now=now)
-    reinstalled = previous is not None and not previous.active
-    return Contact(user=user, first_contact=first, reinstalled=reinstalled, new_conversation=previous is None)
+    refreshed = await uow.addresses.refresh(user.id, address, now=now)
+    return Contact(
+        user=user, first_contact=first, reinstalled=refreshed.reactivated, new_conversation=refreshed.created
+    )
+
+
+def tidy_address(address: ConversationAddress) -> ConversationAddress:
+    """Names as people may write them in Teams (up to 256 characters; no control characters, which PostgreSQL
+    would refuse); ids are bounded at the HTTP edge."""
+
+    def tidy(name: str | None) -> str | None:
+        if name is None:
+            return None
+        name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cs")).strip()
+        return name[:NAME_LENGTH] or None
+
+    return replace(address, user_name=tidy(address.user_name), bot_name=tidy(address.bot_name))
 
 
 async def record_uninstall(uow: UnitOfWork, *, address: ConversationAddress, now: datetime) -> None:
