@@ -60,9 +60,11 @@ def create_app(
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_auth_configuration(config)))
     links = SignedLinks(config.base_url, config.link_secret or _development_secret())
     messages = registry.messages(content, links)
+    router = registry.router()
+    router.check_intents(content.intents)
     bot = QiBot(
         uow_factory=uow_factory,
-        router=registry.router(),
+        router=router,
         content=content,
         clock=clock,
         admins=config.admins,

@@ -9,6 +9,7 @@ import jsonschema
 import yaml
 
 from core.kernel.content import Choice, Content, NudgeCategory, NudgeRules, Organisation
+from core.kernel.intents import Intents
 from core.kernel.working_hours import parse_hours
 from core.measurement import RunsTable
 
@@ -174,6 +175,14 @@ def load_runs_table(content_dir: Path) -> RunsTable:
     return RunsTable(limits=limits, source=doc["source"])
 
 
+def load_intents(content_dir: Path) -> Intents:
+    """Plain phrases to commands (content/intents.yaml); the router checks each names a command it has."""
+    path = content_dir / "intents.yaml"
+    if not path.exists():
+        return Intents()
+    return Intents.from_content(load_yaml(path, schema_for(content_dir, "intents")))
+
+
 ContentLoader = Callable[[Path, Organisation], Any]
 
 
@@ -187,4 +196,5 @@ def load_content(loaders: Mapping[str, ContentLoader], content_dir: Path | None 
         nudges=load_nudge_rules(content_dir),
         parts=parts,
         runs_table=load_runs_table(content_dir),
+        intents=load_intents(content_dir),
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.kernel.intents import Intents
 from core.kernel.model import WorkingHours
 
 
@@ -72,6 +73,7 @@ class Content:
     nudges: NudgeRules
     parts: Mapping[str, Any] = field(default_factory=dict)
     runs_table: Any = None  # core.measurement.RunsTable: the published run chart runs table, for every chart
+    intents: Intents = field(default_factory=Intents)  # plain phrases that reach a command
 
     def __getattr__(self, name: str) -> Any:
         parts = self.__dict__.get("parts", {})
@@ -81,4 +83,4 @@ class Content:
 
     def with_part(self, name: str, part: Any) -> Content:
         """A copy with one capability's content replaced (tests and previews)."""
-        return Content(self.organisation, self.nudges, {**self.parts, name: part}, self.runs_table)
+        return Content(self.organisation, self.nudges, {**self.parts, name: part}, self.runs_table, self.intents)

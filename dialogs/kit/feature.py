@@ -22,6 +22,7 @@ class Command:
     in_menu: bool = True
     in_manifest: bool = True  # Teams shows at most 10 commands; the rest are in the in-chat menu
     in_group_chats: bool = False  # also listed for group chats and channels
+    feature: str = ""  # the capability's router that registered it (the menu groups by it)
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -61,7 +62,9 @@ class FeatureRouter:
     ):
         def register(handler: Handler) -> Handler:
             self.commands.append(
-                Command(name, title, description, handler, aliases, role, in_menu, in_manifest, in_group_chats)
+                Command(
+                    name, title, description, handler, aliases, role, in_menu, in_manifest, in_group_chats, self.feature
+                )
             )
             return handler
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from core.kernel.errors import DomainError
+from core.kernel.intents import Intents
 from core.kernel.model import Role
 from dialogs.kit import cards
 from dialogs.kit.feature import Action, Command, FeatureRouter
@@ -38,6 +39,12 @@ class Router:
                 if verb in self.actions:
                     raise ValueError(f"card verb {verb!r} is registered twice")
                 self.actions[verb] = action
+
+    def check_intents(self, intents: Intents) -> None:
+        """Every phrase in content/intents.yaml must name a command the bot has (checked at start-up)."""
+        unknown = sorted(set(intents.commands()) - {c.name for c in self.commands})
+        if unknown:
+            raise ValueError(f"content/intents.yaml names commands that do not exist: {', '.join(unknown)}")
 
     def match_command(self, text: str) -> Command | None:
         said = normalise(text)
@@ -66,11 +73,15 @@ class Router:
         try:
             if turn.inbound.kind == "action":
                 return await self._route_action(turn)
-            command = self.match_command(turn.inbound.text)
-            if command is None:
-                intro = "Sorry, I did not understand that." if normalise(turn.inbound.text) else None
-                return Response.show(self.menu(turn, intro))
-            return await self.run_command(turn, command)
+            text = turn.inbound.text
+            command = self.match_command(text) or self.command_named(turn.content.intents.command_for(text))
+            if command is not None:
+                return await self.run_command(turn, command)
+            reply = turn.content.intents.reply_for(text)
+            if reply is not None:
+                return Response.say(reply)
+            intro = "Sorry, I did not understand that. Here is what I can do:" if normalise(text) else None
+            return Response.show(self.menu(turn, intro))
         except FormError as refused:
             if turn.inbound.kind == "action":
                 return Response(card=refused.card, commit=False)

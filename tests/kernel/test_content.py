@@ -53,3 +53,10 @@ def test_unknown_timezone_is_refused(content_copy):
     path.write_text(path.read_text().replace("Europe/London", "Europe/Atlantis"))
     with pytest.raises(ContentError, match="nudges.yaml:2: timezone: unknown zone"):
         registry.load_content(content_copy)
+
+
+def test_a_broken_intents_file_names_file_line_and_field(content_copy):
+    path = content_copy / "intents.yaml"
+    path.write_text("intents:\n  - command: help\n    phrases: []\nsmall_talk: []\n")
+    with pytest.raises(ContentError, match=r"intents\.yaml:3: intents/0/phrases"):
+        registry.load_content(content_copy)
