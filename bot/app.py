@@ -11,6 +11,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import keys, sdk_patches
+from bot.auth import ChannelTokenValidator, RequestAuthenticator, SigningKeys
 from bot.http import MAX_BODY_BYTES, add_routes, errors_without_traces
 from bot.links import SignedLinks
 from bot.metrics import Metrics
@@ -63,6 +64,13 @@ def create_app(
     uow_factory = SqlUnitOfWorkFactory(engine)
     metrics = Metrics()
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_auth_configuration(settings)))
+    validator = (
+        ChannelTokenValidator(
+            settings.app_id, SigningKeys(settings.openid_metadata_url, timeout=settings.openid_timeout)
+        )
+        if settings.production
+        else None
+    )
     links = SignedLinks(settings.base_url, settings.link_secret or _development_secret())
     bot = QiBot(uow_factory=uow_factory, content=content, clock=clock, admins=settings.admins, links=links)
     dispatcher = Dispatcher(
@@ -98,6 +106,7 @@ def create_app(
     app[keys.SCHEDULER] = runner
     app[keys.CLOCK] = clock
     app[keys.LINKS] = links
+    app[keys.AUTH] = RequestAuthenticator(adapter.bot_framework_authentication, validator)
     add_routes(app)
     app.cleanup_ctx.append(_lifecycle)
     return app

@@ -6,6 +6,7 @@ from aiohttp import web
 from botbuilder.core import BotAdapter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.auth import RequestAuthenticator
 from bot.links import SignedLinks
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -25,3 +26,4 @@ DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 SCHEDULER = web.AppKey("scheduler", SchedulerRunner)
 CLOCK = web.AppKey("clock", Clock)
 LINKS = web.AppKey("links", SignedLinks)
+AUTH = web.AppKey("auth", RequestAuthenticator)
