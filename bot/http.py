@@ -41,7 +41,7 @@ def _problem(status: int, reason: str) -> web.Response:
     return web.json_response({"error": reason}, status=status)
 
 
-def _missing_fields(body: dict) -> list[str]:
+def _missing_fields(body: dict) -> str | None:
     missing = []
     for path in REQUIRED_FIELDS:
         node = body
@@ -49,7 +49,7 @@ def _missing_fields(body: dict) -> list[str]:
             node = node.get(part) if isinstance(node, dict) else None
         if not isinstance(node, str) or not node.strip():
             missing.append(".".join(path))
-    return missing
+    return "activity is missing " + ", ".join(missing) if missing else None
 
 
 def _reject_constant(name: str):
@@ -95,15 +95,12 @@ async def messages(request: web.Request) -> web.Response:
         response = _problem(503, "cannot check the token just now; try again shortly")
         response.headers["Retry-After"] = "10"
         return response
-    missing = _missing_fields(body)
-    if missing:
-        return _problem(400, "activity is missing " + ", ".join(missing))
-    if urlparse(body["serviceUrl"]).scheme not in ("http", "https"):
-        return _problem(400, "serviceUrl must be an http(s) URL")
-    wrong = envelope.problem(body)
+    wrong = envelope.problem(body) or _missing_fields(body)
     if wrong:
         metrics.activities.labels(activity_type, "bad_envelope").inc()
         return _problem(400, wrong)
+    if urlparse(body["serviceUrl"]).scheme not in ("http", "https"):
+        return _problem(400, "serviceUrl must be an http(s) URL")
     try:
         activity = Activity().deserialize(body)
     except Exception:  # noqa: BLE001 - the schema should catch all of these; the error would echo the body
