@@ -80,7 +80,8 @@ async def messages(request: web.Request) -> web.Response:
         return _problem(400, "body is not valid JSON")
     if not isinstance(body, dict):
         return _problem(400, "body must be a JSON object (a Bot Framework activity)")
-    activity_type = body.get("type") if body.get("type") in KNOWN_TYPES else "other"
+    kind = body.get("type")
+    activity_type = kind if isinstance(kind, str) and kind in KNOWN_TYPES else "other"
     try:
         auth = await app[keys.AUTH].authenticate(
             request.headers.get("Authorization"),

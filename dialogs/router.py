@@ -14,6 +14,7 @@ from core.errors import DomainError
 from core.model import Role
 from dialogs import admin, cards, clinics, learning, onboarding, profile, projects, settings
 from dialogs.feature import Action, Command, FeatureRouter
+from dialogs.kit import card_data
 from dialogs.menu import menu_card
 from dialogs.types import Response, Turn
 
@@ -119,8 +120,10 @@ async def route(turn: Turn) -> Response:
 async def _route_action(turn: Turn) -> Response:
     action = all_actions().get(turn.inbound.verb or "")
     if action is None:
-        log.info("unknown card verb", extra={"verb": turn.inbound.verb})
+        log.info("unknown card verb", extra={"verb": (turn.inbound.verb or "")[:64]})
         return Response(card=_menu(turn, "This card is out of date. Here is what I can do now:"))
     if not turn.user.has_role(action.role):
         return _not_allowed(turn, action.role).as_replacement()
+    if bad_data := card_data.problem(turn.inbound.data):
+        return Response(card=cards.problem_card(bad_data), commit=False)
     return (await action.handler(turn)).as_replacement()
