@@ -182,7 +182,9 @@ async def errors_without_traces(request: web.Request, handler):
             return _problem(exc.status, exc.reason)
         raise
     except Exception:
-        log.exception("unhandled error", extra={"path": request.path})
+        # The route's pattern, not the path: a path can hold a signed link's token.
+        resource = request.match_info.route.resource
+        log.exception("unhandled error", extra={"route": resource.canonical if resource else "-"})
         return _problem(500, "internal error")
 
 

@@ -35,6 +35,7 @@ FEATURES: tuple[FeatureRouter, ...] = (
 )
 
 FUZZY_CUTOFF = 0.8
+VERB = re.compile(r"[a-z_]{1,30}\.[a-z_0-9]{1,40}")  # what may be logged of an unknown verb
 
 
 def all_commands() -> list[Command]:
@@ -120,7 +121,8 @@ async def route(turn: Turn) -> Response:
 async def _route_action(turn: Turn) -> Response:
     action = all_actions().get(turn.inbound.verb or "")
     if action is None:
-        log.info("unknown card verb", extra={"verb": (turn.inbound.verb or "")[:64]})
+        verb = turn.inbound.verb or ""
+        log.info("unknown card verb", extra={"verb": verb if VERB.fullmatch(verb) else "(not a verb)"})
         return Response(card=_menu(turn, "This card is out of date. Here is what I can do now:"))
     if not turn.user.has_role(action.role):
         return _not_allowed(turn, action.role).as_replacement()

@@ -23,11 +23,11 @@ from hypothesis import strategies as st
 from bot.app import create_app
 from bot.settings import Settings
 from bot.teams import SORRY
-from core.services.clinics import sync_clinics
 from dialogs.kit.card_data import PROBLEM
 from dialogs.router import all_actions
 from storage.uow import SqlUnitOfWorkFactory
 from tests.bot import activities as a
+from tests.bot.seed import demo_world
 from tests.dialogs.harness import card_text
 
 FUZZ = settings(
@@ -91,13 +91,10 @@ def card_data_for(verb: str):
 
 @pytest.fixture
 async def world(sqlite_engine, content, clock, connector):
-    """Two people (one an admin), onboarded, clinic sessions, a booking, a draft project."""
+    """The demo data, and two people (one an admin), onboarded, with a booking and a draft project."""
     settings_ = Settings(scheduler_enabled=False, admins=frozenset({"aad-1"}))
     app = create_app(settings_, engine=sqlite_engine, content=content, clock=clock)
-    uows = SqlUnitOfWorkFactory(sqlite_engine)
-    async with uows() as uow:
-        await sync_clinics(uow, content=content, now=clock.now())
-        await uow.commit()
+    session_id = await demo_world(SqlUnitOfWorkFactory(sqlite_engine), content, clock.now())
     async with TestClient(TestServer(app)) as client:
         for n in (1, 2):
             await client.post("/api/messages", json=a.install(connector.url, n))
@@ -106,7 +103,7 @@ async def world(sqlite_engine, content, clock, connector):
         await client.post("/api/messages", json=a.message(connector.url, "register project"))
         await client.post(
             "/api/messages",
-            json=a.card_action(connector.url, "clinics.book", {"session_id": 1, "help_with": "aim", "question": "q"}),
+            json=a.card_action(connector.url, "clinics.book", {"session_id": session_id, "help_with": "other"}),
         )
         connector.received.clear()
         yield client
