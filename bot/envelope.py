@@ -15,6 +15,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from msrest.serialization import Deserializer
 
 _STR = {"type": ["string", "null"]}
+# Stored as is: no NUL (PostgreSQL refuses it) and no lone surrogate (not encodable as UTF-8).
+_PLAIN = "^[^\\x00\\ud800-\\udfff]*$"
+_STORED = {"type": ["string", "null"], "pattern": _PLAIN}
 _BOOL = {"type": ["boolean", "null"]}
 _OBJECT = {"type": ["object", "null"]}
 _DATE = {"type": ["string", "null"], "format": "msrest-date-time"}
@@ -22,15 +25,15 @@ _STRINGS = {"type": ["array", "null"], "items": {"type": "string"}}
 
 _ACCOUNT = {
     "type": ["object", "null"],
-    "properties": {"id": _STR, "name": _STR, "aadObjectId": _STR, "role": _STR, "properties": _OBJECT},
+    "properties": {"id": _STORED, "name": _STORED, "aadObjectId": _STORED, "role": _STR, "properties": _OBJECT},
 }
 _CONVERSATION = {
     "type": ["object", "null"],
     "properties": {
-        "id": _STR,
+        "id": _STORED,
         "name": _STR,
-        "conversationType": _STR,
-        "tenantId": _STR,
+        "conversationType": _STORED,
+        "tenantId": _STORED,
         "tenantID": _STR,
         "isGroup": _BOOL,
         "aadObjectId": _STR,
@@ -38,9 +41,10 @@ _CONVERSATION = {
         "properties": _OBJECT,
     },
 }
+_TENANT = {"type": ["object", "null"], "properties": {"id": _STORED}}
 _ENTITY = {"type": "object", "properties": {"type": _STR}}
 _MENTION = {"type": "object", "properties": {"mentioned": _ACCOUNT, "text": _STR}}
-_IS_MENTION = {"properties": {"type": {"const": "mention"}}}
+_IS_MENTION = {"required": ["type"], "properties": {"type": {"const": "mention"}}}
 
 
 def _list_of(item: dict, max_items: int = 500) -> dict:
@@ -57,8 +61,8 @@ SCHEMA: dict[str, Any] = {
         "localTimestamp": _DATE,
         "expiration": _DATE,
         "localTimezone": _STR,
-        "serviceUrl": {"type": "string"},
-        "channelId": {"type": "string"},
+        "serviceUrl": {"type": "string", "pattern": _PLAIN},
+        "channelId": {"type": "string", "pattern": _PLAIN},
         "from": _ACCOUNT,
         "conversation": _CONVERSATION,
         "recipient": _ACCOUNT,
@@ -90,7 +94,7 @@ SCHEMA: dict[str, Any] = {
             max_items=50,
         ),
         "entities": _list_of({"allOf": [_ENTITY, {"if": _IS_MENTION, "then": _MENTION}]}),
-        "channelData": _OBJECT,
+        "channelData": {"type": ["object", "null"], "properties": {"tenant": _TENANT}},
         "action": _STR,
         "replyToId": _STR,
         "label": _STR,
@@ -126,7 +130,10 @@ SCHEMA: dict[str, Any] = {
         "callerId": _STR,
     },
     # A card's Action.Execute: Teams always sends value.action as an object with a verb and its data.
-    "if": {"properties": {"type": {"const": "invoke"}, "name": {"const": "adaptiveCard/action"}}},
+    "if": {
+        "required": ["type", "name"],
+        "properties": {"type": {"const": "invoke"}, "name": {"const": "adaptiveCard/action"}},
+    },
     "then": {
         "required": ["value"],
         "properties": {
@@ -162,6 +169,7 @@ _WHAT = {
     "format": lambda _: "is not a valid date and time",
     "required": lambda _: "is missing",
     "maxItems": lambda limit: f"has more than {limit} items",
+    "pattern": lambda _: "contains a character that is not allowed",
 }
 _TYPE_NAMES = {
     "object": "an object",

@@ -45,6 +45,11 @@ WRONG = [
     ("historyDisclosed", "no", "historyDisclosed must be true or false"),
     ("locale", 44, "locale must be a string"),
     ("replyToId", 1, "replyToId must be a string"),
+    ("channelData", {"tenant": {"id": 5}}, "channelData.tenant.id must be a string"),
+    ("channelData", {"tenant": "t"}, "channelData.tenant must be an object"),
+    ("from", {"id": "29:x", "name": "Sam\x00"}, "from.name contains a character that is not allowed"),
+    ("conversation", {"id": "a:\x00"}, "conversation.id contains a character that is not allowed"),
+    ("from", {"id": "29:x", "name": "Sam \ud800"}, "from.name contains a character that is not allowed"),
 ]
 
 
