@@ -44,15 +44,38 @@ def inbound_from_activity(turn_context: TurnContext) -> Inbound:
     activity = turn_context.activity
     conversation = activity.conversation
     common = dict(conversation_id=conversation.id, conversation_type=conversation.conversation_type or "personal")
+    value = activity.value if isinstance(activity.value, dict) else {}
     if activity.type == "invoke":
-        action = (activity.value or {}).get("action") or {}
+        action = value.get("action") if isinstance(value.get("action"), dict) else {}
         data = action.get("data") if isinstance(action.get("data"), dict) else {}
-        return Inbound(kind="action", verb=str(action.get("verb") or ""), data=data, **common)
-    value = activity.value if isinstance(activity.value, dict) else None
-    if value and isinstance(value.get("verb"), str):  # Action.Submit fallback on older clients
+        verb = action.get("verb")
+        return Inbound(kind="action", verb=verb if isinstance(verb, str) else "", data=data, **common)
+    if isinstance(value.get("verb"), str):  # Action.Submit fallback on older clients
         return Inbound(kind="action", verb=value["verb"], data=value, **common)
-    text = TurnContext.remove_recipient_mention(activity) if activity.entities else (activity.text or "")
-    return Inbound(kind="message", text=(text or "").strip()[:500], **common)
+    text = without_bot_mention(activity)
+    return Inbound(kind="message", text=text.strip()[:500], **common)
+
+
+def without_bot_mention(activity: Activity) -> str:
+    """The text without the bot's @mention. Unlike the SDK's remove_mention_text, this does not crash on a
+    mention entity without `mentioned` (or without a type), and uses no mention text as a regular expression."""
+    text = activity.text if isinstance(activity.text, str) else ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or []:
+        kind = getattr(entity, "type", None)
+        if not isinstance(kind, str) or kind.lower() != "mention":
+            continue
+        extra = getattr(entity, "additional_properties", None) or {}
+        mentioned = extra.get("mentioned")
+        if not isinstance(mentioned, dict) or not bot_id or mentioned.get("id") != bot_id:
+            continue
+        said = extra.get("text")
+        if not isinstance(said, str) or not said:
+            name = mentioned.get("name")
+            said = f"<at>{name}</at>" if isinstance(name, str) and name else ""
+        if said:
+            text = text.replace(said, "")
+    return text.replace("<at></at>", "")
 
 
 def reference_from_address(address: ConversationAddress) -> ConversationReference:

@@ -11,6 +11,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import keys, registry, sdk_patches
+from bot.auth import ChannelTokenValidator, RequestAuthenticator, SigningKeys
 from bot.config import Config
 from bot.http import MAX_BODY_BYTES, add_routes, errors_without_traces
 from bot.links import SignedLinks
@@ -58,6 +59,11 @@ def create_app(
     uow_factory = registry.uow_factory(engine)
     metrics = Metrics()
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_auth_configuration(config)))
+    validator = (
+        ChannelTokenValidator(config.app_id, SigningKeys(config.openid_metadata_url, timeout=config.openid_timeout))
+        if config.production
+        else None
+    )
     links = SignedLinks(config.base_url, config.link_secret or _development_secret())
     messages = registry.messages(content, links)
     router = registry.router()
@@ -104,6 +110,7 @@ def create_app(
     app[keys.CLOCK] = clock
     app[keys.LINKS] = links
     app[keys.PAGES] = registry.pages()
+    app[keys.AUTH] = RequestAuthenticator(adapter.bot_framework_authentication, validator)
     add_routes(app)
     app.cleanup_ctx.append(_lifecycle)
     return app

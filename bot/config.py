@@ -17,6 +17,7 @@ from dotenv import dotenv_values
 log = logging.getLogger(__name__)
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/qibot.db"
+BOT_FRAMEWORK_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 APP_TYPES = ("SingleTenant", "MultiTenant", "UserAssignedMSI")
 
 
@@ -74,6 +75,8 @@ class Config:
     log_level: str = "INFO"
     public_url: str = ""  # where Teams users reach the bot's own pages (calendar files); default: host and port
     link_secret: str = field(default="", repr=False)
+    openid_metadata_url: str = BOT_FRAMEWORK_OPENID_METADATA_URL  # where the channel's signing keys are listed
+    openid_timeout: float = 5.0  # seconds for fetching the metadata and the keys
 
     @property
     def production(self) -> bool:
@@ -126,6 +129,8 @@ class Config:
             log_level=env.get("QIBOT_LOG_LEVEL", "INFO").strip().upper(),
             public_url=env.get("QIBOT_PUBLIC_URL", "").strip().rstrip("/"),
             link_secret=env.get("QIBOT_LINK_SECRET", ""),
+            openid_metadata_url=env.get("QIBOT_OPENID_METADATA_URL", "").strip() or BOT_FRAMEWORK_OPENID_METADATA_URL,
+            openid_timeout=_float(env, "QIBOT_OPENID_TIMEOUT", 5.0),
         )
         settings.validate()
         return settings
@@ -146,6 +151,8 @@ class Config:
                 raise ConfigError("Production mode needs QIBOT_LINK_SECRET (at least 32 characters) to sign links")
             if not self.public_url.startswith("https://"):
                 raise ConfigError("Production mode needs QIBOT_PUBLIC_URL, the bot's public https:// address")
+            if not self.openid_metadata_url.startswith("https://"):
+                raise ConfigError("QIBOT_OPENID_METADATA_URL must be an https:// address in production")
             if self.app_type not in APP_TYPES:
                 raise ConfigError(f"MicrosoftAppType must be one of {', '.join(APP_TYPES)}, not {self.app_type!r}")
         elif not _is_loopback(self.host):

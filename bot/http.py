@@ -17,8 +17,9 @@ from botbuilder.schema import Activity
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
-from bot import keys
+from bot import envelope, keys
 from bot.activity import tenant_of
+from bot.auth import AuthFailed, KeysUnavailable
 from bot.logs import correlation_id
 from bot.teams import TURN_FAILED
 from core.kernel.pages import Page, PageError, PageRequest
@@ -41,7 +42,7 @@ def _problem(status: int, reason: str) -> web.Response:
     return web.json_response({"error": reason}, status=status)
 
 
-def _missing_fields(body: dict) -> list[str]:
+def _missing_fields(body: dict) -> str | None:
     missing = []
     for path in REQUIRED_FIELDS:
         node = body
@@ -49,10 +50,20 @@ def _missing_fields(body: dict) -> list[str]:
             node = node.get(part) if isinstance(node, dict) else None
         if not isinstance(node, str) or not node.strip():
             missing.append(".".join(path))
-    return missing
+    return "activity is missing " + ", ".join(missing) if missing else None
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _string_or_none(value) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 async def messages(request: web.Request) -> web.Response:
+    """Order matters: authenticate (production) before the body is read as an Activity or anything is stored;
+    then the envelope's shape, so a wrong-typed field is a 400 naming it rather than an error in the SDK."""
     app = request.app
     metrics = app[keys.METRICS]
     started = time.perf_counter()
@@ -65,29 +76,42 @@ async def messages(request: web.Request) -> web.Response:
     except web.HTTPRequestEntityTooLarge:
         return _problem(413, "body larger than 256 KB")
     try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        body = json.loads(raw, parse_constant=_reject_constant)  # no NaN or Infinity
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return _problem(400, "body is not valid JSON")
     if not isinstance(body, dict):
         return _problem(400, "body must be a JSON object (a Bot Framework activity)")
-    missing = _missing_fields(body)
-    if missing:
-        return _problem(400, "activity is missing " + ", ".join(missing))
+    kind = body.get("type")
+    activity_type = kind if isinstance(kind, str) and kind in KNOWN_TYPES else "other"
+    try:
+        auth = await app[keys.AUTH].authenticate(
+            request.headers.get("Authorization"),
+            channel_id=_string_or_none(body.get("channelId")),
+            service_url=_string_or_none(body.get("serviceUrl")),
+        )
+    except AuthFailed as failed:
+        metrics.activities.labels(activity_type, "unauthorized").inc()
+        return _problem(401, f"authentication failed: {failed.reason}")
+    except KeysUnavailable:
+        metrics.activities.labels(activity_type, "unavailable").inc()
+        response = _problem(503, "cannot check the token just now; try again shortly")
+        response.headers["Retry-After"] = "10"
+        return response
+    wrong = envelope.problem(body) or _missing_fields(body)
+    if wrong:
+        metrics.activities.labels(activity_type, "bad_envelope").inc()
+        return _problem(400, wrong)
     if urlparse(body["serviceUrl"]).scheme not in ("http", "https"):
         return _problem(400, "serviceUrl must be an http(s) URL")
-    activity_type = body["type"] if body["type"] in KNOWN_TYPES else "other"
-    token = correlation_id.set(str(body.get("id") or uuid.uuid4()))
     try:
         activity = Activity().deserialize(body)
+    except Exception:  # noqa: BLE001 - the schema should catch all of these; the error would echo the body
+        log.warning("activity could not be read", extra={"activity_type": activity_type})
+        return _problem(400, "activity has a field of the wrong type")
+    token = correlation_id.set(str(body.get("id") or uuid.uuid4())[:64])
+    try:
         config = app[keys.CONFIG]
         adapter = app[keys.ADAPTER]
-        try:
-            auth = await adapter.bot_framework_authentication.authenticate_request(
-                activity, request.headers.get("Authorization", "")
-            )
-        except PermissionError:
-            metrics.activities.labels(activity_type, "unauthorized").inc()
-            return _problem(401, "authentication failed")
         tenant = tenant_of(activity)
         if config.allowed_tenants and tenant not in config.allowed_tenants:
             log.warning("activity from a tenant that is not allowed", extra={"tenant": tenant})
@@ -159,7 +183,9 @@ async def errors_without_traces(request: web.Request, handler):
             return _problem(exc.status, exc.reason)
         raise
     except Exception:
-        log.exception("unhandled error", extra={"path": request.path})
+        # The route's pattern, not the path: a path can hold a signed link's token.
+        resource = request.match_info.route.resource
+        log.exception("unhandled error", extra={"route": resource.canonical if resource else "-"})
         return _problem(500, "internal error")
 
 

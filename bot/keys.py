@@ -6,6 +6,7 @@ from aiohttp import web
 from botbuilder.core import BotAdapter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.auth import RequestAuthenticator
 from bot.config import Config
 from bot.links import SignedLinks
 from bot.metrics import Metrics
@@ -27,3 +28,4 @@ SCHEDULER = web.AppKey("scheduler", SchedulerRunner)
 CLOCK = web.AppKey("clock", Clock)
 LINKS = web.AppKey("links", SignedLinks)
 PAGES = web.AppKey("pages", tuple)  # every capability's pages, from the registry
+AUTH = web.AppKey("auth", RequestAuthenticator)

@@ -119,6 +119,8 @@ class QiBot(Bot):
             else:
                 body = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "Done."}
             await _invoke_reply(context, InvokeResponse(status=200, body=body))
+        elif response.card is not None:  # an Action.Submit fallback (a message): no card to replace, so send it
+            await context.send_activity(_card_activity(response.card))
         for message in response.messages:
             await context.send_activity(activity_from_message(message))
 

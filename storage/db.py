@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from sqlalchemy import event
@@ -32,19 +33,48 @@ def create_engine(url: str, *, pool_size: int = 10, schema: str | None = None) -
     """`schema` (PostgreSQL only) sets the search_path, so several deployments or test runs can share one
     database."""
     url = normalise_url(url)
+    _keep_rows_out_of_logs()
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         # One connection: SQLite has one writer anyway, and a single connection makes writes queue in-process
         # instead of failing with "database is locked".
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            url, pool_size=1, max_overflow=0, connect_args={"timeout": 30}, hide_parameters=True
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     connect_args = {"server_settings": {"search_path": schema}} if schema else {}
     return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, connect_args=connect_args
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args=connect_args,
+        hide_parameters=True,
     )
+
+
+class _NoRowData(logging.Filter):
+    """Drops the driver log lines that carry row values or statement parameters: SQLAlchemy's DEBUG "Row ..."
+    lines (hide_parameters hides only the parameters) and aiosqlite's DEBUG lines, which print each call with its
+    arguments. SQL text and timings still log when asked for."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("aiosqlite"):
+            return record.levelno > logging.DEBUG
+        return not (record.levelno <= logging.DEBUG and str(record.msg).startswith("Row "))
+
+
+_ROW_FILTER = _NoRowData()
+
+
+def _keep_rows_out_of_logs() -> None:
+    for name in ("sqlalchemy.engine.Engine", "aiosqlite"):
+        logger = logging.getLogger(name)
+        if _ROW_FILTER not in logger.filters:
+            logger.addFilter(_ROW_FILTER)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

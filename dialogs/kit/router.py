@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from core.kernel.errors import DomainError
 from core.kernel.intents import Intents
 from core.kernel.model import Role
-from dialogs.kit import cards
+from dialogs.kit import card_data, cards
 from dialogs.kit.feature import Action, Command, FeatureRouter
 from dialogs.kit.forms import FormError
 from dialogs.kit.menu import menu_card
@@ -23,6 +23,7 @@ from dialogs.kit.types import Response, Turn
 log = logging.getLogger(__name__)
 
 FUZZY_CUTOFF = 0.8
+VERB = re.compile(r"[a-z_]{1,30}\.[a-z_0-9]{1,40}")  # what may be logged of an unknown verb
 
 
 def normalise(text: str) -> str:
@@ -99,8 +100,11 @@ class Router:
     async def _route_action(self, turn: Turn) -> Response:
         action = self.actions.get(turn.inbound.verb or "")
         if action is None:
-            log.info("unknown card verb", extra={"verb": turn.inbound.verb})
+            verb = turn.inbound.verb or ""
+            log.info("unknown card verb", extra={"verb": verb if VERB.fullmatch(verb) else "(not a verb)"})
             return Response(card=self.menu(turn, "This card is out of date. Here is what I can do now:"))
         if not turn.user.has_role(action.role):
             return self._not_allowed(turn, action.role).as_replacement()
+        if bad_data := card_data.problem(turn.inbound.data):
+            return Response(card=cards.problem_card(bad_data), commit=False)
         return (await action.handler(turn)).as_replacement()

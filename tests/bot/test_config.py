@@ -63,3 +63,16 @@ def test_lists_and_dot_env(tmp_path):
     settings = Config.from_env({"QIBOT_PORT": "5000"}, env_file=env_file)
     assert settings.allowed_tenants == {"t1", "t2"} and settings.admins == {"aad-9"}
     assert settings.port == 5000  # the real environment wins over .env
+
+
+def test_the_openid_metadata_url_defaults_to_the_bot_framework_and_can_be_moved():
+    settings = Config.from_env(PROD, env_file=None)
+    assert settings.openid_metadata_url == "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    assert settings.openid_timeout == 5.0
+    moved = Config.from_env(
+        {**PROD, "QIBOT_OPENID_METADATA_URL": "https://keys.example/openid", "QIBOT_OPENID_TIMEOUT": "2.5"},
+        env_file=None,
+    )
+    assert (moved.openid_metadata_url, moved.openid_timeout) == ("https://keys.example/openid", 2.5)
+    with pytest.raises(ConfigError, match="QIBOT_OPENID_METADATA_URL"):
+        Config.from_env({**PROD, "QIBOT_OPENID_METADATA_URL": "http://keys.example/openid"}, env_file=None)
