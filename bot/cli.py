@@ -238,9 +238,13 @@ def _start_playground(config: Config) -> subprocess.Popen | None:
         str(PLAYGROUND_PORT),
     ]
     env = {**os.environ, "TEAMSAPPTESTER_BROWSER": "none"}
+    # It writes devTools/m365agentsplayground.log into its working directory: keep that out of the clone.
+    workdir = ROOT / "var"
+    workdir.mkdir(exist_ok=True)
     process = subprocess.Popen(
         command,
         env=env,
+        cwd=workdir,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
