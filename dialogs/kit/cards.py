@@ -121,7 +121,43 @@ def number(input_id: str, label: str, value: int, minimum: int, maximum: int) ->
 
 
 def time_input(input_id: str, label: str, value: str) -> Element:
-    return {"type": "Input.Time", "id": input_id, "label": label, "value": value}
+    """A time, picked from a list in 24-hour form (Input.Time shows 12-hour clocks on some phones)."""
+    times = [f"{h:02d}:{m:02d}" for h in range(24) for m in (0, 30)]
+    if value not in times:
+        times = sorted({*times, value})
+    return {
+        "type": "Input.ChoiceSet",
+        "id": input_id,
+        "label": label,
+        "style": "compact",
+        "value": value,
+        "choices": [{"title": t, "value": t} for t in times],
+    }
+
+
+def section(section_id: str, heading_text: str, summary: str, *items: Element | None, open: bool = False) -> list:
+    """A heading with a one-line summary and a Change button that opens its inputs in place (inputs in a hidden
+    section are still sent, so saving keeps them)."""
+    return [
+        {
+            "type": "ColumnSet",
+            "spacing": "Medium",
+            "columns": [
+                {"type": "Column", "width": "stretch", "items": [heading(heading_text), text(summary, subtle=True)]},
+                {
+                    "type": "Column",
+                    "width": "auto",
+                    "verticalContentAlignment": "Center",
+                    "items": [
+                        action_set(
+                            {"type": "Action.ToggleVisibility", "title": "Change", "targetElements": [section_id]}
+                        )
+                    ],
+                },
+            ],
+        },
+        {"type": "Container", "id": section_id, "isVisible": open, "items": [i for i in items if i is not None]},
+    ]
 
 
 def problem_card(message: str) -> dict[str, Any]:

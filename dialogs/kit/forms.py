@@ -14,10 +14,66 @@ from core.kernel.errors import DomainError, InvalidInput
 MAX_ID = 2**63 - 1  # ids are 64-bit integers in both databases
 
 
+INPUT_TYPES = {"Input.Text", "Input.Number", "Input.Date", "Input.Time", "Input.Toggle", "Input.ChoiceSet"}
+
+
 class FormError(DomainError):
-    def __init__(self, card: dict[str, Any], message: str = "Please check the form.") -> None:
+    """`card` is the form to show again; `field` is the input the message is about (shown right under it).
+    The router refills the card with everything the person typed (`refill`), so nothing typed is lost."""
+
+    def __init__(self, card: dict[str, Any], message: str = "Please check the form.", *, field: str | None = None):
         super().__init__(message)
         self.card = card
+        self.field = field
+
+
+def refill(card: dict[str, Any], typed: dict[str, Any], *, field: str | None = None, message: str = "") -> dict:
+    """The same card with each input's value set to what was typed, and `message` under the input `field`.
+
+    One mechanism for every form: a refused step, Back and Finish later all come back as they were left."""
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, list):
+            out = []
+            for item in node:
+                out.append(visit(item))
+                if isinstance(item, dict) and field and item.get("id") == field and message:
+                    out.append(field_error(message))
+            return out
+        if not isinstance(node, dict):
+            return node
+        node = {key: visit(value) for key, value in node.items()}
+        if node.get("type") in INPUT_TYPES and node.get("id") in typed:
+            value = typed[node["id"]]
+            if node["type"] == "Input.Number":
+                number = _number(value)
+                if isinstance(number, int | float):  # a non-number stays out: the message says what is wrong
+                    node["value"] = number
+                else:
+                    node.pop("value", None)
+            elif isinstance(value, str | int | float) and not isinstance(value, bool):
+                node["value"] = str(value)
+            if field and node["id"] == field:
+                node["errorMessage"] = message
+        return node
+
+    return visit(card)
+
+
+def field_error(message: str) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": message, "color": "Attention", "wrap": True, "spacing": "None"}
+
+
+def _number(value: Any) -> float | int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if number != number or number in (float("inf"), float("-inf")):
+        return None
+    return int(number) if number.is_integer() else number
 
 
 def card_int(

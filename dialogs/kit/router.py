@@ -16,7 +16,7 @@ from core.kernel.intents import Intents
 from core.kernel.model import Role
 from dialogs.kit import card_data, cards
 from dialogs.kit.feature import Action, Command, FeatureRouter
-from dialogs.kit.forms import FormError
+from dialogs.kit.forms import FormError, refill
 from dialogs.kit.menu import menu_card
 from dialogs.kit.types import Response, Turn
 
@@ -84,9 +84,10 @@ class Router:
             intro = "Sorry, I did not understand that. Here is what I can do:" if normalise(text) else None
             return Response.show(self.menu(turn, intro))
         except FormError as refused:
+            card = refill(refused.card, turn.inbound.data, field=refused.field, message=refused.message)
             if turn.inbound.kind == "action":
-                return Response(card=refused.card, commit=False)
-            return Response(messages=Response.show(refused.card).messages, commit=False)
+                return Response(card=card, commit=False)
+            return Response(messages=Response.show(card).messages, commit=False)
         except DomainError as problem:
             error_card = cards.problem_card(problem.message)
             if turn.inbound.kind == "action":

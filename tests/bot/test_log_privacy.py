@@ -78,6 +78,7 @@ async def test_a_journey_leaves_no_names_or_free_text_in_the_logs(
     bad["timestamp"] = f"{MARKER} garbage"
     assert (await post("/api/messages", json=bad)).status == 400
     await post("/api/messages", json=_named(a.card_action(connector.url, f"{MARKER}.verb", {})))
+
     # A database error inside a turn, with the person's free text as a statement parameter.
     async def failing_route(turn):
         await turn.uow.users._conn.execute(text("INSERT INTO no_such_table VALUES (:x)"), {"x": f"{NAME} {MARKER}"})

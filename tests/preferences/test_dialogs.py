@@ -1,5 +1,6 @@
 """Transcripts: `settings` (pause, opt-outs, own hours)."""
 
+import json
 from datetime import time, timedelta
 
 import pytest
@@ -40,7 +41,7 @@ async def test_pause_opt_out_and_own_hours_are_saved(chat):
         **form(pause_days="7", cat_events="false", own_hours="true", days="5,6", start="19:00", end="07:00"),
     )
     text = card_text(response.card)
-    assert "Settings saved." in text and "Nudges are paused until" in text
+    assert "Settings saved." in text and "Paused until" in text
     prefs = await chat.uow.preferences.get((await chat.user()).id)
     assert prefs.opted_out == {"events"}
     assert prefs.paused_until == chat.clock.now() + timedelta(days=7)
@@ -75,3 +76,42 @@ async def test_bad_settings_get_a_clear_message_and_change_nothing(chat, bad, me
     assert chat.uow.rolled_back and chat.snapshot() == before
     prefs = await chat.uow.preferences.get((await chat.user()).id)
     assert prefs.opted_out == frozenset() and prefs.paused_until is None
+
+
+@pytest.mark.parametrize("days", ["-3", "400"])
+async def test_a_pause_out_of_range_gets_a_message_by_the_field(chat, days):
+    response = await chat.press("preferences.save", **form(pause_days=days))
+    body = json.dumps(response.card)
+    assert "Please choose a pause of 0 to 90 days." in card_text(response.card)
+    pause = next(e for e in walk(response.card) if e.get("id") == "pause_days")
+    assert pause["errorMessage"] == "Please choose a pause of 0 to 90 days."
+    assert '"id": "settings-pause", "isVisible": true' in body  # the section with the problem is open
+    assert chat.uow.rolled_back
+
+
+async def test_a_refused_save_keeps_everything_that_was_changed(chat):
+    typed = form(pause_days="lots", cat_events="false", learning_time="07:30", own_hours="true", days="5,6")
+    response = await chat.press("preferences.save", **typed)
+    inputs = {e["id"]: e.get("value") for e in walk(response.card) if str(e.get("type", "")).startswith("Input.")}
+    assert inputs["cat_events"] == "false" and inputs["learning_time"] == "07:30"
+    assert inputs["own_hours"] == "true" and inputs["days"] == "5,6"
+    assert "whole number of days" in card_text(response.card)
+
+
+async def test_the_settings_card_is_short_and_uses_24_hour_times(chat):
+    card = only_card(await chat.say("settings"))
+    hidden = [e for e in card["body"] if e.get("type") == "Container" and e.get("isVisible") is False]
+    assert len(hidden) == 3  # Pause, kinds of message and hours open on demand
+    times = [e for e in walk(card) if e.get("id") in ("learning_time", "start", "end")]
+    assert times and all(e["type"] == "Input.ChoiceSet" for e in times)
+    assert all(":" in c["value"] and "M" not in c["title"] for e in times for c in e["choices"])
+
+
+def walk(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk(item)

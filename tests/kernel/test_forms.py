@@ -1,0 +1,66 @@
+"""The one form mechanism: a refused form comes back with what was typed and the message by its field."""
+
+import pytest
+
+from core.kernel.errors import InvalidInput
+from core.kernel.text import clean_text
+from dialogs.kit import cards
+from dialogs.kit.forms import card_int, refill
+
+
+def form():
+    return cards.card(
+        {"type": "Input.Text", "id": "title", "label": "Title"},
+        {"type": "Container", "items": [{"type": "Input.Number", "id": "n", "label": "N", "value": 1}]},
+        cards.toggle("sure", "Sure?", False),
+        cards.time_input("at", "At", "09:00"),
+    )
+
+
+def test_refill_puts_back_every_value_typed_and_the_message_under_its_field():
+    card = refill(form(), {"title": "Falls", "n": "7", "sure": "true", "at": "17:30"}, field="n", message="Too big.")
+    by_id = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "id" in node:
+                by_id[node["id"]] = node
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    assert by_id["title"]["value"] == "Falls" and by_id["n"]["value"] == 7
+    assert by_id["sure"]["value"] == "true" and by_id["at"]["value"] == "17:30"
+    container = card["body"][1]["items"]
+    assert container[1]["text"] == "Too big." and container[1]["color"] == "Attention"
+    assert by_id["n"]["errorMessage"] == "Too big."
+
+
+def test_a_number_input_never_gets_a_non_number():
+    card = refill(form(), {"n": "lots"})
+    assert "value" not in card["body"][1]["items"][0]
+
+
+@pytest.mark.parametrize(("raw", "value"), [("12", 12), (" 7 ", 7), (9, 9), ("-3", -3)])
+def test_card_int_reads_ids_and_numbers(raw, value):
+    assert card_int({"x": raw}, "x") == value
+
+
+@pytest.mark.parametrize("raw", [None, "", "1.5", "1 OR 1=1", True, [1], 2**63, "9" * 30])
+def test_card_int_refuses_anything_else_as_a_stale_card(raw):
+    with pytest.raises(InvalidInput, match="out of date"):
+        card_int({"x": raw}, "x")
+
+
+def test_clean_text_trims_drops_control_characters_and_enforces_limits():
+    assert clean_text("  a\x00b\tc\n ", 10, "the note") == "ab\tc"
+    assert clean_text("   ", 10, "the note") is None
+    with pytest.raises(InvalidInput, match="Please keep the note to 3 characters"):
+        clean_text("abcd", 3, "the note")
+    with pytest.raises(InvalidInput, match="Please add the note"):
+        clean_text("", 3, "the note", required=True)
+    with pytest.raises(InvalidInput):
+        clean_text(["a"], 3, "the note")
