@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from fsrs import Rating
 
+from bot import registry
 from core.kernel.contacts import record_contact
 from core.kernel.errors import InvalidInput, NotAllowed
 from core.kernel.model import NudgePreferences, OutboundMessage
@@ -227,3 +228,15 @@ async def test_options_are_shuffled_per_card_and_the_answer_maps_back(learner, c
         now=NOW + timedelta(hours=2, seconds=30),
     )
     assert result.correct and result.letter(question.answer) == "ABCD"[serve.order.index(question.answer)]
+
+
+async def test_the_registered_tick_queues_the_real_nudge_card_from_the_built_messages(learner, content):
+    uow, user = learner
+    await practise_yesterday(uow, user, content)
+    built = registry.messages(content, None)
+    [(spec, messages)] = [(spec, m) for spec, m in registry.ticks(built) if spec.name == "learning.nudge"]
+    assert messages is built["learning"]
+    lunch = datetime(2026, 11, 25, 12, 30, tzinfo=LONDON).astimezone(UTC)
+    assert await spec.work(uow, content=content, messages=messages, now=lunch) == 1
+    [row] = uow.db.outbox.values()
+    assert row["message"] == messages.nudge(1) and "1 QI question" in str(row["message"].card)
