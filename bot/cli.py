@@ -98,7 +98,8 @@ def cmd_clinics_sync(config: Config, _args) -> int:
 
 def cmd_learning_report(config: Config, _args) -> int:
     from bot import registry
-    from core.learning.services import learning_report
+    from core.learning.report import learning_report
+    from dialogs.learning.report import report_lines
 
     content = registry.load_content(config.content_dir)
 
@@ -107,25 +108,7 @@ def cmd_learning_report(config: Config, _args) -> int:
             return await learning_report(uow, content=content, now=SystemClock().now())
 
     report = asyncio.run(_with_engine(config, work))
-    print("Questions (share answered correctly, answers):")
-    for stat in report.questions:
-        share = f"{stat.share_correct:4.0%}" if stat.answers else "   -"
-        print(f"  {share}  {stat.answers:5d}  {stat.question.id:<14} {stat.question.stem[:70]}")
-    print("\nMost missed (5 or more answers):")
-    for stat in report.most_missed or []:
-        print(f"  {stat.share_correct:4.0%}  {stat.question.id}: {stat.question.stem[:80]}")
-    if not report.most_missed:
-        print("  not enough answers yet")
-    for title, rows in (
-        ("QI foundations completed, by site", report.by_site),
-        ("QI foundations completed, by staff group", report.by_staff_group),
-    ):
-        print(f"\n{title} (groups under 5 show as <5):")
-        for label, count in rows or [("none yet", "")]:
-            print(f"  {label:<45} {count}")
-    print("\nPractised in the last 30 days, by site (onboarded staff, practised):")
-    for site, staff, active in report.participation or [("none yet", "", "")]:
-        print(f"  {site:<45} {staff:>5} {active:>5}")
+    print("\n".join(report_lines(report)))
     return 0
 
 

@@ -1,10 +1,11 @@
-"""What the learning services need from storage."""
+"""What the learning services need: storage (the repository) and the proactive messages (built by dialogs)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Protocol
 
+from core.kernel.model import OutboundMessage, User
 from core.learning.model import LearningCard, Serve
 
 
@@ -51,10 +52,23 @@ class LearningRepository(Protocol):
         """(site, onboarded staff, staff who practised since) per site."""
         ...
 
-    async def question_stats(self) -> list[tuple[str, int, int]]:
-        """(question id, answers, correct answers) over all reviews."""
+    async def question_stats(self) -> list[tuple[str, int, int, int]]:
+        """(question id, answers, correct answers, distinct people who answered) over all reviews."""
         ...
 
-    async def completions_by(self, dimension: str) -> list[tuple[str | None, int]]:
-        """Topic completions (people who completed every topic for award rows) per site or staff group."""
+    async def award_holders(self, award: str) -> list[tuple[str | None, str | None, int]]:
+        """(site, staff group, people) holding `award`: one query, so the site and the staff group breakdowns are
+        of the same people and add up to the same total."""
+        ...
+
+
+class LearningMessages(Protocol):
+    """The proactive learning messages (dialogs/learning/messages.py), built once in the composition root."""
+
+    def nudge(self, count: int) -> OutboundMessage:
+        """The daily nudge: `count` questions are due."""
+        ...
+
+    def certificate(self, user: User, award: str, now: datetime) -> OutboundMessage:
+        """The certificate sent when a person earns `award`."""
         ...

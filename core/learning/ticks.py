@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 from core.kernel.ticks import TickSpec
-from core.learning.services import nudge_learners
+from core.learning.nudges import nudge_learners
 
-
-async def _nudge(uow, *, content, messages, now):
-    return await nudge_learners(uow, content=content, now=now, message_for=messages.nudge)
-
-
-TICKS = (TickSpec("learning.nudge", _nudge, cron="*/15 * * * *"),)
+TICKS = (TickSpec("learning.nudge", nudge_learners, cron="*/15 * * * *"),)

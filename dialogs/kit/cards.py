@@ -73,6 +73,21 @@ def action_set(*actions: Element) -> Element:
     return {"type": "ActionSet", "actions": list(actions)}
 
 
+def list_row(items: list[Element], buttons: list[Element], *, separator: bool = False) -> Element:
+    """One row of a list on a card: its lines on the left, its buttons on the right, both centred."""
+    row: Element = {
+        "type": "ColumnSet",
+        "spacing": "Medium",
+        "columns": [
+            {"type": "Column", "width": "stretch", "verticalContentAlignment": "Center", "items": items},
+            {"type": "Column", "width": "auto", "verticalContentAlignment": "Center", "items": [action_set(*buttons)]},
+        ],
+    }
+    if separator:
+        row["separator"] = True
+    return row
+
+
 def choice_set(
     input_id: str,
     label: str,

@@ -198,22 +198,23 @@ class SqlLearningRepository:
         )
         return [(site, staff, active) for site, staff, active in rows]
 
-    async def question_stats(self) -> list[tuple[str, int, int]]:
+    async def question_stats(self) -> list[tuple[str, int, int, int]]:
         rows = await self.conn.execute(
             select(
                 learning_reviews.c.question_id,
                 func.count(),
                 func.sum(case((learning_reviews.c.correct.is_(True), 1), else_=0)),
+                func.count(func.distinct(learning_reviews.c.user_id)),
             ).group_by(learning_reviews.c.question_id)
         )
-        return [(qid, answers, int(correct or 0)) for qid, answers, correct in rows]
+        return [(qid, answers, int(correct or 0), people) for qid, answers, correct, people in rows]
 
-    async def completions_by(self, dimension: str) -> list[tuple[str | None, int]]:
-        column = {"site": users.c.site, "staff_group": users.c.staff_group}[dimension]
+    async def award_holders(self, award: str) -> list[tuple[str | None, str | None, int]]:
         rows = await self.conn.execute(
-            select(column, func.count(func.distinct(learning_awards.c.user_id)))
+            select(users.c.site, users.c.staff_group, func.count(func.distinct(learning_awards.c.user_id)))
             .select_from(learning_awards.join(users, users.c.id == learning_awards.c.user_id))
-            .group_by(column)
-            .order_by(column)
+            .where(learning_awards.c.award == award)
+            .group_by(users.c.site, users.c.staff_group)
+            .order_by(users.c.site, users.c.staff_group)
         )
-        return [(value, count) for value, count in rows]
+        return [(site, group, people) for site, group, people in rows]

@@ -102,19 +102,19 @@ class FakeLearning(_Repo):
         return [(site, staff, practised) for site, (staff, practised) in sorted(sites.items())]
 
     async def question_stats(self):
-        stats: dict[str, list[int]] = {}
+        stats: dict[str, tuple[int, int, set]] = {}
         for r in self._d("reviews", []):
-            row = stats.setdefault(r["question_id"], [0, 0])
-            row[0] += 1
-            row[1] += r["correct"]
-        return [(q, a, c) for q, (a, c) in stats.items()]
+            answers, correct, people = stats.get(r["question_id"], (0, 0, set()))
+            stats[r["question_id"]] = (answers + 1, correct + r["correct"], people | {r["user_id"]})
+        return [(q, a, c, len(p)) for q, (a, c, p) in stats.items()]
 
-    async def completions_by(self, dimension):
+    async def award_holders(self, award):
         counts: dict = {}
-        for user_id, _ in self._d("awards", {}):
-            value = getattr(self.db.users[user_id], dimension)
-            counts[value] = counts.get(value, 0) + 1
-        return sorted(counts.items(), key=lambda kv: str(kv[0]))
+        for user_id, held in self._d("awards", {}):
+            if held == award:
+                user = self.db.users[user_id]
+                counts[(user.site, user.staff_group)] = counts.get((user.site, user.staff_group), 0) + 1
+        return [(site, group, n) for (site, group), n in sorted(counts.items(), key=lambda kv: str(kv[0]))]
 
 
 FAKE_REPOSITORY = FakeLearning

@@ -1,9 +1,13 @@
 """Transcripts: learn (topics, bites), quiz (answer, next, stop, old card), my progress, the faculty report."""
 
+import copy
+
 import pytest
 
+from bot import registry
 from dialogs.learning import LearningCards
-from tests.dialogs.harness import Chat, card_text, find_action, only_card
+from tests.dialogs.harness import ROUTER, Chat, card_text, find_action, only_card
+from tests.learning.data import NOW, small_course
 
 
 def letter_for(card: dict, option_text: str) -> str:
@@ -97,3 +101,84 @@ async def test_the_nudge_card_starts_a_quiz(chat, content):
     assert "3 QI questions due, about 2 minutes" in card_text(nudge)
     started = await chat.press(find_action(nudge, "Start")["verb"])
     assert "New question" in card_text(started.card)
+
+
+LEARNING_STATE = ("cards", "serves", "reviews", "bites", "completions", "awards")
+
+
+def learning_state(chat: Chat) -> dict:
+    return copy.deepcopy({key: value for key, value in chat.uow.db.__dict__.items() if key in LEARNING_STATE})
+
+
+async def test_buttons_run_the_commands_in_place_of_the_card(chat, content):
+    card = only_card(await chat.say("quiz"))
+    result = await chat.press_button(card, "A")
+    stop = await chat.press_button(result.card, "Stop for today")
+    progress = await chat.press_button(stop.card, "My progress")
+    assert progress.card is not None and not progress.messages  # the card is replaced, nothing new is sent
+    assert "My QI learning" in card_text(progress.card)
+    topics = await chat.press_button(progress.card, "All topics")
+    assert "QI basics in two-minute bites" in card_text(topics.card) and not topics.messages
+    bite = await chat.press_button(topics.card, "Open")
+    listing = await chat.press_button(bite.card, "All topics")
+    assert f"Bites 1/{len(content.learning.topics[0].bites)}" in card_text(listing.card)
+
+
+async def test_the_old_again_verbs_are_gone_and_an_old_card_gets_the_menu(chat):
+    assert not {"learning.progress", "learning.topics"} & set(ROUTER.actions)
+    for verb in ("learning.progress", "learning.topics"):
+        old = await chat.press(verb)
+        assert "This card is out of date" in card_text(old.card) and "My progress" in card_text(old.card)
+
+
+def test_the_menu_lists_learn_then_quiz_then_my_progress():
+    names = [command.name for command in ROUTER.commands]
+    assert names.index("learn") + 1 == names.index("quiz") == names.index("my progress") - 1
+
+
+async def test_a_forged_or_stale_answer_changes_nothing(chat):
+    card = only_card(await chat.say("quiz"))
+    serve_id = find_action(card, "A")["data"]["serve_id"]
+    before = learning_state(chat)
+    for data, says in (
+        ({"serve_id": "abc", "option": 0}, "That card is out of date."),
+        ({"serve_id": serve_id, "option": "x"}, "Please choose one of the answers on the card."),
+        ({"serve_id": serve_id, "option": 9}, "Please choose one of the answers on the card."),
+        ({"serve_id": serve_id, "option": True}, "Please choose one of the answers on the card."),
+        ({"serve_id": 2**70, "option": 0}, "That card is out of date."),
+    ):
+        refused = await chat.press("learning.answer", **data)
+        assert says in card_text(refused.card) and not refused.commit
+        assert learning_state(chat) == before
+    other = Chat(chat.content, n=2, uow=chat.uow)
+    refused = await other.press("learning.answer", serve_id=serve_id, option=0)
+    assert "That question card is not yours." in card_text(refused.card) and learning_state(chat) == before
+
+
+async def test_a_stale_topic_or_bite_changes_nothing(chat, content):
+    before = learning_state(chat)
+    gone = await chat.press("learning.topic", topic_id="retired-topic", bite=0)
+    assert "no longer in the course" in card_text(gone.card) and not gone.commit
+    topic = content.learning.topics[0]
+    for bite in (len(topic.bites), "x", -1):
+        refused = await chat.press("learning.topic", topic_id=topic.id, bite=bite)
+        assert not refused.commit and learning_state(chat) == before
+    assert learning_state(chat) == before
+
+
+async def test_the_certificate_comes_from_the_message_builder_when_the_last_topic_is_done(content):
+    course = small_course(content, topics=1, questions=5)
+    chat = Chat(course)
+    await chat.press("onboarding.save", site="southend", staff_group="ahp", experience="none")
+    topic = course.learning.topics[0]
+    for index in range(len(topic.bites)):
+        await chat.press("learning.topic", topic_id=topic.id, bite=index)
+    card = (await chat.press("learning.topic_quiz", topic_id=topic.id)).card
+    for _ in range(4):  # 4 of 5 right completes the topic, and so the course
+        question = next(q for q in course.learning.questions if q.stem in card_text(card))
+        result = await chat.press_button(card, letter_for(card, question.options[question.answer]), sure="true")
+        card = (await chat.press_button(result.card, "Next")).card if not result.messages else result.card
+    [certificate] = [m.card for m in result.messages]
+    expected = registry.messages(course, None)["learning"].certificate(await chat.user(), "QI foundations", NOW)
+    assert certificate == expected.card
+    assert "Certificate" in card_text(certificate) and f"Topic completed: {topic.title}." in card_text(result.card)

@@ -1,0 +1,45 @@
+"""The daily learning nudge: one a day, at each person's chosen time, to people with questions due."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.kernel.content import Content
+from core.kernel.nudges import enqueue_nudge
+from core.kernel.ports import UnitOfWork
+from core.kernel.working_hours import local_day_bounds
+from core.learning.ports import LearningMessages
+
+
+async def nudge_learners(uow: UnitOfWork, *, content: Content, now: datetime, messages: LearningMessages) -> int:
+    """Tick: people with questions due today who have not practised today get one nudge at their preferred
+    time, through the single nudge gate (quiet hours, budget, pause, opt-out)."""
+    tz = content.nudges.timezone
+    day_start, day_end = local_day_bounds(now, tz)
+    queued = 0
+    for user_id, due_count in await uow.learning.learners_due(due_before=day_end):
+        if any(t >= day_start for t in await uow.learning.review_times(user_id, since=day_start)):
+            continue  # practised today
+        prefs = await uow.preferences.get(user_id)
+        preferred = prefs.learning_time or content.learning.rules.default_nudge_time
+        at = datetime.combine(now.astimezone(tz).date(), preferred, tzinfo=tz)
+        if now < at:
+            continue  # not yet: queued once their time has come, so practice before then still counts
+        count = min(due_count, content.learning.rules.daily_review_cap)
+        decision = await enqueue_nudge(
+            uow,
+            rules=content.nudges,
+            user_id=user_id,
+            category="learning",
+            message=messages.nudge(count),
+            dedupe_key=f"learning:{user_id}:{now.astimezone(tz).date().isoformat()}",
+            now=now,
+            not_before=at.astimezone(now.tzinfo),
+        )
+        queued += decision.enqueued
+    return queued
+
+
+def nudge_text(content: Content, count: int) -> str:
+    """The nudge's words: how many questions, and about half a minute each."""
+    return content.learning.rules.nudge_message.format(count=count, minutes=max(1, round(count * 0.5)))
