@@ -5,6 +5,7 @@ import copy
 import pytest
 
 from bot import registry
+from dialogs.kit import card_data
 from dialogs.learning import LearningCards
 from tests.dialogs.harness import ROUTER, Chat, card_text, find_action, only_card
 from tests.learning.data import NOW, small_course
@@ -141,11 +142,11 @@ async def test_a_forged_or_stale_answer_changes_nothing(chat):
     serve_id = find_action(card, "A")["data"]["serve_id"]
     before = learning_state(chat)
     for data, says in (
-        ({"serve_id": "abc", "option": 0}, "That card is out of date."),
+        ({"serve_id": "abc", "option": 0}, card_data.PROBLEM),  # refused by the router before the handler
         ({"serve_id": serve_id, "option": "x"}, "Please choose one of the answers on the card."),
         ({"serve_id": serve_id, "option": 9}, "Please choose one of the answers on the card."),
         ({"serve_id": serve_id, "option": True}, "Please choose one of the answers on the card."),
-        ({"serve_id": 2**70, "option": 0}, "That card is out of date."),
+        ({"serve_id": 2**70, "option": 0}, card_data.PROBLEM),
     ):
         refused = await chat.press("learning.answer", **data)
         assert says in card_text(refused.card) and not refused.commit
