@@ -5,32 +5,12 @@ from datetime import date, timedelta
 import pytest
 
 from core.clinics import services as svc
-from core.clinics.model import ClinicSession, Coach, SessionStatus
 from core.kernel.model import Role
 from core.projects.model import Project, ProjectStatus
 from dialogs.clinics import ClinicCards
+from tests.clinics.data import add_session
 from tests.dialogs.harness import Chat, card_text, find_action, only_card
 from tests.fakes import FakeUnitOfWork
-
-
-def add_session(chat: Chat, *, capacity=3, days=2, site="basildon", coach_id=None, online=None):
-    uow = chat.uow
-    starts = chat.clock.now().replace(hour=12, minute=30) + timedelta(days=days)
-    return uow.clinics.add(
-        ClinicSession(
-            id=next(uow.db.ids),
-            site=site,
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=1),
-            capacity=capacity,
-            seats_taken=0,
-            venue="QI hub, Education Centre",
-            online_url=online,
-            focus="Measurement",
-            status=SessionStatus.SCHEDULED,
-            coaches=(Coach(coach_id or 999, "Amira Shah"),),
-        )
-    )
 
 
 def choose_buttons(card: dict) -> list[dict]:

@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.clinics import services as svc
-from core.clinics.model import Attendance, BookingStatus, ClinicSession, Coach, SessionStatus
+from core.clinics.model import Attendance, BookingStatus
 from core.kernel.contacts import record_contact
 from core.kernel.errors import AlreadyBooked, BookingClosed, ClinicFull, InvalidInput, NotAllowed, TooManyBookings
 from core.kernel.model import NudgePreferences, Role, WorkingHours
+from tests.clinics.data import add_session_to
 from tests.clinics.fakes import RecordingClinicMessages
 from tests.fakes import FakeUnitOfWork, teams_address
 
@@ -29,23 +30,8 @@ async def person(uow, n):
     return user
 
 
-def add_session(uow, *, capacity=2, starts_at=NOW + timedelta(days=6), coach_id=None, site="basildon", minutes=60):
-    session_id = next(uow.db.ids)
-    return uow.clinics.add(
-        ClinicSession(
-            id=session_id,
-            site=site,
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(minutes=minutes),
-            capacity=capacity,
-            seats_taken=0,
-            venue="QI hub",
-            online_url=None,
-            focus=None,
-            status=SessionStatus.SCHEDULED,
-            coaches=(Coach(coach_id, "Coach"),) if coach_id else (),
-        )
-    )
+def add_session(uow, **kwargs):
+    return add_session_to(uow, **{"starts_at": NOW + timedelta(days=6)} | kwargs)
 
 
 async def book(uow, content, user, session, **kwargs):
