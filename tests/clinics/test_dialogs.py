@@ -4,7 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.clinics import services as svc
+from core.clinics.booking import book_session
+from core.clinics.commands import BookingRequest
 from core.kernel.model import Role
 from core.projects.model import Project, ProjectStatus
 from dialogs.clinics import ClinicCards
@@ -176,12 +177,10 @@ async def test_proactive_clinic_cards_read_well(content):
     session = add_session(chat, online="https://teams.microsoft.com/l/meetup-join/x")
     await chat.say("hi")
     user = await chat.user()
-    booking = await svc.book_session(
+    booking = await book_session(
         uow,
         user=user,
-        session_id=session.id,
-        help_with="new_idea",
-        question=None,
+        request=BookingRequest(session.id, help_with="new_idea"),
         content=content,
         messages=ClinicCards(content),
         now=chat.clock.now(),
