@@ -25,7 +25,7 @@ def _row(view: BookingView, turn: Turn) -> cards.Element:
         items.append(
             cards.action_set(cards.execute(label, cancel, {"booking_id": view.booking.id}, style="destructive"))
         )
-    return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
+    return cards.list_row(items)
 
 
 async def my_bookings_card(turn: Turn, notice: str | None = None, *, good: bool = True) -> dict:

@@ -57,28 +57,14 @@ def _session_row(option: SessionOption, turn: Turn, site: str) -> cards.Element:
     details = f"{capitalised(where(session))} · with {coaches(session)}" + (
         f" · {session.focus}" if session.focus else ""
     )
-    return {
-        "type": "ColumnSet",
-        "separator": True,
-        "spacing": "Medium",
-        "columns": [
-            {
-                "type": "Column",
-                "width": "stretch",
-                "items": [
-                    cards.text(f"**{when(session, turn.content)}**"),
-                    cards.text(details, subtle=True, size="Small"),
-                    {**cards.text(seat_text, color=colour, size="Small"), "weight": "Bolder", "spacing": "None"},
-                ],
-            },
-            {
-                "type": "Column",
-                "width": "auto",
-                "verticalContentAlignment": "Center",
-                "items": [{"type": "ActionSet", "actions": buttons}],
-            },
+    return cards.list_row(
+        [
+            cards.text(f"**{when(session, turn.content)}**"),
+            cards.text(details, subtle=True, size="Small"),
+            {**cards.text(seat_text, color=colour, size="Small"), "weight": "Bolder", "spacing": "None"},
         ],
-    }
+        buttons,
+    )
 
 
 def browse_card(turn: Turn, listing: Browse, page: int = 0, notice: str | None = None) -> dict:

@@ -21,16 +21,13 @@ def _block(item: CoachSession, turn: Turn) -> cards.Element:
     booked = f"{where(s)} · {len(item.confirmed)} of {s.capacity} booked" + (
         f", {item.waiting} waiting" if item.waiting else ""
     )
-    return {
-        "type": "Container",
-        "separator": True,
-        "spacing": "Medium",
-        "items": [
+    return cards.list_row(
+        [
             cards.text(f"**{when(s, content)}** · {site(s, content)}"),
             cards.text(booked, subtle=True, size="Small"),
             cards.text("\n".join(lines) if lines else "Nobody booked yet.", size="Small"),
-        ],
-    }
+        ]
+    )
 
 
 async def coach_card(turn: Turn) -> dict:

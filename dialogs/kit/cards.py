@@ -73,6 +73,23 @@ def action_set(*actions: Element) -> Element:
     return {"type": "ActionSet", "actions": list(actions)}
 
 
+def list_row(items: list[Element | None], buttons: list[Element] | None = None) -> Element:
+    """One item of a list on a card, set apart from the one above: its lines, and its buttons on the right (short
+    enough for a phone)."""
+    lines = [item for item in items if item is not None]
+    if not buttons:
+        return {"type": "Container", "separator": True, "spacing": "Medium", "items": lines}
+    return {
+        "type": "ColumnSet",
+        "separator": True,
+        "spacing": "Medium",
+        "columns": [
+            {"type": "Column", "width": "stretch", "items": lines},
+            {"type": "Column", "width": "auto", "verticalContentAlignment": "Center", "items": [action_set(*buttons)]},
+        ],
+    }
+
+
 def choice_set(
     input_id: str,
     label: str,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta
 
-from core.clinics.model import ClinicSession, Coach, SessionStatus
+from core.clinics.model import Booking, BookingStatus, ClinicSession, Coach, SessionStatus
 
 
 def add_session_to(
@@ -52,3 +53,31 @@ def add_session(chat, *, capacity=3, days=2, site="basildon", coach_id=None, onl
         online=online,
         focus="Measurement",
     )
+
+
+async def add_booking(
+    uow,
+    *,
+    session_id: int,
+    user_id: int,
+    now: datetime,
+    status: BookingStatus = BookingStatus.CONFIRMED,
+    help_with: str = "other",
+    question: str | None = None,
+) -> Booking:
+    """A booking straight through the repository (fake or SQL), without the booking rules."""
+    return await uow.clinics.add_booking(
+        session_id=session_id,
+        user_id=user_id,
+        status=status,
+        help_with=help_with,
+        project_id=None,
+        question=question,
+        now=now,
+    )
+
+
+def clinic_state(uow) -> dict:
+    """What a clinic action can change in the fake database (sessions, bookings, feedback, the outbox), to compare
+    before and after a refused action."""
+    return copy.deepcopy({key: uow.db.__dict__.get(key, {}) for key in ("sessions", "bookings", "feedback", "outbox")})

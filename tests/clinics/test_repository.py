@@ -16,6 +16,7 @@ from core.kernel.contacts import record_contact
 from core.kernel.errors import AlreadyBooked, ClinicFull
 from core.kernel.model import Role
 from storage.clinics.tables import clinic_sessions
+from tests.clinics.data import add_booking
 from tests.clinics.fakes import RecordingClinicMessages
 from tests.fakes import teams_address
 
@@ -106,25 +107,9 @@ async def test_database_refuses_overbooking_and_duplicate_active_bookings(uow_fa
         async with engine.begin() as conn:
             await conn.execute(update(clinic_sessions).where(clinic_sessions.c.id == session_id).values(seats_taken=2))
     async with uow_factory() as uow:
-        await uow.clinics.add_booking(
-            session_id=session_id,
-            user_id=user.id,
-            status=BookingStatus.WAITLISTED,
-            help_with="other",
-            project_id=None,
-            question=None,
-            now=NOW,
-        )
+        await add_booking(uow, session_id=session_id, user_id=user.id, status=BookingStatus.WAITLISTED, now=NOW)
         with pytest.raises(AlreadyBooked):
-            await uow.clinics.add_booking(
-                session_id=session_id,
-                user_id=user.id,
-                status=BookingStatus.CONFIRMED,
-                help_with="other",
-                project_id=None,
-                question=None,
-                now=NOW,
-            )
+            await add_booking(uow, session_id=session_id, user_id=user.id, status=BookingStatus.CONFIRMED, now=NOW)
         await uow.commit()  # the failed insert was rolled back to its savepoint; the first one stands
     async with uow_factory() as uow:
         assert len(await uow.clinics.session_bookings(session_id)) == 1

@@ -7,13 +7,30 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.clinics import followup, services, sessions
-from core.clinics.booking import book_session, cancel_booking, my_bookings, reminder_day_before
-from core.clinics.commands import BookingRequest, FeedbackAnswers
+from core.clinics.booking import (
+    book_session,
+    booking_view,
+    browse,
+    cancel_booking,
+    my_bookings,
+    reminder_day_before,
+    start_booking,
+)
+from core.clinics.commands import BookingRequest, FeedbackAnswers, InvalidAnswer
 from core.clinics.model import Attendance, BookingStatus
 from core.kernel.contacts import record_contact
-from core.kernel.errors import AlreadyBooked, BookingClosed, ClinicFull, InvalidInput, NotAllowed, TooManyBookings
+from core.kernel.errors import (
+    AlreadyBooked,
+    BookingClosed,
+    ClinicFull,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    TooManyBookings,
+)
 from core.kernel.model import NudgePreferences, Role, WorkingHours
-from tests.clinics.data import add_session_to
+from core.projects.model import Project, ProjectStatus
+from tests.clinics.data import add_session_to, clinic_state
 from tests.clinics.fakes import RecordingClinicMessages
 from tests.fakes import FakeUnitOfWork, teams_address
 
@@ -262,3 +279,112 @@ def test_series_keep_local_time_across_the_october_change(content):
     starts = sessions.series_starts(series, tz=LONDON, now=datetime(2026, 10, 14, tzinfo=UTC))
     assert [s.astimezone(LONDON).time() for s in starts] == [time(12, 30)] * 3
     assert [s.hour for s in starts] == [11, 12, 12]  # 19 October in BST; 26 October (clocks back) and 2 November in GMT
+
+
+# --- the waitlist's one order, and what a person may do --------------------------------------------------------
+
+
+async def test_waitlist_position_is_the_order_the_freed_seats_follow(uow, content):
+    session = add_session(uow, capacity=1)
+    booked, b, c, d = [await person(uow, n) for n in range(1, 5)]
+    first = await book(uow, content, booked, session)
+    waiting = [await book(uow, content, who, session, join_waitlist=True) for who in (b, c, d)]
+    positions = [
+        (await booking_view(uow, user=who, booking_id=w.id, now=NOW)).waitlist_position
+        for who, w in zip((b, c, d), waiting, strict=True)
+    ]
+    assert positions == [1, 2, 3]
+    assert (await booking_view(uow, user=booked, booking_id=first.id, now=NOW)).waitlist_position is None
+    await cancel_booking(uow, user=c, booking_id=waiting[1].id, content=content, messages=MESSAGES, now=NOW)
+    assert [v.waitlist_position for v in await my_bookings(uow, user=d, now=NOW)] == [2]
+    result = await cancel_booking(uow, user=booked, booking_id=first.id, content=content, messages=MESSAGES, now=NOW)
+    assert result.promoted.id == waiting[0].id  # number 1 got the seat
+    assert [v.waitlist_position for v in await my_bookings(uow, user=d, now=NOW)] == [1]
+
+
+async def test_what_a_person_may_cancel_is_decided_with_the_view(uow, content):
+    soon = add_session(uow, starts_at=NOW + timedelta(hours=2))
+    later = add_session(uow)
+    user, stranger = await person(uow, 1), await person(uow, 2)
+    now_booked = await book(uow, content, user, soon)
+    await book(uow, content, user, later)
+    assert [v.can_cancel for v in await my_bookings(uow, user=user, now=NOW)] == [True, True]
+    started = await booking_view(uow, user=user, booking_id=now_booked.id, now=soon.starts_at + timedelta(minutes=5))
+    assert started.confirmed and not started.can_cancel
+    with pytest.raises(BookingClosed):
+        await cancel_booking(
+            uow, user=user, booking_id=now_booked.id, content=content, messages=MESSAGES, now=soon.starts_at
+        )
+    await cancel_booking(uow, user=user, booking_id=now_booked.id, content=content, messages=MESSAGES, now=NOW)
+    gone = await booking_view(uow, user=user, booking_id=now_booked.id, now=NOW)
+    assert gone.cancelled and not gone.can_cancel
+    with pytest.raises(NotFound):
+        await booking_view(uow, user=stranger, booking_id=now_booked.id, now=NOW)
+
+
+async def test_only_admins_are_offered_to_cancel_a_session(uow, content):
+    add_session(uow, capacity=1)
+    staff, admin = await person(uow, 1), await person(uow, 2)
+    admin = replace(admin, roles=frozenset({Role.STAFF, Role.ADMIN}))
+    assert [
+        o.can_cancel_session
+        for o in (await browse(uow, user=staff, site="basildon", content=content, now=NOW)).sessions
+    ] == [False]
+    listing = await browse(uow, user=admin, site="nowhere", content=content, now=NOW)
+    assert listing.site == content.organisation.sites[0].id == "basildon"  # an unknown site: the first
+    assert [o.can_cancel_session for o in listing.sessions] == [True]
+
+
+async def test_the_form_offers_and_accepts_only_the_persons_registered_projects(uow, content):
+    user = await person(uow, 1)
+    uow.projects.add(Project(id=501, lead_id=user.id, status=ProjectStatus.ACTIVE, wizard_step=6, title="Falls"))
+    uow.projects.add(Project(id=502, lead_id=user.id, status=ProjectStatus.DRAFT, wizard_step=2, title="Draft"))
+    uow.projects.add(Project(id=503, lead_id=999, status=ProjectStatus.ACTIVE, wizard_step=6, title="Not mine"))
+    session = add_session(uow, capacity=1)
+    intake = await start_booking(uow, user=user, session_id=session.id, waitlist=False, content=content, now=NOW)
+    assert intake.projects == [(501, "Falls")] and not intake.waitlist
+    before = clinic_state(uow)
+    for other in (502, 503):
+        with pytest.raises(InvalidAnswer, match="one of your own projects") as refused:
+            await book(uow, content, user, session, project_id=other)
+        assert refused.value.field == "project_id"
+    assert clinic_state(uow) == before
+    booked = await book(uow, content, user, session, project_id=501)
+    assert booked.project_id == 501
+    full = await start_booking(uow, user=user, session_id=session.id, waitlist=False, content=content, now=NOW)
+    assert full.waitlist  # a full session's form is for its waitlist
+
+
+@pytest.mark.parametrize(
+    "answers, field",
+    [
+        (dict(help_with=None), "help_with"),
+        (dict(question="x" * 501), "question"),
+        (dict(question=["a list"]), "question"),
+    ],
+)
+async def test_a_refused_answer_names_its_field_and_changes_nothing(uow, content, answers, field):
+    session = add_session(uow)
+    user = await person(uow, 1)
+    before = clinic_state(uow)
+    with pytest.raises(InvalidAnswer) as refused:
+        await book(uow, content, user, session, **answers)
+    assert refused.value.field == field
+    assert clinic_state(uow) == before
+
+
+async def test_a_session_cancelled_twice_tells_nobody_again_and_a_long_reason_is_refused(uow, content):
+    session = add_session(uow)
+    user, admin = await person(uow, 1), await person(uow, 2)
+    admin = replace(admin, roles=frozenset({Role.STAFF, Role.ADMIN}))
+    await book(uow, content, user, session)
+    before = clinic_state(uow)
+    with pytest.raises(InvalidAnswer, match="300 characters") as refused:
+        await sessions.cancel_session(
+            uow, user=admin, session_id=session.id, reason="x" * 301, content=content, messages=MESSAGES, now=NOW
+        )
+    assert refused.value.field == "reason" and clinic_state(uow) == before
+    args = dict(user=admin, session_id=session.id, reason=None, content=content, messages=MESSAGES, now=NOW)
+    assert (await sessions.cancel_session(uow, **args)).told == 1
+    assert outbox_texts(uow) == [f"cancelled {session.id}: The session had to be cancelled."]
+    assert (await sessions.cancel_session(uow, **args)).told == 0
