@@ -5,7 +5,8 @@ confirmation), `my bookings` (bookings.py), `coach` (coach.py), an admin cancell
 
 Task modules link to each other's buttons through the registered Action objects. Where two tasks link both
 ways (the booking list and my bookings), they import each other as modules and name the action when a card is
-built, so the import order below does not matter.
+built. Commands register in import order, which is the menu's order: `bookings` imports `browse` before it
+registers, so "book clinic" comes before "my bookings" (tests/clinics/test_dialogs.py checks the order).
 """
 
 from __future__ import annotations

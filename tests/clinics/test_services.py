@@ -80,8 +80,10 @@ async def test_full_session_offers_the_waitlist(uow, content):
     session = add_session(uow, capacity=1)
     first, second = await person(uow, 1), await person(uow, 2)
     await book(uow, content, first, session)
+    before = clinic_state(uow)
     with pytest.raises(ClinicFull):
         await book(uow, content, second, session)
+    assert clinic_state(uow) == before
     waiting = await book(uow, content, second, session, join_waitlist=True)
     assert waiting.status == BookingStatus.WAITLISTED
     assert (await uow.clinics.get_session(session.id)).seats_taken == 1
@@ -91,18 +93,23 @@ async def test_one_active_booking_per_person_per_session(uow, content):
     session = add_session(uow, capacity=5)
     user = await person(uow, 1)
     await book(uow, content, user, session)
+    before = clinic_state(uow)
     with pytest.raises(AlreadyBooked, match="already have a place"):
         await book(uow, content, user, session)
     with pytest.raises(AlreadyBooked):
         await book(uow, content, user, session, join_waitlist=True)
+    assert clinic_state(uow) == before
 
 
 async def test_at_most_three_future_bookings(uow, content):
     user = await person(uow, 1)
     for day in range(3):
         await book(uow, content, user, add_session(uow, starts_at=NOW + timedelta(days=2 + day)))
+    fourth = add_session(uow, starts_at=NOW + timedelta(days=9))
+    before = clinic_state(uow)
     with pytest.raises(TooManyBookings, match="3 upcoming"):
-        await book(uow, content, user, add_session(uow, starts_at=NOW + timedelta(days=9)))
+        await book(uow, content, user, fourth)
+    assert clinic_state(uow) == before
 
 
 @pytest.mark.parametrize(
@@ -110,9 +117,12 @@ async def test_at_most_three_future_bookings(uow, content):
 )
 async def test_booking_closes_an_hour_before(uow, content, starts_in, message):
     session = add_session(uow, starts_at=NOW + starts_in)
+    user = await person(uow, 1)
+    before = clinic_state(uow)
     with pytest.raises(BookingClosed, match=message):
-        await book(uow, content, await person(uow, 1), session)
+        await book(uow, content, user, session)
     assert (await uow.clinics.get_session(session.id)).seats_taken == 0
+    assert clinic_state(uow) == before
 
 
 async def test_an_hour_and_a_minute_before_is_still_open(uow, content):
@@ -128,9 +138,12 @@ async def test_an_hour_and_a_minute_before_is_still_open(uow, content):
 )
 async def test_bad_intake_answers_are_refused(uow, content, kwargs, message):
     session = add_session(uow)
+    user = await person(uow, 1)
+    before = clinic_state(uow)
     with pytest.raises(InvalidInput, match=message):
-        await book(uow, content, await person(uow, 1), session, **kwargs)
+        await book(uow, content, user, session, **kwargs)
     assert (await uow.clinics.get_session(session.id)).seats_taken == 0
+    assert clinic_state(uow) == before
 
 
 async def test_cancelling_promotes_the_first_waiting_and_tells_them(uow, content):
@@ -164,9 +177,11 @@ async def test_nobody_else_can_cancel_my_booking(uow, content):
     session = add_session(uow)
     owner, other = await person(uow, 1), await person(uow, 2)
     booking = await book(uow, content, owner, session)
+    before = clinic_state(uow)
     with pytest.raises(NotAllowed):
         await cancel_booking(uow, user=other, booking_id=booking.id, content=content, messages=MESSAGES, now=NOW)
     assert (await uow.clinics.get_booking(booking.id)).status == BookingStatus.CONFIRMED
+    assert clinic_state(uow) == before
 
 
 async def test_admin_cancels_a_session_and_everyone_is_told(uow, content):
@@ -174,10 +189,12 @@ async def test_admin_cancels_a_session_and_everyone_is_told(uow, content):
     a, b, admin = await person(uow, 1), await person(uow, 2), await person(uow, 3)
     await book(uow, content, a, session)
     await book(uow, content, b, session, join_waitlist=True)
+    before = clinic_state(uow)
     with pytest.raises(NotAllowed):
         await sessions.cancel_session(
             uow, user=a, session_id=session.id, reason="x", content=content, messages=MESSAGES, now=NOW
         )
+    assert clinic_state(uow) == before
     admin = replace(admin, roles=frozenset({Role.STAFF, Role.ADMIN}))
     done = await sessions.cancel_session(
         uow, user=admin, session_id=session.id, reason="Coach unwell.", content=content, messages=MESSAGES, now=NOW
@@ -222,10 +239,12 @@ async def test_attendance_card_once_per_ended_session_and_only_the_coach_records
     after = NOW + timedelta(hours=3, minutes=5)
     assert await followup.request_attendance(uow, content=content, messages=MESSAGES, now=after) == 1
     assert await followup.request_attendance(uow, content=content, messages=MESSAGES, now=after) == 0
+    before = clinic_state(uow)
     with pytest.raises(NotAllowed):
         await followup.record_attendance(
             uow, user=a, session_id=session.id, marks={ba.id: Attendance.ATTENDED}, now=after
         )
+    assert clinic_state(uow) == before
     marked = await followup.record_attendance(
         uow, user=coach, session_id=session.id, marks={ba.id: Attendance.ATTENDED, bb.id: Attendance.NO_SHOW}, now=after
     )
@@ -248,13 +267,19 @@ async def test_feedback_an_hour_after_for_attendees_only_and_once(uow, content):
     )
     assert await followup.request_feedback(uow, content=content, messages=MESSAGES, now=ended + timedelta(hours=1)) == 1
     assert f"feedback {ba.id}" in outbox_texts(uow)
+    before = clinic_state(uow)
     with pytest.raises(InvalidInput, match="1 to 5"):
         await followup.record_feedback(uow, user=a, answers=FeedbackAnswers(ba.id, 9, None), now=ended)
+    assert clinic_state(uow) == before
     assert await followup.record_feedback(uow, user=a, answers=FeedbackAnswers(ba.id, 4, "More time"), now=ended)
     assert not await followup.record_feedback(uow, user=a, answers=FeedbackAnswers(ba.id, 1, None), now=ended)
     assert uow.db.feedback[ba.id] == (4, "More time")
+    before = clinic_state(uow)
     with pytest.raises(NotAllowed):
         await followup.record_feedback(uow, user=b, answers=FeedbackAnswers(ba.id, 5, None), now=ended)
+    with pytest.raises(InvalidInput, match="sessions you attended"):
+        await followup.record_feedback(uow, user=b, answers=FeedbackAnswers(bb.id, 5, None), now=ended)
+    assert clinic_state(uow) == before
 
 
 async def test_sync_creates_the_weeks_ahead_once_and_reports_unknown_coaches(uow, content):
