@@ -76,7 +76,7 @@ def cmd_demo_load(config: Config, _args) -> int:
 
 def cmd_clinics_sync(config: Config, _args) -> int:
     from bot import registry
-    from core.clinics.services import sync_clinics
+    from core.clinics.sessions import sync_clinics
 
     content = registry.load_content(config.content_dir)
 

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from core.clinics.model import BookingStatus
-from core.clinics.services import bookable_sessions, sync_clinics
+from core.clinics.services import bookable_sessions
+from core.clinics.sessions import sync_clinics
 from core.kernel.content import Content
 from core.kernel.model import Role
 from core.kernel.ports import UnitOfWork

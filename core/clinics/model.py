@@ -65,3 +65,84 @@ class Booking:
     created_at: datetime
     attendance: Attendance | None = None
     user_name: str | None = None
+
+
+# --- what the services return: the data a card shows, with what the person may do decided once ----------------
+
+
+@dataclass(frozen=True)
+class SessionOption:
+    """A session on the booking list. `full`: booking it means joining the waitlist."""
+
+    session: ClinicSession
+    full: bool
+    can_cancel_session: bool  # an admin may cancel the whole session
+
+
+@dataclass(frozen=True)
+class Browse:
+    site: str  # the site shown: the one asked for, else the person's own, else the first
+    sessions: list[SessionOption]
+
+
+@dataclass(frozen=True)
+class Intake:
+    """The booking form for one session: whether it books a seat or a waitlist place, and the person's
+    registered projects the booking may be about."""
+
+    session: ClinicSession
+    waitlist: bool
+    projects: list[tuple[int, str]]  # (project id, title)
+
+
+@dataclass(frozen=True)
+class BookingView:
+    """One booking as its owner sees it."""
+
+    booking: Booking
+    session: ClinicSession
+    waitlist_position: int | None  # 1: the next freed seat is theirs; None unless waitlisted
+    can_cancel: bool
+
+    @property
+    def cancelled(self) -> bool:
+        return self.booking.status == BookingStatus.CANCELLED or self.session.cancelled
+
+    @property
+    def confirmed(self) -> bool:
+        return self.booking.status == BookingStatus.CONFIRMED and not self.session.cancelled
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    booking: Booking
+    session: ClinicSession
+    already: bool = False  # it was cancelled before: nothing changed
+    promoted: Booking | None = None  # who got the freed seat
+
+
+@dataclass(frozen=True)
+class SessionToCancel:
+    session: ClinicSession
+    people: int  # booked or waiting: each is told
+
+
+@dataclass(frozen=True)
+class SessionCancelled:
+    session: ClinicSession
+    told: int
+
+
+@dataclass(frozen=True)
+class CoachSession:
+    session: ClinicSession
+    confirmed: list[Booking]
+    waiting: int
+
+
+@dataclass(frozen=True)
+class AttendanceRecord:
+    session: ClinicSession
+    bookings: list[Booking]  # the confirmed bookings, as now marked
+    attended: int
+    missed: int

@@ -57,7 +57,7 @@ class ClinicRepository(Protocol):
 
 
 class ClinicMessages(Protocol):
-    """Renders the clinic messages the services queue (implemented by dialogs.clinics with cards)."""
+    """Renders the clinic messages the services queue (implemented with cards by dialogs/clinics/messages.py)."""
 
     def reminder(self, session: ClinicSession, booking: Booking, which: str) -> OutboundMessage: ...
     def coach_booking_notice(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from core.clinics.services import request_attendance, request_feedback, sync_clinics
+from core.clinics.followup import request_attendance, request_feedback
+from core.clinics.sessions import sync_clinics
 from core.kernel.ticks import TickSpec
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+from core.clinics.reports import staff_supported
 from core.kernel.model import OutboxStatus, Role
 from dialogs.kit import cards
 from dialogs.kit.feature import FeatureRouter
@@ -14,17 +13,19 @@ router = FeatureRouter("admin")
 
 async def _overview_card(turn: Turn, notice: str | None = None) -> dict:
     counts = await turn.uow.outbox.status_counts()
-    local = turn.now.astimezone(turn.content.nudges.timezone)
-    month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    year_ago = turn.now - timedelta(days=365)
-    supported_month = await turn.uow.clinics.attended_count(start=month_start, end=turn.now)
-    supported_year = await turn.uow.clinics.attended_count(start=year_ago, end=turn.now)
+    supported = await staff_supported(turn.uow, content=turn.content, now=turn.now)
     return cards.card(
         cards.notice(notice) if notice else None,
         cards.title("Admin: programme at a glance"),
         cards.heading("Staff supported by QI clinics"),
-        cards.facts([(f"Since 1 {local:%B}", str(supported_month)), ("Last 12 months", str(supported_year))]),
+        cards.facts(
+            [
+                (f"Since 1 {supported.month_start:%B}", str(supported.this_month)),
+                ("Last 12 months", str(supported.last_12_months)),
+            ]
+        ),
         cards.text("People who attended at least one clinic, as recorded by the coaches.", subtle=True, size="Small"),
+        cards.text(supported.footnote, subtle=True, size="Small") if supported.footnote else None,
         cards.heading("Message delivery"),
         cards.facts([(status.value.capitalize(), str(counts.get(status.value, 0))) for status in OutboxStatus]),
         cards.text(

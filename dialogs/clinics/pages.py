@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from icalendar import Calendar, Event, vText
 
-from core.clinics.model import Booking, BookingStatus, ClinicSession
+from core.clinics.booking import calendar_booking
+from core.clinics.model import Booking, ClinicSession
 from core.kernel.content import Content
 from core.kernel.pages import Page, PageError, PageRequest, PageResult
-from dialogs.clinics import coaches, where
+from dialogs.clinics.wording import coaches, site, where
 
 
 def booking_calendar(session: ClinicSession, booking: Booking, content: Content, *, stamp) -> bytes:
@@ -21,10 +22,9 @@ def booking_calendar(session: ClinicSession, booking: Booking, content: Content,
     event.add("dtstamp", stamp)
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
-    site = content.organisation.label("sites", session.site)
     event.add("summary", f"QI clinic with {coaches(session)}" + (f": {session.focus}" if session.focus else ""))
     event["location"] = vText(where(session) if session.venue else (session.online_url or "Online"))
-    lines = [f"QI clinic at {site} with {coaches(session)}."]
+    lines = [f"QI clinic at {site(session, content)} with {coaches(session)}."]
     if session.online_url:
         lines.append(f"Join online: {session.online_url}")
     if booking.question:
@@ -38,14 +38,13 @@ def booking_calendar(session: ClinicSession, booking: Booking, content: Content,
 
 
 async def _calendar(request: PageRequest) -> PageResult:
-    booking = await request.uow.clinics.get_booking(request.claims["b"])
-    session = await request.uow.clinics.get_session(booking.session_id) if booking else None
-    if booking is None or session is None:
+    view = await calendar_booking(request.uow, booking_id=request.claims["b"])
+    if view is None:
         raise PageError(404, "This booking no longer exists.")
-    if booking.status == BookingStatus.CANCELLED or session.cancelled:
+    if view.cancelled:
         raise PageError(410, "This booking was cancelled.")
-    body = booking_calendar(session, booking, request.content, stamp=request.now)
-    day = session.starts_at.astimezone(request.content.nudges.timezone)
+    body = booking_calendar(view.session, view.booking, request.content, stamp=request.now)
+    day = view.session.starts_at.astimezone(request.content.nudges.timezone)
     return PageResult(body, "text/calendar; charset=utf-8", filename=f"qi-clinic-{day:%Y-%m-%d}.ics")
 
 

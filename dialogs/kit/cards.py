@@ -73,16 +73,13 @@ def action_set(*actions: Element) -> Element:
     return {"type": "ActionSet", "actions": list(actions)}
 
 
-def list_row(items: list[Element], buttons: list[Element], *, separator: bool = False) -> Element:
-    """One row of a list on a card: its lines on the left, its buttons on the right, both centred."""
-    row: Element = {
-        "type": "ColumnSet",
-        "spacing": "Medium",
-        "columns": [
-            {"type": "Column", "width": "stretch", "verticalContentAlignment": "Center", "items": items},
-            {"type": "Column", "width": "auto", "verticalContentAlignment": "Center", "items": [action_set(*buttons)]},
-        ],
-    }
+def list_row(items: list[Element | None], buttons: list[Element] | None = None, *, separator: bool = True) -> Element:
+    """One item of a list on a card: its lines, then its buttons under them. Buttons under the text (not in a
+    column beside it) keep every word whole on a 320 px phone card."""
+    lines = [item for item in items if item is not None]
+    if buttons:
+        lines.append(action_set(*buttons))
+    row: Element = {"type": "Container", "spacing": "Medium", "items": lines}
     if separator:
         row["separator"] = True
     return row

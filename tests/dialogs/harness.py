@@ -55,14 +55,14 @@ def card_inputs(card: dict) -> dict:
     return values
 
 
-def find_action(card: dict, title: str) -> dict:
-    """The Action.Execute with this title, wherever it is on the card."""
-    matches: list[dict] = []
+def buttons(card: dict) -> list[dict]:
+    """Every Action.Execute on the card, wherever it is, in order."""
+    found: list[dict] = []
 
     def walk(node):
         if isinstance(node, dict):
-            if node.get("type") == "Action.Execute" and node.get("title") == title:
-                matches.append(node)
+            if node.get("type") == "Action.Execute":
+                found.append(node)
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -70,6 +70,12 @@ def find_action(card: dict, title: str) -> dict:
                 walk(item)
 
     walk(card)
+    return found
+
+
+def find_action(card: dict, title: str) -> dict:
+    """The Action.Execute with this title, wherever it is on the card."""
+    matches = [button for button in buttons(card) if button.get("title") == title]
     assert matches, f"no button {title!r} on the card:\n{card_text(card)}"
     return matches[0]
 

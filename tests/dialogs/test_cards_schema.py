@@ -11,8 +11,8 @@ from dialogs.clinics import ClinicCards
 from dialogs.kit import cards
 from dialogs.learning import LearningCards, certificate_card
 from dialogs.onboarding import welcome_back_card, welcome_card
+from tests.clinics.data import add_session
 from tests.dialogs.harness import ROUTER, Chat
-from tests.dialogs.test_clinics import add_session
 from tests.preferences.test_dialogs import form
 
 SCHEMA = json.loads((Path(adaptive_cards.__file__).parent / "schemas" / "schema-1.5.json").read_text())

@@ -4,50 +4,27 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.clinics import services as svc
-from core.clinics.model import ClinicSession, Coach, SessionStatus
+from core.clinics.booking import book_session
+from core.clinics.commands import BookingRequest
 from core.kernel.model import Role
 from core.projects.model import Project, ProjectStatus
 from dialogs.clinics import ClinicCards
-from tests.dialogs.harness import Chat, card_text, find_action, only_card
+from dialogs.clinics.browse import choose
+from tests.clinics.data import add_session, clinic_state
+from tests.dialogs.harness import ROUTER, Chat, buttons, card_inputs, card_text, find_action, only_card
 from tests.fakes import FakeUnitOfWork
 
 
-def add_session(chat: Chat, *, capacity=3, days=2, site="basildon", coach_id=None, online=None):
-    uow = chat.uow
-    starts = chat.clock.now().replace(hour=12, minute=30) + timedelta(days=days)
-    return uow.clinics.add(
-        ClinicSession(
-            id=next(uow.db.ids),
-            site=site,
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=1),
-            capacity=capacity,
-            seats_taken=0,
-            venue="QI hub, Education Centre",
-            online_url=online,
-            focus="Measurement",
-            status=SessionStatus.SCHEDULED,
-            coaches=(Coach(coach_id or 999, "Amira Shah"),),
-        )
-    )
-
-
 def choose_buttons(card: dict) -> list[dict]:
-    found = []
+    return [button for button in buttons(card) if button["verb"] == choose.verb]
 
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("verb") == "clinics.choose":
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
 
-    walk(card)
-    return found
+def next_to(card: dict, input_id: str) -> str | None:
+    """The text right after the input `input_id` on the card (where a refused answer's message goes)."""
+    body = card["body"]
+    index = next(i for i, element in enumerate(body) if element.get("id") == input_id)
+    after = body[index + 1] if index + 1 < len(body) else {}
+    return after.get("text") if after.get("type") == "TextBlock" and after.get("color") == "Attention" else None
 
 
 @pytest.fixture
@@ -88,19 +65,29 @@ async def test_site_switch_shows_that_sites_sessions(chat):
 
 async def test_missing_intake_answer_asks_again_and_books_nothing(chat):
     session = add_session(chat)
+    before = clinic_state(chat.uow)
     response = await chat.press("clinics.book", session_id=session.id, help_with="", question="hi")
     assert "Please choose what you would like help with." in card_text(response.card)
-    assert response.commit is False
+    assert response.commit is False and clinic_state(chat.uow) == before
     assert (await chat.uow.clinics.get_session(session.id)).seats_taken == 0
+    assert card_inputs(response.card)["question"] == "hi"  # what was typed is kept
+    assert next_to(response.card, "help_with") == "Please choose what you would like help with."
 
 
 async def test_full_session_offers_the_waitlist_in_place(content, chat):
     session = add_session(chat, capacity=1)
     other = Chat(content, n=2, uow=chat.uow)
     await other.press("clinics.book", session_id=session.id, help_with="other")
+    before = clinic_state(chat.uow)
     response = await chat.press("clinics.book", session_id=session.id, help_with="new_idea", question="Q")
     text = card_text(response.card)
     assert "Sorry, that session has just filled up. You can join the waitlist instead." in text
+    assert response.commit is False and clinic_state(chat.uow) == before
+    assert card_inputs(response.card) | {"project": "none"} == {
+        "help_with": "new_idea",
+        "project": "none",
+        "question": "Q",
+    }
     waitlisted = await chat.press_button(response.card, "Join waitlist", help_with="new_idea")
     assert "You are on the waitlist, number 1." in card_text(waitlisted.card)
     mine = only_card(await chat.say("my bookings"))
@@ -111,9 +98,11 @@ async def test_stale_card_after_the_session_started_is_explained_and_replaced(ch
     session = add_session(chat)
     browse = only_card(await chat.say("book clinic"))
     chat.clock.set(session.starts_at - timedelta(minutes=30))
+    before = clinic_state(chat.uow)
     response = await chat.press_button(browse, "Book")
     assert "Booking for this session has closed" in card_text(response.card)
     assert response.card is not None and response.commit is False
+    assert clinic_state(chat.uow) == before
 
 
 async def test_my_bookings_and_cancel(chat):
@@ -135,8 +124,11 @@ async def test_someone_elses_booking_cannot_be_cancelled_with_a_crafted_card(con
     await chat.press("clinics.book", session_id=session.id, help_with="other")
     booking = next(iter(chat.uow.db.bookings.values()))
     intruder = Chat(content, n=2, uow=chat.uow)
+    await intruder.say("hi")
+    before = clinic_state(chat.uow)
     response = await intruder.press("clinics.cancel", booking_id=booking.id)
     assert "not yours to cancel" in card_text(response.card) and response.commit is False
+    assert clinic_state(chat.uow) == before
 
 
 async def test_coach_view_shows_who_is_coming_and_why(content, chat):
@@ -166,8 +158,9 @@ async def test_admin_cancels_a_session_from_the_list(content, chat):
     staff_browse = only_card(await chat.say("book clinic"))
     with pytest.raises(AssertionError):
         find_action(staff_browse, "Cancel session")
+    before = clinic_state(chat.uow)
     crafted = await chat.press("clinics.cancel_session_confirm", session_id=session.id)
-    assert "only for a QI admin" in card_text(crafted.card)
+    assert "only for a QI admin" in card_text(crafted.card) and clinic_state(chat.uow) == before
 
 
 async def test_attendance_and_feedback_cards_round_trip(content, chat):
@@ -178,11 +171,19 @@ async def test_attendance_and_feedback_cards_round_trip(content, chat):
     booking = next(iter(chat.uow.db.bookings.values()))
     attendance = ClinicCards(content).attendance_request(session, [booking]).card
     coach.clock.set(session.ends_at)
+    before = clinic_state(chat.uow)
+    maybe = await coach.press_button(attendance, "Save attendance", **{f"att_{booking.id}": "maybe"})
+    assert "Please choose attended or did not attend for each person." in card_text(maybe.card)
+    assert maybe.commit is False and clinic_state(chat.uow) == before
     saved = await coach.press_button(attendance, "Save attendance", **{f"att_{booking.id}": "attended"})
     assert "Attendance saved: 1 attended, 0 did not." in card_text(saved.card)
     feedback = ClinicCards(content).feedback_request(session, booking).card
-    bad = await chat.press_button(feedback, "Send feedback", usefulness="")
+    before = clinic_state(chat.uow)
+    bad = await chat.press_button(feedback, "Send feedback", usefulness="", improvement="Longer slots")
     assert "from 1 to 5" in card_text(bad.card)
+    assert bad.commit is False and clinic_state(chat.uow) == before
+    assert next_to(bad.card, "usefulness") == "Please rate how useful the session was from 1 to 5."
+    assert card_inputs(bad.card)["improvement"] == "Longer slots"  # what was typed is kept
     ok = await chat.press_button(feedback, "Send feedback", usefulness="5", improvement="Longer slots")
     assert "Thank you" in card_text(ok.card)
     again = await chat.press_button(feedback, "Send feedback", usefulness="1")
@@ -196,12 +197,10 @@ async def test_proactive_clinic_cards_read_well(content):
     session = add_session(chat, online="https://teams.microsoft.com/l/meetup-join/x")
     await chat.say("hi")
     user = await chat.user()
-    booking = await svc.book_session(
+    booking = await book_session(
         uow,
         user=user,
-        session_id=session.id,
-        help_with="new_idea",
-        question=None,
+        request=BookingRequest(session.id, help_with="new_idea"),
         content=content,
         messages=ClinicCards(content),
         now=chat.clock.now(),
@@ -249,10 +248,72 @@ async def test_intake_offers_my_projects_and_the_coach_sees_title_and_aim(chat, 
     intake = await chat.press("clinics.choose", session_id=session.id)
     text = card_text(intake.card)
     assert "Fewer falls at night" in text and "Not mine" not in text
+    before = clinic_state(chat.uow)
     crafted = await chat.press("clinics.book", session_id=session.id, help_with="live_project", project="502")
     assert "one of your own projects" in card_text(crafted.card) and crafted.commit is False
+    assert clinic_state(chat.uow) == before
+    assert next_to(crafted.card, "project") == "Please choose one of your own projects, or none."
     booked = await chat.press_button(intake.card, "Confirm booking", help_with="live_project", project="501")
     assert "Booked. See you there!" in card_text(booked.card)
     notice = next(r["message"].card for r in chat.uow.db.outbox.values() if r["category"] == "clinic_updates")
     assert "Fewer falls at night" in card_text(notice)
     assert "Reduce falls at night from 8 to 4 a month by 30 June 2027" in card_text(notice)
+
+
+async def test_clinic_commands_are_in_the_menu_in_their_order():
+    clinic = [c.name for c in ROUTER.commands if c.handler.__module__.startswith("dialogs.clinics")]
+    assert clinic == ["book clinic", "my bookings", "coach"]
+
+
+async def test_a_long_question_is_refused_next_to_it_with_every_answer_kept(chat):
+    session = add_session(chat)
+    intake = await chat.press("clinics.choose", session_id=session.id)
+    before = clinic_state(chat.uow)
+    long = "Why? " * 101
+    refused = await chat.press_button(intake.card, "Confirm booking", help_with="measurement", question=long)
+    assert refused.commit is False and clinic_state(chat.uow) == before
+    assert next_to(refused.card, "question") == "Please keep your question to 500 characters (it is 504)."
+    kept = card_inputs(refused.card)
+    assert (kept["help_with"], kept["project"], kept["question"]) == ("measurement", "none", long)
+    booked = await chat.press_button(refused.card, "Confirm booking", question="Why?")
+    assert "Booked. See you there!" in card_text(booked.card) and "Measurement and data" in card_text(booked.card)
+
+
+async def test_a_too_long_reason_is_refused_next_to_it_and_nobody_is_told(content, chat):
+    admin = Chat(content, n=4, uow=chat.uow, admins=frozenset({"aad-4"}))
+    session = add_session(chat)
+    await chat.press("clinics.book", session_id=session.id, help_with="other")
+    ask = await admin.press("clinics.cancel_session", session_id=session.id)
+    before = clinic_state(chat.uow)
+    refused = await admin.press_button(ask.card, "Cancel the session", reason="x" * 301)
+    assert refused.commit is False and clinic_state(chat.uow) == before
+    assert next_to(refused.card, "reason") == "Please keep the reason to 300 characters (it is 301)."
+    assert card_inputs(refused.card)["reason"] == "x" * 301
+    assert "1 people are booked or waiting" in card_text(refused.card)
+
+
+async def test_the_refreshed_card_shows_the_waitlist_place_and_no_cancel_once_started(content, chat):
+    session = add_session(chat, capacity=1)
+    booked, ahead = Chat(content, n=2, uow=chat.uow), Chat(content, n=3, uow=chat.uow)
+    await booked.press("clinics.book", session_id=session.id, help_with="other")
+    before_me = await ahead.press("clinics.book", session_id=session.id, help_with="other", waitlist=True)
+    waiting = await chat.press("clinics.book", session_id=session.id, help_with="other", waitlist=True)
+    assert "You are on the waitlist, number 2." in card_text(waiting.card)
+    refresh = waiting.card["refresh"]["action"]
+    await ahead.press_button(before_me.card, "Leave waitlist")
+    now_first = await chat.press(refresh["verb"], **refresh["data"])
+    assert "You are on the waitlist, number 1." in card_text(now_first.card)
+    assert find_action(now_first.card, "Leave waitlist")
+    chat.clock.set(session.starts_at + timedelta(minutes=1))
+    started = await chat.press(refresh["verb"], **refresh["data"])
+    assert "Leave waitlist" not in card_text(started.card) and "Cancel booking" not in card_text(started.card)
+
+
+async def test_buttons_between_the_flows_replace_the_card(chat):
+    session = add_session(chat)
+    confirmed = await chat.press("clinics.book", session_id=session.id, help_with="other")
+    mine = await chat.press_button(confirmed.card, "My bookings")
+    assert mine.card is not None and "My clinic bookings" in card_text(mine.card) and not mine.messages
+    browse = await chat.press_button(mine.card, "Book a clinic")
+    assert browse.card is not None and "Book a QI clinic" in card_text(browse.card)
+    assert card_inputs(browse.card)["site"] == "basildon"  # the person's own site

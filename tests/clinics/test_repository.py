@@ -8,12 +8,15 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from core.clinics import services as svc
+from core.clinics.booking import book_session, cancel_booking
+from core.clinics.commands import BookingRequest
 from core.clinics.model import BookingStatus
+from core.clinics.sessions import sync_clinics
 from core.kernel.contacts import record_contact
 from core.kernel.errors import AlreadyBooked, ClinicFull
 from core.kernel.model import Role
 from storage.clinics.tables import clinic_sessions
+from tests.clinics.data import add_booking
 from tests.clinics.fakes import RecordingClinicMessages
 from tests.fakes import teams_address
 
@@ -47,20 +50,11 @@ async def new_session(uow_factory, *, capacity, coach_id):
     return session_id
 
 
-async def try_book(uow_factory, content, user, session_id, **kwargs):
+async def try_book(uow_factory, content, user, session_id, join_waitlist=False):
+    request = BookingRequest(session_id, help_with="measurement", join_waitlist=join_waitlist)
     async with uow_factory() as uow:
         try:
-            booking = await svc.book_session(
-                uow,
-                user=user,
-                session_id=session_id,
-                help_with="measurement",
-                question=None,
-                content=content,
-                messages=MESSAGES,
-                now=NOW,
-                **kwargs,
-            )
+            booking = await book_session(uow, user=user, request=request, content=content, messages=MESSAGES, now=NOW)
         except (ClinicFull, AlreadyBooked) as refused:
             return type(refused).__name__
         await uow.commit()
@@ -96,7 +90,7 @@ async def test_racing_for_the_last_seat_with_waitlist_then_cancellation_promotes
         confirmed = await uow.clinics.session_bookings(session_id, statuses=("confirmed",))
         waiting = await uow.clinics.session_bookings(session_id, statuses=("waitlisted",))
         owner = next(u for u in staff if u.id == confirmed[0].user_id)
-        result = await svc.cancel_booking(
+        result = await cancel_booking(
             uow, user=owner, booking_id=confirmed[0].id, content=content, messages=MESSAGES, now=NOW
         )
         await uow.commit()
@@ -113,25 +107,9 @@ async def test_database_refuses_overbooking_and_duplicate_active_bookings(uow_fa
         async with engine.begin() as conn:
             await conn.execute(update(clinic_sessions).where(clinic_sessions.c.id == session_id).values(seats_taken=2))
     async with uow_factory() as uow:
-        await uow.clinics.add_booking(
-            session_id=session_id,
-            user_id=user.id,
-            status=BookingStatus.WAITLISTED,
-            help_with="other",
-            project_id=None,
-            question=None,
-            now=NOW,
-        )
+        await add_booking(uow, session_id=session_id, user_id=user.id, status=BookingStatus.WAITLISTED, now=NOW)
         with pytest.raises(AlreadyBooked):
-            await uow.clinics.add_booking(
-                session_id=session_id,
-                user_id=user.id,
-                status=BookingStatus.CONFIRMED,
-                help_with="other",
-                project_id=None,
-                question=None,
-                now=NOW,
-            )
+            await add_booking(uow, session_id=session_id, user_id=user.id, status=BookingStatus.CONFIRMED, now=NOW)
         await uow.commit()  # the failed insert was rolled back to its savepoint; the first one stands
     async with uow_factory() as uow:
         assert len(await uow.clinics.session_bookings(session_id)) == 1
@@ -142,30 +120,22 @@ async def test_sync_never_touches_booked_sessions(uow_factory, content):
     series = replace(content.clinics.series[0], coach="aad-1", weeks_ahead=2, capacity=4)
     one = content.with_part("clinics", replace(content.clinics, series=(series,)))
     async with uow_factory() as uow:
-        assert (await svc.sync_clinics(uow, content=one, now=NOW)).created == 2
+        assert (await sync_clinics(uow, content=one, now=NOW)).created == 2
         await uow.commit()
     async with uow_factory() as uow:
         first, second = await uow.clinics.list_sessions(site=series.site, start=NOW, end=NOW + timedelta(weeks=3))
         staff = replace(coach, roles=frozenset({Role.STAFF}))
-        await svc.book_session(
-            uow,
-            user=staff,
-            session_id=first.id,
-            help_with="other",
-            question=None,
-            content=one,
-            messages=MESSAGES,
-            now=NOW,
-        )
+        request = BookingRequest(first.id, help_with="other")
+        await book_session(uow, user=staff, request=request, content=one, messages=MESSAGES, now=NOW)
         await uow.commit()
     async with uow_factory() as uow:
-        same = await svc.sync_clinics(uow, content=one, now=NOW)
+        same = await sync_clinics(uow, content=one, now=NOW)
     assert (same.created, same.updated, same.unchanged, same.kept) == (0, 0, 1, 1)
     changed = content.with_part(
         "clinics", replace(content.clinics, series=(replace(series, capacity=9, venue="Elsewhere"),))
     )
     async with uow_factory() as uow:
-        report = await svc.sync_clinics(uow, content=changed, now=NOW)
+        report = await sync_clinics(uow, content=changed, now=NOW)
         await uow.commit()
     assert (report.created, report.updated, report.kept) == (0, 1, 1)
     async with uow_factory() as uow:

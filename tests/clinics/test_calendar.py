@@ -9,6 +9,7 @@ from bot import keys
 from core.clinics.model import BookingStatus
 from core.kernel.contacts import record_contact
 from dialogs.clinics.pages import CALENDAR
+from tests.clinics.data import add_booking
 from tests.fakes import teams_address
 
 
@@ -29,12 +30,11 @@ async def booking(uows, clock):
             now=clock.now(),
         )
         await uow.clinics.take_seat(session_id)
-        booking = await uow.clinics.add_booking(
+        booking = await add_booking(
+            uow,
             session_id=session_id,
             user_id=user.id,
-            status=BookingStatus.CONFIRMED,
             help_with="measurement",
-            project_id=None,
             question="Is my median right?",
             now=clock.now(),
         )
