@@ -40,7 +40,7 @@ async def load_demo(uow: UnitOfWork, content: Content, *, now: datetime, content
         for role in person.get("roles", []):
             await uow.users.grant_role(user.id, Role(role), now=now)
     await uow.commit()
-    await _demo_bookings(uow, content, doc.get("demo_bookings"), now=now)
+    await _demo_bookings(uow, content, doc.get("demo_bookings"), doc.get("people", []), now=now)
     await _demo_projects(uow, doc.get("demo_projects") or [], now=now)
     await uow.commit()
     return created
@@ -89,12 +89,16 @@ async def _demo_projects(uow: UnitOfWork, plans: list[dict], *, now: datetime) -
                 await uow.projects.add_point(measure.id, on=start + timedelta(weeks=week), value=value, now=now)
 
 
-async def _demo_bookings(uow: UnitOfWork, content: Content, plan: dict | None, *, now: datetime) -> None:
+async def _demo_bookings(
+    uow: UnitOfWork, content: Content, plan: dict | None, people_in_demo: list[dict], *, now: datetime
+) -> None:
     """Sync the clinic series, then fill the first sessions of each to one seat short of full."""
     await sync_clinics(uow, content=content, now=now)
     if not plan:
         return
-    staff = [u for u in [await uow.users.by_teams_id(f"demo-staff-{n}") for n in range(1, 7)] if u]
+    people = [await uow.users.by_teams_id(p["teams_user_id"]) for p in people_in_demo]
+    staff = [u for u in people if u and u.teams_user_id.startswith("demo-staff-")]
+    most = content.clinics.rules.max_future_bookings
     sessions = await bookable_sessions(uow, site=None, content=content, now=now)
     for series in content.clinics.series:
         for session in [s for s in sessions if s.series_key == series.key][: plan["sessions_per_series"]]:
@@ -103,6 +107,8 @@ async def _demo_bookings(uow: UnitOfWork, content: Content, plan: dict | None, *
                 current = await uow.clinics.get_session(session.id)
                 if current.seats_taken >= wanted:
                     break
+                if await uow.clinics.count_future_confirmed(person.id, now=now) >= most:
+                    continue  # the demo keeps the rules it shows: at most 3 future bookings each
                 if await uow.clinics.active_booking(session.id, person.id) or not await uow.clinics.take_seat(
                     session.id
                 ):
