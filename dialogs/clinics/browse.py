@@ -53,7 +53,7 @@ def _session_row(option: SessionOption, turn: Turn, site: str) -> cards.Element:
         )
     ]
     if option.can_cancel_session:
-        buttons.append(cards.execute("Cancel session", session_cancel.ask, {"session_id": session.id}))
+        buttons.append(cards.execute("Cancel session", session_cancel.ask, {"session_id": session.id}, inputs=False))
     details = f"{capitalised(where(session))} · with {coaches(session)}" + (
         f" · {session.focus}" if session.focus else ""
     )
@@ -181,7 +181,7 @@ def intake_card(
                 {"session_id": session.id, "waitlist": intake.waitlist},
                 style="positive",
             ),
-            cards.execute("Back", browse, {"site": session.site}),
+            cards.execute("Back", browse, {"site": session.site}, inputs=False),
         ],
     )
 

@@ -59,13 +59,23 @@ def facts(pairs: list[tuple[str, str]]) -> Element:
     return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in pairs]}
 
 
-def execute(label: str, verb: Action | str, data: dict[str, Any] | None = None, *, style: str | None = None) -> Element:
-    """A button. Pass the registered Action (a string verb is still accepted while flows move over; the
-    every-button-has-a-handler test walks every card)."""
+def execute(
+    label: str,
+    verb: Action | str,
+    data: dict[str, Any] | None = None,
+    *,
+    style: str | None = None,
+    inputs: bool = True,
+) -> Element:
+    """A button. Pass the registered Action (a string verb is still accepted; the every-button-has-a-handler check
+    in the transcripts walks every card). `inputs=False` sends none of the card's inputs, so a required, empty
+    input never blocks it: use it for Back, Cancel and every other button that does not need the form."""
     verb = verb.verb if isinstance(verb, Action) else verb
     action: Element = {"type": "Action.Execute", "title": label, "verb": verb, "data": data or {}}
     if style:
         action["style"] = style
+    if not inputs:
+        action["associatedInputs"] = "none"
     return action
 
 

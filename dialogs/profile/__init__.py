@@ -32,7 +32,10 @@ def edit_card(turn: Turn, user: User, error: str | None = None) -> dict:
         cards.notice(error, good=False) if error else None,
         cards.title("Edit your profile"),
         *profile_inputs(turn.content.organisation, user),
-        actions=[cards.execute("Save", "profile.save", style="positive"), cards.execute("Cancel", "profile.show")],
+        actions=[
+            cards.execute("Save", "profile.save", style="positive"),
+            cards.execute("Cancel", "profile.show", inputs=False),
+        ],
     )
 
 
