@@ -247,16 +247,20 @@ class Chat:
         await self.page.screenshot(path=ARTIFACTS / f"{self.prefix}{self.steps:02d}-{name}.png")
 
 
+PHONE = {"width": 390, "height": 844}  # a phone: Teams shows a card about 320 px wide on it
+LAPTOP = {"width": 1280, "height": 900}
+
+
 @asynccontextmanager
-async def open_chat(prefix: str = "") -> AsyncIterator[Chat]:
-    """Headless Chromium on a 1280x900 page, as a `Chat`. Old {prefix}NN-*.png screenshots are removed first;
+async def open_chat(prefix: str = "", *, viewport: dict[str, int] = LAPTOP) -> AsyncIterator[Chat]:
+    """Headless Chromium on a 1280x900 page (or `viewport`, e.g. PHONE), as a `Chat`. Old {prefix}NN-*.png screenshots are removed first;
     on exit, pass or fail, the last state is saved as {prefix}last.png and {prefix}page.html."""
     for old in ARTIFACTS.glob(f"{prefix}[0-9][0-9]-*.png"):
         old.unlink()
     expect.set_options(timeout=TIMEOUT)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        page = await browser.new_page(viewport={"width": 1280, "height": 900})
+        page = await browser.new_page(viewport=viewport, is_mobile=viewport["width"] < 600)
         page.set_default_timeout(TIMEOUT)
         try:
             yield Chat(page, prefix)
