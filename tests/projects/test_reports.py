@@ -6,17 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
 
-from core.kernel.model import OutboundMessage
 from core.projects import services as svc
 from core.projects.reports import projects_report
 from dialogs.projects.exports import to_csv, to_xlsx
-from tests.integration.test_projects import BASICS, person, registered
+from tests.projects.data import BASICS, msg, person, registered
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
-
-
-def msg(project):
-    return OutboundMessage(text="x")
 
 
 async def test_report_counts_every_month_and_exports_the_same_rows(uow_factory, content):

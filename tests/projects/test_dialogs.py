@@ -6,9 +6,8 @@ import pytest
 from bot import registry
 from core.kernel.model import Role
 from dialogs.projects import ProjectCards, previous_answers
-from tests.dialogs.harness import Chat, card_text, find_action, only_card
-from tests.dialogs.test_cards_schema import VALIDATOR
-from tests.integration.test_projects import AIM, BASICS, MEASURES, QI
+from tests.dialogs.harness import VALIDATOR, Chat, card_text, find_action, only_card
+from tests.projects.data import AIM, BASICS, MEASURES, QI
 
 
 @pytest.fixture
