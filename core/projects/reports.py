@@ -9,9 +9,12 @@ from datetime import date, datetime
 from statistics import fmean
 
 from core.kernel.content import Content
+from core.kernel.errors import NotAllowed
+from core.kernel.model import Role
 from core.kernel.ports import UnitOfWork
+from core.kernel.roles import effective_roles
 from core.measurement import XmR, xmr
-from core.projects.services import RUBRIC
+from core.projects.model import RUBRIC
 
 EXPORT_COLUMNS = (
     "id",
@@ -49,6 +52,16 @@ def _months(first: date, last: date) -> list[str]:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+async def report_for_admin(
+    uow: UnitOfWork, *, user_id: int, admins: frozenset[str], content: Content, now: datetime
+) -> ProjectReport:
+    """The report for a download link: only while the person holding it is still a QI admin."""
+    user = await uow.users.get(user_id)
+    if user is None or Role.ADMIN not in effective_roles(user, admins):
+        raise NotAllowed("Project exports are for QI admins.")
+    return await projects_report(uow, content=content, now=now)
 
 
 async def projects_report(uow: UnitOfWork, *, content: Content, now: datetime) -> ProjectReport:

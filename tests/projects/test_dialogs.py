@@ -5,7 +5,8 @@ import pytest
 
 from bot import registry
 from core.kernel.model import Role
-from dialogs.projects import ProjectCards, previous_answers
+from dialogs.projects import ProjectCards
+from dialogs.projects.wizard import previous_answers
 from tests.dialogs.harness import VALIDATOR, Chat, card_text, find_action, only_card
 from tests.projects.data import AIM, BASICS, MEASURES, QI
 
@@ -189,7 +190,7 @@ async def test_completing_asks_for_an_evaluation_the_coach_scores_it_and_the_lea
     )
     assert "Scores saved; the lead has their summary." in card_text(scored.card)
     evaluation_row = await lead.uow.projects.evaluation(project_id)
-    assert evaluation_row["decision"] == "adopt" and evaluation_row["aim_achieved"] == 4
+    assert evaluation_row.decision == "adopt" and evaluation_row.scores.aim_achieved == 4
     final = (await lead.press("projects.open", project_id=project_id)).card
     summary = next(a for a in final["actions"] if a["title"] == "One-page summary")
     assert summary["type"] == "Action.OpenUrl" and summary["url"].endswith(".html")
