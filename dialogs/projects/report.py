@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.kernel.model import Role
+from core.kernel.suppression import footnote
 from core.projects import reports as project_reports
+from core.projects.reports import BREAKDOWNS, ProjectReport
 from dialogs.kit import cards
 from dialogs.kit.types import Response, Turn
 from dialogs.projects.pages import report_url
@@ -15,7 +17,8 @@ from dialogs.projects.router import router
 REPORT_LINK_LIFE = timedelta(hours=1)
 
 
-def report_card(turn: Turn, report) -> dict:
+def report_card(turn: Turn, report: ProjectReport) -> dict:
+    """The figures as core/projects/reports.py suppressed them: the card only shows the cells' texts."""
     blocks: list = [cards.title("QI projects report")]
     links = turn.links
     expires = turn.now + REPORT_LINK_LIFE
@@ -42,20 +45,16 @@ def report_card(turn: Turn, report) -> dict:
                 size="Small",
             )
         )
-    for heading, rows in (
-        ("By site", report.by_site),
-        ("By division", report.by_division),
-        ("By status", report.by_status),
-    ):
-        blocks += [
-            cards.heading(heading),
-            cards.facts([(k, str(v)) for k, v in rows]) if rows else cards.text("None yet.", size="Small"),
-        ]
+    blocks.append(cards.facts([("Registered projects", report.total.text)]))
+    for dim, heading in BREAKDOWNS:
+        blocks += [cards.heading(heading), cards.facts([(label, cell.text) for label, cell in report.rows_of(dim)])]
+    if report.suppressed:
+        blocks.append(cards.text(footnote(), subtle=True, size="Small"))
     blocks.append(cards.heading(f"Evaluation scores ({report.evaluated} projects evaluated, mean of 1-4)"))
     blocks.append(
         cards.facts([(k, f"{v:.1f}") for k, v in report.scores])
-        if report.scores
-        else cards.text("No evaluations scored yet.", size="Small")
+        if report.scores is not None
+        else cards.text(report.evaluation_text(), size="Small")
     )
     actions = []
     if links is not None:

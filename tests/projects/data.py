@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from core.kernel.contacts import record_contact
 from core.kernel.model import Role
 from core.projects import services as svc
-from core.projects.commands import Aim, Basics, Governance, Measures, MeasureText, TeamAndCoach
+from core.projects.commands import Aim, Basics, Evaluation, Governance, Measures, MeasureText, Rubric, TeamAndCoach
 from tests.fakes import teams_address
 from tests.projects.fakes import TextMessages
 
@@ -48,6 +48,10 @@ THE_MEASURES = Measures(
     MeasureText("Restraint use", "Bed rails raised a month"),
 )
 ALL_NO = Governance({"research": False, "audit": False, "service_evaluation": False})
+EVALUATION = Evaluation("Falls halved", "adopt", "Huddle in the routine", None, "Test small")
+GOOD_SCORES = Rubric(
+    {"aim_achieved": 4, "measurement": 3, "pdsa_discipline": 3, "patient_involvement": 2, "sustainability": 3}
+)
 TEAM_TEXT = "Sam Lee - ward manager\nAlex Khan, physiotherapist"
 MESSAGES = TextMessages()
 

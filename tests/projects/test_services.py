@@ -13,7 +13,6 @@ from core.projects import services as svc
 from core.projects.commands import (
     ChartSetting,
     DataPoint,
-    Evaluation,
     Governance,
     InvalidField,
     MeasureText,
@@ -24,6 +23,8 @@ from core.projects.commands import (
 from core.projects.model import ProjectStatus
 from tests.fakes import FakeUnitOfWork
 from tests.projects.data import (
+    EVALUATION,
+    GOOD_SCORES,
     MESSAGES,
     NOW,
     THE_AIM,
@@ -36,11 +37,6 @@ from tests.projects.data import (
     team,
 )
 from tests.projects.fakes import snapshot
-
-EVALUATION = Evaluation("Falls halved", "adopt", "Huddle in the routine", None, "Test small")
-GOOD_SCORES = Rubric(
-    {"aim_achieved": 4, "measurement": 3, "pdsa_discipline": 3, "patient_involvement": 2, "sustainability": 3}
-)
 
 
 @pytest.fixture
