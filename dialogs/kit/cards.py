@@ -69,6 +69,19 @@ def execute(label: str, verb: Action | str, data: dict[str, Any] | None = None, 
     return action
 
 
+def list_row(lines: list[Element], buttons: list[Element], *, separator: bool = True) -> Element:
+    """One row of a list card: its lines on the left, its buttons on the right (e.g. a project with Open)."""
+    return {
+        "type": "ColumnSet",
+        "separator": separator,
+        "spacing": "Medium",
+        "columns": [
+            {"type": "Column", "width": "stretch", "items": lines},
+            {"type": "Column", "width": "auto", "verticalContentAlignment": "Center", "items": [action_set(*buttons)]},
+        ],
+    }
+
+
 def action_set(*actions: Element) -> Element:
     return {"type": "ActionSet", "actions": list(actions)}
 

@@ -3,9 +3,9 @@ again with what was typed and the message next to its field), and the pieces sev
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput
@@ -16,6 +16,7 @@ from dialogs.kit import cards
 from dialogs.kit.forms import FormError, card_int
 from dialogs.kit.types import Turn
 
+T = TypeVar("T")
 STALE = "That card is out of date. Type **my projects** to carry on."
 GOVERNANCE_LABEL = {
     "qi": "Quality improvement",
@@ -88,6 +89,15 @@ def refuse(
         _mark(card["body"], input_id, problem.message)
     card["body"].insert(0, cards.notice(problem.message, good=False))
     return FormError(card, problem.message)
+
+
+async def or_refuse(turn: Turn, work: Awaitable[T], form: Callable[[], Awaitable[dict]], fields=None) -> T:
+    """Do the work; if the service refuses the values as invalid, raise the form again (`form()` builds it as the
+    person may see it) with what they typed and the message next to its field."""
+    try:
+        return await work
+    except InvalidInput as problem:
+        raise refuse(await form(), problem, turn.inbound.data, fields) from None
 
 
 def _fill(node: Any, data: Mapping[str, Any]) -> None:
@@ -190,33 +200,20 @@ def summary_facts(content: Content, project: Project, *, private: bool) -> dict:
 
 def project_list(turn: Turn, title: str, projects: list[Project], empty: str, open_action) -> dict:
     """A list of projects, each with Open."""
+    org = turn.content.organisation
     rows = [
-        {
-            "type": "ColumnSet",
-            "separator": True,
-            "spacing": "Medium",
-            "columns": [
-                {
-                    "type": "Column",
-                    "width": "stretch",
-                    "items": [
-                        cards.text(f"**{p.title or 'Untitled draft'}**"),
-                        cards.text(
-                            f"{turn.content.organisation.label('sites', p.site)} · {p.status.value}"
-                            + (f" · score {p.progress_score:.1f}" if p.progress_score is not None else ""),
-                            subtle=True,
-                            size="Small",
-                        ),
-                    ],
-                },
-                {
-                    "type": "Column",
-                    "width": "auto",
-                    "verticalContentAlignment": "Center",
-                    "items": [cards.action_set(cards.execute("Open", open_action, {"project_id": p.id}))],
-                },
+        cards.list_row(
+            [
+                cards.text(f"**{p.title or 'Untitled draft'}**"),
+                cards.text(
+                    f"{org.label('sites', p.site)} · {p.status.value}"
+                    + (f" · score {p.progress_score:.1f}" if p.progress_score is not None else ""),
+                    subtle=True,
+                    size="Small",
+                ),
             ],
-        }
+            [cards.execute("Open", open_action, {"project_id": p.id})],
+        )
         for p in projects
     ]
     return cards.card(cards.title(title), *rows, cards.text(empty) if not rows else None)

@@ -4,14 +4,13 @@ decision, sustain, spread, lessons), and the coach's rubric."""
 from __future__ import annotations
 
 from core.kernel.content import Choice
-from core.kernel.errors import InvalidInput
 from core.projects import services as service
 from core.projects.commands import Evaluation, Rubric
 from core.projects.model import EvaluationRecord, Project
 from dialogs.kit import cards
 from dialogs.kit.types import Response, Turn
 from dialogs.projects import view
-from dialogs.projects.common import card_id, messages, refuse, text, text_input, whole
+from dialogs.projects.common import card_id, messages, or_refuse, text, text_input, whole
 from dialogs.projects.router import router
 
 DECISIONS = tuple(Choice(act, act.capitalize()) for act in service.ACTS)
@@ -86,10 +85,14 @@ def evaluation_card(project: Project, written: EvaluationRecord | None, notice: 
     )
 
 
+async def _evaluation_form(turn: Turn) -> dict:
+    evaluating = await service.view_to_evaluate(turn.uow, user=turn.user, project_id=card_id(turn))
+    return evaluation_card(evaluating.project, evaluating.evaluation)
+
+
 @router.action("eval_form")
 async def eval_form(turn: Turn) -> Response:
-    evaluating = await service.view_to_evaluate(turn.uow, user=turn.user, project_id=card_id(turn))
-    return Response(card=evaluation_card(evaluating.project, evaluating.evaluation))
+    return Response(card=await _evaluation_form(turn))
 
 
 @router.action("evaluate")
@@ -102,19 +105,16 @@ async def evaluate(turn: Turn) -> Response:
         text(data, "spread"),
         text(data, "lessons"),
     )
-    try:
-        await service.submit_evaluation(
-            turn.uow,
-            user=turn.user,
-            project_id=project_id,
-            evaluation=written,
-            content=turn.content,
-            messages=messages(turn),
-            now=turn.now,
-        )
-    except InvalidInput as problem:
-        evaluating = await service.view_to_evaluate(turn.uow, user=turn.user, project_id=project_id)
-        raise refuse(evaluation_card(evaluating.project, evaluating.evaluation), problem, data) from None
+    work = service.submit_evaluation(
+        turn.uow,
+        user=turn.user,
+        project_id=project_id,
+        evaluation=written,
+        content=turn.content,
+        messages=messages(turn),
+        now=turn.now,
+    )
+    await or_refuse(turn, work, lambda: _evaluation_form(turn))
     return await view.show_project(turn, project_id, notice="Evaluation sent to your coach for scoring.")
 
 
@@ -146,27 +146,28 @@ def rubric_card(project: Project, evaluation: EvaluationRecord) -> dict:
     )
 
 
+async def _rubric_form(turn: Turn) -> dict:
+    scoring = await service.view_to_score(turn.uow, user=turn.user, project_id=card_id(turn))
+    return rubric_card(scoring.project, scoring.evaluation)
+
+
 @router.action("rubric_form")
 async def rubric_form(turn: Turn) -> Response:
-    scoring = await service.view_to_score(turn.uow, user=turn.user, project_id=card_id(turn))
-    return Response(card=rubric_card(scoring.project, scoring.evaluation))
+    return Response(card=await _rubric_form(turn))
 
 
 @router.action("rubric")
 async def rubric(turn: Turn) -> Response:
     data, project_id = turn.inbound.data, card_id(turn)
-    try:
-        scores = Rubric({key: whole(data, key) for key, _ in service.RUBRIC}, text(data, "comment"))
-        await service.score_evaluation(
-            turn.uow,
-            user=turn.user,
-            project_id=project_id,
-            rubric=scores,
-            content=turn.content,
-            messages=messages(turn),
-            now=turn.now,
-        )
-    except InvalidInput as problem:
-        scoring = await service.view_to_score(turn.uow, user=turn.user, project_id=project_id)
-        raise refuse(rubric_card(scoring.project, scoring.evaluation), problem, data) from None
+    scores = Rubric({key: whole(data, key) for key, _ in service.RUBRIC}, text(data, "comment"))
+    work = service.score_evaluation(
+        turn.uow,
+        user=turn.user,
+        project_id=project_id,
+        rubric=scores,
+        content=turn.content,
+        messages=messages(turn),
+        now=turn.now,
+    )
+    await or_refuse(turn, work, lambda: _rubric_form(turn))
     return await view.show_project(turn, project_id, notice="Scores saved; the lead has their summary.")

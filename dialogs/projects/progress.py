@@ -4,14 +4,13 @@ each measure is charted."""
 from __future__ import annotations
 
 from core.kernel.content import Choice
-from core.kernel.errors import InvalidInput
 from core.projects import services as service
-from core.projects.commands import ChartSetting, DataPoint, Pdsa
+from core.projects.commands import ChartSetting, DataPoint, InvalidField, Pdsa
 from core.projects.model import Measure, Project
 from dialogs.kit import cards
 from dialogs.kit.types import Response, Turn
 from dialogs.projects import view
-from dialogs.projects.common import card_id, date_input, day, number, project_list, refuse, text, text_input
+from dialogs.projects.common import card_id, date_input, day, number, or_refuse, project_list, text, text_input
 from dialogs.projects.router import router
 
 ACT_CHOICES = tuple(Choice(act, act.capitalize()) for act in service.ACTS)
@@ -36,28 +35,29 @@ def score_card(turn: Turn, project: Project) -> dict:
     )
 
 
+def _form(turn: Turn, build):
+    """An update form (score, PDSA, data) for the project on the card: only for those who may send it."""
+
+    async def form() -> dict:
+        updating = await service.view_to_update(turn.uow, user=turn.user, project_id=card_id(turn))
+        return build(turn, updating.project)
+
+    return form
+
+
 @router.action("score_form")
 async def score_form(turn: Turn) -> Response:
-    updating = await service.view_to_update(turn.uow, user=turn.user, project_id=card_id(turn))
-    return Response(card=score_card(turn, updating.project))
+    return Response(card=await _form(turn, score_card)())
 
 
 @router.action("score")
 async def score(turn: Turn) -> Response:
-    project_id = card_id(turn)
-    try:
-        await service.set_score(
-            turn.uow,
-            user=turn.user,
-            project_id=project_id,
-            score=number(turn.inbound.data, "score"),
-            content=turn.content,
-            now=turn.now,
-        )
-    except InvalidInput as problem:
-        updating = await service.view_to_update(turn.uow, user=turn.user, project_id=project_id)
-        raise refuse(score_card(turn, updating.project), problem, turn.inbound.data) from None
-    return await view.show_project(turn, project_id, notice="Progress score saved.")
+    value = number(turn.inbound.data, "score")
+    work = service.set_score(
+        turn.uow, user=turn.user, project_id=card_id(turn), score=value, content=turn.content, now=turn.now
+    )
+    project = await or_refuse(turn, work, _form(turn, score_card))
+    return await view.show_project(turn, project.id, notice="Progress score saved.")
 
 
 # --- PDSA cycles ------------------------------------------------------------------------------------------------
@@ -89,19 +89,15 @@ def pdsa_card(turn: Turn, project: Project) -> dict:
 
 @router.action("pdsa_form")
 async def pdsa_form(turn: Turn) -> Response:
-    updating = await service.view_to_update(turn.uow, user=turn.user, project_id=card_id(turn))
-    return Response(card=pdsa_card(turn, updating.project))
+    return Response(card=await _form(turn, pdsa_card)())
 
 
 @router.action("pdsa")
 async def pdsa(turn: Turn) -> Response:
     data, project_id = turn.inbound.data, card_id(turn)
-    cycle = Pdsa(text(data, "plan"), text(data, "prediction"), text(data, "do"), text(data, "study"), text(data, "act"))
-    try:
-        await service.log_pdsa(turn.uow, user=turn.user, project_id=project_id, cycle=cycle, now=turn.now)
-    except InvalidInput as problem:
-        updating = await service.view_to_update(turn.uow, user=turn.user, project_id=project_id)
-        raise refuse(pdsa_card(turn, updating.project), problem, data) from None
+    cycle = Pdsa(*(text(data, key) for key in ("plan", "prediction", "do", "study", "act")))
+    work = service.log_pdsa(turn.uow, user=turn.user, project_id=project_id, cycle=cycle, now=turn.now)
+    await or_refuse(turn, work, _form(turn, pdsa_card))
     shown = await service.project_view(turn.uow, user=turn.user, project_id=project_id)
     return Response(card=view.project_card(turn, shown, notice=f"PDSA cycle {shown.pdsa_count} saved."))
 
@@ -132,21 +128,21 @@ def data_card(turn: Turn, project: Project) -> dict:
 
 @router.action("data_form")
 async def data_form(turn: Turn) -> Response:
-    updating = await service.view_to_update(turn.uow, user=turn.user, project_id=card_id(turn))
-    return Response(card=data_card(turn, updating.project))
+    return Response(card=await _form(turn, data_card)())
+
+
+async def _add_point(turn: Turn, project_id: int) -> None:
+    values = turn.inbound.data
+    if str(values.get("measure_id") or "").strip() == "":
+        raise InvalidField("measure_id", "Please choose the measure.")
+    point = DataPoint(card_id(turn, "measure_id"), day(values, "on"), number(values, "value"))
+    await service.add_data(turn.uow, user=turn.user, point=point, project_id=project_id, now=turn.now)
 
 
 @router.action("data")
 async def data(turn: Turn) -> Response:
-    values, project_id = turn.inbound.data, card_id(turn)
-    try:
-        if str(values.get("measure_id") or "").strip() == "":
-            raise InvalidInput("Please choose the measure.")
-        point = DataPoint(card_id(turn, "measure_id"), day(values, "on"), number(values, "value"))
-        await service.add_data(turn.uow, user=turn.user, point=point, project_id=project_id, now=turn.now)
-    except InvalidInput as problem:
-        updating = await service.view_to_update(turn.uow, user=turn.user, project_id=project_id)
-        raise refuse(data_card(turn, updating.project), problem, values) from None
+    project_id = card_id(turn)
+    await or_refuse(turn, _add_point(turn, project_id), _form(turn, data_card))
     return await view.show_project(turn, project_id, notice="Data point saved.")
 
 

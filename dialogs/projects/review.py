@@ -3,12 +3,11 @@ saying what should change."""
 
 from __future__ import annotations
 
-from core.kernel.errors import InvalidInput
 from core.projects import services as service
 from dialogs.kit import cards
 from dialogs.kit.types import Response, Turn
 from dialogs.projects import view
-from dialogs.projects.common import card_id, messages, refuse, summary_facts, text, text_input
+from dialogs.projects.common import card_id, messages, or_refuse, summary_facts, text, text_input
 from dialogs.projects.router import router
 
 
@@ -26,28 +25,28 @@ def review_form(turn: Turn, project) -> dict:
     )
 
 
+async def _form(turn: Turn) -> dict:
+    reviewing = await service.view_to_review(turn.uow, user=turn.user, project_id=card_id(turn))
+    return review_form(turn, reviewing.project)
+
+
 @router.action("approve_form")
 async def approve_form(turn: Turn) -> Response:
-    reviewing = await service.view_to_review(turn.uow, user=turn.user, project_id=card_id(turn))
-    return Response(card=review_form(turn, reviewing.project))
+    return Response(card=await _form(turn))
 
 
 async def _decide(turn: Turn, decide, notice: str) -> Response:
     """Approve or return a submitted project: the service checks the reviewer, the lead is told."""
-    project_id = card_id(turn)
-    try:
-        project = await decide(
-            turn.uow,
-            user=turn.user,
-            project_id=project_id,
-            comment=text(turn.inbound.data, "comment"),
-            content=turn.content,
-            messages=messages(turn),
-            now=turn.now,
-        )
-    except InvalidInput as problem:
-        reviewing = await service.view_to_review(turn.uow, user=turn.user, project_id=project_id)
-        raise refuse(review_form(turn, reviewing.project), problem, turn.inbound.data) from None
+    work = decide(
+        turn.uow,
+        user=turn.user,
+        project_id=card_id(turn),
+        comment=text(turn.inbound.data, "comment"),
+        content=turn.content,
+        messages=messages(turn),
+        now=turn.now,
+    )
+    project = await or_refuse(turn, work, lambda: _form(turn))
     return await view.show_project(turn, project.id, notice=notice)
 
 

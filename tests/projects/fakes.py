@@ -22,26 +22,8 @@ from core.projects.model import (
     Scores,
     TeamMember,
 )
+from storage.projects.repository import FIELDS  # the same columns as the SQL register
 from tests.fakes import _Repo
-
-FIELDS = (
-    "title",
-    "problem",
-    "site",
-    "division",
-    "strategic_aim",
-    "aim_what",
-    "aim_who",
-    "aim_how_much",
-    "aim_by",
-    "sponsor",
-    "coach_id",
-    "needs_coach",
-    "governance",
-    "progress_score",
-    "approval_comment",
-    "wizard_step",
-)
 
 
 class FakeProjects(_Repo):

@@ -5,19 +5,19 @@ with a calculator would, by subtracting the shown counts from the shown totals a
 import asyncio
 import csv
 import io
+from argparse import Namespace
 from dataclasses import replace
 from datetime import timedelta
 
-import pytest
 from openpyxl import load_workbook
 
 from bot import registry
-from bot.cli import main
+from bot.cli import cmd_projects_report
+from bot.config import Config
 from core.kernel.suppression import HIDDEN, footnote
 from core.projects import services as svc
 from core.projects.reports import TOO_FEW_EVALUATED, projects_report
 from dialogs.projects.exports import to_csv, to_text, to_xlsx
-from storage.db import create_engine
 from tests.dialogs.harness import Chat
 from tests.fakes import FakeUnitOfWork
 from tests.projects.data import EVALUATION, GOOD_SCORES, MESSAGES, NOW, THE_BASICS, approved, person, registered
@@ -276,27 +276,13 @@ async def test_large_groups_are_shown_exactly(content):
     assert shown(report.by_status)["Submitted"] == "5" and shown(report.by_status)["Approved"] == "6"
 
 
-@pytest.fixture
-def cli_db(tmp_path, monkeypatch):
-    url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
-    monkeypatch.chdir(tmp_path)  # no .env
-    monkeypatch.setenv("QIBOT_DATABASE_URL", url)
-    for name in ("MicrosoftAppId", "QIBOT_HOST"):
-        monkeypatch.delenv(name, raising=False)
-    return url
-
-
-async def test_qibot_projects_report_prints_the_suppressed_report(cli_db, content, capsys):
-    assert await asyncio.to_thread(main, ["db", "upgrade"]) == 0
-    engine = create_engine(cli_db)
-    try:
-        async with registry.uow_factory(engine)() as uow:
-            await seed(uow, content, PLAN[:6] + PLAN[-2:])  # 6 Basildon approved, Broomfield 1, Basildon 1
-            await uow.commit()
-    finally:
-        await engine.dispose()
+async def test_qibot_projects_report_prints_the_suppressed_report(sqlite_engine, content, capsys):
+    async with registry.uow_factory(sqlite_engine)() as uow:
+        await seed(uow, content, PLAN[:6] + PLAN[-2:])  # 6 Basildon approved, Broomfield 1, Basildon 1
+        await uow.commit()
+    config = Config(database_url=sqlite_engine.url.render_as_string(hide_password=False))
     capsys.readouterr()
-    assert await asyncio.to_thread(main, ["projects", "report"]) == 0
+    assert await asyncio.to_thread(cmd_projects_report, config, Namespace(csv=None, xlsx=None)) == 0
     total, figures = text_figures(capsys.readouterr().out)
     assert total == "8"
     truth = {"By site": {"Basildon University Hospital": 7, "Broomfield Hospital (Chelmsford)": 1}}
