@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 
 class ProjectStatus(enum.StrEnum):
@@ -133,6 +135,17 @@ class EvaluationRecord:
     @property
     def scored(self) -> bool:
         return self.scored_at is not None
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> EvaluationRecord:
+        """From a stored row: the evaluation's fields, the RUBRIC items, coach_comment and scored_at."""
+        scored = row["scored_at"] is not None
+        return cls(
+            **{key: row[key] for key in ("results", "decision", "sustain", "spread", "lessons", "submitted_at")},
+            scores=Scores(**{key: row[key] for key, _ in RUBRIC}) if scored else None,
+            coach_comment=row["coach_comment"],
+            scored_at=row["scored_at"],
+        )
 
 
 @dataclass(frozen=True)

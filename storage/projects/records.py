@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from core.projects.commands import Evaluation, Pdsa
-from core.projects.model import RUBRIC, EvaluationRecord, PdsaCycle, ProjectStatus, Scores
+from core.projects.model import EvaluationRecord, PdsaCycle, ProjectStatus, Scores
 from storage.projects.tables import measure_points, pdsa_cycles, project_evaluations, projects
 from storage.repositories import _insert
 from storage.tables import users
@@ -113,18 +113,7 @@ class SqlProgressRecords:
         )
         if row is None:
             return None
-        scored = row["scored_at"] is not None
-        return EvaluationRecord(
-            results=row["results"],
-            decision=row["decision"],
-            sustain=row["sustain"],
-            spread=row["spread"],
-            lessons=row["lessons"],
-            submitted_at=row["submitted_at"],
-            scores=Scores(**{key: row[key] for key, _ in RUBRIC}) if scored else None,
-            coach_comment=row["coach_comment"],
-            scored_at=row["scored_at"],
-        )
+        return EvaluationRecord.of(row)
 
     async def report_rows(self) -> list[dict]:
         """One row per registered project (no drafts) with its evaluation scores, for reports and exports."""

@@ -320,18 +320,7 @@ class FakeProjects(_Repo):
         row = self._tables["evaluations"].get(project_id)
         if row is None:
             return None
-        scored = row["scored_at"] is not None
-        return EvaluationRecord(
-            results=row["results"],
-            decision=row["decision"],
-            sustain=row["sustain"],
-            spread=row["spread"],
-            lessons=row["lessons"],
-            submitted_at=row["submitted_at"],
-            scores=Scores(**{key: row[key] for key, _ in RUBRIC}) if scored else None,
-            coach_comment=row["coach_comment"],
-            scored_at=row["scored_at"],
-        )
+        return EvaluationRecord.of(row)
 
     async def report_rows(self):
         rows = []

@@ -1,6 +1,9 @@
 """Transcripts of the project register (on a real SQLite unit of work): the wizard with drafts and hints,
 review with similar projects, approval, data with a chart image, read-only for others, crafted cards refused."""
 
+import json
+import re
+
 import pytest
 
 from bot import registry
@@ -378,21 +381,9 @@ async def test_every_project_verb_is_on_a_card_of_a_whole_journey(content):
     """The register's whole life on the in-memory register: every card valid (the harness checks each one), and
     every card verb of the register met on some card, so none goes unchecked."""
     verbs: set[str] = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute":
-                verbs.add(node["verb"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    collected = await project_cards(content)
-    for _, card in collected:
-        check_card(card)
-        walk(card)
+    for _, card in await project_cards(content):
+        check_card(card)  # valid, and every button's verb registered
+        verbs |= set(re.findall(r'"verb": "([^"]+)"', json.dumps(card)))
     registered = {verb for verb in ROUTER.actions if verb.startswith("projects.")}
     # The report is opened from the admin card (its own capability's card), not from a project card.
     assert registered - verbs == {"projects.report"}, registered - verbs

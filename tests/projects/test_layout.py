@@ -2,9 +2,14 @@
 services (no repository calls, no private service functions), and no module is over about 400 lines."""
 
 import ast
+import inspect
 from pathlib import Path
 
 import pytest
+
+from core.projects.ports import ProjectRepository
+from storage.projects.repository import SqlProjectRepository
+from tests.projects.fakes import FakeProjects
 
 ROOT = Path(__file__).resolve().parents[2]
 DIALOGS = sorted((ROOT / "dialogs" / "projects").glob("*.py"))
@@ -38,3 +43,20 @@ def test_the_check_would_notice():
 @pytest.mark.parametrize("path", HOMES, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.name}")
 def test_no_module_is_over_about_400_lines(path):
     assert len(path.read_text().splitlines()) <= 400
+
+
+def protocol_methods(protocol) -> dict[str, list[str]]:
+    return {
+        name: list(inspect.signature(member).parameters)
+        for name, member in vars(protocol).items()
+        if callable(member) and not name.startswith("_")
+    }
+
+
+@pytest.mark.parametrize("implementation", [FakeProjects, SqlProjectRepository], ids=["fake", "sql"])
+def test_both_registers_implement_every_method_of_the_port(implementation):
+    wanted = protocol_methods(ProjectRepository)
+    assert len(wanted) >= 30
+    for name, parameters in wanted.items():
+        assert hasattr(implementation, name), name
+        assert list(inspect.signature(getattr(implementation, name)).parameters) == parameters, name
