@@ -115,7 +115,7 @@ def cmd_learning_report(config: Config, _args) -> int:
 def cmd_projects_report(config: Config, args) -> int:
     from bot import registry
     from core.projects.reports import projects_report
-    from dialogs.projects.exports import to_csv, to_xlsx
+    from dialogs.projects.exports import to_csv, to_text, to_xlsx
 
     content = registry.load_content(config.content_dir)
 
@@ -124,24 +124,7 @@ def cmd_projects_report(config: Config, args) -> int:
             return await projects_report(uow, content=content, now=SystemClock().now())
 
     report = asyncio.run(_with_engine(config, work))
-    print("QI projects registered per month:")
-    for month, count in report.per_month or [("none yet", "")]:
-        print(f"  {month}  {count}")
-    if report.chart is not None:
-        signals = sorted({rule for p in report.chart.points for rule in p.rules})
-        print(
-            f"  XmR: mean {report.chart.mean:.2f}, limits {report.chart.lower_limit:.2f} to "
-            f"{report.chart.upper_limit:.2f}; special cause: {', '.join(signals) or 'none'}"
-        )
-    for title, rows in (
-        ("By site", report.by_site),
-        ("By division", report.by_division),
-        ("By status", report.by_status),
-        ("Evaluation scores (mean 1-4)", report.scores),
-    ):
-        print(f"\n{title}:")
-        for label, value in rows or [("none yet", "")]:
-            print(f"  {label:<45} {value:.2f}" if isinstance(value, float) else f"  {label:<45} {value}")
+    print(to_text(report))  # suppressed as on the admin card (core/projects/reports.py)
     for path, render in ((args.csv, to_csv), (args.xlsx, to_xlsx)):
         if path:
             Path(path).write_bytes(render(report))

@@ -13,7 +13,7 @@ from core.kernel.content import Content
 from core.kernel.model import Role
 from core.kernel.ports import UnitOfWork
 from core.profile.services import save_profile
-from core.projects.model import ProjectStatus, TeamMember
+from core.projects.model import TeamMember
 from storage.content import DEFAULT_CONTENT_DIR, load_yaml
 
 
@@ -78,9 +78,9 @@ async def _demo_projects(uow: UnitOfWork, plans: list[dict], *, now: datetime) -
         await uow.projects.set_measures(
             project.id, [(kind, name, definition) for kind, name, definition, *_ in plan["measures"]]
         )
-        await uow.projects.set_status(
-            project.id, ProjectStatus.ACTIVE, now=now, submitted_at=registered_at, approved_at=registered_at
-        )
+        await uow.projects.mark_submitted(project.id, now=registered_at)
+        await uow.projects.mark_approved(project.id, by=(coach or lead).id, comment=None, now=registered_at)
+        await uow.projects.mark_active(project.id, now=now)
         saved = await uow.projects.get(project.id)
         for measure, (*_, chart, improvement, values) in zip(saved.measures, plan["measures"], strict=True):
             await uow.projects.set_measure_chart(measure.id, chart=chart, improvement=improvement)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 
 class ProjectStatus(enum.StrEnum):
@@ -90,3 +92,77 @@ class PdsaCycle:
     study: str | None
     act: str | None  # adopt | adapt | abandon
     created_at: datetime
+
+
+# The coach's rubric: each item scored 1 (not yet) to 4 (exemplary).
+RUBRIC = (
+    ("aim_achieved", "Aim achieved"),
+    ("measurement", "Use of measurement"),
+    ("pdsa_discipline", "PDSA discipline"),
+    ("patient_involvement", "Patient involvement"),
+    ("sustainability", "Sustainability"),
+)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The coach's rubric scores, 1 to 4 each (the RUBRIC items)."""
+
+    aim_achieved: int
+    measurement: int
+    pdsa_discipline: int
+    patient_involvement: int
+    sustainability: int
+
+    def items(self) -> list[tuple[str, str, int]]:
+        return [(key, label, getattr(self, key)) for key, label in RUBRIC]
+
+
+@dataclass(frozen=True)
+class EvaluationRecord:
+    """The lead's end-of-project evaluation and, once the coach has scored it, the scores and comment."""
+
+    results: str
+    decision: str  # adopt | adapt | abandon
+    sustain: str
+    spread: str | None
+    lessons: str
+    submitted_at: datetime
+    scores: Scores | None = None
+    coach_comment: str | None = None
+    scored_at: datetime | None = None
+
+    @property
+    def scored(self) -> bool:
+        return self.scored_at is not None
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> EvaluationRecord:
+        """From a stored row: the evaluation's fields, the RUBRIC items, coach_comment and scored_at."""
+        scored = row["scored_at"] is not None
+        return cls(
+            **{key: row[key] for key in ("results", "decision", "sustain", "spread", "lessons", "submitted_at")},
+            scores=Scores(**{key: row[key] for key, _ in RUBRIC}) if scored else None,
+            coach_comment=row["coach_comment"],
+            scored_at=row["scored_at"],
+        )
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    """A project as one person sees it, with what they may do, decided once (core/projects/access.py).
+
+    Cards show a button only when its flag is set, and every service checks the same rule again."""
+
+    project: Project
+    can_edit: bool  # the lead, team members who joined through the bot, the coach, admins
+    can_update: bool  # can_edit on a live project: data, progress score, PDSA cycles, close
+    can_review: bool  # a submitted project's coach, or an admin: approve or return
+    can_join: bool  # a registered project someone outside its team may ask to join
+    can_evaluate: bool  # a completed project's lead (or an admin) until the coach has scored it
+    can_score: bool  # the coach or an admin, once the evaluation is written
+    can_resume: bool  # the lead's own draft: opening it resumes the wizard
+    sees_private: bool  # the team, coach and admins see the coach's comment and the evaluation
+    points: dict[int, list[tuple[date, float]]]  # each measure's data, oldest first
+    evaluation: EvaluationRecord | None = None  # only when sees_private
+    pdsa_count: int = 0

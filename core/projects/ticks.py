@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from core.kernel.ticks import TickSpec
-from core.projects.services import nudge_stale
+from core.projects.progress import nudge_stale
 
 
 async def _stale(uow, *, content, messages, now):
-    return await nudge_stale(uow, content=content, now=now, message_for=messages.stale)
+    return await nudge_stale(uow, content=content, messages=messages, now=now)
 
 
 TICKS = (TickSpec("projects.stale", _stale, cron="0 10 * * mon-fri"),)

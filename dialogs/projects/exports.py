@@ -1,4 +1,6 @@
-"""The projects report as files for admins: CSV, XLSX and the registrations-per-month XmR chart."""
+"""The projects report as files for admins: CSV (the register, one row per project), XLSX (the register, the
+suppressed summary as the card shows it, and registrations per month), the registrations-per-month XmR chart,
+and the text `qibot projects report` prints."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ import io
 from matplotlib.figure import Figure
 from openpyxl import Workbook
 
-from core.projects.reports import ProjectReport, export_table
+from core.kernel.suppression import footnote
+from core.projects.reports import BREAKDOWNS, ProjectReport, export_table, summary_table
 from dialogs.projects.charts import BLUE, GREY, NHS_BLUE, ORANGE, SIZE
 
 
@@ -25,8 +28,11 @@ def to_xlsx(report: ProjectReport) -> bytes:
     for row in export_table(report):
         sheet.append(row)
     sheet.freeze_panes = "A2"
+    summary = book.create_sheet("Summary")
+    for row in summary_table(report):
+        summary.append(row)
     months = book.create_sheet("Registered per month")
-    months.append(["Month", "Projects registered"])
+    months.append(["Month", "Projects registered"])  # counts of projects over time: not suppressed (reports.py)
     for month, count in report.per_month:
         months.append([month, count])
     buffer = io.BytesIO()
@@ -55,6 +61,26 @@ def registrations_chart(report: ProjectReport) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def to_text(report: ProjectReport) -> str:
+    """The report for the terminal (`qibot projects report`), suppressed like the card."""
+    lines = ["QI projects registered per month:"]
+    lines += [f"  {month}  {n}" for month, n in report.per_month or [("none yet", "")]]
+    if report.chart is not None:
+        signals = sorted({rule for p in report.chart.points for rule in p.rules})
+        lines.append(
+            f"  XmR: mean {report.chart.mean:.2f}, limits {report.chart.lower_limit:.2f} to "
+            f"{report.chart.upper_limit:.2f}; special cause: {', '.join(signals) or 'none'}"
+        )
+    lines += ["", f"Registered projects: {report.total}"]
+    for dim, title in BREAKDOWNS:
+        lines += ["", f"{title}:"] + [f"  {label:<45} {cell}" for label, cell in report.rows_of(dim)]
+    if report.suppressed:
+        lines += ["", footnote()]
+    lines += ["", f"Evaluation scores (mean 1-4, {report.evaluated} evaluated):"]
+    lines += [f"  {label:<45} {mean:.2f}" for label, mean in report.scores or []] or [f"  {report.evaluation_text()}"]
+    return "\n".join(lines)
 
 
 FORMATS = {  # kind: (render, content type, file name)

@@ -4,21 +4,22 @@ report exports (the admin role is checked again on every download)."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
 
-from core.kernel.model import Role
+from core.kernel.errors import NotAllowed, NotFound
 from core.kernel.pages import Page, PageError, PageRequest, PageResult
-from core.kernel.roles import effective_roles
-from core.projects.reports import projects_report
+from core.projects.reports import report_for_admin
+from core.projects.services import chart_data, project_summary
 from dialogs.projects.charts import render_chart
 from dialogs.projects.exports import FORMATS
 from dialogs.projects.summary import render_summary
 
 
 async def _chart(request: PageRequest) -> PageResult:
-    measure = await request.uow.projects.measure(request.claims["m"])
-    points = await request.uow.projects.points(measure.id) if measure else []
-    if measure is None or not points:
+    found = await chart_data(request.uow, measure_id=request.claims["m"])
+    if found is None:
         raise PageError(404, "No data for this chart.")
+    measure, points = found
     png = await asyncio.to_thread(
         render_chart, measure, points, runs_table=request.content.runs_table
     )  # keep drawing off the event loop
@@ -34,32 +35,33 @@ def chart_url(links, measure_id: int, version: int) -> str:
 
 
 async def _summary(request: PageRequest) -> PageResult:
-    uow = request.uow
-    project = await uow.projects.get(request.claims["p"])
-    if project is None:
-        raise PageError(404, "This project no longer exists.")
-    pdsas = await uow.projects.pdsas(project.id)
-    evaluation = await uow.projects.evaluation(project.id)
-    charts = {}
-    for measure in project.measures:
-        points = await uow.projects.points(measure.id)
-        if points:
-            charts[measure.id] = chart_url(request.links, measure.id, len(points))
-    html = render_summary(request.content, project, pdsas, evaluation, charts)
+    try:
+        summary = await project_summary(request.uow, project_id=request.claims["p"])
+    except NotFound as gone:
+        raise PageError(404, gone.message) from None
+    charts = {m: chart_url(request.links, m, len(points)) for m, points in summary.points.items() if points}
+    html = render_summary(request.content, summary.project, summary.pdsas, summary.evaluation, charts)
     return PageResult(html.encode("utf-8"), "text/html; charset=utf-8")
 
 
 SUMMARY = Page("projects.summary", "/projects/summary/{token}.html", _summary, claims=("p",))
+SUMMARY_LINK_LIFE = timedelta(days=365)  # the lead keeps the link to their poster draft
+
+
+def summary_url(links, project_id: int, *, since: datetime) -> str:
+    return links.url(SUMMARY, {"p": project_id}, expires_at=since + SUMMARY_LINK_LIFE)
 
 
 async def _report(request: PageRequest) -> PageResult:
     kind = request.params.get("kind", "")
     if kind not in FORMATS or request.claims.get("k") != kind:
         raise PageError(404, "This report link is not valid or has expired.")
-    user = await request.uow.users.get(request.claims["u"])
-    if user is None or Role.ADMIN not in effective_roles(user, request.admins):
-        raise PageError(403, "Project exports are for QI admins.")
-    report = await projects_report(request.uow, content=request.content, now=request.now)
+    try:
+        report = await report_for_admin(
+            request.uow, user_id=request.claims["u"], admins=request.admins, content=request.content, now=request.now
+        )
+    except NotAllowed as refused:
+        raise PageError(403, refused.message) from None
     render, content_type, filename = FORMATS[kind]
     body = await asyncio.to_thread(render, report)
     return PageResult(body, content_type, filename=filename, inline=kind == "png")

@@ -6,8 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from core.kernel.content import Content
-from core.projects.model import PdsaCycle, Project
-from core.projects.services import RUBRIC
+from core.projects.model import RUBRIC, EvaluationRecord, PdsaCycle, Project
 
 STYLE = """
 body{font-family:Arial,Helvetica,sans-serif;color:#212b32;max-width:1000px;margin:24px auto;padding:0 24px}
@@ -23,7 +22,11 @@ def _p(text: str | None) -> str:
 
 
 def render_summary(
-    content: Content, project: Project, pdsas: list[PdsaCycle], evaluation: dict | None, chart_urls: dict[int, str]
+    content: Content,
+    project: Project,
+    pdsas: list[PdsaCycle],
+    evaluation: EvaluationRecord | None,
+    chart_urls: dict[int, str],
 ) -> str:
     org = content.organisation
     team = "".join(f"<li>{escape(m.name)}, {escape(m.role)}</li>" for m in project.team)
@@ -39,8 +42,14 @@ def render_summary(
         f"<td>{escape(c.act or '')}</td></tr>"
         for i, c in enumerate(pdsas, start=1)
     )
-    evaluation = evaluation or {}
-    rubric = "".join(f"<tr><td>{label}</td><td>{evaluation.get(key) or '-'} / 4</td></tr>" for key, label in RUBRIC)
+    scores = evaluation.scores if evaluation else None
+    rubric = "".join(
+        f"<tr><td>{label}</td><td>{getattr(scores, key) if scores else '-'} / 4</td></tr>" for key, label in RUBRIC
+    )
+
+    def said(field: str) -> str | None:
+        return getattr(evaluation, field) if evaluation else None
+
     return f"""<!doctype html><html lang="en-GB"><head><meta charset="utf-8">
 <title>{escape(project.title or "QI project")}</title><style>{STYLE}</style></head><body>
 <h1>{escape(project.title or "QI project")}</h1>
@@ -50,12 +59,12 @@ def render_summary(
 <div class="grid">
 <section><h2>The problem</h2>{_p(project.problem)}<h2>Team</h2><ul>{team}</ul>
 <p>Sponsor: {escape(project.sponsor or "")}</p></section>
-<section><h2>Results</h2>{_p(evaluation.get("results"))}<p><strong>Decision:</strong>
- {escape(evaluation.get("decision") or "")}</p><h2>Sustain and spread</h2>{_p(evaluation.get("sustain"))}
-{_p(evaluation.get("spread"))}<h2>Lessons</h2>{_p(evaluation.get("lessons"))}</section>
+<section><h2>Results</h2>{_p(said("results"))}<p><strong>Decision:</strong>
+ {escape(said("decision") or "")}</p><h2>Sustain and spread</h2>{_p(said("sustain"))}
+{_p(said("spread"))}<h2>Lessons</h2>{_p(said("lessons"))}</section>
 </div>
 <section><h2>Measures</h2><div class="grid">{measures}</div></section>
 <section><h2>PDSA cycles</h2><table><tr><th>#</th><th>Plan</th><th>Prediction</th><th>Study</th><th>Act</th></tr>
 {cycles}</table></section>
-<section><h2>Coach's evaluation</h2><table>{rubric}</table>{_p(evaluation.get("coach_comment"))}</section>
+<section><h2>Coach's evaluation</h2><table>{rubric}</table>{_p(said("coach_comment"))}</section>
 </body></html>"""

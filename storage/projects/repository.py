@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
-from core.projects.model import Measure, PdsaCycle, Project, ProjectStatus, TeamMember
+from core.projects.model import (
+    LIVE_STATUSES,
+    Measure,
+    Project,
+    ProjectStatus,
+    TeamMember,
+)
+from storage.projects.records import SqlProgressRecords
 from storage.projects.tables import (
-    measure_points,
-    pdsa_cycles,
-    project_evaluations,
     project_measures,
     project_members,
     projects,
 )
-from storage.repositories import _insert
 from storage.tables import user_roles, users
 
 FIELDS = (
@@ -47,7 +51,22 @@ _select = (
 )
 
 
-class SqlProjectRepository:
+def _measure(row) -> Measure:
+    return Measure(
+        id=row["id"],
+        project_id=row["project_id"],
+        kind=row["kind"],
+        name=row["name"],
+        definition=row["definition"],
+        chart=row["chart"],
+        improvement=row["improvement"],
+    )
+
+
+class SqlProjectRepository(SqlProgressRecords):
+    """The register, its team and measures; the records of progress (PDSA cycles, data, evaluations) and the
+    report's rows come from SqlProgressRecords (storage/projects/records.py)."""
+
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
@@ -79,18 +98,7 @@ class SqlProjectRepository:
                     coach_name=r["coach_name"],
                     team=tuple(TeamMember(n, role) for n, role, _ in team),
                     member_ids=frozenset(uid for *_, uid in team if uid is not None),
-                    measures=tuple(
-                        Measure(
-                            id=m["id"],
-                            project_id=m["project_id"],
-                            kind=m["kind"],
-                            name=m["name"],
-                            definition=m["definition"],
-                            chart=m["chart"],
-                            improvement=m["improvement"],
-                        )
-                        for m in measures.mappings()
-                    ),
+                    measures=tuple(_measure(m) for m in measures.mappings()),
                     **{f: r[f] for f in FIELDS},
                 )
             )
@@ -126,15 +134,59 @@ class SqlProjectRepository:
         return found[0] if found else None
 
     async def save(self, project: Project, *, now: datetime) -> None:
+        """The wizard's fields; the status changes only through the transitions below."""
         await self.conn.execute(
             update(projects)
             .where(projects.c.id == project.id)
-            .values(status=project.status.value, updated_at=now, **{f: getattr(project, f) for f in FIELDS})
+            .values(updated_at=now, **{f: getattr(project, f) for f in FIELDS})
         )
 
-    async def set_status(self, project_id: int, status: ProjectStatus, *, now: datetime, **extra) -> None:
+    async def _transition(self, project_id: int, before: set[ProjectStatus], after: ProjectStatus, **values) -> bool:
+        """Change the status only from one of `before` (a conditional UPDATE: of two racing taps, one wins)."""
+        result = await self.conn.execute(
+            update(projects)
+            .where(projects.c.id == project_id, projects.c.status.in_([s.value for s in before]))
+            .values(status=after.value, **values)
+        )
+        return result.rowcount == 1
+
+    async def mark_submitted(self, project_id: int, *, now: datetime) -> bool:
+        return await self._transition(
+            project_id, {ProjectStatus.DRAFT}, ProjectStatus.SUBMITTED, submitted_at=now, updated_at=now
+        )
+
+    async def mark_approved(self, project_id: int, *, by: int, comment: str | None, now: datetime) -> bool:
+        return await self._transition(
+            project_id,
+            {ProjectStatus.SUBMITTED},
+            ProjectStatus.APPROVED,
+            approved_at=now,
+            approved_by=by,
+            approval_comment=comment,
+            updated_at=now,
+        )
+
+    async def mark_returned(self, project_id: int, *, comment: str, wizard_step: int, now: datetime) -> bool:
+        return await self._transition(
+            project_id,
+            {ProjectStatus.SUBMITTED},
+            ProjectStatus.DRAFT,
+            approval_comment=comment,
+            wizard_step=wizard_step,
+            updated_at=now,
+        )
+
+    async def mark_active(self, project_id: int, *, now: datetime) -> bool:
+        return await self._transition(project_id, {ProjectStatus.APPROVED}, ProjectStatus.ACTIVE, updated_at=now)
+
+    async def mark_closed(self, project_id: int, status: ProjectStatus, *, now: datetime) -> bool:
+        if status not in (ProjectStatus.COMPLETED, ProjectStatus.STOPPED):
+            raise ValueError("a project closes as completed or stopped")
+        return await self._transition(project_id, set(LIVE_STATUSES), status, updated_at=now)
+
+    async def set_progress_score(self, project_id: int, score: float, *, now: datetime) -> None:
         await self.conn.execute(
-            update(projects).where(projects.c.id == project_id).values(status=status.value, updated_at=now, **extra)
+            update(projects).where(projects.c.id == project_id).values(progress_score=score, updated_at=now)
         )
 
     async def touch(self, project_id: int, *, now: datetime) -> None:
@@ -161,7 +213,7 @@ class SqlProjectRepository:
         )
         return True
 
-    async def set_team(self, project_id: int, team: list[TeamMember]) -> None:
+    async def set_team(self, project_id: int, team: Sequence[TeamMember]) -> None:
         """Replace the team typed in the wizard (members who joined through the bot are kept)."""
         await self.conn.execute(
             delete(project_members).where(
@@ -174,7 +226,7 @@ class SqlProjectRepository:
                 [{"project_id": project_id, "name": m.name, "role": m.role, "position": i} for i, m in enumerate(team)],
             )
 
-    async def set_measures(self, project_id: int, measures: list[tuple[str, str, str]]) -> None:
+    async def set_measures(self, project_id: int, measures: Sequence[tuple[str, str, str]]) -> None:
         """Replace the measures of a draft: (kind, name, operational definition)."""
         await self.conn.execute(delete(project_measures).where(project_measures.c.project_id == project_id))
         if measures:
@@ -199,22 +251,14 @@ class SqlProjectRepository:
             .mappings()
             .first()
         )
-        if row is None:
-            return None
-        return Measure(
-            id=row["id"],
-            project_id=row["project_id"],
-            kind=row["kind"],
-            name=row["name"],
-            definition=row["definition"],
-            chart=row["chart"],
-            improvement=row["improvement"],
-        )
+        return _measure(row) if row is not None else None
 
     async def mine(self, user_id: int) -> list[Project]:
         return await self._load(or_(projects.c.lead_id == user_id, projects.c.coach_id == user_id))
 
-    async def search(self, *, words: list[str], site: str | None, status: str | None, limit: int = 10) -> list[Project]:
+    async def search(
+        self, *, words: Sequence[str], site: str | None, status: str | None, limit: int = 10
+    ) -> list[Project]:
         where = projects.c.status != ProjectStatus.DRAFT.value
         for word in words:
             like = f"%{word.lower()}%"
@@ -237,8 +281,7 @@ class SqlProjectRepository:
 
     async def stale(self, *, updated_before: datetime) -> list[Project]:
         return await self._load(
-            projects.c.status.in_([ProjectStatus.APPROVED.value, ProjectStatus.ACTIVE.value])
-            & (projects.c.updated_at < updated_before)
+            projects.c.status.in_([s.value for s in LIVE_STATUSES]) & (projects.c.updated_at < updated_before)
         )
 
     async def coaches(self, site: str | None) -> list[tuple[int, str]]:
@@ -255,124 +298,3 @@ class SqlProjectRepository:
     async def admins(self) -> list[int]:
         rows = await self.conn.execute(select(user_roles.c.user_id).where(user_roles.c.role == "admin"))
         return list(rows.scalars())
-
-    async def add_pdsa(
-        self,
-        project_id: int,
-        *,
-        plan: str,
-        prediction: str,
-        do: str | None,
-        study: str | None,
-        act: str | None,
-        by: int,
-        now: datetime,
-    ) -> int:
-        return (
-            await self.conn.execute(
-                pdsa_cycles.insert()
-                .values(
-                    project_id=project_id,
-                    plan=plan,
-                    prediction=prediction,
-                    do=do,
-                    study=study,
-                    act=act,
-                    created_by=by,
-                    created_at=now,
-                )
-                .returning(pdsa_cycles.c.id)
-            )
-        ).scalar_one()
-
-    async def pdsas(self, project_id: int) -> list[PdsaCycle]:
-        rows = await self.conn.execute(
-            select(pdsa_cycles).where(pdsa_cycles.c.project_id == project_id).order_by(pdsa_cycles.c.created_at)
-        )
-        return [
-            PdsaCycle(
-                id=r["id"],
-                project_id=r["project_id"],
-                plan=r["plan"],
-                prediction=r["prediction"],
-                do=r["do"],
-                study=r["study"],
-                act=r["act"],
-                created_at=r["created_at"],
-            )
-            for r in rows.mappings()
-        ]
-
-    async def add_point(self, measure_id: int, *, on: date, value: float, now: datetime) -> None:
-        stmt = _insert(self.conn, measure_points).values(
-            measure_id=measure_id, on_date=on, value=value, recorded_at=now
-        )
-        await self.conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["measure_id", "on_date"], set_={"value": value, "recorded_at": now}
-            )
-        )
-
-    async def report_rows(self) -> list[dict]:
-        """One row per registered project (no drafts) with its evaluation scores, for reports and exports."""
-        stmt = (
-            select(
-                projects.c.id,
-                projects.c.title,
-                projects.c.site,
-                projects.c.division,
-                projects.c.strategic_aim,
-                projects.c.status,
-                projects.c.governance,
-                projects.c.progress_score,
-                projects.c.submitted_at,
-                projects.c.approved_at,
-                projects.c.updated_at,
-                _lead.c.name.label("lead"),
-                _coach.c.name.label("coach"),
-                project_evaluations.c.decision,
-                project_evaluations.c.aim_achieved,
-                project_evaluations.c.measurement,
-                project_evaluations.c.pdsa_discipline,
-                project_evaluations.c.patient_involvement,
-                project_evaluations.c.sustainability,
-            )
-            .join(_lead, _lead.c.id == projects.c.lead_id)
-            .outerjoin(_coach, _coach.c.id == projects.c.coach_id)
-            .outerjoin(project_evaluations, project_evaluations.c.project_id == projects.c.id)
-            .where(projects.c.status != ProjectStatus.DRAFT.value)
-            .order_by(projects.c.submitted_at, projects.c.id)
-        )
-        return [dict(r) for r in (await self.conn.execute(stmt)).mappings()]
-
-    async def save_evaluation(self, project_id: int, *, answers: dict, now: datetime) -> None:
-        values = {k: answers.get(k) for k in ("results", "decision", "sustain", "spread", "lessons")}
-        stmt = _insert(self.conn, project_evaluations).values(project_id=project_id, submitted_at=now, **values)
-        await self.conn.execute(
-            stmt.on_conflict_do_update(index_elements=["project_id"], set_={**values, "submitted_at": now})
-        )
-
-    async def score_evaluation(
-        self, project_id: int, *, scores: dict[str, int], comment: str | None, by: int, now: datetime
-    ) -> None:
-        await self.conn.execute(
-            update(project_evaluations)
-            .where(project_evaluations.c.project_id == project_id)
-            .values(coach_comment=comment, scored_by=by, scored_at=now, **scores)
-        )
-
-    async def evaluation(self, project_id: int) -> dict | None:
-        row = (
-            (await self.conn.execute(select(project_evaluations).where(project_evaluations.c.project_id == project_id)))
-            .mappings()
-            .first()
-        )
-        return dict(row) if row else None
-
-    async def points(self, measure_id: int) -> list[tuple[date, float]]:
-        rows = await self.conn.execute(
-            select(measure_points.c.on_date, measure_points.c.value)
-            .where(measure_points.c.measure_id == measure_id)
-            .order_by(measure_points.c.on_date)
-        )
-        return [(d, v) for d, v in rows]

@@ -14,6 +14,7 @@ from dialogs.onboarding import welcome_back_card, welcome_card
 from tests.clinics.data import add_session
 from tests.dialogs.harness import ROUTER, Chat
 from tests.preferences.test_dialogs import form
+from tests.projects.journey import project_cards
 
 SCHEMA = json.loads((Path(adaptive_cards.__file__).parent / "schemas" / "schema-1.5.json").read_text())
 VALIDATOR = jsonschema.Draft6Validator(SCHEMA)
@@ -51,6 +52,7 @@ async def every_card(content) -> list[tuple[str, dict]]:
     ]
     collected += await clinic_cards(content)
     collected += await learning_cards(content)
+    collected += await project_cards(content)
     staff = Chat(content, n=2)
     await staff.grant(Role.COACH)
     await staff.say("admin")

@@ -10,6 +10,7 @@ from bot import keys
 from core.kernel.contacts import record_contact
 from core.kernel.model import Role
 from core.measurement import Rebase
+from core.projects.commands import Pdsa
 from core.projects.model import Measure
 from dialogs.projects.charts import KIND_COLOURS, SHORT_RUN_NOTE, TRIAL_NOTE, draw_chart, render_chart
 from dialogs.projects.pages import SUMMARY, chart_url, report_url
@@ -135,16 +136,8 @@ def test_a_short_run_chart_colours_nothing_and_says_why():
 async def test_summary_page_is_printable_html_behind_an_expiring_link(client, measure, uows, clock):
     async with uows() as uow:
         project_id = (await uow.projects.measure(measure.id)).project_id
-        await uow.projects.add_pdsa(
-            project_id,
-            plan="Huddle at 20:00",
-            prediction="Fewer falls <fast>",
-            do=None,
-            study="Falls fell",
-            act="adopt",
-            by=None,
-            now=clock.now(),
-        )
+        cycle = Pdsa("Huddle at 20:00", "Fewer falls <fast>", study="Falls fell", act="adopt")
+        await uow.projects.add_pdsa(project_id, cycle, by=None, now=clock.now())
         await uow.commit()
     links = client.app[keys.LINKS]
     url = links.url(SUMMARY, {"p": project_id}, expires_at=clock.now() + timedelta(days=1))

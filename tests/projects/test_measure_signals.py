@@ -1,7 +1,7 @@
 """The words under a measure's chart judge the number of runs on the published runs table (content)."""
 
 from core.projects.model import Measure
-from dialogs.projects import describe_signals
+from dialogs.projects.view import describe_signals
 
 RUN = Measure(id=1, project_id=1, kind="outcome", name="Falls", definition="x", chart="run", improvement="decrease")
 

@@ -1,14 +1,18 @@
 """Transcripts of the project register (on a real SQLite unit of work): the wizard with drafts and hints,
 review with similar projects, approval, data with a chart image, read-only for others, crafted cards refused."""
 
+import json
+import re
+
 import pytest
 
 from bot import registry
 from core.kernel.model import Role
-from dialogs.projects import ProjectCards, previous_answers
-from tests.dialogs.harness import Chat, card_text, find_action, only_card
-from tests.dialogs.test_cards_schema import VALIDATOR
-from tests.integration.test_projects import AIM, BASICS, MEASURES, QI
+from dialogs.projects import ProjectCards
+from dialogs.projects.wizard import previous_answers
+from tests.dialogs.harness import ROUTER, VALIDATOR, Chat, FakeLinks, card_text, check_card, find_action, only_card
+from tests.projects.data import AIM, BASICS, MEASURES, QI
+from tests.projects.journey import project_cards
 
 
 @pytest.fixture
@@ -137,8 +141,21 @@ async def test_every_project_card_is_valid_adaptive_card_1_5(people, content):
     await lead.press("projects.later", project_id=project_id)
     cards_seen = lead.cards + coach.cards + other.cards
     project = await lead.uow.projects.get(project_id)
-    messages = ProjectCards(content)
-    cards_seen += [messages.review_request(project).card, messages.approved(project).card, messages.stale(project).card]
+    messages = registry.messages(content, FakeLinks())["projects"]  # the builder the bot uses, built once
+    assert isinstance(messages, ProjectCards)
+    asker = await other.user()
+    cards_seen += [
+        message(project).card
+        for message in (
+            messages.review_request,
+            messages.approved,
+            messages.stale,
+            messages.returned,
+            messages.evaluation_request,
+            messages.summary_ready,
+            lambda p: messages.join_request(p, asker),
+        )
+    ]
     assert len(cards_seen) >= 20
     for card in cards_seen:
         errors = list(VALIDATOR.iter_errors(card))
@@ -190,7 +207,7 @@ async def test_completing_asks_for_an_evaluation_the_coach_scores_it_and_the_lea
     )
     assert "Scores saved; the lead has their summary." in card_text(scored.card)
     evaluation_row = await lead.uow.projects.evaluation(project_id)
-    assert evaluation_row["decision"] == "adopt" and evaluation_row["aim_achieved"] == 4
+    assert evaluation_row.decision == "adopt" and evaluation_row.scores.aim_achieved == 4
     final = (await lead.press("projects.open", project_id=project_id)).card
     summary = next(a for a in final["actions"] if a["title"] == "One-page summary")
     assert summary["type"] == "Action.OpenUrl" and summary["url"].endswith(".html")
@@ -274,3 +291,100 @@ async def test_going_back_to_the_governance_step_shows_the_answers_given(people,
     radios = {e["id"]: e.get("value") for e in back.card["body"] if str(e.get("id", "")).startswith("gov_")}
     assert radios == {"gov_research": "no", "gov_audit": "no", "gov_service_evaluation": "no"}
     assert previous_answers(content, "audit") == {"research": "no", "audit": "yes", "service_evaluation": "no"}
+
+
+def after(card: dict, input_id: str) -> dict:
+    """The element right after the input with this id."""
+    body = card["body"]
+    index = next(i for i, e in enumerate(body) if e.get("id") == input_id)
+    return body[index + 1]
+
+
+def value_of(card: dict, input_id: str):
+    return next(e for e in card["body"] if e.get("id") == input_id).get("value")
+
+
+async def test_a_refused_step_keeps_what_was_typed_and_says_why_next_to_the_field(people, sql_uow):
+    lead, _, _ = people
+    card = only_card(await lead.say("register project"))
+    project_id = find_action(card, "Save and continue")["data"]["project_id"]
+    card = (await lead.press_button(card, "Save and continue", **BASICS)).card
+    typed = {**AIM, "aim_what": "Fewer night falls", "aim_how_much": "a lot"}
+    refused = await lead.press_button(card, "Save and continue", **typed)
+    assert refused.commit is False
+    assert (
+        value_of(refused.card, "aim_what") == "Fewer night falls" and value_of(refused.card, "aim_how_much") == "a lot"
+    )
+    hint = after(refused.card, "aim_how_much")
+    assert hint["color"] == "Attention" and "Add a number" in hint["text"]
+    assert (await sql_uow.projects.get(project_id)).aim_what is None  # nothing saved
+
+    card = (await lead.press_button(refused.card, "Save and continue", **AIM)).card
+    card = (await lead.press_button(card, "Save and continue", team="", sponsor="Dr Jones", coach="find")).card
+    missing = await lead.press_button(card, "Save and continue", **{**MEASURES, "balancing_definition": ""})
+    assert "how the balancing measure is defined" in after(missing.card, "balancing_definition")["text"]
+    assert value_of(missing.card, "process1_name") == MEASURES["process1_name"] and missing.commit is False
+
+
+async def test_a_value_that_is_not_a_number_is_refused_on_the_form(people):
+    lead, coach, _ = people
+    project_id = await approved_project(lead, coach)
+    form = (await lead.press("projects.data_form", project_id=project_id)).card
+    refused = await lead.press_button(form, "Save", on="2026-11-20", value="lots")
+    assert refused.commit is False and "Please give the value as a number" in after(refused.card, "value")["text"]
+    assert value_of(refused.card, "on") == "2026-11-20"
+    gone = await lead.press_button(form, "Save", on="2026-11-20", value="4", measure_id="")
+    assert "Please choose the measure." in card_text(gone.card) and gone.commit is False
+
+
+async def test_a_draft_and_its_forms_are_only_for_its_team(people):
+    lead, coach, other = people
+    review = await walk_wizard(lead, (await coach.user()).id)
+    project_id = find_action(review, "Submit for approval")["data"]["project_id"]
+    mine = (await lead.press("projects.open", project_id=project_id)).card
+    assert "check and submit" in card_text(mine)
+    for verb in ("projects.open", "projects.approve_form", "projects.score_form", "projects.eval_form"):
+        peek = (await other.press(verb, project_id=project_id)).card
+        text = card_text(peek)
+        assert BASICS["title"] not in text and BASICS["problem"] not in text, verb
+    assert "That project no longer exists." in card_text(
+        (await other.press("projects.open", project_id=project_id)).card
+    )
+    assert "That project no longer exists." in card_text((await other.press("projects.open", project_id=9999)).card)
+
+
+async def test_others_see_neither_the_coach_comment_nor_forms_they_cannot_send(people):
+    lead, coach, other = people
+    review = await walk_wizard(lead, (await coach.user()).id)
+    await lead.press_button(review, "Submit for approval")
+    project_id = find_action(review, "Submit for approval")["data"]["project_id"]
+    form = await coach.press("projects.approve_form", project_id=project_id)
+    await coach.press_button(form.card, "Approve", comment="Private note for the lead")
+    assert "Private note for the lead" in card_text((await lead.press("projects.open", project_id=project_id)).card)
+    outsider = card_text((await other.press("projects.open", project_id=project_id)).card)
+    assert "Private note for the lead" not in outsider and BASICS["title"] in outsider
+    for verb in ("projects.approve_form", "projects.score_form", "projects.pdsa_form", "projects.close_form"):
+        refused = await other.press(verb, project_id=project_id)
+        assert "Save" not in card_text(refused.card) and refused.commit is False, verb
+
+
+async def test_my_projects_replaces_the_card_it_was_pressed_on(people):
+    lead, coach, _ = people
+    project_id = await approved_project(lead, coach)
+    card = (await lead.press("projects.open", project_id=project_id)).card
+    listing = await lead.press_button(card, "My projects")
+    assert listing.card is not None and not listing.messages
+    assert "My QI projects" in card_text(listing.card) and BASICS["title"] in card_text(listing.card)
+
+
+async def test_every_project_verb_is_on_a_card_of_a_whole_journey(content):
+    """The register's whole life on the in-memory register: every card valid (the harness checks each one), and
+    every card verb of the register met on some card, so none goes unchecked."""
+    verbs: set[str] = set()
+    for _, card in await project_cards(content):
+        check_card(card)  # valid, and every button's verb registered
+        verbs |= set(re.findall(r'"verb": "([^"]+)"', json.dumps(card)))
+    registered = {verb for verb in ROUTER.actions if verb.startswith("projects.")}
+    # The report is opened from the admin card (its own capability's card), not from a project card.
+    assert registered - verbs == {"projects.report"}, registered - verbs
+    assert verbs <= set(ROUTER.actions)

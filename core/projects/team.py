@@ -1,0 +1,76 @@
+"""Finding projects and joining their teams: search every registered project, ask to join a team, and the lead
+accepts. Also the lists of a person's own projects."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.kernel.content import Content
+from core.kernel.errors import InvalidInput, NotAllowed, NotFound
+from core.kernel.model import User
+from core.kernel.ports import UnitOfWork
+from core.projects.commands import ProjectQuery
+from core.projects.model import OPEN_STATUSES, Project, ProjectStatus
+from core.projects.notify import tell
+from core.projects.ports import ProjectMessages
+from core.projects.rules import can_change, field_text, get_project, is_lead
+
+MAX_WORDS = 6
+
+
+async def search_projects(
+    uow: UnitOfWork, *, query: ProjectQuery, content: Content
+) -> tuple[ProjectQuery, list[Project]]:
+    """Registered projects (never drafts) with every word in the title, problem or aim, at a site, in a status.
+    Returns the query as it was understood (short words and unknown choices dropped) and what it found."""
+    words = [w for w in (query.words or "").lower().split() if len(w) >= 2][:MAX_WORDS]
+    site = query.site if content.organisation.is_valid("sites", query.site) else None
+    statuses = {s.value for s in ProjectStatus if s != ProjectStatus.DRAFT}
+    status = query.status if query.status in statuses else None
+    found = await uow.projects.search(words=words, site=site, status=status)
+    return ProjectQuery(" ".join(words), site, status), found
+
+
+async def my_projects(uow: UnitOfWork, *, user: User) -> list[Project]:
+    """The projects the person leads or coaches, drafts included."""
+    return await uow.projects.mine(user.id)
+
+
+async def live_projects(uow: UnitOfWork, *, user: User) -> list[Project]:
+    """The person's projects that take data now."""
+    return [p for p in await uow.projects.mine(user.id) if p.live]
+
+
+async def open_projects_led_by(uow: UnitOfWork, user_id: int) -> list[Project]:
+    """The person's registered, not yet closed projects they lead: what other capabilities may link to (a clinic
+    booking asks "which of your projects?"). Other capabilities use this, never the project tables."""
+    return [p for p in await uow.projects.mine(user_id) if p.lead_id == user_id and p.status in OPEN_STATUSES]
+
+
+async def ask_to_join(
+    uow: UnitOfWork, *, user: User, project_id: int, content: Content, messages: ProjectMessages, now: datetime
+) -> Project:
+    """A colleague asks to join the team; the lead decides."""
+    project = await get_project(uow, project_id)
+    if project.status == ProjectStatus.DRAFT:
+        raise NotFound("That project is not registered yet.")
+    if can_change(user, project):
+        raise InvalidInput("You can already update this project.")
+    key = f"project:{project.id}:join:{user.id}"
+    await tell(uow, content, project.lead_id, messages.join_request(project, user), key, now)
+    return project
+
+
+async def accept_member(
+    uow: UnitOfWork, *, user: User, project_id: int, member_id: int, role: str | None, now: datetime
+) -> Project:
+    project = await get_project(uow, project_id)
+    if not is_lead(user, project):
+        raise NotAllowed("Only the project's lead can add people to the team.")
+    member = await uow.users.get(member_id)
+    if member is None:
+        raise NotFound("That person is no longer known to the bot.")
+    role = field_text(role, "role", "their role", 120, required=False) or "Team member"
+    await uow.projects.add_member(project.id, user_id=member.id, name=member.name or "Team member", role=role)
+    await uow.projects.touch(project.id, now=now)
+    return await get_project(uow, project.id)

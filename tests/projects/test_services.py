@@ -1,0 +1,503 @@
+"""The project rules on the in-memory register (tests/projects/fakes.py): the wizard and drafts, governance,
+review, who may do what, PDSA cycles, data points, evaluation and the stale nudge. A refused action changes
+nothing: each refusal compares the whole fake database before and after."""
+
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from core.kernel.errors import InvalidInput, NotAllowed, NotFound
+from core.projects import services as svc
+from core.projects.commands import (
+    ChartSetting,
+    DataPoint,
+    Governance,
+    InvalidField,
+    MeasureText,
+    Pdsa,
+    ProjectQuery,
+    Rubric,
+)
+from core.projects.model import ProjectStatus
+from tests.fakes import FakeUnitOfWork
+from tests.projects.data import (
+    EVALUATION,
+    GOOD_SCORES,
+    MESSAGES,
+    NOW,
+    THE_AIM,
+    THE_BASICS,
+    THE_MEASURES,
+    approved,
+    governance,
+    person,
+    registered,
+    team,
+)
+from tests.projects.fakes import snapshot
+
+
+@pytest.fixture
+async def uow():
+    return FakeUnitOfWork()
+
+
+@pytest.fixture
+async def people(uow):
+    lead, coach, other = await person(uow, 1), await person(uow, 2, coach=True), await person(uow, 3)
+    admin = await person(uow, 4, admin=True)
+    return lead, coach, other, admin
+
+
+@asynccontextmanager
+async def unchanged(uow, error, match=None):
+    """The action is refused with `error` and the database is exactly as it was."""
+    before = snapshot(uow.db)
+    with pytest.raises(error, match=match) as refused:
+        yield refused
+    assert snapshot(uow.db) == before
+
+
+def queued(uow) -> list[tuple[int, str]]:
+    """(to whom, what) of every queued message, in order."""
+    return [(row["user_id"], row["message"].text) for row in uow.db.outbox.values()]
+
+
+# --- the wizard and drafts ------------------------------------------------------------------------------------
+
+
+async def test_a_draft_is_built_step_by_step_resumed_and_only_its_lead_may_change_it(uow, content, people):
+    lead, coach, other, _ = people
+    draft, resumed = await svc.start_or_resume(uow, user=lead, now=NOW)
+    assert not resumed and draft.wizard_step == 1 and svc.missing_steps(draft) == [1, 2, 3, 4, 5]
+    common = {"user": lead, "project_id": draft.id, "now": NOW}
+    await svc.save_basics(uow, basics=THE_BASICS, content=content, **common)
+    again, resumed = await svc.start_or_resume(uow, user=lead, now=NOW)
+    assert resumed and again.id == draft.id and again.wizard_step == 2 and again.title == THE_BASICS.title
+    async with unchanged(uow, NotAllowed, "belongs to someone else"):
+        await svc.save_basics(uow, user=other, project_id=draft.id, basics=THE_BASICS, content=content, now=NOW)
+    async with unchanged(uow, InvalidInput, "complete step 2 of 5"):
+        await svc.submit(uow, user=lead, project_id=draft.id, content=content, messages=MESSAGES, now=NOW)
+
+    await svc.save_aim(uow, aim=THE_AIM, **common)
+    await svc.save_team(uow, team=team(coach.id), content=content, **common)
+    await svc.save_measures(uow, measures=THE_MEASURES, **common)
+    project = await svc.save_governance(uow, governance=governance(), content=content, **common)
+    assert project.wizard_step == svc.REVIEW_STEP and svc.missing_steps(project) == []
+    assert [m.kind for m in project.measures] == ["outcome", "process", "balancing"]
+    assert [(m.name, m.role) for m in project.team] == [("Sam Lee", "ward manager"), ("Alex Khan", "physiotherapist")]
+    # Going back and saving an earlier step keeps the wizard where it had got to.
+    project = await svc.save_aim(uow, aim=replace(THE_AIM, who="night staff"), **common)
+    assert project.wizard_step == svc.REVIEW_STEP and project.aim_who == "night staff"
+
+
+@pytest.mark.parametrize(
+    "change, field, words",
+    [
+        ({"title": "  "}, "title", "Please fill in the title."),
+        ({"problem": "word " * 101}, "problem", "at most 100 words"),
+        ({"site": "atlantis"}, "site", "choose the site"),
+        ({"division": "astrology"}, "division", "division"),
+        ({"strategic_aim": None}, "strategic_aim", "strategic aim"),
+        ({"title": "x" * 121}, "title", "120 characters"),
+    ],
+)
+async def test_basics_refused_name_their_field_and_change_nothing(uow, content, people, change, field, words):
+    lead, *_ = people
+    draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+    async with unchanged(uow, InvalidField, words) as refused:
+        await svc.save_basics(
+            uow, user=lead, project_id=draft.id, basics=replace(THE_BASICS, **change), content=content, now=NOW
+        )
+    assert refused.value.field == field
+
+
+async def test_free_text_is_cleaned_of_control_characters(uow, content, people):
+    lead, *_ = people
+    draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+    basics = replace(THE_BASICS, title="  Fewer\x00 falls\x07  ")
+    project = await svc.save_basics(uow, user=lead, project_id=draft.id, basics=basics, content=content, now=NOW)
+    assert project.title == "Fewer falls"
+
+
+async def test_team_needs_a_real_coach_or_asking_for_one(uow, content, people):
+    lead, coach, other, _ = people
+    draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+    common = {"user": lead, "project_id": draft.id, "content": content, "now": NOW}
+    async with unchanged(uow, InvalidField, "not a QI coach"):
+        await svc.save_team(uow, team=team(other.id), **common)
+    async with unchanged(uow, InvalidField, "choose a coach"):
+        await svc.save_team(uow, team=team(None), **common)
+    async with unchanged(uow, InvalidField, "at most 12"):
+        await svc.save_team(uow, team=team(coach.id, team="\n".join(f"P{n} - nurse" for n in range(13))), **common)
+    project = await svc.save_team(uow, team=team(None, find_coach=True), **common)
+    assert project.needs_coach and project.coach_id is None
+    assert await svc.coach_choices(uow, site="basildon") == [(coach.id, coach.name)]
+    assert await svc.coach_choices(uow, site="southend") == []
+
+
+async def test_measures_need_outcome_process_and_balancing_each_defined(uow, content, people):
+    lead, *_ = people
+    draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+    common = {"user": lead, "project_id": draft.id, "now": NOW}
+    no_definition = replace(THE_MEASURES, process=(*THE_MEASURES.process, MeasureText("Huddles held", None)))
+    async with unchanged(uow, InvalidField, "how the process measure is defined") as refused:
+        await svc.save_measures(uow, measures=no_definition, **common)
+    assert refused.value.field == "process.1.definition"
+    async with unchanged(uow, InvalidField, "the balancing measure") as refused:
+        await svc.save_measures(uow, measures=replace(THE_MEASURES, balancing=MeasureText(None, None)), **common)
+    assert refused.value.field == "balancing.name"
+    project = await svc.save_measures(uow, measures=THE_MEASURES, **common)
+    assert len(project.measures) == 3
+
+
+async def test_aim_hints_point_at_the_missing_number_or_date(uow, content, people):
+    lead, *_ = people
+    draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+    common = {"user": lead, "project_id": draft.id, "now": NOW}
+    async with unchanged(uow, InvalidField, "Add a number") as refused:
+        await svc.save_aim(uow, aim=replace(THE_AIM, how_much="a lot"), **common)
+    assert refused.value.field == "how_much"
+    async with unchanged(uow, InvalidField, "Add a date") as refused:
+        await svc.save_aim(uow, aim=replace(THE_AIM, by=None), **common)
+    assert refused.value.field == "by"
+    async with unchanged(uow, InvalidField, "in the future"):
+        await svc.save_aim(uow, aim=replace(THE_AIM, by=NOW.date()), **common)
+
+
+# --- governance ------------------------------------------------------------------------------------------------
+
+
+async def test_research_is_signposted_and_cannot_be_submitted(uow, content, people):
+    lead, coach, *_ = people
+    project = await registered(uow, content, lead, coach, governance=governance(research=True))
+    assert project.governance == "research"
+    async with unchanged(uow, NotAllowed, "Research and Development"):
+        await svc.submit(uow, user=lead, project_id=project.id, content=content, messages=MESSAGES, now=NOW)
+    assert (await svc.get_project(uow, project.id)).status == ProjectStatus.DRAFT and queued(uow) == []
+
+
+async def test_triage_the_first_yes_decides_and_every_question_before_it_is_answered(content):
+    assert svc.triage(governance(), content) == "qi"
+    assert svc.triage(governance(audit=True, service_evaluation=True), content) == "audit"
+    assert svc.triage(Governance({"research": True}), content) == "research"  # the rest need no answer
+    with pytest.raises(InvalidField) as refused:
+        svc.triage(Governance({"research": False, "audit": None}), content)
+    assert refused.value.field == "audit"
+
+
+# --- review: approve and return --------------------------------------------------------------------------------
+
+
+async def test_submit_asks_the_coach_and_approval_tells_the_lead_once(uow, content, people):
+    lead, coach, other, admin = people
+    project = await registered(uow, content, lead, coach)
+    project = await svc.submit(uow, user=lead, project_id=project.id, content=content, messages=MESSAGES, now=NOW)
+    assert project.status == ProjectStatus.SUBMITTED and queued(uow) == [(coach.id, f"review_request {project.id}")]
+    async with unchanged(uow, InvalidInput, "already been submitted"):
+        await svc.submit(uow, user=lead, project_id=project.id, content=content, messages=MESSAGES, now=NOW)
+    for refused_user in (other, lead):
+        async with unchanged(uow, NotAllowed, "coach or a QI admin can approve"):
+            await svc.approve(
+                uow, user=refused_user, project_id=project.id, comment=None, content=content, messages=MESSAGES, now=NOW
+            )
+    project = await svc.approve(
+        uow, user=coach, project_id=project.id, comment="Great aim", content=content, messages=MESSAGES, now=NOW
+    )
+    assert project.status == ProjectStatus.APPROVED and project.approval_comment == "Great aim"
+    assert queued(uow)[-1] == (lead.id, f"approved {project.id}")
+    async with unchanged(uow, InvalidInput, "approved, so it cannot be approved now"):
+        await svc.approve(
+            uow, user=admin, project_id=project.id, comment=None, content=content, messages=MESSAGES, now=NOW
+        )
+
+
+async def test_without_a_coach_every_admin_is_asked_to_review(uow, content, people):
+    lead, _, _, admin = people
+    project = await registered(uow, content, lead, None)
+    await svc.submit(uow, user=lead, project_id=project.id, content=content, messages=MESSAGES, now=NOW)
+    assert queued(uow) == [(admin.id, f"review_request {project.id}")]
+
+
+async def test_returned_for_changes_it_is_a_draft_again_with_the_comment(uow, content, people):
+    lead, coach, other, _ = people
+    project = await registered(uow, content, lead, coach)
+    await svc.submit(uow, user=lead, project_id=project.id, content=content, messages=MESSAGES, now=NOW)
+    args = {"project_id": project.id, "content": content, "messages": MESSAGES, "now": NOW}
+    async with unchanged(uow, NotAllowed, "can return it"):
+        await svc.return_for_changes(uow, user=other, comment="No", **args)
+    async with unchanged(uow, InvalidField, "what should change"):
+        await svc.return_for_changes(uow, user=coach, comment=" ", **args)
+    returned = await svc.return_for_changes(uow, user=coach, comment="Add a patient to the team", **args)
+    assert returned.status == ProjectStatus.DRAFT and returned.wizard_step == svc.REVIEW_STEP
+    assert returned.approval_comment == "Add a patient to the team"
+    assert queued(uow)[-1] == (lead.id, f"returned {project.id}")
+    again = await svc.submit(uow, user=lead, project_id=project.id, content=content, messages=MESSAGES, now=NOW)
+    assert again.status == ProjectStatus.SUBMITTED
+
+
+# --- who may do what --------------------------------------------------------------------------------------------
+
+
+async def test_what_each_person_may_do_comes_with_the_view(uow, content, people):
+    lead, coach, other, admin = people
+    project = await registered(uow, content, lead, coach)
+
+    async def flags(user):
+        view = await svc.project_view(uow, user=user, project_id=project.id)
+        return {k for k in ("can_edit", "can_update", "can_review", "can_join", "can_resume") if getattr(view, k)}
+
+    assert await flags(lead) == {"can_edit", "can_resume"}
+    with pytest.raises(NotFound, match="no longer exists"):  # someone else's draft: as if there were none
+        await svc.project_view(uow, user=other, project_id=project.id)
+    with pytest.raises(NotFound, match="no longer exists"):
+        await svc.project_view(uow, user=other, project_id=project.id + 1000)
+
+    await svc.submit(uow, user=lead, project_id=project.id, content=content, messages=MESSAGES, now=NOW)
+    assert await flags(coach) == {"can_edit", "can_review"} and await flags(admin) == {"can_edit", "can_review"}
+    assert await flags(lead) == {"can_edit"} and await flags(other) == {"can_join"}
+    await svc.approve(uow, user=coach, project_id=project.id, comment="Hi", content=content, messages=MESSAGES, now=NOW)
+    assert await flags(lead) == {"can_edit", "can_update"} and await flags(other) == {"can_join"}
+    outsider = await svc.project_view(uow, user=other, project_id=project.id)
+    assert not outsider.sees_private and outsider.evaluation is None
+    assert (await svc.project_view(uow, user=lead, project_id=project.id)).sees_private
+
+
+async def test_the_update_forms_are_refused_to_those_who_may_not_send_them(uow, content, people):
+    lead, coach, other, _ = people
+    project = await registered(uow, content, lead, coach)
+    await svc.submit(uow, user=lead, project_id=project.id, content=content, messages=MESSAGES, now=NOW)
+    with pytest.raises(InvalidInput, match="updates are for approved"):
+        await svc.view_to_update(uow, user=lead, project_id=project.id)
+    with pytest.raises(NotAllowed):
+        await svc.view_to_review(uow, user=other, project_id=project.id)
+    assert (await svc.view_to_review(uow, user=coach, project_id=project.id)).project.id == project.id
+    await svc.approve(uow, user=coach, project_id=project.id, comment=None, content=content, messages=MESSAGES, now=NOW)
+    with pytest.raises(NotAllowed, match="Only the project's lead"):
+        await svc.view_to_update(uow, user=other, project_id=project.id)
+    for form in (svc.view_to_evaluate, svc.view_to_score):
+        with pytest.raises(NotAllowed):
+            await form(uow, user=lead, project_id=project.id)
+
+
+async def test_a_colleague_asks_to_join_and_the_lead_accepts(uow, content, people):
+    lead, coach, other, _ = people
+    project = await approved(uow, content, lead, coach)
+    args = {"project_id": project.id, "content": content, "messages": MESSAGES, "now": NOW}
+    async with unchanged(uow, NotAllowed, "Only the project's lead"):
+        await svc.set_score(uow, user=other, project_id=project.id, score=3.0, content=content, now=NOW)
+    async with unchanged(uow, InvalidInput, "already update"):
+        await svc.ask_to_join(uow, user=coach, **args)
+    await svc.ask_to_join(uow, user=other, **args)
+    assert queued(uow)[-1] == (lead.id, f"join_request {project.id} {other.id}")
+    async with unchanged(uow, NotAllowed, "add people to the team"):
+        await svc.accept_member(uow, user=other, project_id=project.id, member_id=other.id, role=None, now=NOW)
+    joined = await svc.accept_member(
+        uow, user=lead, project_id=project.id, member_id=other.id, role="Staff nurse", now=NOW
+    )
+    assert other.id in joined.member_ids and joined.team[-1].role == "Staff nurse"
+    again = await svc.accept_member(uow, user=lead, project_id=project.id, member_id=other.id, role=None, now=NOW)
+    assert len(again.team) == len(joined.team)  # once on the team
+    view = await svc.project_view(uow, user=other, project_id=project.id)
+    assert view.can_update and not view.can_join
+    scored = await svc.set_score(uow, user=other, project_id=project.id, score=2.0, content=content, now=NOW)
+    assert scored.progress_score == 2.0 and scored.status == ProjectStatus.ACTIVE
+
+
+async def test_a_draft_cannot_be_joined(uow, content, people):
+    lead, coach, other, _ = people
+    project = await registered(uow, content, lead, coach)
+    async with unchanged(uow, NotFound, "not registered yet"):
+        await svc.ask_to_join(uow, user=other, project_id=project.id, content=content, messages=MESSAGES, now=NOW)
+
+
+# --- progress: score, PDSA cycles, data ------------------------------------------------------------------------
+
+
+async def test_progress_scores_are_the_ihi_scale_and_the_first_update_makes_it_active(uow, content, people):
+    lead, coach, _, admin = people
+    project = await approved(uow, content, lead, coach)
+    for bad in (3.2, None, 5.5):
+        async with unchanged(uow, InvalidField, "0.5 to 5.0"):
+            await svc.set_score(uow, user=lead, project_id=project.id, score=bad, content=content, now=NOW)
+    assert (await svc.get_project(uow, project.id)).status == ProjectStatus.APPROVED
+    later = NOW + timedelta(days=1)
+    updated = await svc.set_score(uow, user=lead, project_id=project.id, score=2.5, content=content, now=later)
+    assert updated.status == ProjectStatus.ACTIVE and updated.progress_score == 2.5 and updated.updated_at == later
+    updated = await svc.set_score(uow, user=admin, project_id=project.id, score=3.0, content=content, now=later)
+    assert updated.progress_score == 3.0 and updated.status == ProjectStatus.ACTIVE
+
+
+async def test_a_pdsa_cycle_needs_a_plan_and_a_prediction(uow, content, people):
+    lead, coach, other, _ = people
+    project = await registered(uow, content, lead, coach)
+    args = {"project_id": project.id, "now": NOW}
+    async with unchanged(uow, InvalidInput, "updates are for approved"):
+        await svc.log_pdsa(uow, user=lead, cycle=Pdsa("Huddle", "Fewer falls"), **args)
+    await svc.submit(uow, user=lead, project_id=project.id, content=content, messages=MESSAGES, now=NOW)
+    await svc.approve(uow, user=coach, project_id=project.id, comment=None, content=content, messages=MESSAGES, now=NOW)
+    async with unchanged(uow, InvalidField, "prediction"):
+        await svc.log_pdsa(uow, user=lead, cycle=Pdsa("Huddle", ""), **args)
+    async with unchanged(uow, InvalidField, "adopt, adapt or abandon"):
+        await svc.log_pdsa(uow, user=lead, cycle=Pdsa("Huddle", "Fewer falls", act="ignore"), **args)
+    async with unchanged(uow, NotAllowed):
+        await svc.log_pdsa(uow, user=other, cycle=Pdsa("Huddle", "Fewer falls"), **args)
+    cycle = await svc.log_pdsa(uow, user=coach, cycle=Pdsa(" Huddle at 20:00 ", "Fewer falls", act="adapt"), **args)
+    assert (cycle.plan, cycle.act) == ("Huddle at 20:00", "adapt")
+    view = await svc.project_view(uow, user=lead, project_id=project.id)
+    assert view.pdsa_count == 1 and view.project.status == ProjectStatus.ACTIVE
+
+
+async def test_data_points_are_dated_numbers_of_the_project_own_measures(uow, content, people):
+    lead, coach, other, _ = people
+    project = await approved(uow, content, lead, coach)
+    theirs = await approved(uow, content, other, coach)
+    measure = project.measures[0]
+
+    async def add(day, value, user=lead, measure_id=measure.id):
+        point = DataPoint(measure_id, day, value)
+        return await svc.add_data(uow, user=user, point=point, project_id=project.id, now=NOW)
+
+    for day, value, words in (
+        (date(2027, 1, 1), 1, "future"),
+        (None, 1, "date of the data point"),
+        (date(2026, 11, 2), None, "as a number"),
+        (date(2026, 11, 2), float("nan"), "sensible"),
+        (date(2026, 11, 2), float("inf"), "sensible"),
+        (date(2026, 11, 2), 2e9, "sensible"),
+    ):
+        async with unchanged(uow, InvalidField, words):
+            await add(day, value)
+    async with unchanged(uow, InvalidField, "not part of this project"):
+        await add(date(2026, 11, 2), 3, measure_id=theirs.measures[0].id)
+    async with unchanged(uow, NotAllowed):
+        await add(date(2026, 11, 2), 3, user=other)
+    for day, value in ((date(2026, 11, 1), 8), (date(2026, 11, 8), 6), (date(2026, 11, 8), 5)):
+        await add(day, value)
+    view = await svc.project_view(uow, user=lead, project_id=project.id)
+    assert view.points[measure.id] == [(date(2026, 11, 1), 8.0), (date(2026, 11, 8), 5.0)]  # one value a day
+    assert await svc.chart_data(uow, measure_id=measure.id) == (measure, view.points[measure.id])
+    assert await svc.chart_data(uow, measure_id=project.measures[1].id) is None  # no data, no chart
+
+
+async def test_each_measure_chooses_its_chart_and_direction(uow, content, people):
+    lead, coach, other, _ = people
+    project = await approved(uow, content, lead, coach)
+    measure = project.measures[0]
+    async with unchanged(uow, NotAllowed):
+        await svc.set_chart(uow, user=other, setting=ChartSetting(measure.id, "xmr", "decrease"), now=NOW)
+    async with unchanged(uow, InvalidInput, "run chart or an XmR chart"):
+        await svc.set_chart(uow, user=lead, setting=ChartSetting(measure.id, "pie", "decrease"), now=NOW)
+    async with unchanged(uow, NotFound):
+        await svc.set_chart(uow, user=lead, setting=ChartSetting(999_999, "xmr", "decrease"), now=NOW)
+    changed = await svc.set_chart(uow, user=lead, setting=ChartSetting(measure.id, "xmr", "decrease"), now=NOW)
+    assert (changed.chart, changed.improvement) == ("xmr", "decrease")
+
+
+# --- close and evaluation --------------------------------------------------------------------------------------
+
+
+async def test_close_evaluate_and_score(uow, content, people):
+    lead, coach, other, admin = people
+    project = await approved(uow, content, lead, coach)
+    args = {"project_id": project.id, "content": content, "messages": MESSAGES, "now": NOW}
+    async with unchanged(uow, InvalidInput, "written when a project is completed"):
+        await svc.submit_evaluation(uow, user=lead, evaluation=EVALUATION, **args)
+    async with unchanged(uow, NotAllowed):
+        await svc.close(uow, user=other, project_id=project.id, completed=True, now=NOW)
+    closed = await svc.close(uow, user=lead, project_id=project.id, completed=True, now=NOW)
+    assert closed.status == ProjectStatus.COMPLETED
+    async with unchanged(uow, InvalidInput, "only a live project can be closed"):
+        await svc.close(uow, user=lead, project_id=project.id, completed=False, now=NOW)
+    assert (await svc.project_view(uow, user=lead, project_id=project.id)).can_evaluate
+    assert not (await svc.project_view(uow, user=coach, project_id=project.id)).can_score  # nothing written yet
+
+    async with unchanged(uow, NotAllowed, "Only the project's lead can write"):
+        await svc.submit_evaluation(uow, user=coach, evaluation=EVALUATION, **args)
+    async with unchanged(uow, InvalidField, "adopt, adapt or abandon"):
+        await svc.submit_evaluation(uow, user=lead, evaluation=replace(EVALUATION, decision="maybe"), **args)
+    async with unchanged(uow, InvalidField, "what will sustain the change"):
+        await svc.submit_evaluation(uow, user=lead, evaluation=replace(EVALUATION, sustain=None), **args)
+    async with unchanged(uow, InvalidInput, "has not written"):
+        await svc.score_evaluation(uow, user=coach, rubric=GOOD_SCORES, **args)
+    written = await svc.submit_evaluation(uow, user=lead, evaluation=EVALUATION, **args)
+    assert written.decision == "adopt" and not written.scored
+    assert queued(uow)[-1] == (coach.id, f"evaluation_request {project.id}")
+
+    async with unchanged(uow, NotAllowed, "score its evaluation"):
+        await svc.score_evaluation(uow, user=other, rubric=GOOD_SCORES, **args)
+    too_high = Rubric({**GOOD_SCORES.scores, "aim_achieved": 5})
+    async with unchanged(uow, InvalidField, "'Aim achieved' from 1 to 4") as refused:
+        await svc.score_evaluation(uow, user=coach, rubric=too_high, **args)
+    assert refused.value.field == "aim_achieved"
+    missing = Rubric({**GOOD_SCORES.scores, "sustainability": None})
+    async with unchanged(uow, InvalidField, "'Sustainability' from 1 to 4"):
+        await svc.score_evaluation(uow, user=coach, rubric=missing, **args)
+    scored = await svc.score_evaluation(uow, user=admin, rubric=replace(GOOD_SCORES, comment="Strong"), **args)
+    assert scored.scored and scored.scores.aim_achieved == 4 and scored.coach_comment == "Strong"
+    assert queued(uow)[-1] == (lead.id, f"summary_ready {project.id}")
+
+    async with unchanged(uow, InvalidInput, "already been scored"):
+        await svc.submit_evaluation(uow, user=lead, evaluation=EVALUATION, **args)
+    view = await svc.project_view(uow, user=lead, project_id=project.id)
+    assert not view.can_evaluate and view.evaluation.scored
+    assert (await svc.project_view(uow, user=other, project_id=project.id)).evaluation is None  # private
+    summary = await svc.project_summary(uow, project_id=project.id)
+    assert summary.evaluation == scored and summary.project.id == project.id
+
+
+async def test_stopping_a_project_asks_for_no_evaluation(uow, content, people):
+    lead, coach, *_ = people
+    project = await approved(uow, content, lead, coach)
+    stopped = await svc.close(uow, user=coach, project_id=project.id, completed=False, now=NOW)
+    assert stopped.status == ProjectStatus.STOPPED
+    assert not (await svc.project_view(uow, user=lead, project_id=project.id)).can_evaluate
+
+
+# --- the stale nudge -------------------------------------------------------------------------------------------
+
+
+async def test_a_quiet_live_project_nudges_its_lead_once_per_lull(uow, content, people):
+    lead, coach, *_ = people
+    project = await approved(uow, content, lead, coach)
+    draft = await registered(uow, content, lead, coach)  # drafts are never nudged
+    uow.db.outbox.clear()
+    later = NOW + timedelta(days=31)
+
+    async def nudge(now):
+        return await svc.nudge_stale(uow, content=content, messages=MESSAGES, now=now)
+
+    assert await nudge(NOW + timedelta(days=29)) == 0
+    assert await nudge(later) == 1 and queued(uow) == [(lead.id, f"stale {project.id}")]
+    assert await nudge(later + timedelta(hours=1)) == 0  # once per lull
+    await svc.set_score(uow, user=lead, project_id=project.id, score=2.0, content=content, now=later)
+    assert await nudge(later + timedelta(days=29)) == 0
+    assert await nudge(later + timedelta(days=31)) == 1  # a new lull
+    assert all(f" {draft.id}" not in text for _, text in queued(uow))
+
+
+async def test_people_see_their_own_projects(uow, content, people):
+    lead, coach, other, _ = people
+    live = await approved(uow, content, lead, coach)
+    draft = await registered(uow, content, lead, coach, basics=replace(THE_BASICS, title="Second"))
+    assert {p.id for p in await svc.my_projects(uow, user=lead)} == {live.id, draft.id}
+    assert {p.id for p in await svc.my_projects(uow, user=coach)} == {live.id, draft.id}
+    assert [p.id for p in await svc.live_projects(uow, user=lead)] == [live.id]
+    assert await svc.my_projects(uow, user=other) == []
+    assert [p.id for p in await svc.open_projects_led_by(uow, lead.id)] == [live.id]
+
+
+async def test_search_understands_words_sites_and_statuses(uow, content, people):
+    lead, coach, *_ = people
+    live = await approved(uow, content, lead, coach)
+    await registered(uow, content, lead, coach, basics=replace(THE_BASICS, title="Falls draft"))  # never found
+    asked, found = await svc.search_projects(
+        uow, query=ProjectQuery("FALLS a night", "nowhere", "draft"), content=content
+    )
+    assert asked == ProjectQuery("falls night", None, None) and [p.id for p in found] == [live.id]
+    _, found = await svc.search_projects(uow, query=ProjectQuery("falls", "southend", None), content=content)
+    assert found == []
+    _, found = await svc.search_projects(uow, query=ProjectQuery(None, None, "approved"), content=content)
+    assert [p.id for p in found] == [live.id]
