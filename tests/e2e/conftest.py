@@ -214,6 +214,11 @@ class Chat:
         self.compose = page.locator('[contenteditable="true"][role="textbox"]')
         self.steps = 0
 
+    async def as_phone(self) -> None:
+        """Cards at a phone's width (about 320 px)."""
+        width = f"{PHONE_CARD_PX}px !important"
+        await self.page.add_style_tag(content=f".ac-adaptiveCard {{ width: {width}; max-width: {width}; }}")
+
     async def say(self, text: str) -> None:
         await self.compose.click()
         await self.compose.fill(text)
@@ -247,20 +252,24 @@ class Chat:
         await self.page.screenshot(path=ARTIFACTS / f"{self.prefix}{self.steps:02d}-{name}.png")
 
 
-PHONE = {"width": 390, "height": 844}  # a phone: Teams shows a card about 320 px wide on it
+# The Playground's own layout is not responsive (below about 1,100 px its log panel covers the chat), so "phone
+# size" is the card at the width Teams gives it on a 390 px phone, about 320 px (`Chat.as_phone`), in a window
+# as tall as a phone's.
+PHONE = {"width": 1280, "height": 844}
+PHONE_CARD_PX = 320
 LAPTOP = {"width": 1280, "height": 900}
 
 
 @asynccontextmanager
 async def open_chat(prefix: str = "", *, viewport: dict[str, int] = LAPTOP) -> AsyncIterator[Chat]:
-    """Headless Chromium on a 1280x900 page (or `viewport`, e.g. PHONE), as a `Chat`. Old {prefix}NN-*.png screenshots are removed first;
-    on exit, pass or fail, the last state is saved as {prefix}last.png and {prefix}page.html."""
+    """Headless Chromium on a 1280x900 page (or `viewport`), as a `Chat`. Old {prefix}NN-*.png screenshots are
+    removed first; on exit, pass or fail, the last state is saved as {prefix}last.png and {prefix}page.html."""
     for old in ARTIFACTS.glob(f"{prefix}[0-9][0-9]-*.png"):
         old.unlink()
     expect.set_options(timeout=TIMEOUT)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        page = await browser.new_page(viewport=viewport, is_mobile=viewport["width"] < 600)
+        page = await browser.new_page(viewport=viewport)
         page.set_default_timeout(TIMEOUT)
         try:
             yield Chat(page, prefix)
