@@ -45,9 +45,8 @@ def settings_card(turn: Turn, prefs: NudgePreferences, *, notice: str | None = N
             {
                 "type": "Input.Number",
                 "id": "pause_days",
+                # No min/max: a client would silently cap 400 to 90; the server explains instead.
                 "label": f"Pause all nudges for how many days? (0 to {rules.max_pause_days})",
-                "min": 0,
-                "max": rules.max_pause_days,
                 "placeholder": "Leave empty to keep as it is",
             },
             open=open == "pause_days",
