@@ -20,13 +20,9 @@ async def show_menu(turn: Turn) -> Response:
     return Response.show(turn.router.menu(turn))
 
 
-@router.action("menu")
-async def menu_again(turn: Turn) -> Response:
-    return Response(card=turn.router.menu(turn))
-
-
 @router.action("run")
 async def run_from_menu(turn: Turn) -> Response:
+    """Any command from a button, replacing the card: so no flow needs a `*_again` verb of its own."""
     command = turn.router.command_named(turn.inbound.data.get("command"))
     if command is None:
         return Response(card=turn.router.menu(turn, "That option is no longer available. Here is what I can do now:"))

@@ -184,4 +184,4 @@ def section(section_id: str, heading_text: str, summary: str, *items: Element | 
 
 def problem_card(message: str) -> dict[str, Any]:
     """Something did not work: say so plainly and offer the way on."""
-    return card(notice(message, good=False), actions=[execute("Show the menu", "help.menu")])
+    return card(notice(message, good=False), actions=[execute("Show the menu", "help.run", {"command": "help"})])

@@ -45,7 +45,7 @@ def welcome_back_card(user: User) -> dict:
     return cards.card(
         cards.title(f"Welcome back{', ' + first_name if first_name else ''}"),
         cards.text("Good to see you again. Your profile and bookings are as you left them."),
-        actions=[cards.execute("What can I do?", "help.menu")],
+        actions=[cards.execute("What can I do?", "help.run", {"command": "help"})],
     )
 
 
@@ -54,7 +54,7 @@ def saved_card(org: Organisation, user: User) -> dict:
         cards.notice("Thanks, you are all set."),
         cards.facts(profile_facts(org, user)),
         cards.text("Type **help** at any time to see what I can do.", subtle=True),
-        actions=[cards.execute("What can I do?", "help.menu")],
+        actions=[cards.execute("What can I do?", "help.run", {"command": "help"})],
     )
 
 

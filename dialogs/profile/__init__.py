@@ -34,7 +34,7 @@ def edit_card(turn: Turn, user: User, error: str | None = None) -> dict:
         *profile_inputs(turn.content.organisation, user),
         actions=[
             cards.execute("Save", "profile.save", style="positive"),
-            cards.execute("Cancel", "profile.show", inputs=False),
+            cards.execute("Cancel", "help.run", {"command": "profile"}, inputs=False),
         ],
     )
 
@@ -48,11 +48,6 @@ def edit_card(turn: Turn, user: User, error: str | None = None) -> dict:
 )
 async def show(turn: Turn) -> Response:
     return Response.show(profile_card(turn))
-
-
-@router.action("show")
-async def show_again(turn: Turn) -> Response:
-    return Response(card=profile_card(turn))
 
 
 @router.action("edit")

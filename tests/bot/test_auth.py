@@ -132,7 +132,7 @@ async def test_a_valid_token_is_served(prod_client, connector, uows):
 
 async def test_a_card_action_with_a_valid_token_gets_its_card(prod_client, connector):
     response = await send(
-        prod_client, a.card_action(connector.url, "help.menu"), "Bearer " + t.token(t.claims(connector.url))
+        prod_client, a.card_action(connector.url, "help.run"), "Bearer " + t.token(t.claims(connector.url))
     )
     assert response.status == 200
     assert "What I can do" in card_text((await response.json())["value"])

@@ -74,13 +74,13 @@ INVOKE_WRONG = [
     ({"value": {"trigger": "manual"}}, "value.action is missing"),
     ({"value": {"action": [1]}}, "value.action must be an object"),
     ({"value": {"action": {"verb": 7, "data": {}}}}, "value.action.verb must be a string"),
-    ({"value": {"action": {"verb": "help.menu", "data": "x"}}}, "value.action.data must be an object"),
+    ({"value": {"action": {"verb": "help.run", "data": "x"}}}, "value.action.data must be an object"),
 ]
 
 
 @pytest.mark.parametrize(("change", "reason"), INVOKE_WRONG)
 async def test_a_card_action_whose_value_is_not_an_object_is_a_400(client, connector, change, reason):
-    activity = a.card_action(connector.url, "help.menu")
+    activity = a.card_action(connector.url, "help.run")
     activity.update(change)
     if change.get("value") is None:
         del activity["value"]
@@ -133,7 +133,7 @@ async def test_the_bot_mention_is_removed_without_the_sdk(client, connector):
 
 async def test_the_old_action_submit_fallback_gets_its_reply(client, connector):
     activity = a.message(connector.url, "")
-    activity["value"] = {"verb": "help.menu"}
+    activity["value"] = {"verb": "help.run"}
     del activity["text"]
     response = await client.post("/api/messages", json=activity)
     assert response.status == 200

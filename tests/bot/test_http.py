@@ -117,7 +117,7 @@ async def test_not_ready_when_the_schema_is_behind(tmp_path, content, clock):
 
 async def test_metrics_count_activities_by_type_and_outcome(client, connector):
     await client.post("/api/messages", json=a.message(connector.url, "help"))
-    await client.post("/api/messages", json=a.card_action(connector.url, "help.menu"))
+    await client.post("/api/messages", json=a.card_action(connector.url, "help.run"))
     response = await client.get("/metrics")
     assert response.headers["Content-Type"].startswith("text/plain")
     text = await response.text()

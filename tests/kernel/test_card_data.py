@@ -12,7 +12,7 @@ GOOD = [
     {"topic_id": "pdsa", "bite": 1},  # topic_id is a content slug, not a row id
     {"att_12": "attended", "att_13": "no_show", "session_id": "5"},
     {"title": "Fewer falls", "problem": "x" * card_data.MAX_TEXT, "sure": "true", "value": 3.5},
-    {"verb": "help.menu", "msteams": {"type": "messageBack", "displayText": "Hi"}},  # Action.Submit fallback
+    {"verb": "help.run", "msteams": {"type": "messageBack", "displayText": "Hi"}},  # Action.Submit fallback
     {"emoji": "\U0001f600 ok", "waitlist": True, "pause_days": 7},
     {"pause_days": "3.5", "value": "twelve", "comment": "inf", "title": "NaN"},  # free text may say anything
 ]
