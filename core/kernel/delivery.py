@@ -6,7 +6,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core.kernel.ports import SendOutcome, SendOutcomeKind
+from core.kernel.model import OutboxStatus
+from core.kernel.ports import SendOutcome, SendOutcomeKind, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,9 @@ def decide(
         return Decision("failed", error=outcome.error)
     delay = policy.backoff(attempt, rng)
     return Decision("retry", due_at=now + timedelta(seconds=delay), error=outcome.error)
+
+
+async def delivery_counts(uow: UnitOfWork) -> dict[str, int]:
+    """How many outbox messages are in each state (for the admin card): counts of messages, not of people."""
+    counts = await uow.outbox.status_counts()
+    return {status.value: counts.get(status.value, 0) for status in OutboxStatus}

@@ -1,9 +1,13 @@
-"""`admin`: what an operator needs at a glance. Every action here re-checks the admin role on the server."""
+"""`admin`: what an operator needs at a glance. Every action here re-checks the admin role on the server.
+
+Each capability adds its own part (`@router.admin_section`) and its report buttons (`admin_tool=`); this module
+names none of them.
+"""
 
 from __future__ import annotations
 
-from core.clinics.reports import staff_supported
-from core.kernel.model import OutboxStatus, Role
+from core.kernel.delivery import delivery_counts
+from core.kernel.model import Role
 from dialogs.kit import cards
 from dialogs.kit.feature import FeatureRouter
 from dialogs.kit.types import Response, Turn
@@ -12,31 +16,22 @@ router = FeatureRouter("admin")
 
 
 async def _overview_card(turn: Turn, notice: str | None = None) -> dict:
-    counts = await turn.uow.outbox.status_counts()
-    supported = await staff_supported(turn.uow, content=turn.content, now=turn.now)
+    sections = [element for section in turn.router.admin_sections for element in await section(turn)]
+    counts = await delivery_counts(turn.uow)
     return cards.card(
         cards.notice(notice) if notice else None,
         cards.title("Admin: programme at a glance"),
-        cards.heading("Staff supported by QI clinics"),
-        cards.facts(
-            [
-                (f"Since 1 {supported.month_start:%B}", str(supported.this_month)),
-                ("Last 12 months", str(supported.last_12_months)),
-            ]
-        ),
-        cards.text("People who attended at least one clinic, as recorded by the coaches.", subtle=True, size="Small"),
-        cards.text(supported.footnote, subtle=True, size="Small") if supported.footnote else None,
+        *sections,
         cards.heading("Message delivery"),
-        cards.facts([(status.value.capitalize(), str(counts.get(status.value, 0))) for status in OutboxStatus]),
+        cards.facts([(status.capitalize(), str(count)) for status, count in counts.items()]),
         cards.text(
             "Failed messages ran out of retries; unreachable people removed or blocked the app.",
             subtle=True,
             size="Small",
         ),
         actions=[
-            cards.execute("Refresh", "admin.refresh"),
-            cards.execute("Learning report", "learning.report"),
-            cards.execute("Projects report", "projects.report"),
+            cards.execute("Refresh", refresh),
+            *(cards.execute(title, action) for title, action in turn.router.admin_tools),
         ],
     )
 

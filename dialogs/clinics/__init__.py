@@ -11,7 +11,7 @@ registers, so "book clinic" comes before "my bookings" (tests/clinics/test_dialo
 
 from __future__ import annotations
 
-from dialogs.clinics import bookings, browse, coach, followup, session_cancel  # noqa: F401 (their handlers register)
+from dialogs.clinics import admin, bookings, browse, coach, followup, session_cancel  # noqa: F401 (they register)
 from dialogs.clinics.messages import ClinicCards
 from dialogs.clinics.router import router
 

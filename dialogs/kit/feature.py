@@ -42,11 +42,22 @@ class Action:
         return await self.handler(turn)
 
 
+# An async function (turn) -> card elements: a capability's part of the admin card.
+AdminSection = Callable[[Turn], Awaitable[list[dict]]]
+
+
 @dataclass
 class FeatureRouter:
     feature: str
     commands: list[Command] = field(default_factory=list)
     actions: dict[str, Action] = field(default_factory=dict)
+    admin_tools: list[tuple[str, Action]] = field(default_factory=list)  # buttons on the admin card
+    admin_sections: list[AdminSection] = field(default_factory=list)
+
+    def admin_section(self, section: AdminSection) -> AdminSection:
+        """Register a part of the admin card (e.g. clinics' staff supported), so admin names no capability."""
+        self.admin_sections.append(section)
+        return section
 
     def command(
         self,
@@ -70,8 +81,9 @@ class FeatureRouter:
 
         return register
 
-    def action(self, name: str, *, role: Role = Role.STAFF):
-        """Register a card verb `<feature>.<name>`; the decorated name becomes the Action for card builders."""
+    def action(self, name: str, *, role: Role = Role.STAFF, admin_tool: str | None = None):
+        """Register a card verb `<feature>.<name>`; the decorated name becomes the Action for card builders.
+        `admin_tool` also puts it on the admin card as a button with that title."""
 
         def register(handler: Handler) -> Action:
             verb = f"{self.feature}.{name}"
@@ -79,6 +91,8 @@ class FeatureRouter:
                 raise ValueError(f"card verb {verb!r} is registered twice")
             action = Action(verb, handler, role)
             self.actions[verb] = action
+            if admin_tool:
+                self.admin_tools.append((admin_tool, action))
             return action
 
         return register

@@ -35,6 +35,8 @@ class Router:
         self.features = tuple(features)
         self.commands: list[Command] = [command for feature in self.features for command in feature.commands]
         self.actions: dict[str, Action] = {}
+        self.admin_tools = [tool for feature in self.features for tool in feature.admin_tools]
+        self.admin_sections = [section for feature in self.features for section in feature.admin_sections]
         for feature in self.features:
             for verb, action in feature.actions.items():
                 if verb in self.actions:

@@ -35,7 +35,7 @@ def report_card(report: LearningReport) -> dict:
     )
 
 
-@router.action("report", role=Role.ADMIN)
+@router.action("report", role=Role.ADMIN, admin_tool="Learning report")
 async def report_action(turn: Turn) -> Response:
     return Response(card=report_card(await learning_report(turn.uow, content=turn.content, now=turn.now)))
 

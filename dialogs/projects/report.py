@@ -73,7 +73,7 @@ def report_card(turn: Turn, report: ProjectReport) -> dict:
     return cards.card(*blocks, actions=actions or None)
 
 
-@router.action("report", role=Role.ADMIN)
+@router.action("report", role=Role.ADMIN, admin_tool="Projects report")
 async def report(turn: Turn) -> Response:
     data = await project_reports.projects_report(turn.uow, content=turn.content, now=turn.now)
     return Response(card=report_card(turn, data))
