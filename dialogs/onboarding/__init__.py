@@ -36,7 +36,7 @@ def welcome_card(org: Organisation, user: User, *, error: str | None = None) -> 
         ),
         cards.text("Three quick questions so I can point you to the right people and events:", subtle=True),
         *profile_inputs(org, user),
-        actions=[cards.execute("Save and start", "onboarding.save", style="positive")],
+        actions=[cards.execute("Save and start", save, style="positive")],
     )
 
 

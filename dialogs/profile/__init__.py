@@ -23,7 +23,7 @@ def profile_card(turn: Turn, *, saved: bool = False) -> dict:
             subtle=True,
             size="Small",
         ),
-        actions=[cards.execute("Edit profile", "profile.edit")],
+        actions=[cards.execute("Edit profile", edit)],
     )
 
 
@@ -33,7 +33,7 @@ def edit_card(turn: Turn, user: User, error: str | None = None) -> dict:
         cards.title("Edit your profile"),
         *profile_inputs(turn.content.organisation, user),
         actions=[
-            cards.execute("Save", "profile.save", style="positive"),
+            cards.execute("Save", save, style="positive"),
             cards.execute("Cancel", "help.run", {"command": "profile"}, inputs=False),
         ],
     )
