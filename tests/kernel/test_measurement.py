@@ -12,15 +12,13 @@ from core.measurement import (
     INCREASE,
     NEUTRAL,
     Rebase,
-    _seven_in_a_row,
-    _seven_trend,
-    _two_in_three,
     assurance,
     exact_runs_limits,
     run_chart,
     runs_limits,
     xmr,
 )
+from core.measurement.xmr import _seven_in_a_row, _seven_trend, _two_in_three
 from storage.content import DEFAULT_CONTENT_DIR, load_runs_table
 
 TABLE = load_runs_table(DEFAULT_CONTENT_DIR)
