@@ -376,7 +376,8 @@ async def test_the_form_offers_and_accepts_only_the_persons_registered_projects(
     assert clinic_state(uow) == before
     booked = await book(uow, content, user, session, project_id=501)
     assert booked.project_id == 501
-    full = await start_booking(uow, user=user, session_id=session.id, waitlist=False, content=content, now=NOW)
+    other = await person(uow, 2)
+    full = await start_booking(uow, user=other, session_id=session.id, waitlist=False, content=content, now=NOW)
     assert full.waitlist  # a full session's form is for its waitlist
 
 
