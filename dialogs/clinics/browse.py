@@ -96,7 +96,7 @@ def browse_card(turn: Turn, listing: Browse, page: int = 0, notice: str | None =
         cards.title("Book a QI clinic"),
         cards.text("Time with a QI coach for an idea, a live project or help with data.", subtle=True),
         *at_limit,
-        cards.choice_set("site", "Site", org.sites, site),
+        cards.choice_set("site", "Site", org.sites, site, error="Please choose a site."),
         cards.action_set(cards.execute("Show sessions", browse, {"page": 0})),
         empty,
         *rows,

@@ -1,5 +1,6 @@
 """Transcripts of the clinic flows: book, waitlist, my bookings, cancel, coach view, attendance, feedback."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from core.kernel.model import Role
 from core.projects.model import Project, ProjectStatus
 from dialogs.clinics import ClinicCards
 from dialogs.clinics.browse import choose
+from dialogs.kit import cards
 from dialogs.kit.forms import field_error
 from tests.clinics.data import add_session, clinic_state
 from tests.dialogs.harness import ROUTER, Chat, buttons, card_inputs, card_text, find_action, only_card
@@ -122,15 +124,19 @@ async def test_my_bookings_and_cancel(chat):
 
 
 async def test_someone_elses_booking_cannot_be_cancelled_with_a_crafted_card(content, chat):
+    """Neither the question nor a forged "Yes, cancel" for another person's booking changes anything."""
     session = add_session(chat)
     await chat.press("clinics.book", session_id=session.id, help_with="other")
     booking = next(iter(chat.uow.db.bookings.values()))
     intruder = Chat(content, n=2, uow=chat.uow)
     await intruder.say("hi")
     before = clinic_state(chat.uow)
-    response = await intruder.press("clinics.cancel", booking_id=booking.id)
-    assert "not yours to cancel" in card_text(response.card) and response.commit is False
-    assert clinic_state(chat.uow) == before
+    for verb in ("clinics.cancel", "clinics.cancel_confirm"):
+        response = await intruder.press(verb, booking_id=booking.id, back="mine")
+        assert "not yours to cancel" in card_text(response.card) and response.commit is False
+        assert "Fri 27 Nov" not in card_text(response.card)  # nothing about the booking is shown
+        assert clinic_state(chat.uow) == before
+    assert chat.uow.db.bookings[booking.id].status == "confirmed"
 
 
 async def test_coach_view_shows_who_is_coming_and_why(content, chat):
@@ -338,21 +344,17 @@ def session_row(card: dict, when: str) -> dict:
     return rows[0]
 
 
+def elements(node) -> list[dict]:
+    """Every element (object) of a card, depth first: body, columns, action sets, actions."""
+    if isinstance(node, list):
+        return [found for item in node for found in elements(item)]
+    if not isinstance(node, dict):
+        return []
+    return [node, *(found for value in node.values() for found in elements(value))]
+
+
 def links(card: dict) -> dict[str, str]:
-    found: dict[str, str] = {}
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "Action.OpenUrl":
-                found[node["title"]] = node["url"]
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
+    return {e["title"]: e["url"] for e in elements(card) if e.get("type") == "Action.OpenUrl"}
 
 
 ESCAPES = ("Back", "Cancel", "Cancel booking", "Leave waitlist", "Cancel session", "Keep it", "No", "Stop")
@@ -474,21 +476,6 @@ async def test_keep_it_goes_back_to_where_cancel_was_pressed(chat):
     assert [b["data"]["session_id"] for b in choose_buttons(done.card)] == [session.id]  # bookable again
 
 
-async def test_a_forged_confirm_for_someone_elses_booking_changes_nothing(content, chat):
-    session = add_session(chat)
-    await chat.press("clinics.book", session_id=session.id, help_with="other")
-    booking = next(iter(chat.uow.db.bookings.values()))
-    intruder = Chat(content, n=2, uow=chat.uow)
-    await intruder.say("hi")
-    before = clinic_state(chat.uow)
-    for verb in ("clinics.cancel", "clinics.cancel_confirm"):
-        response = await intruder.press(verb, booking_id=booking.id, back="mine")
-        assert "not yours to cancel" in card_text(response.card) and response.commit is False
-        assert "Fri 27 Nov" not in card_text(response.card)  # nothing about the booking is shown
-        assert clinic_state(chat.uow) == before
-    assert chat.uow.db.bookings[booking.id].status == "confirmed"
-
-
 async def test_every_escape_button_on_the_clinic_cards_sends_no_inputs(content, chat):
     admin = Chat(content, n=4, uow=chat.uow, admins=frozenset({"aad-4"}))
     session = add_session(chat)
@@ -518,19 +505,57 @@ async def test_clinic_lists_put_their_buttons_under_the_text(content, chat):
     seen = [only_card(await admin.say("book clinic")), only_card(await chat.say("book clinic"))]
     seen += [only_card(await chat.say("my bookings")), only_card(await admin.say("coach"))]
 
-    def column_sets_with_buttons(node) -> int:
-        if isinstance(node, list):
-            return sum(column_sets_with_buttons(item) for item in node)
-        if not isinstance(node, dict):
-            return 0
-        if node.get("type") == "ColumnSet" and buttons(node):
-            return 1
-        return sum(column_sets_with_buttons(value) for value in node.values())
-
     for card in seen:
-        assert column_sets_with_buttons(card) == 0, card_text(card)
+        squeezed = [e for e in elements(card) if e.get("type") == "ColumnSet" and buttons(e)]
+        assert not squeezed, card_text(card)
     admin_rows = [e for e in seen[0]["body"] if e.get("type") == "Container"]
     assert len(admin_rows) == 2
     for row in admin_rows:
         assert row["items"][-1]["type"] == "ActionSet"  # the buttons come last, under the lines
         assert [b["title"] for b in row["items"][-1]["actions"]] == ["Book", "Cancel session"]
+
+
+SENTENCE = re.compile(r"[A-Z*].*[.?!]", re.DOTALL)
+LABEL = re.compile(r"^\W*\w+(?: \w+){0,2}:")  # "Question:", "Help with: required", "Error: ..."
+
+
+def problems_on(card: dict) -> list[str]:
+    """What a card says is wrong: every input's errorMessage and the field messages under inputs."""
+    found = [e["errorMessage"] for e in elements(card) if isinstance(e.get("errorMessage"), str)]
+    return found + [e["text"] for e in elements(card) if e.get("type") == "TextBlock" and e == field_error(e["text"])]
+
+
+async def test_every_message_about_a_refused_answer_reads_as_a_sentence(content, chat):
+    admin = Chat(content, n=4, uow=chat.uow, admins=frozenset({"aad-4"}))
+    coach = Chat(content, n=3, uow=chat.uow)
+    await coach.grant(Role.COACH)
+    session = add_session(chat, coach_id=(await coach.user()).id)
+    full = add_session(chat, capacity=1, days=3)
+    await Chat(content, n=2, uow=chat.uow).press("clinics.book", session_id=full.id, help_with="other")
+    await chat.say("book clinic")
+    refused = [
+        await chat.press("clinics.book", session_id=session.id, help_with=""),
+        await chat.press("clinics.book", session_id=session.id, help_with="other", question="x" * 501),
+        await chat.press("clinics.book", session_id=session.id, help_with="other", project="77"),
+        await chat.press("clinics.book", session_id=full.id, help_with="other"),
+        await admin.press("clinics.cancel_session", session_id=session.id),
+        await admin.press("clinics.cancel_session_confirm", session_id=session.id, reason="x" * 301),
+    ]
+    await chat.press("clinics.book", session_id=session.id, help_with="other")
+    booking = max(chat.uow.db.bookings)
+    feedback = ClinicCards(content).feedback_request(session, chat.uow.db.bookings[booking]).card
+    attendance = ClinicCards(content).attendance_request(session, [chat.uow.db.bookings[booking]]).card
+    coach.clock.set(session.ends_at)
+    refused += [
+        await chat.press_button(feedback, "Send feedback", usefulness=""),
+        await coach.press_button(attendance, "Save attendance", **{f"att_{booking}": "maybe"}),
+    ]
+    messages = [m for r in refused for m in problems_on(r.card)]
+    messages += [m for card in chat.cards + [feedback, attendance] for m in problems_on(card)]
+    first = [r.card["body"][0] for r in refused]
+    messages += [e["text"] for e in first if e == cards.notice(e.get("text", ""), good=False)]  # problem notices
+    assert len(set(messages)) >= 8, messages
+    for message in set(messages):
+        assert SENTENCE.fullmatch(message), f"not a sentence: {message!r}"
+        assert not LABEL.match(message), f"a field label, not a sentence: {message!r}"
+    assert "Please choose a site." in messages and "Please rate how useful the session was from 1 to 5." in messages

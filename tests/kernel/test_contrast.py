@@ -14,7 +14,7 @@ import yaml
 
 from core.kernel.model import Role
 from tests.clinics.data import add_booking, add_session
-from tests.dialogs.harness import Chat
+from tests.dialogs.harness import Chat, card_text, find_action
 from tests.dialogs.test_cards_schema import every_card
 
 AA = 4.5  # WCAG 2.x success criterion 1.4.3, normal-size text
@@ -83,9 +83,8 @@ def text_styles(card: dict) -> set[tuple[str, str, bool]]:
             container = str(node["style"]).lower()
         if node.get("type") in ("TextBlock", "TextRun"):
             found.add((container, str(node.get("color", "default")).lower(), bool(node.get("isSubtle"))))
-        for key, value in node.items():
-            if key != "actions" or node.get("type") != "AdaptiveCard":  # buttons are drawn by Teams, not in a colour
-                walk(value, container)
+        for value in node.values():  # also the card of an Action.ShowCard
+            walk(value, container)
 
     walk(card, "default")
     return found
@@ -117,6 +116,13 @@ async def clinic_states(content) -> list[tuple[str, dict]]:
     ]
     for step in steps:
         await step
+    mine = chat.cards[-1]
+    await chat.press(find_action(mine, "Cancel")["verb"], **find_action(mine, "Cancel")["data"])  # the question
+    more = [add_session(chat, days=days) for days in (5, 6, 7)]
+    for session in more[:2]:
+        await chat.press("clinics.book", session_id=session.id, help_with="other")
+    await chat.press("clinics.choose", session_id=more[2].id)  # at the limit
+    await chat.say("book clinic")
     admin = Chat(content, n=3, uow=chat.uow, admins=frozenset({"aad-3"}))
     await admin.grant(Role.COACH)
     await admin.say("book clinic")
@@ -164,7 +170,7 @@ async def test_every_text_style_on_every_card_meets_aa_in_both_teams_themes(all_
 
 
 async def test_the_clinic_states_are_among_the_cards_checked(all_cards):
-    from tests.dialogs.harness import card_text
-
     text = "\n".join(card_text(card) for _, card in all_cards)
-    assert "Last seat" in text and "Full" in text
+    for shown in ("Last seat", "Full: join the waitlist", "Booked", "On the waitlist (number 1)", "Cancel your place"):
+        assert shown in text, shown
+    assert "the most you can hold at once" in text
