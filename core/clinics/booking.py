@@ -38,26 +38,58 @@ from core.projects.model import Project
 from core.projects.services import open_projects_led_by
 
 REMINDER_HOUR = time(9)
+STARTED = "This session has already started, so the booking can no longer be cancelled here."
 
 
 # --- choosing ------------------------------------------------------------------------------------------------
 
 
 async def browse(uow: UnitOfWork, *, user: User, site: str | None, content: Content, now: datetime) -> Browse:
-    """The sessions to choose from at `site`; an unknown site falls back to the person's own, then the first."""
+    """The sessions to choose from at `site`; an unknown site falls back to the person's own, then the first.
+    Each says whether the person already holds a place on it, and the list whether they are at the limit, so the
+    card says what is true before anything is asked."""
     org = content.organisation
     site = site if org.is_valid("sites", site) else (user.site or org.sites[0].id)
     admin = user.has_role(Role.ADMIN)
     sessions = await bookable_sessions(uow, site=site, content=content, now=now)
-    return Browse(site, [SessionOption(s, full=s.seats_left == 0, can_cancel_session=admin) for s in sessions])
+    mine = {view.session.id: view for view in await my_bookings(uow, user=user, now=now)}
+    options = [
+        SessionOption(s, full=s.seats_left == 0, can_cancel_session=admin, mine=mine.get(s.id)) for s in sessions
+    ]
+    limit = content.clinics.rules.max_future_bookings
+    return Browse(site, options, at_limit=await _at_limit(uow, user, content, now), max_bookings=limit)
+
+
+async def _at_limit(uow: UnitOfWork, user: User, content: Content, now: datetime) -> bool:
+    return await uow.clinics.count_future_confirmed(user.id, now=now) >= content.clinics.rules.max_future_bookings
+
+
+def limit_message(content: Content) -> str:
+    """Why another booking is refused, said the same on the list, on pressing Book and on booking."""
+    return (
+        f"You already have {content.clinics.rules.max_future_bookings} upcoming clinic bookings, the most you can "
+        "hold at once. Cancel one in **my bookings** to book another."
+    )
+
+
+async def _check_can_book(uow: UnitOfWork, user: User, session: ClinicSession, content: Content, now: datetime):
+    """The rules a new booking meets whatever its answers: not a second place on one session, not over the limit."""
+    existing = await uow.clinics.active_booking(session.id, user.id)
+    if existing is not None:
+        what = "a place" if existing.status == BookingStatus.CONFIRMED else "a waitlist place"
+        raise AlreadyBooked(f"You already have {what} on this session.")
+    if await _at_limit(uow, user, content, now):
+        raise TooManyBookings(limit_message(content))
 
 
 async def start_booking(
     uow: UnitOfWork, *, user: User, session_id: int, waitlist: bool, content: Content, now: datetime
 ) -> Intake:
-    """The booking form for a session that can still be booked; a full one offers its waitlist."""
+    """The booking form for a session that can still be booked; a full one offers its waitlist. Refused before
+    any question is asked when the person already holds a place on it or is at the limit of upcoming bookings."""
     session = await get_session(uow, session_id)
     check_bookable(session, content, now)
+    await _check_can_book(uow, user, session, content, now)
     projects = [(p.id, p.title or "Untitled project") for p in await open_projects_led_by(uow, user.id)]
     return Intake(session, waitlist=waitlist or session.seats_left == 0, projects=projects)
 
@@ -76,16 +108,8 @@ async def book_session(
         raise InvalidAnswer("project_id", "Please choose one of your own projects, or none.")
     session = await get_session(uow, request.session_id)
     check_bookable(session, content, now)
-    existing = await uow.clinics.active_booking(session.id, user.id)
-    if existing is not None:
-        what = "a place" if existing.status == BookingStatus.CONFIRMED else "a waitlist place"
-        raise AlreadyBooked(f"You already have {what} on this session.")
-    await uow.users.lock(user.id)
-    if await uow.clinics.count_future_confirmed(user.id, now=now) >= rules.max_future_bookings:
-        raise TooManyBookings(
-            f"You already have {rules.max_future_bookings} upcoming clinic bookings. "
-            "Cancel one in **my bookings** to book another."
-        )
+    await uow.users.lock(user.id)  # two bookings at once cannot both slip under the limit
+    await _check_can_book(uow, user, session, content, now)
     if await uow.clinics.take_seat(session.id):
         status = BookingStatus.CONFIRMED
     elif request.join_waitlist:
@@ -190,6 +214,20 @@ async def _view(uow: UnitOfWork, user: User, booking: Booking, session: ClinicSe
     )
 
 
+async def booking_to_cancel(uow: UnitOfWork, *, user: User, booking_id: int, now: datetime) -> BookingView:
+    """The booking a Cancel button asks about, before anything changes: the person's own (or any, for an admin)."""
+    booking = await uow.clinics.get_booking(booking_id)
+    if booking is None:
+        raise NotFound("That booking no longer exists.")
+    if not _may_change(user, booking):
+        raise NotAllowed("That booking is not yours to cancel.")
+    session = await get_session(uow, booking.session_id)
+    view = await _view(uow, user, booking, session, now)
+    if not view.cancelled and session.starts_at <= now:
+        raise BookingClosed(STARTED)
+    return view
+
+
 async def booking_view(uow: UnitOfWork, *, user: User, booking_id: int, now: datetime) -> BookingView:
     """One of the person's own bookings as it is now (the confirmation card, its refresh, the feedback card)."""
     booking = await uow.clinics.get_booking(booking_id)
@@ -227,7 +265,7 @@ async def cancel_booking(
     if booking.status == BookingStatus.CANCELLED:
         return Cancellation(booking, session, already=True)
     if session.starts_at <= now:
-        raise BookingClosed("This session has already started, so the booking can no longer be cancelled here.")
+        raise BookingClosed(STARTED)
     await uow.clinics.set_booking_status(booking.id, BookingStatus.CANCELLED, now=now)
     await uow.outbox.cancel(f"clinic:{booking.id}:")
     promoted = None

@@ -72,17 +72,25 @@ class Booking:
 
 @dataclass(frozen=True)
 class SessionOption:
-    """A session on the booking list. `full`: booking it means joining the waitlist."""
+    """A session on the booking list. `full`: booking it means joining the waitlist. `mine`: the place the person
+    already holds on it (booked or waiting), so the list says so instead of offering it again."""
 
     session: ClinicSession
     full: bool
     can_cancel_session: bool  # an admin may cancel the whole session
+    mine: BookingView | None = None
+
+    @property
+    def can_book(self) -> bool:
+        return self.mine is None
 
 
 @dataclass(frozen=True)
 class Browse:
     site: str  # the site shown: the one asked for, else the person's own, else the first
     sessions: list[SessionOption]
+    at_limit: bool = False  # the person holds the most upcoming bookings allowed: booking another is refused
+    max_bookings: int = 3  # content/clinics.yaml booking.max_future_bookings
 
 
 @dataclass(frozen=True)

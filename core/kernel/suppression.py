@@ -15,10 +15,12 @@ The rules, and why they are safe:
   give. While some hidden cell is pinned down, the next cell in one of its lines is hidden: the smallest shown
   non-zero cell, ties broken by key order (so the same data always gives the same output); if its lines have
   none, their total; if they have none, the lines one hidden cell further on.
-- Inside a breakdown or table every hidden cell reads the same, HIDDEN ("*"), explained by footnote(). "<5" would
-  be false for a complementary cell, and a reader who can tell the two apart knows "1-4" and "5 or more", bounds
-  that often pin both down (a "<5" and a "5+" in a line whose hidden part is 6 are 1 and 5). A figure standing on
-  its own (count, share) has no line to attack and says "<5".
+- Every hidden count reads the same, HIDDEN ("*"), explained by the one footnote(): in a breakdown or table, on
+  its own (count) and inside a share ("* of 40"), on every card, report and export. Inside a line "<5" would be
+  false for a complementary cell, and a reader who can tell the two apart knows "1-4" and "5 or more", bounds
+  that often pin both down (a "<5" and a "5+" in a line whose hidden part is 6 are 1 and 5). A figure on its own
+  has no line to attack, so "<5" would be true there, but two signs for one thing read as two different things
+  to staff (issue 10: "suppressed counts read the same everywhere"); the footnote's words cover both cases.
 - The check is exact: a search for other whole numbers that fit, bounded in steps, and a search that runs out
   counts as a pinned-down cell. The tests attack every output with subtraction and with such a search.
 - Not covered: differences between two reports of the same people at different times (publish on a fixed
@@ -37,7 +39,7 @@ HIDDEN = "*"  # every suppressed cell of a breakdown or table, small or compleme
 
 
 def footnote(threshold: int = THRESHOLD) -> str:
-    """The one explanation every card, report and export prints under a breakdown or table."""
+    """The one explanation every card, report and export prints wherever it shows a hidden count."""
     return f"{HIDDEN} hidden: fewer than {threshold} people, or hidden so that such a group cannot be worked out."
 
 
@@ -60,10 +62,11 @@ class Cell:
 
 
 def count(n: int, threshold: int = THRESHOLD) -> Cell:
-    """One figure on its own, with no breakdown or total shown beside it (e.g. "staff supported this month")."""
+    """One figure on its own, with no breakdown or total shown beside it (e.g. "staff supported this month").
+    Hidden, it reads HIDDEN like a hidden cell (see the module's docstring), so it needs the footnote beside it."""
     if n < 0:
         raise ValueError("counts of people cannot be negative")
-    return Cell(f"<{threshold}", None, True) if 0 < n < threshold else Cell(str(n), n)
+    return _cell(n, 0 < n < threshold)
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ def suppress_table(rows: Mapping[str, Mapping[str, int]], threshold: int = THRES
 
 @dataclass(frozen=True)
 class Share:
-    text: str  # "10 of 15", "<5 of 40", "all but <5 of 12", "some of 7", "<5" (the whole group is small)
+    text: str  # "10 of 15", "* of 40", "all but * of 12", "some of 7", "*" (the whole group is small)
     percent: str  # "67%", "<13%", ">58%", or "" when the group itself is too small to describe
 
 
@@ -151,14 +154,14 @@ def share(k: int, n: int, threshold: int = THRESHOLD) -> Share:
     if not 0 <= k <= n:
         raise ValueError("a share needs 0 <= k <= n")
     if 0 < n < threshold:
-        return Share(f"<{threshold}", "")
+        return Share(HIDDEN, "")
     if k in (0, n) or threshold <= k <= n - threshold:
         return Share(f"{k} of {n}", f"{round(100 * k / n)}%" if n else "")
     if n < 2 * threshold:
         return Share(f"some of {n}", "")
     if k < threshold:
-        return Share(f"<{threshold} of {n}", f"<{math.ceil(100 * threshold / n)}%")
-    return Share(f"all but <{threshold} of {n}", f">{math.floor(100 * (n - threshold) / n)}%")
+        return Share(f"{HIDDEN} of {n}", f"<{math.ceil(100 * threshold / n)}%")
+    return Share(f"all but {HIDDEN} of {n}", f">{math.floor(100 * (n - threshold) / n)}%")
 
 
 def mean_if_enough(values: Sequence[float], threshold: int = THRESHOLD) -> float | None:

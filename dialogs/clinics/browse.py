@@ -9,9 +9,9 @@ from core.clinics.commands import BookingRequest, InvalidAnswer
 from core.clinics.model import BookingView, Browse, Intake, SessionOption
 from core.clinics.services import MAX_QUESTION
 from core.kernel.content import Choice
-from core.kernel.errors import ClinicFull
+from core.kernel.errors import AlreadyBooked, ClinicFull, TooManyBookings
 from dialogs.clinics import bookings, session_cancel
-from dialogs.clinics.pages import CALENDAR
+from dialogs.clinics.pages import calendar_button
 from dialogs.clinics.router import router
 from dialogs.clinics.wording import (
     STALE,
@@ -20,9 +20,11 @@ from dialogs.clinics.wording import (
     field_problem,
     help_label,
     join_button,
+    my_place,
     seats,
     session_facts,
     session_pairs,
+    status_line,
     text_input,
     when,
     when_and_site,
@@ -41,30 +43,26 @@ FIELDS = {"help_with": "help_with", "question": "question", "project_id": "proje
 
 
 def _session_row(option: SessionOption, turn: Turn, site: str) -> cards.Element:
-    """One session as a compact row: details on the left, the buttons on the right (short on a phone)."""
-    session = option.session
-    seat_text, colour = seats(session)
-    buttons = [
-        cards.execute(
-            "Waitlist" if option.full else "Book",
-            choose,
-            {"session_id": session.id, "waitlist": option.full, "site": site},
-            style=None if option.full else "positive",
-        )
-    ]
-    if option.can_cancel_session:
-        buttons.append(cards.execute("Cancel session", session_cancel.ask, {"session_id": session.id}, inputs=False))
+    """One session: its lines, then its buttons under them. A session I hold a place on says so, with what I can
+    do about that place, instead of offering it again."""
+    session, held = option.session, option.mine
     details = f"{capitalised(where(session))} · with {coaches(session)}" + (
         f" · {session.focus}" if session.focus else ""
     )
-    return cards.list_row(
-        [
-            cards.text(f"**{when(session, turn.content)}**"),
-            cards.text(details, subtle=True, size="Small"),
-            {**cards.text(seat_text, color=colour, size="Small"), "weight": "Bolder", "spacing": "None"},
-        ],
-        buttons,
-    )
+    if held is not None:
+        status = my_place(held)
+        buttons = calendar_button(turn.links, held)
+        if held.can_cancel:
+            buttons.append(bookings.cancel_button(held, back="browse", site=site))
+    else:
+        status = seats(session)
+        label = "Join waitlist" if option.full else "Book"
+        data = {"session_id": session.id, "waitlist": option.full, "site": site}
+        buttons = [cards.execute(label, choose, data, style=None if option.full else "positive", inputs=False)]
+    if option.can_cancel_session:
+        buttons.append(cards.execute("Cancel session", session_cancel.ask, {"session_id": session.id}, inputs=False))
+    lines = [cards.text(f"**{when(session, turn.content)}**"), cards.text(details, subtle=True, size="Small")]
+    return cards.list_row([*lines, status_line(status)], buttons)
 
 
 def browse_card(turn: Turn, listing: Browse, page: int = 0, notice: str | None = None) -> dict:
@@ -74,9 +72,9 @@ def browse_card(turn: Turn, listing: Browse, page: int = 0, notice: str | None =
     rows = [_session_row(option, turn, site) for option in listing.sessions[page * PAGE : (page + 1) * PAGE]]
     paging = []
     if page > 0:
-        paging.append(cards.execute("Earlier sessions", browse, {"site": site, "page": page - 1}))
+        paging.append(cards.execute("Earlier sessions", browse, {"site": site, "page": page - 1}, inputs=False))
     if page < pages - 1:
-        paging.append(cards.execute("Later sessions", browse, {"site": site, "page": page + 1}))
+        paging.append(cards.execute("Later sessions", browse, {"site": site, "page": page + 1}, inputs=False))
     weeks = content.clinics.rules.weeks_shown
     empty = (
         cards.text(
@@ -85,16 +83,37 @@ def browse_card(turn: Turn, listing: Browse, page: int = 0, notice: str | None =
         if not listing.sessions
         else None
     )
+    at_limit = (
+        [
+            cards.notice(service.limit_message(content), good=False),
+            cards.action_set(cards.execute("My bookings", bookings.mine)),
+        ]
+        if listing.at_limit
+        else []
+    )
     return cards.card(
         cards.notice(notice) if notice else None,
         cards.title("Book a QI clinic"),
         cards.text("Time with a QI coach for an idea, a live project or help with data.", subtle=True),
-        cards.choice_set("site", "Site", org.sites, site),
+        *at_limit,
+        cards.choice_set("site", "Site", org.sites, site, error="Please choose a site."),
         cards.action_set(cards.execute("Show sessions", browse, {"page": 0})),
         empty,
         *rows,
         cards.action_set(*paging) if paging else None,
         cards.text(f"Page {page + 1} of {pages}", subtle=True, size="Small") if pages > 1 else None,
+    )
+
+
+def limit_card(turn: Turn, message: str, site: str | None) -> dict:
+    """Book pressed at the limit of upcoming bookings: why, before any question, and the way to free a place."""
+    return cards.card(
+        cards.title("You cannot book another clinic yet"),
+        cards.text(message),
+        actions=[
+            cards.execute("My bookings", bookings.mine, style="positive"),
+            cards.execute("Back", browse, {"site": site} if site else {}, inputs=False),
+        ],
     )
 
 
@@ -146,7 +165,7 @@ def intake_card(
         cards.text(
             "If a place comes up you will get it automatically and I will tell you."
             if intake.waitlist
-            else f"{seats(session)[0]}.",
+            else f"{seats(session)}.",
             subtle=True,
         ),
         cards.choice_set(
@@ -194,8 +213,16 @@ async def _intake(turn: Turn, session_id: int, waitlist: bool) -> Intake:
 
 @router.action("choose")
 async def choose(turn: Turn) -> Response:
+    """Book (or Join waitlist) on the list: the booking form, unless the booking would be refused whatever the
+    answers; then why, before anything is asked."""
     data = turn.inbound.data
-    intake = await _intake(turn, card_int(data, "session_id", stale=STALE), bool(data.get("waitlist")))
+    site = data.get("site") if isinstance(data.get("site"), str) else None
+    try:
+        intake = await _intake(turn, card_int(data, "session_id", stale=STALE), bool(data.get("waitlist")))
+    except TooManyBookings as limit:
+        return Response(card=limit_card(turn, limit.message, site))
+    except AlreadyBooked as held:  # an old list: the fresh one shows the place held
+        return Response(card=await sessions_card(turn, site, notice=held.message))
     return Response(card=intake_card(turn, intake))
 
 
@@ -204,15 +231,11 @@ async def choose(turn: Turn) -> Response:
 
 def confirmation_card(turn: Turn, view: BookingView, notice: str) -> dict:
     content, session, booking = turn.content, view.session, view.booking
-    actions: list[cards.Element] = []
-    if view.confirmed and turn.links is not None:
-        url = turn.links.url(CALENDAR, {"b": booking.id}, expires_at=session.ends_at)
-        actions.append({"type": "Action.OpenUrl", "title": "Add to calendar", "url": url})
-    actions += join_button(session) if view.confirmed else []
-    actions.append(cards.execute("My bookings", bookings.mine))
+    actions = calendar_button(turn.links, view) + (join_button(session) if view.confirmed else [])
+    # With the booking's id, `my bookings` comes as a new message and this card stays as it is.
+    actions.append(cards.execute("My bookings", bookings.mine, {"booking_id": booking.id}, inputs=False))
     if view.can_cancel:
-        label = "Cancel booking" if view.confirmed else "Leave waitlist"
-        actions.append(cards.execute(label, bookings.cancel, {"booking_id": booking.id}, style="destructive"))
+        actions.append(bookings.cancel_button(view, back="booking", label="Cancel booking"))
     pairs = [*session_pairs(session, content), ("Help with", help_label(content, booking.help_with))]
     if booking.question:
         pairs.append(("Your question", booking.question))
@@ -265,6 +288,8 @@ async def book(turn: Turn) -> Response:
             messages=turn.messages["clinics"],
             now=turn.now,
         )
+    except TooManyBookings as limit:  # an intake card from before the limit was reached
+        return Response(card=limit_card(turn, limit.message, None), commit=False)
     except ClinicFull as full:
         intake = await _intake(turn, request.session_id, waitlist=True)
         notice = f"{full.message} You can join the waitlist instead."
@@ -276,16 +301,18 @@ async def book(turn: Turn) -> Response:
     return Response(card=confirmation_card(turn, view, _state(view)))
 
 
-@router.action("booking")
-async def booking_state(turn: Turn) -> Response:
-    """The current state of one booking's card (the refresh of the confirmation card)."""
-    booking_id = card_int(turn.inbound.data, "booking_id", stale=STALE)
+async def booking_card(turn: Turn, booking_id: int) -> dict:
+    """One booking's card as it is now: the confirmation, or that it was cancelled."""
     view = await service.booking_view(turn.uow, user=turn.user, booking_id=booking_id, now=turn.now)
     if view.cancelled:
-        return Response(
-            card=cards.card(
-                cards.notice(f"Cancelled: {when_and_site(view.session, turn.content)}.", good=False),
-                actions=[cards.execute("Book another", browse)],
-            )
+        return cards.card(
+            cards.notice(f"Cancelled: {when_and_site(view.session, turn.content)}.", good=False),
+            actions=[cards.execute("Book another", browse)],
         )
-    return Response(card=confirmation_card(turn, view, _state(view)))
+    return confirmation_card(turn, view, _state(view))
+
+
+@router.action("booking")
+async def booking_state(turn: Turn) -> Response:
+    """The current state of one booking's card (the refresh of the confirmation card, and "Keep it")."""
+    return Response(card=await booking_card(turn, card_int(turn.inbound.data, "booking_id", stale=STALE)))

@@ -25,6 +25,7 @@ SCALE = tuple(
     for n, label in ((1, "1 Not useful"), (2, "2"), (3, "3"), (4, "4"), (5, "5 Very useful"))
 )
 DAMAGED = "That attendance card is damaged; please use the latest one."
+RATE = "Please rate how useful the session was from 1 to 5."
 
 
 # --- attendance -----------------------------------------------------------------------------------------------
@@ -108,6 +109,7 @@ def feedback_card(
             SCALE,
             usefulness if isinstance(usefulness, str) else None,
             compact=False,
+            error=RATE,
         ),
         under("usefulness"),
         text_input(
@@ -129,7 +131,7 @@ async def feedback(turn: Turn) -> Response:
     given = data.get("usefulness") not in (None, "")
     answers = FeedbackAnswers(
         booking_id=booking_id,
-        usefulness=card_int(data, "usefulness", stale="Please rate from 1 to 5.") if given else None,
+        usefulness=card_int(data, "usefulness", stale=RATE) if given else None,
         improvement=data.get("improvement"),
     )
     try:

@@ -24,7 +24,7 @@ class ClinicCards:
 
     @staticmethod
     def _cancel(booking: Booking) -> cards.Element:
-        return cards.execute("Cancel booking", cancel, {"booking_id": booking.id}, style="destructive")
+        return cards.execute("Cancel booking", cancel, {"booking_id": booking.id}, style="destructive", inputs=False)
 
     def reminder(self, session: ClinicSession, booking: Booking, which: str) -> OutboundMessage:
         text = self._say(f"reminder_{which}", session)
@@ -58,7 +58,7 @@ class ClinicCards:
         return OutboundMessage(
             card=cards.card(
                 cards.notice(self._say("promoted", session)),
-                actions=[self._cancel(booking), cards.execute("My bookings", mine)],
+                actions=[self._cancel(booking), cards.execute("My bookings", mine, {"booking_id": booking.id})],
             )
         )
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 from icalendar import Calendar, Event, vText
 
 from core.clinics.booking import calendar_booking
-from core.clinics.model import Booking, ClinicSession
+from core.clinics.model import Booking, BookingView, ClinicSession
 from core.kernel.content import Content
 from core.kernel.pages import Page, PageError, PageRequest, PageResult
+from core.kernel.ports import Links
 from dialogs.clinics.wording import coaches, site, where
+from dialogs.kit import cards
 
 
 def booking_calendar(session: ClinicSession, booking: Booking, content: Content, *, stamp) -> bytes:
@@ -50,3 +52,11 @@ async def _calendar(request: PageRequest) -> PageResult:
 
 CALENDAR = Page("clinics.calendar", "/calendar/{token}.ics", _calendar, claims=("b",))
 PAGES = (CALENDAR,)
+
+
+def calendar_button(links: Links | None, view: BookingView) -> list[cards.Element]:
+    """ "Add to calendar" for a booked place: the `.ics` through a signed link that expires when the session ends."""
+    if not view.confirmed or links is None:
+        return []
+    url = links.url(CALENDAR, {"b": view.booking.id}, expires_at=view.session.ends_at)
+    return [{"type": "Action.OpenUrl", "title": "Add to calendar", "url": url}]

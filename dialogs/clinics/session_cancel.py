@@ -26,7 +26,7 @@ def ask_card(turn: Turn, session: ClinicSession, people: int, *, reason: object 
         field_problem(problem),
         actions=[
             cards.execute("Cancel the session", confirm, {"session_id": session.id}, style="destructive"),
-            cards.execute("Keep it", browse.browse, {"site": session.site}),
+            cards.execute("Keep it", browse.browse, {"site": session.site}, inputs=False),
         ],
     )
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from core.clinics.model import ClinicSession
+from core.clinics.model import BookingView, ClinicSession
 from core.kernel.content import Content
 from dialogs.kit import cards
+from dialogs.kit.forms import field_error
 
 STALE = "That card is out of date. Please start again with **book clinic**."
 
@@ -44,15 +45,26 @@ def placeholders(session: ClinicSession, content: Content) -> dict[str, str]:
     }
 
 
-def seats(session: ClinicSession) -> tuple[str, str]:
-    """The seats line and its colour."""
+def seats(session: ClinicSession) -> str:
+    """The seats line. Its words carry the meaning, in bold default text: Teams' yellow, green and red each fail
+    WCAG contrast on its light or dark theme (tests/kernel/test_contrast.py)."""
     if session.seats_left == 0:
-        return "Full: join the waitlist", "Attention"
+        return "Full: join the waitlist"
     if session.capacity == 1:
-        return "One-to-one, free", "Good"
+        return "One-to-one, free"
     if session.seats_left == 1:
-        return "Last seat", "Warning"
-    return f"{session.seats_left} of {session.capacity} seats left", "Good"
+        return "Last seat"
+    return f"{session.seats_left} of {session.capacity} seats left"
+
+
+def status_line(text: str) -> cards.Element:
+    """A short bold line of a list row: the seats left, "Booked", "On the waitlist (number 2)"."""
+    return {**cards.text(text, size="Small"), "weight": "Bolder", "spacing": "None"}
+
+
+def my_place(view: BookingView) -> str:
+    """What the person holds on a session, the same on the booking list and in my bookings."""
+    return "Booked" if view.confirmed else f"On the waitlist (number {view.waitlist_position})"
 
 
 def capitalised(text: str) -> str:
@@ -87,10 +99,8 @@ def join_button(session: ClinicSession) -> list[cards.Element]:
 
 
 def field_problem(message: str | None) -> cards.Element | None:
-    """A refused answer's message, right under its field."""
-    if not message:
-        return None
-    return {**cards.text(message, color="Attention", size="Small"), "weight": "Bolder", "spacing": "None"}
+    """A refused answer's message, right under its field (the same element the router's refill puts there)."""
+    return field_error(message) if message else None
 
 
 def text_input(

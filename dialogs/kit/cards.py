@@ -45,14 +45,12 @@ def text(value: str, *, subtle: bool = False, color: str | None = None, size: st
 
 
 def notice(value: str, *, good: bool = True) -> Element:
-    """A one-line outcome at the top of a replaced card ("Saved", "That did not work")."""
-    return {
-        "type": "TextBlock",
-        "text": value,
-        "wrap": True,
-        "weight": "Bolder",
-        "color": "Good" if good else "Attention",
-    }
+    """A one-line outcome at the top of a replaced card ("Saved", "That did not work"), in bold.
+
+    Its words say whether it is good news (`good` is kept for the callers that say so): Teams' green is unreadable
+    on its light theme and its red on the dark one (tests/kernel/test_contrast.py), so no colour carries it."""
+    del good
+    return {"type": "TextBlock", "text": value, "wrap": True, "weight": "Bolder"}
 
 
 def facts(pairs: list[tuple[str, str]]) -> Element:

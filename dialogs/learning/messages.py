@@ -43,7 +43,7 @@ class LearningCards:
                 cards.text(nudge_text(self.content, count)),
                 actions=[
                     cards.execute("Start", next_question, style="positive"),
-                    cards.execute("Not today", stop),
+                    cards.execute("Not today", stop, inputs=False),
                 ],
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.kernel.suppression import footnote
 from core.learning.progress import progress
 from core.learning.report import SitePractice, practice_by_site
 from dialogs.kit import cards
@@ -9,14 +10,15 @@ from dialogs.kit.types import Response, Turn
 from dialogs.learning.quiz import next_question
 from dialogs.learning.router import LEARN, MY_PROGRESS, command_button, days, router
 
+# The same sign and footnote as every other hidden count (core.kernel.suppression), plus what "some" means here.
 LEAGUE_NOTE = (
-    "So that nobody can be picked out: a site with fewer than 5 staff shows no numbers, fewer than 5 people "
-    "(who practised, or who did not) show as <5, and a site of fewer than 10 says only 'some'."
+    f"{footnote()} So that nobody can be picked out, a site of fewer than 10 staff says only 'some', "
+    "and a few who did not practise show as 'all but *'."
 )
 
 
 def league_row(row: SitePractice) -> tuple[str, str]:
-    return row.site, "fewer than 5 staff so far" if row.staff.suppressed else f"{row.practised.text} staff"
+    return row.site, f"{row.staff.text if row.staff.suppressed else row.practised.text} staff"
 
 
 async def progress_card(turn: Turn) -> dict:
@@ -51,8 +53,8 @@ async def progress_card(turn: Turn) -> dict:
         cards.heading("Mastery by topic"),
         rows,
         cards.text(
-            "Right: answered correctly at least once. Mastered: remembered well (FSRS review state, stable for "
-            f"more than {content.learning.rules.mastery_stability_days:g} days).",
+            "Right: answered correctly at least once. Mastered: answered right often enough that you now "
+            f"remember it for more than {content.learning.rules.mastery_stability_days:g} days at a time.",
             subtle=True,
             size="Small",
         ),

@@ -133,7 +133,7 @@ def result_card(turn: Turn, result: Answer, topic_id: str | None) -> dict:
         cards.notice(f"Topic completed: {result.completed_topic.title}.") if result.completed_topic else None,
         actions=[
             cards.execute("Next", next_question, {"topic_id": topic_id}, style="positive"),
-            cards.execute("Stop for today", stop),
+            cards.execute("Stop for today", stop, inputs=False),
         ],
     )
 
@@ -141,7 +141,7 @@ def result_card(turn: Turn, result: Answer, topic_id: str | None) -> dict:
 async def done_card(turn: Turn, reason: str | None, topic_id: str | None) -> dict:
     mine = await progress(turn.uow, user=turn.user, content=turn.content, now=turn.now)
     text = {
-        "cap": "You have done today's reviews. The rest will wait for tomorrow.",
+        "cap": "You have answered today's questions that came back. The rest will wait for tomorrow.",
         "new_cap": f"That's today's {turn.content.learning.rules.daily_new_questions} new questions done. "
         "More tomorrow, or open a topic in **learn** to keep going.",
     }.get(reason or "", "You are all caught up: nothing is due right now.")

@@ -57,7 +57,7 @@ def bite_card(topic: Topic, index: int, notice: str | None = None) -> dict:
     else:
         actions = [cards.execute("Next", open_topic, {"topic_id": topic.id, "bite": index + 1}, style="positive")]
     if index > 0:
-        actions.append(cards.execute("Back", open_topic, {"topic_id": topic.id, "bite": index - 1}))
+        actions.append(cards.execute("Back", open_topic, {"topic_id": topic.id, "bite": index - 1}, inputs=False))
     return cards.card(
         cards.notice(notice) if notice else None,
         cards.text(f"{topic.title} · {index + 1} of {len(topic.bites)}", subtle=True, size="Small"),

@@ -1,5 +1,6 @@
 """Transcripts of the clinic flows: book, waitlist, my bookings, cancel, coach view, attendance, feedback."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,8 @@ from core.kernel.model import Role
 from core.projects.model import Project, ProjectStatus
 from dialogs.clinics import ClinicCards
 from dialogs.clinics.browse import choose
+from dialogs.kit import cards
+from dialogs.kit.forms import field_error
 from tests.clinics.data import add_session, clinic_state
 from tests.dialogs.harness import ROUTER, Chat, buttons, card_inputs, card_text, find_action, only_card
 from tests.fakes import FakeUnitOfWork
@@ -24,7 +27,7 @@ def next_to(card: dict, input_id: str) -> str | None:
     body = card["body"]
     index = next(i for i, element in enumerate(body) if element.get("id") == input_id)
     after = body[index + 1] if index + 1 < len(body) else {}
-    return after.get("text") if after.get("type") == "TextBlock" and after.get("color") == "Attention" else None
+    return after["text"] if after.get("type") == "TextBlock" and after == field_error(after["text"]) else None
 
 
 @pytest.fixture
@@ -91,7 +94,7 @@ async def test_full_session_offers_the_waitlist_in_place(content, chat):
     waitlisted = await chat.press_button(response.card, "Join waitlist", help_with="new_idea")
     assert "You are on the waitlist, number 1." in card_text(waitlisted.card)
     mine = only_card(await chat.say("my bookings"))
-    assert "Waitlist, number 1" in card_text(mine)
+    assert "On the waitlist (number 1)" in card_text(mine)
 
 
 async def test_stale_card_after_the_session_started_is_explained_and_replaced(chat):
@@ -110,25 +113,30 @@ async def test_my_bookings_and_cancel(chat):
     await chat.press("clinics.book", session_id=session.id, help_with="other")
     mine = only_card(await chat.say("my bookings"))
     assert "Booked" in card_text(mine) and "Fri 27 Nov" in card_text(mine)
-    cancelled = await chat.press_button(mine, "Cancel")
+    ask = await chat.press_button(mine, "Cancel")
+    cancelled = await chat.press_button(ask.card, "Yes, cancel")
     text = card_text(cancelled.card)
     assert "Cancelled: Fri 27 Nov, 12:30-13:30 at Basildon University Hospital." in text
     assert "You have no upcoming clinic bookings." in text
-    again = await chat.press_button(mine, "Cancel")  # the old card pressed again
+    again = await chat.press_button(ask.card, "Yes, cancel")  # the old card pressed again
     assert "already cancelled" in card_text(again.card)
     assert (await chat.uow.clinics.get_session(session.id)).seats_taken == 0
 
 
 async def test_someone_elses_booking_cannot_be_cancelled_with_a_crafted_card(content, chat):
+    """Neither the question nor a forged "Yes, cancel" for another person's booking changes anything."""
     session = add_session(chat)
     await chat.press("clinics.book", session_id=session.id, help_with="other")
     booking = next(iter(chat.uow.db.bookings.values()))
     intruder = Chat(content, n=2, uow=chat.uow)
     await intruder.say("hi")
     before = clinic_state(chat.uow)
-    response = await intruder.press("clinics.cancel", booking_id=booking.id)
-    assert "not yours to cancel" in card_text(response.card) and response.commit is False
-    assert clinic_state(chat.uow) == before
+    for verb in ("clinics.cancel", "clinics.cancel_confirm"):
+        response = await intruder.press(verb, booking_id=booking.id, back="mine")
+        assert "not yours to cancel" in card_text(response.card) and response.commit is False
+        assert "Fri 27 Nov" not in card_text(response.card)  # nothing about the booking is shown
+        assert clinic_state(chat.uow) == before
+    assert chat.uow.db.bookings[booking.id].status == "confirmed"
 
 
 async def test_coach_view_shows_who_is_coming_and_why(content, chat):
@@ -219,7 +227,7 @@ async def test_the_confirmation_card_refreshes_to_the_bookings_current_state(cha
     fresh = await chat.press(refresh["action"]["verb"], **refresh["action"]["data"])
     assert "Booked. See you there!" in card_text(fresh.card)
     booking = next(iter(chat.uow.db.bookings.values()))
-    await chat.press("clinics.cancel", booking_id=booking.id)
+    await chat.press("clinics.cancel_confirm", booking_id=booking.id)
     stale = await chat.press(refresh["action"]["verb"], **refresh["action"]["data"])
     assert "Cancelled: Fri 27 Nov" in card_text(stale.card) and "Cancel booking" not in card_text(stale.card)
     stranger = Chat(content, n=2, uow=chat.uow)
@@ -300,7 +308,8 @@ async def test_the_refreshed_card_shows_the_waitlist_place_and_no_cancel_once_st
     waiting = await chat.press("clinics.book", session_id=session.id, help_with="other", waitlist=True)
     assert "You are on the waitlist, number 2." in card_text(waiting.card)
     refresh = waiting.card["refresh"]["action"]
-    await ahead.press_button(before_me.card, "Leave waitlist")
+    ask = await ahead.press_button(before_me.card, "Leave waitlist")
+    await ahead.press_button(ask.card, "Yes, leave")
     now_first = await chat.press(refresh["verb"], **refresh["data"])
     assert "You are on the waitlist, number 1." in card_text(now_first.card)
     assert find_action(now_first.card, "Leave waitlist")
@@ -309,11 +318,244 @@ async def test_the_refreshed_card_shows_the_waitlist_place_and_no_cancel_once_st
     assert "Leave waitlist" not in card_text(started.card) and "Cancel booking" not in card_text(started.card)
 
 
-async def test_buttons_between_the_flows_replace_the_card(chat):
+async def test_my_bookings_leaves_the_confirmation_card_and_book_a_clinic_replaces_the_list(chat):
     session = add_session(chat)
     confirmed = await chat.press("clinics.book", session_id=session.id, help_with="other")
-    mine = await chat.press_button(confirmed.card, "My bookings")
-    assert mine.card is not None and "My clinic bookings" in card_text(mine.card) and not mine.messages
-    browse = await chat.press_button(mine.card, "Book a clinic")
+    opened = await chat.press_button(confirmed.card, "My bookings")
+    assert opened.card == confirmed.card  # the confirmation card stays as it was
+    mine = only_card(opened)  # and my bookings comes as a new message
+    assert "My clinic bookings" in card_text(mine)
+    browse = await chat.press_button(mine, "Book a clinic")
     assert browse.card is not None and "Book a QI clinic" in card_text(browse.card)
     assert card_inputs(browse.card)["site"] == "basildon"  # the person's own site
+
+
+# --- booking says what is true before asking anything (issue 10) ---------------------------------------------------
+
+
+def session_row(card: dict, when: str) -> dict:
+    """The list row (a Container) of the session starting `when`, e.g. "Fri 27 Nov"."""
+    rows = [
+        element
+        for element in card["body"]
+        if element.get("type") == "Container" and when in card_text({"body": element["items"][:1]})
+    ]
+    assert len(rows) == 1, f"{len(rows)} rows for {when!r}:\n{card_text(card)}"
+    return rows[0]
+
+
+def elements(node) -> list[dict]:
+    """Every element (object) of a card, depth first: body, columns, action sets, actions."""
+    if isinstance(node, list):
+        return [found for item in node for found in elements(item)]
+    if not isinstance(node, dict):
+        return []
+    return [node, *(found for value in node.values() for found in elements(value))]
+
+
+def links(card: dict) -> dict[str, str]:
+    return {e["title"]: e["url"] for e in elements(card) if e.get("type") == "Action.OpenUrl"}
+
+
+ESCAPES = ("Back", "Cancel", "Cancel booking", "Leave waitlist", "Cancel session", "Keep it", "No", "Stop")
+
+
+def assert_escapes_send_no_inputs(cards_seen: list[dict]) -> int:
+    """Every Back/Cancel/Keep it/... button on these cards sends none of the card's inputs, so an empty required
+    field never blocks it. Returns how many were checked."""
+    checked = 0
+    for card in cards_seen:
+        for button in buttons(card):
+            title = button.get("title", "")  # the refresh action has none
+            if title in ESCAPES or title.startswith("Yes,"):
+                assert button.get("associatedInputs") == "none", f"{button['title']!r} sends the card's inputs"
+                checked += 1
+    return checked
+
+
+async def test_a_session_i_hold_a_place_on_says_so_instead_of_offering_it_again(content, chat):
+    booked = add_session(chat, days=2)
+    full = add_session(chat, capacity=1, days=3)
+    other = Chat(content, n=2, uow=chat.uow)
+    await other.press("clinics.book", session_id=full.id, help_with="other")
+    await chat.press("clinics.book", session_id=booked.id, help_with="other")
+    await chat.press("clinics.book", session_id=full.id, help_with="other", waitlist=True)
+    browse = only_card(await chat.say("book clinic"))
+    mine = session_row(browse, "Fri 27 Nov")
+    text = card_text(mine)
+    assert "Booked" in text and "seats left" not in text
+    assert [b["title"] for b in buttons(mine)] == ["Cancel"]  # no Book button
+    me = await chat.user()
+    [place] = [b.id for b in chat.uow.db.bookings.values() if b.session_id == booked.id and b.user_id == me.id]
+    assert links(mine)["Add to calendar"].endswith(f"/calendar/b{place}.ics")
+    waiting = session_row(browse, "Sat 28 Nov")
+    assert "On the waitlist (number 1)" in card_text(waiting)
+    assert "Full: join the waitlist" not in card_text(waiting) and "Add to calendar" not in links(waiting)
+    assert [b["title"] for b in buttons(waiting)] == ["Leave waitlist"]
+    assert not choose_buttons(browse)  # nothing offered twice
+    # Someone without a place still sees the session as full, with its waitlist.
+    theirs = only_card(await Chat(content, n=3, uow=chat.uow).say("book clinic"))
+    assert "Full: join the waitlist" in card_text(session_row(theirs, "Sat 28 Nov"))
+
+
+async def test_at_the_limit_the_list_says_so_and_book_explains_before_any_question(chat):
+    limit = chat.content.clinics.rules.max_future_bookings
+    sessions = [add_session(chat, days=2 + day) for day in range(limit + 1)]
+    early_form = await chat.press("clinics.choose", session_id=sessions[-1].id)  # opened before the limit
+    for session in sessions[:limit]:
+        await chat.press("clinics.book", session_id=session.id, help_with="other")
+    browse = only_card(await chat.say("book clinic"))
+    said = f"You already have {limit} upcoming clinic bookings, the most you can hold at once."
+    assert said in card_text(browse)
+    assert find_action(browse, "My bookings")["verb"] == "clinics.mine"
+    before = clinic_state(chat.uow)
+    pressed = await chat.press_button(browse, "Book")
+    assert said in card_text(pressed.card) and "What would you like help with?" not in card_text(pressed.card)
+    assert not card_inputs(pressed.card) and find_action(pressed.card, "My bookings")
+    back = find_action(pressed.card, "Back")
+    assert back["associatedInputs"] == "none" and back["data"] == {"site": "basildon"}
+    late = await chat.press_button(early_form.card, "Confirm booking", help_with="measurement")
+    assert said in card_text(late.card) and late.commit is False
+    assert clinic_state(chat.uow) == before
+
+
+async def test_my_bookings_lists_each_calendar_link_and_the_join_link_of_online_sessions(content, chat):
+    online = add_session(chat, days=2, online="https://teams.microsoft.com/l/meetup-join/q")
+    in_person = add_session(chat, days=3)
+    full = add_session(chat, capacity=1, days=4, online="https://teams.microsoft.com/l/meetup-join/w")
+    await Chat(content, n=2, uow=chat.uow).press("clinics.book", session_id=full.id, help_with="other")
+    ids = {}
+    for session, waitlist in ((online, False), (in_person, False), (full, True)):
+        await chat.press("clinics.book", session_id=session.id, help_with="other", waitlist=waitlist)
+        ids[session.id] = max(chat.uow.db.bookings)
+    mine = only_card(await chat.say("my bookings"))
+    first = links(session_row(mine, "Fri 27 Nov"))
+    assert first == {
+        "Add to calendar": f"https://qibot.example/calendar/b{ids[online.id]}.ics",
+        "Join online": "https://teams.microsoft.com/l/meetup-join/q",
+    }
+    assert links(session_row(mine, "Sat 28 Nov")) == {
+        "Add to calendar": f"https://qibot.example/calendar/b{ids[in_person.id]}.ics"
+    }
+    assert links(session_row(mine, "Sun 29 Nov")) == {}  # a waitlist place: nothing to attend yet
+
+
+async def test_cancel_asks_first_and_only_yes_cancels(chat):
+    session = add_session(chat)
+    await chat.press("clinics.book", session_id=session.id, help_with="other")
+    before = clinic_state(chat.uow)
+    mine = only_card(await chat.say("my bookings"))
+    ask = await chat.press_button(mine, "Cancel")
+    assert card_text(ask.card).startswith(
+        "Cancel your place at Fri 27 Nov, 12:30-13:30 at Basildon University Hospital?"
+    )
+    assert [b["title"] for b in buttons(ask.card)] == ["Yes, cancel", "Keep it"]
+    assert all(b["associatedInputs"] == "none" for b in buttons(ask.card))
+    assert clinic_state(chat.uow) == before  # asking changed nothing
+    kept = await chat.press_button(ask.card, "Keep it")
+    assert "My clinic bookings" in card_text(kept.card) and "Booked" in card_text(kept.card)
+    assert clinic_state(chat.uow) == before
+    done = await chat.press_button(ask.card, "Yes, cancel")
+    assert "Cancelled: Fri 27 Nov" in card_text(done.card)
+    assert (await chat.uow.clinics.get_session(session.id)).seats_taken == 0
+
+
+async def test_keep_it_goes_back_to_where_cancel_was_pressed(chat):
+    session = add_session(chat)
+    confirmed = await chat.press("clinics.book", session_id=session.id, help_with="other")
+    ask = await chat.press_button(confirmed.card, "Cancel booking")
+    assert "Cancel your place at" in card_text(ask.card)
+    kept = await chat.press_button(ask.card, "Keep it")
+    assert "Booked. See you there!" in card_text(kept.card) and find_action(kept.card, "Cancel booking")
+    browse = only_card(await chat.say("book clinic"))
+    ask = await chat.press_button(browse, "Cancel")
+    kept = await chat.press_button(ask.card, "Keep it")
+    assert "Book a QI clinic" in card_text(kept.card) and "Booked" in card_text(kept.card)
+    done = await chat.press_button(ask.card, "Yes, cancel")  # from the list: back to the list, with the outcome
+    assert "Cancelled: Fri 27 Nov" in card_text(done.card) and "Book a QI clinic" in card_text(done.card)
+    assert [b["data"]["session_id"] for b in choose_buttons(done.card)] == [session.id]  # bookable again
+
+
+async def test_every_escape_button_on_the_clinic_cards_sends_no_inputs(content, chat):
+    admin = Chat(content, n=4, uow=chat.uow, admins=frozenset({"aad-4"}))
+    session = add_session(chat)
+    full = add_session(chat, capacity=1, days=3)
+    await Chat(content, n=2, uow=chat.uow).press("clinics.book", session_id=full.id, help_with="other")
+    intake = await chat.press("clinics.choose", session_id=session.id)
+    confirmed = await chat.press_button(intake.card, "Confirm booking", help_with="other")
+    await chat.press("clinics.book", session_id=full.id, help_with="other", waitlist=True)
+    await chat.press_button(confirmed.card, "Cancel booking")
+    mine = only_card(await chat.say("my bookings"))
+    await chat.press_button(mine, "Leave waitlist")
+    await chat.say("book clinic")
+    browse = only_card(await admin.say("book clinic"))
+    await admin.press_button(browse, "Cancel session")
+    queued = [row["message"].card for row in chat.uow.db.outbox.values() if row["message"].card]
+    assert assert_escapes_send_no_inputs(chat.cards + admin.cards + queued) >= 8
+
+
+async def test_clinic_lists_put_their_buttons_under_the_text(content, chat):
+    """At 320 px a column of buttons beside the text breaks words mid-word: no clinic card has buttons inside a
+    ColumnSet; each list row is a Container of lines with its buttons under them."""
+    admin = Chat(content, n=4, uow=chat.uow, admins=frozenset({"aad-4"}))
+    await admin.grant(Role.COACH)
+    for days in (2, 3):
+        add_session(chat, days=days, coach_id=(await admin.user()).id)
+    await chat.press("clinics.book", session_id=next(iter(chat.uow.db.sessions)), help_with="other")
+    seen = [only_card(await admin.say("book clinic")), only_card(await chat.say("book clinic"))]
+    seen += [only_card(await chat.say("my bookings")), only_card(await admin.say("coach"))]
+
+    for card in seen:
+        squeezed = [e for e in elements(card) if e.get("type") == "ColumnSet" and buttons(e)]
+        assert not squeezed, card_text(card)
+    admin_rows = [e for e in seen[0]["body"] if e.get("type") == "Container"]
+    assert len(admin_rows) == 2
+    for row in admin_rows:
+        assert row["items"][-1]["type"] == "ActionSet"  # the buttons come last, under the lines
+        assert [b["title"] for b in row["items"][-1]["actions"]] == ["Book", "Cancel session"]
+
+
+SENTENCE = re.compile(r"[A-Z*].*[.?!]", re.DOTALL)
+LABEL = re.compile(r"^\W*\w+(?: \w+){0,2}:")  # "Question:", "Help with: required", "Error: ..."
+
+
+def problems_on(card: dict) -> list[str]:
+    """What a card says is wrong: every input's errorMessage and the field messages under inputs."""
+    found = [e["errorMessage"] for e in elements(card) if isinstance(e.get("errorMessage"), str)]
+    return found + [e["text"] for e in elements(card) if e.get("type") == "TextBlock" and e == field_error(e["text"])]
+
+
+async def test_every_message_about_a_refused_answer_reads_as_a_sentence(content, chat):
+    admin = Chat(content, n=4, uow=chat.uow, admins=frozenset({"aad-4"}))
+    coach = Chat(content, n=3, uow=chat.uow)
+    await coach.grant(Role.COACH)
+    session = add_session(chat, coach_id=(await coach.user()).id)
+    full = add_session(chat, capacity=1, days=3)
+    await Chat(content, n=2, uow=chat.uow).press("clinics.book", session_id=full.id, help_with="other")
+    await chat.say("book clinic")
+    refused = [
+        await chat.press("clinics.book", session_id=session.id, help_with=""),
+        await chat.press("clinics.book", session_id=session.id, help_with="other", question="x" * 501),
+        await chat.press("clinics.book", session_id=session.id, help_with="other", project="77"),
+        await chat.press("clinics.book", session_id=full.id, help_with="other"),
+        await admin.press("clinics.cancel_session", session_id=session.id),
+        await admin.press("clinics.cancel_session_confirm", session_id=session.id, reason="x" * 301),
+    ]
+    await chat.press("clinics.book", session_id=session.id, help_with="other")
+    booking = max(chat.uow.db.bookings)
+    feedback = ClinicCards(content).feedback_request(session, chat.uow.db.bookings[booking]).card
+    attendance = ClinicCards(content).attendance_request(session, [chat.uow.db.bookings[booking]]).card
+    coach.clock.set(session.ends_at)
+    refused += [
+        await chat.press_button(feedback, "Send feedback", usefulness=""),
+        await coach.press_button(attendance, "Save attendance", **{f"att_{booking}": "maybe"}),
+    ]
+    messages = [m for r in refused for m in problems_on(r.card)]
+    messages += [m for card in chat.cards + [feedback, attendance] for m in problems_on(card)]
+    first = [r.card["body"][0] for r in refused]
+    messages += [e["text"] for e in first if e == cards.notice(e.get("text", ""), good=False)]  # problem notices
+    assert len(set(messages)) >= 8, messages
+    for message in set(messages):
+        assert SENTENCE.fullmatch(message), f"not a sentence: {message!r}"
+        assert not LABEL.match(message), f"a field label, not a sentence: {message!r}"
+    assert "Please choose a site." in messages and "Please rate how useful the session was from 1 to 5." in messages

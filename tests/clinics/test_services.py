@@ -9,6 +9,7 @@ import pytest
 from core.clinics import followup, services, sessions
 from core.clinics.booking import (
     book_session,
+    booking_to_cancel,
     booking_view,
     browse,
     cancel_booking,
@@ -376,7 +377,8 @@ async def test_the_form_offers_and_accepts_only_the_persons_registered_projects(
     assert clinic_state(uow) == before
     booked = await book(uow, content, user, session, project_id=501)
     assert booked.project_id == 501
-    full = await start_booking(uow, user=user, session_id=session.id, waitlist=False, content=content, now=NOW)
+    other = await person(uow, 2)
+    full = await start_booking(uow, user=other, session_id=session.id, waitlist=False, content=content, now=NOW)
     assert full.waitlist  # a full session's form is for its waitlist
 
 
@@ -413,3 +415,52 @@ async def test_a_session_cancelled_twice_tells_nobody_again_and_a_long_reason_is
     assert (await sessions.cancel_session(uow, **args)).told == 1
     assert outbox_texts(uow) == [f"cancelled {session.id}: The session had to be cancelled."]
     assert (await sessions.cancel_session(uow, **args)).told == 0
+
+
+async def test_the_list_says_which_sessions_i_hold_a_place_on_and_whether_i_am_at_the_limit(uow, content):
+    user, other = await person(uow, 1), await person(uow, 2)
+    limit = content.clinics.rules.max_future_bookings
+    sessions = [add_session(uow, starts_at=NOW + timedelta(days=2 + day)) for day in range(limit + 1)]
+    listing = await browse(uow, user=user, site="basildon", content=content, now=NOW)
+    assert not listing.at_limit and all(option.can_book and option.mine is None for option in listing.sessions)
+    for session in sessions[:limit]:
+        await book(uow, content, user, session)
+    await book(uow, content, other, sessions[-1])
+    listing = await browse(uow, user=user, site="basildon", content=content, now=NOW)
+    assert listing.at_limit and listing.max_bookings == limit
+    held = [option.session.id for option in listing.sessions if not option.can_book]
+    assert held == [s.id for s in sessions[:limit]]
+    assert all(option.mine.confirmed for option in listing.sessions if option.mine)
+    assert not (await browse(uow, user=other, site="basildon", content=content, now=NOW)).at_limit
+
+
+async def test_the_booking_form_is_refused_before_any_question_at_the_limit_or_on_a_place_held(uow, content):
+    user = await person(uow, 1)
+    limit = content.clinics.rules.max_future_bookings
+    sessions = [add_session(uow, starts_at=NOW + timedelta(days=2 + day)) for day in range(limit + 1)]
+    for session in sessions[:limit]:
+        await book(uow, content, user, session)
+    before = clinic_state(uow)
+    with pytest.raises(AlreadyBooked, match="already have a place"):
+        await start_booking(uow, user=user, session_id=sessions[0].id, waitlist=False, content=content, now=NOW)
+    with pytest.raises(TooManyBookings, match=f"{limit} upcoming clinic bookings, the most you can hold"):
+        await start_booking(uow, user=user, session_id=sessions[-1].id, waitlist=False, content=content, now=NOW)
+    assert clinic_state(uow) == before
+
+
+async def test_the_cancel_question_is_only_for_the_owner_or_an_admin_and_changes_nothing(uow, content):
+    owner, stranger = await person(uow, 1), await person(uow, 2)
+    admin = replace(await person(uow, 3), roles=frozenset({Role.STAFF, Role.ADMIN}))
+    session = add_session(uow)
+    booking = await book(uow, content, owner, session)
+    before = clinic_state(uow)
+    view = await booking_to_cancel(uow, user=owner, booking_id=booking.id, now=NOW)
+    assert view.can_cancel and view.confirmed and clinic_state(uow) == before
+    assert (await booking_to_cancel(uow, user=admin, booking_id=booking.id, now=NOW)).can_cancel
+    with pytest.raises(NotAllowed, match="not yours"):
+        await booking_to_cancel(uow, user=stranger, booking_id=booking.id, now=NOW)
+    with pytest.raises(NotFound):
+        await booking_to_cancel(uow, user=owner, booking_id=booking.id + 999, now=NOW)
+    with pytest.raises(BookingClosed, match="already started"):
+        await booking_to_cancel(uow, user=owner, booking_id=booking.id, now=session.starts_at)
+    assert clinic_state(uow) == before

@@ -5,7 +5,7 @@ import pytest
 from core.kernel.errors import InvalidInput
 from core.kernel.text import clean_text
 from dialogs.kit import cards
-from dialogs.kit.forms import card_int, refill
+from dialogs.kit.forms import card_int, field_error, refill
 
 
 def form():
@@ -35,7 +35,7 @@ def test_refill_puts_back_every_value_typed_and_the_message_under_its_field():
     assert by_id["title"]["value"] == "Falls" and by_id["n"]["value"] == 7
     assert by_id["sure"]["value"] == "true" and by_id["at"]["value"] == "17:30"
     container = card["body"][1]["items"]
-    assert container[1]["text"] == "Too big." and container[1]["color"] == "Attention"
+    assert container[1] == field_error("Too big.")
     assert by_id["n"]["errorMessage"] == "Too big."
 
 

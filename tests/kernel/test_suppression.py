@@ -274,11 +274,11 @@ def test_two_hidden_cells_per_line_is_not_enough_when_a_hidden_cell_joins_two_cy
     ("k", "n", "text", "percent"),
     [
         (10, 15, "10 of 15", "67%"),
-        (3, 40, "<5 of 40", "<13%"),
-        (10, 12, "all but <5 of 12", ">58%"),
+        (3, 40, "* of 40", "<13%"),
+        (10, 12, "all but * of 12", ">58%"),
         (3, 7, "some of 7", ""),
         (5, 6, "some of 6", ""),
-        (3, 4, "<5", ""),
+        (3, 4, "*", ""),
         (0, 7, "0 of 7", "0%"),
         (12, 12, "12 of 12", "100%"),
         (0, 0, "0 of 0", ""),
@@ -313,11 +313,14 @@ def test_a_mean_of_fewer_than_five_scores_is_not_given():
     assert mean_if_enough([3, 4], threshold=2) == 3.5
 
 
-def test_a_single_figure_says_fewer_than_five_and_exports_the_same_words():
-    assert [count(n).text for n in (0, 1, 4, 5)] == ["0", "<5", "<5", "5"]
-    assert count(3).export == "<5" and count(12).export == 12 and count(3).value is None
+def test_a_hidden_count_reads_the_same_on_its_own_in_a_share_and_in_a_breakdown_and_exports_the_same():
+    assert [count(n).text for n in (0, 1, 4, 5)] == ["0", HIDDEN, HIDDEN, "5"]
+    assert count(3).export == HIDDEN and count(12).export == 12 and count(3).value is None and count(3).suppressed
+    assert count(3) == suppress_counts({"A": 3, "B": 6}).cells["A"]  # one hidden count, one way to read it
     assert suppress_counts({"A": 3, "B": 6}).cells["A"].export == HIDDEN
-    assert count(7, threshold=10).text == "<10"
+    assert share(3, 40).text.startswith(HIDDEN) and share(3, 4).text == HIDDEN and HIDDEN in share(10, 12).text
+    assert HIDDEN in suppression.footnote() and "fewer than 5 people" in suppression.footnote()
+    assert count(7, threshold=10).text == HIDDEN and count(10, threshold=10).text == "10"
     assert str(suppress_counts({"A": 30}).cells["A"]) == "30"
 
 

@@ -1,10 +1,12 @@
 """Transcripts: learn (topics, bites), quiz (answer, next, stop, old card), my progress, the faculty report."""
 
 import copy
+import re
 
 import pytest
 
 from bot import registry
+from core.kernel.suppression import HIDDEN, footnote
 from dialogs.kit import card_data
 from dialogs.learning import LearningCards
 from tests.dialogs.harness import ROUTER, Chat, card_text, find_action, only_card
@@ -84,7 +86,8 @@ async def test_my_progress_shows_mastery_streak_and_league(chat, content):
     text = card_text(only_card(await chat.say("my progress")))
     assert "My QI learning" in text and "1 day" in text and f"0 of {len(content.learning.topics)}" in text
     assert "Practice by site, last 30 days" in text and "Southend University Hospital" in text
-    assert "fewer than 5 staff so far" in text  # one person: no numbers that could identify them
+    assert "Southend University Hospital\n* staff" in text  # one person: no numbers that could identify them
+    assert footnote() in text  # the one explanation of "*", as on every card with a hidden count
     assert "right 0/8 · mastered 0" in text or "right 1/8 · mastered 0" in text
     assert "Sam" not in text and "User 1" not in text
 
@@ -183,3 +186,84 @@ async def test_the_certificate_comes_from_the_message_builder_when_the_last_topi
     expected = registry.messages(course, None)["learning"].certificate(await chat.user(), "QI foundations", NOW)
     assert certificate == expected.card
     assert "Certificate" in card_text(certificate) and f"Topic completed: {topic.title}." in card_text(result.card)
+
+
+# --- plain words, one way to read a hidden count, escapes that never need the form (issue 10) ----------------------
+
+JARGON = ("fsrs", "stability", "stable", "lapse", "review state", "retrievability", "difficulty", "serve")
+
+
+async def every_learning_card(chat, content) -> list[dict]:
+    """The learning cards a person and an admin see: topics, bites, questions right and wrong, results, stop,
+    done, progress, the nudge, the certificate and the faculty report."""
+    topic = content.learning.topics[0]
+    await chat.say("learn")
+    for bite in range(len(topic.bites)):
+        await chat.press("learning.topic", topic_id=topic.id, bite=bite)
+    for sure, right in (("true", True), ("false", False)):
+        question = only_card(await chat.say("quiz"))
+        serve = max(chat.uow.db.serves)
+        order = chat.uow.db.serves[serve].order
+        q = content.learning.question(chat.uow.db.serves[serve].question_id)
+        wanted = q.answer if right else (q.answer + 1) % len(q.options)
+        await chat.press_button(question, "ABCDEF"[order.index(wanted)], sure=sure)
+    await chat.press("learning.stop")
+    await chat.say("my progress")
+    admin = Chat(content, n=9, uow=chat.uow, admins=frozenset({"aad-9"}))
+    await admin.press("learning.report")
+    user = await chat.user()
+    extra = [LearningCards(content).nudge(3).card, LearningCards(content).certificate(user, "QI foundations", NOW).card]
+    return chat.cards + admin.cards + extra
+
+
+async def test_no_jargon_reaches_staff(chat, content):
+    seen = await every_learning_card(chat, content)
+    assert len(seen) >= 12
+    text = "\n".join(card_text(card) for card in seen).lower()
+    assert "mastered" in text and "remember it for more than 10 days at a time" in text
+    assert [word for word in JARGON if word in text] == []
+
+
+async def test_a_hidden_count_reads_the_same_on_every_learning_card_and_in_the_printed_report(chat, content):
+    from core.learning.report import learning_report
+    from dialogs.learning.report import report_lines
+
+    seen = await every_learning_card(chat, content)  # one person at Southend: every figure about them is hidden
+    progress = next(card for card in seen if "My QI learning" in card_text(card))
+    report = next(card for card in seen if "Learning report" in card_text(card))
+    printed = "\n".join(report_lines(await learning_report(chat.uow, content=content, now=chat.clock.now())))
+    for shown in (card_text(progress), card_text(report), printed):
+        assert "<5" not in shown and "fewer than 5 staff" not in shown
+        assert footnote() in shown  # "*" and the one sentence that explains it
+    assert "Southend University Hospital\n" + HIDDEN + " staff" in card_text(progress)
+
+
+async def test_back_stop_and_not_today_send_no_inputs(chat, content):
+    seen = await every_learning_card(chat, content)
+    escapes = [
+        button
+        for card in seen
+        for button in card.get("actions", [])
+        if button.get("title") in ("Back", "Stop for today", "Not today")
+    ]
+    assert {button["title"] for button in escapes} == {"Back", "Stop for today", "Not today"}
+    assert all(button.get("associatedInputs") == "none" for button in escapes)
+
+
+async def test_every_refusal_reads_as_a_sentence(chat, content):
+    card = only_card(await chat.say("quiz"))
+    serve_id = find_action(card, "A")["data"]["serve_id"]
+    topic = content.learning.topics[0]
+    refused = [
+        await chat.press("learning.answer", serve_id=serve_id, option=9),
+        await chat.press("learning.answer", serve_id="abc", option=0),
+        await Chat(content, n=2, uow=chat.uow).press("learning.answer", serve_id=serve_id, option=0),
+        await chat.press("learning.topic", topic_id="retired-topic", bite=0),
+        await chat.press("learning.topic", topic_id=topic.id, bite=len(topic.bites)),
+        await chat.press("learning.topic", topic_id=topic.id, bite="x"),
+    ]
+    said = [r.card["body"][0]["text"] for r in refused]
+    assert all(not r.commit for r in refused) and len(set(said)) >= 4
+    for text in said:
+        assert re.fullmatch(r"[A-Z].*[.?!]", text, re.DOTALL), text
+        assert not re.match(r"^\W*\w+(?: \w+){0,2}:", text), text  # not "Option: invalid"
