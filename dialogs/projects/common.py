@@ -13,7 +13,7 @@ from core.projects.commands import InvalidField
 from core.projects.model import Project
 from core.projects.ports import ProjectMessages
 from dialogs.kit import cards
-from dialogs.kit.forms import FormError, card_int
+from dialogs.kit.forms import FormError, card_int, field_error
 from dialogs.kit.types import Turn
 
 T = TypeVar("T")
@@ -125,7 +125,7 @@ def _mark(items: list, input_id: str, message: str) -> bool:
         if not isinstance(item, dict):
             continue
         if item.get("id") == input_id:
-            items.insert(index + 1, cards.text(message, color="Attention", size="Small"))
+            items.insert(index + 1, field_error(message))
             return True
         for child in item.values():
             if isinstance(child, list) and _mark(child, input_id, message):

@@ -316,7 +316,7 @@ async def test_a_refused_step_keeps_what_was_typed_and_says_why_next_to_the_fiel
         value_of(refused.card, "aim_what") == "Fewer night falls" and value_of(refused.card, "aim_how_much") == "a lot"
     )
     hint = after(refused.card, "aim_how_much")
-    assert hint["color"] == "Attention" and "Add a number" in hint["text"]
+    assert hint.get("weight") == "Bolder" and "Add a number" in hint["text"]
     assert (await sql_uow.projects.get(project_id)).aim_what is None  # nothing saved
 
     card = (await lead.press_button(refused.card, "Save and continue", **AIM)).card
