@@ -15,8 +15,10 @@ The rules, and why they are safe:
   give. While some hidden cell is pinned down, the next cell in one of its lines is hidden: the smallest shown
   non-zero cell, ties broken by key order (so the same data always gives the same output); if its lines have
   none, their total; if they have none, the lines one hidden cell further on.
-- Every hidden count reads the same, HIDDEN ("*"), explained by the one footnote(): in a breakdown or table, on
-  its own (count) and inside a share ("* of 40"), on every card, report and export. Inside a line "<5" would be
+- Every hidden count reads the same, HIDDEN ("[c]", the UK Government Statistical Service's symbol for a value
+  withheld as confidential; "*" would start a bullet list in Teams' card markdown), explained by the one
+  footnote(): in a breakdown or table, on its own (count) and inside a share ("[c] of 40"), on every card, report
+  and export. Inside a line "<5" would be
   false for a complementary cell, and a reader who can tell the two apart knows "1-4" and "5 or more", bounds
   that often pin both down (a "<5" and a "5+" in a line whose hidden part is 6 are 1 and 5). A figure on its own
   has no line to attack, so "<5" would be true there, but two signs for one thing read as two different things
@@ -35,7 +37,7 @@ from dataclasses import dataclass
 from statistics import fmean
 
 THRESHOLD = 5  # groups of fewer people than this are never shown (the trust's reporting rule; keep it configurable)
-HIDDEN = "*"  # every suppressed cell of a breakdown or table, small or complementary
+HIDDEN = "[c]"  # every suppressed count: small, complementary, on its own or in a share
 
 
 def footnote(threshold: int = THRESHOLD) -> str:
@@ -143,7 +145,7 @@ def suppress_table(rows: Mapping[str, Mapping[str, int]], threshold: int = THRES
 
 @dataclass(frozen=True)
 class Share:
-    text: str  # "10 of 15", "* of 40", "all but * of 12", "some of 7", "*" (the whole group is small)
+    text: str  # "10 of 15", "[c] of 40", "all but [c] of 12", "some of 7", "[c]" (the whole group is small)
     percent: str  # "67%", "<13%", ">58%", or "" when the group itself is too small to describe
 
 

@@ -13,7 +13,7 @@ from dialogs.learning.router import LEARN, MY_PROGRESS, command_button, days, ro
 # The same sign and footnote as every other hidden count (core.kernel.suppression), plus what "some" means here.
 LEAGUE_NOTE = (
     f"{footnote()} So that nobody can be picked out, a site of fewer than 10 staff says only 'some', "
-    "and a few who did not practise show as 'all but *'."
+    "and a few who did not practise show as 'all but [c]'."
 )
 
 

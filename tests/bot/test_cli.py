@@ -72,7 +72,7 @@ async def test_learning_report_prints_questions_and_completions(cli_db, capsys):
     out = capsys.readouterr().out
     assert "Questions (share answered correctly, answers, people):" in out
     assert "mfi-q1" in out or "Most missed" in out
-    assert "QI foundations completed, by site:" in out and "* hidden: fewer than 5 people" in out
+    assert "QI foundations completed, by site:" in out and "[c] hidden: fewer than 5 people" in out
 
 
 async def test_projects_report_writes_exports(cli_db, capsys, tmp_path):

@@ -39,15 +39,15 @@ def test_figures_of_five_or_more_that_differ_by_five_or_more_are_shown():
 
 
 def test_a_small_figure_is_hidden_with_its_partner_so_the_difference_cannot_be_worked_out():
-    assert card(3, 7) == ("*", "10")  # 3 this month: hidden, and the 7 earlier are not shown
-    assert card(2, 1) == ("*", "*")  # 3 in the year is small too
-    assert card(0, 3) == ("0", "*")
+    assert card(3, 7) == ("[c]", "10")  # 3 this month: hidden, and the 7 earlier are not shown
+    assert card(2, 1) == ("[c]", "[c]")  # 3 in the year is small too
+    assert card(0, 3) == ("0", "[c]")
 
 
 def test_the_subtraction_attack_is_blocked():
     # 6 this month and 7 in the year would say one person came only earlier in the year.
     month, year = card(6, 1)
-    assert (month, year) == ("*", "7")
+    assert (month, year) == ("[c]", "7")
 
 
 def test_no_card_lets_a_reader_subtract_or_search_out_a_small_group():
@@ -92,7 +92,7 @@ async def test_the_admin_card_hides_the_figure_a_subtraction_would_give_away(con
     await attended(admin.uow, range(1, 7), THIS_MONTH)
     await attended(admin.uow, range(7, 8), EARLIER)  # one person came only earlier: 7 - 6 would show them
     text = card_text(only_card(await admin.say("admin")))
-    assert "Since 1 November\n*" in text and "Last 12 months\n7" in text
+    assert "Since 1 November\n[c]" in text and "Last 12 months\n7" in text
     assert "\n6\n" not in text and footnote() in text
     await attended(admin.uow, range(8, 13), EARLIER)  # five more: 6 and 12 are safe to show
     text = card_text(only_card(await admin.say("admin")))

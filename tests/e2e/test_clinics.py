@@ -120,6 +120,10 @@ async def _book_and_cancel(chat: Chat, playground: Playground) -> None:
     mine = await chat.card_saying(2, "My clinic bookings", when, BASILDON, "Booked")
     await chat.shot("my-bookings", mine)
     await _session_row(mine, "Cancel").filter(has_text=when).get_by_role("button", name="Cancel").click()
+    # Cancel asks first; the question replaces the list card.
+    question = await chat.card_saying(2, "Cancel your place", "Yes, cancel", "Keep it")
+    await chat.shot("cancel-question", question)
+    await question.get_by_role("button", name="Yes, cancel").click()
     cancelled = await chat.card_saying(
         2, f"Cancelled: {when} at {BASILDON}.", "My clinic bookings", "You have no upcoming clinic bookings."
     )

@@ -172,7 +172,7 @@ async def _learn_and_practise(chat: Chat, url: str, database: Path) -> None:
     for t in content.learning.topics:
         await expect(progress).to_contain_text(t.title)
     await expect(progress).to_contain_text(re.compile(r"right 1/\d+ · mastered 0"))
-    await expect(progress).to_contain_text(re.compile(rf"{re.escape(SITE)}\s*fewer than 5 staff so far"))
+    await expect(progress).to_contain_text(re.compile(rf"{re.escape(SITE)}\s*\[c\] staff"))
     await chat.shot("progress", progress, align="start")
 
     # `quiz` again: a new card with a question not asked before (the wrong one is not due for 10 minutes).

@@ -86,7 +86,7 @@ async def test_my_progress_shows_mastery_streak_and_league(chat, content):
     text = card_text(only_card(await chat.say("my progress")))
     assert "My QI learning" in text and "1 day" in text and f"0 of {len(content.learning.topics)}" in text
     assert "Practice by site, last 30 days" in text and "Southend University Hospital" in text
-    assert "Southend University Hospital\n* staff" in text  # one person: no numbers that could identify them
+    assert "Southend University Hospital\n[c] staff" in text  # one person: no numbers that could identify them
     assert footnote() in text  # the one explanation of "*", as on every card with a hidden count
     assert "right 0/8 · mastered 0" in text or "right 1/8 · mastered 0" in text
     assert "Sam" not in text and "User 1" not in text

@@ -197,7 +197,7 @@ async def test_the_admin_card_hides_small_groups_so_no_subtraction_recovers_them
     text = "\n".join(b.get("text", "") for b in card["body"] if b.get("type") == "TextBlock")
     assert footnote() in text
     # Two projects evaluated: their "mean" would be two named leads' scores.
-    assert "(* projects evaluated, mean of 1-4)" in text and "Too few evaluated to show." in text
+    assert "([c] projects evaluated, mean of 1-4)" in text and "Too few evaluated to show." in text
     assert "Aim achieved" not in text
 
 
@@ -258,7 +258,7 @@ async def test_means_are_shown_from_five_evaluated_projects(content):
     four = FakeUnitOfWork()
     await seed(four, content, [("basildon", "medicine", "completed")] * 5, evaluated=4)
     report = await projects_report(four, content=content, now=NOW)
-    assert report.evaluated.text == "*" and report.scores is None
+    assert report.evaluated.text == "[c]" and report.scores is None
 
 
 async def test_large_groups_are_shown_exactly(content):
