@@ -128,3 +128,27 @@ async def test_the_coaching_report_is_for_facilitators_and_admins(content, train
     admin = await onboarded(content, 20, uow=trainee.uow, admins=frozenset({"aad-20"}))
     text = card_text(only_card(await admin.say("coaching report")))
     assert "QSIR practitioner: <5" in text or "QSIR practitioner: *" in text
+
+
+async def test_the_check_in_card_the_tick_queues_is_valid_and_opens_the_route(content, trainee):
+    from datetime import timedelta
+
+    from core.coaching import mentoring
+    from dialogs.coaching import CoachingCards
+    from tests.dialogs.harness import check_card
+
+    await trainee.uow.coaching.set_level((await trainee.user()).id, "coach_in_training", now=trainee.clock.now())
+    mentor = await senior_chat(content, trainee)
+    found = await trainee.press_button(only_card(await trainee.say("my coaching route")), "Find a mentor")
+    await trainee.press_button(found.card, "Ask User 10")
+    request = next(r["message"].card for r in trainee.uow.db.outbox.values() if r["dedupe_key"].endswith(":request"))
+    await mentor.press_button(request, "Accept")
+    later = trainee.clock.now() + timedelta(weeks=6, days=1)
+    await mentoring.check_ins(trainee.uow, content=content, messages=CoachingCards(content), now=later)
+    check_ins = [r for r in trainee.uow.db.outbox.values() if ":check_in:" in r["dedupe_key"]]
+    assert len(check_ins) == 2
+    for row in check_ins:
+        check_card(row["message"].card, row["dedupe_key"])
+        assert "Time for a mentoring check-in" in card_text(row["message"].card)
+    opened = await trainee.press_button(check_ins[0]["message"].card, "My coaching route")
+    assert "My coaching route" in card_text(opened.card)

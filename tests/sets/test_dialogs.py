@@ -255,3 +255,45 @@ async def test_the_report_is_for_facilitators_and_admins(content, facilitator):
 
 def test_the_meeting_module_is_registered():
     assert meeting.attendance_save.verb in ROUTER.actions
+
+
+async def test_the_reminder_cards_carry_the_calendar_link_the_actions_and_work(content, facilitator):
+    """The cards the ticks queue (reminders, the presenter prompt, "did it happen?"), built by the real message
+    builder and checked like every other card; a reminder's Done button works."""
+    from core.sets import reminders
+    from dialogs.sets import SetCards
+    from tests.dialogs.harness import FakeLinks, check_card
+
+    done, people = await created_set(content, facilitator, 5)
+    set_id = find_action(done.card, "Add a member")["data"]["set_id"]
+    first, second = (await facilitator.uow.sets.meetings(set_id))[:2]
+    member = people[1]
+    for chat in [facilitator, *people]:
+        chat.clock.set(first.ends_at + timedelta(minutes=5))
+    sheet = await facilitator.press(meeting.attendance.verb, meeting_id=first.id)
+    await facilitator.press_button(sheet.card, "Save attendance")
+    prompt = next(r["message"].card for r in facilitator.uow.db.outbox.values() if ":actions:" in r["dedupe_key"])
+    await member.press(meeting.actions_save.verb, meeting_id=first.id, action_1="book a room")
+    messages = SetCards(content, FakeLinks())
+    uow, cards_by_key = facilitator.uow, {}
+    now = second.starts_at - timedelta(days=8)
+    while now < second.starts_at:
+        await reminders.queue_reminders(uow, content=content, messages=messages, now=now)
+        now += timedelta(hours=6)
+    await reminders.check_attendance(uow, content=content, messages=messages, now=second.ends_at + timedelta(days=2))
+    for row in uow.db.outbox.values():
+        check_card(row["message"].card, row["dedupe_key"])
+        cards_by_key[row["dedupe_key"]] = row["message"].card
+    member_id = (await member.user()).id
+    week = cards_by_key[f"set:meeting:{second.id}:week:{member_id}"]
+    text = card_text(week)
+    assert "**Ward leaders set** meets in a week" in text and "By next time I will book a room" in text
+    assert any(a.get("title") == "Add to calendar" and a["url"].endswith(".ics") for a in week["actions"])
+    assert any(a.get("title") == "Join online" for a in week["actions"])
+    prompt_card = cards_by_key[f"set:meeting:{second.id}:prompt:{member_id}"]  # User 3 presents next
+    assert "You are presenting at **Ward leaders set**" in card_text(prompt_card)
+    assert "Presenter\nyou" in text
+    assert f"set:meeting:{second.id}:check" in cards_by_key
+    marked = await member.press_button(week, "Done")
+    assert "Well done: book a room" in card_text(marked.card)
+    assert "What will you do by next time?" in card_text(prompt)
