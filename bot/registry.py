@@ -16,23 +16,30 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.clinics import ticks as clinic_ticks
+from core.coaching import ticks as coaching_ticks
 from core.kernel.content import Content
 from core.kernel.pages import Page
 from core.kernel.ticks import TickSpec
 from core.learning import ticks as learning_ticks
 from core.projects import ticks as project_ticks
-from dialogs import admin, clinics, help, learning, onboarding, preferences, profile, projects
+from core.sets import ticks as set_ticks
+from dialogs import admin, clinics, coaching, help, learning, onboarding, preferences, profile, projects, sets
 from dialogs.clinics import pages as clinic_pages
 from dialogs.kit.feature import FeatureRouter
 from dialogs.kit.router import Router
 from dialogs.projects import pages as project_pages
+from dialogs.sets import pages as set_pages
 from storage import content as content_loader
 from storage.clinics.content import load_clinics
 from storage.clinics.repository import SqlClinicRepository
+from storage.coaching.content import load_coaching
+from storage.coaching.repository import SqlCoachingRepository
 from storage.learning.content import load_learning
 from storage.learning.repository import SqlLearningRepository
 from storage.projects.content import load_projects
 from storage.projects.repository import SqlProjectRepository
+from storage.sets.content import load_sets
+from storage.sets.repository import SqlSetRepository
 from storage.uow import SqlUnitOfWorkFactory
 
 
@@ -73,6 +80,23 @@ CAPABILITIES: tuple[Capability, ...] = (
         ticks=project_ticks.TICKS,
         messages=lambda content, links: projects.ProjectCards(content, links),
         pages=project_pages.PAGES,
+    ),
+    Capability(
+        "sets",
+        router=sets.router,
+        repository=SqlSetRepository,
+        content=load_sets,
+        ticks=set_ticks.TICKS,
+        messages=lambda content, links: sets.SetCards(content, links),
+        pages=set_pages.PAGES,
+    ),
+    Capability(
+        "coaching",
+        router=coaching.router,
+        repository=SqlCoachingRepository,
+        content=load_coaching,
+        ticks=coaching_ticks.TICKS,
+        messages=lambda content, links: coaching.CoachingCards(content),
     ),
     Capability("profile", router=profile.router),
     Capability("preferences", router=preferences.router),

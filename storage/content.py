@@ -198,3 +198,15 @@ def load_content(loaders: Mapping[str, ContentLoader], content_dir: Path | None 
         runs_table=load_runs_table(content_dir),
         intents=load_intents(content_dir),
     )
+
+
+def check_placeholders(path: Path, document, key: str, placeholders: tuple[str, ...]) -> None:
+    """Every wording template under `key` may use only `placeholders` ({name}, ...): a typo stops start-up with
+    the file and line."""
+    values = dict.fromkeys(placeholders, "x")
+    for name, template in document[key].items():
+        try:
+            template.format(**values)
+        except (KeyError, IndexError, ValueError) as exc:
+            line = document[key].item_lines[name]
+            raise ContentError(f"{path}:{line}: {key}/{name}: unknown or broken placeholder {exc}") from exc

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from core.clinics.model import BookingStatus
@@ -14,6 +14,9 @@ from core.kernel.model import Role
 from core.kernel.ports import UnitOfWork
 from core.profile.services import save_profile
 from core.projects.model import TeamMember
+from core.sets.model import Pattern
+from core.sets.schedule import meeting_times
+from core.sets.services import ensure_presenter
 from storage.content import DEFAULT_CONTENT_DIR, load_yaml
 
 
@@ -42,6 +45,8 @@ async def load_demo(uow: UnitOfWork, content: Content, *, now: datetime, content
     await uow.commit()
     await _demo_bookings(uow, content, doc.get("demo_bookings"), doc.get("people", []), now=now)
     await _demo_projects(uow, doc.get("demo_projects") or [], now=now)
+    await _demo_sets(uow, content, doc.get("demo_sets") or [], now=now)
+    await _demo_coaching(uow, doc.get("demo_coaching") or {}, now=now)
     await uow.commit()
     return created
 
@@ -122,3 +127,50 @@ async def _demo_bookings(
                     question=None,
                     now=now,
                 )
+
+
+async def _demo_sets(uow: UnitOfWork, content: Content, plans: list[dict], *, now: datetime) -> None:
+    """Running action learning sets with their members and meetings (idempotent by facilitator and name)."""
+    tz = content.nudges.timezone
+    for plan in plans:
+        facilitator = await uow.users.by_teams_id(plan["facilitator"])
+        if facilitator is None or any(s.name == plan["name"] for s in await uow.sets.sets_of(facilitator.id)):
+            continue
+        first = now.astimezone(tz).date() + timedelta(days=plan["first_in_days"])
+        pattern = Pattern(
+            plan["every_weeks"],
+            first,
+            time.fromisoformat(plan["time"]),
+            plan["meetings"],
+            plan["venue"],
+            plan.get("online_url"),
+        )
+        minutes = content.sets.rules.meeting_minutes
+        draft = await uow.sets.create_draft(
+            facilitator_id=facilitator.id,
+            name=plan["name"],
+            site=None,
+            cohort=None,
+            pattern=pattern,
+            minutes=minutes,
+            now=now,
+        )
+        for teams_id in plan["members"]:
+            member = await uow.users.by_teams_id(teams_id)
+            if member is not None:
+                await uow.sets.add_member(draft.id, member.id, now=now)
+        await uow.sets.activate(draft.id, now=now)
+        await uow.sets.add_meetings(
+            draft.id,
+            meeting_times(first, pattern.local_time, pattern.every_weeks, pattern.meetings, minutes, tz),
+            now=now,
+        )
+        await ensure_presenter(uow, (await uow.sets.meetings(draft.id))[0], now=now)
+
+
+async def _demo_coaching(uow: UnitOfWork, levels: dict[str, str], *, now: datetime) -> None:
+    """Demo people's levels on the coaching route (senior coaches sign off and mentor)."""
+    for teams_id, level in levels.items():
+        person = await uow.users.by_teams_id(teams_id)
+        if person is not None:
+            await uow.coaching.set_level(person.id, level, now=now)

@@ -17,6 +17,7 @@ from core.kernel.model import (
     OutboundMessage,
     OutboxItem,
     OutboxStatus,
+    PersonMatch,
     Role,
     StoredAddress,
     User,
@@ -99,6 +100,14 @@ class SqlUserRepository:
         """Serialise this person's concurrent transactions (PostgreSQL row lock; SQLite has one writer)."""
         if self.conn.dialect.name == "postgresql":
             await self.conn.execute(select(users.c.id).where(users.c.id == user_id).with_for_update())
+
+    async def search_by_name(self, words, *, limit: int) -> list[PersonMatch]:
+        stmt = select(users.c.id, users.c.name, users.c.site).where(users.c.name.is_not(None))
+        for word in words:
+            escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            stmt = stmt.where(func.lower(users.c.name).like(f"%{escaped}%", escape="\\"))
+        rows = await self.conn.execute(stmt.order_by(users.c.name, users.c.id).limit(limit))
+        return [PersonMatch(id=i, name=n, site=s) for i, n, s in rows]
 
     async def update_identity(self, user_id, *, aad_object_id, tenant_id, name, now) -> None:
         await self.conn.execute(

@@ -14,6 +14,7 @@ from core.kernel.model import (
     OutboundMessage,
     OutboxItem,
     OutboxStatus,
+    PersonMatch,
     Role,
     StoredAddress,
     User,
@@ -84,6 +85,11 @@ class FakeUsers(_Repo):
 
     async def lock(self, user_id):
         return None
+
+    async def search_by_name(self, words, *, limit):
+        found = [u for u in self.db.users.values() if u.name and all(w.lower() in u.name.lower() for w in words)]
+        found.sort(key=lambda u: (u.name, u.id))
+        return [PersonMatch(u.id, u.name, u.site) for u in found[:limit]]
 
     async def update_identity(self, user_id, *, aad_object_id, tenant_id, name, now):
         self.db.users[user_id] = replace(

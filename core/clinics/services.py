@@ -95,3 +95,10 @@ def clean_answer(field: str, value: object, limit: int, what: str) -> str | None
         return clean_text(value, limit, what)
     except InvalidInput as problem:
         raise InvalidAnswer(field, problem.message) from None
+
+
+async def sessions_run_by(uow: UnitOfWork, user_id: int, *, now: datetime, days: int = 365) -> list[ClinicSession]:
+    """Clinic sessions the person coached over the past `days` (not cancelled, already started): what a coach's
+    evidence may link to. Other capabilities use this, never the clinic tables."""
+    sessions = await uow.clinics.coach_sessions(user_id, start=now - timedelta(days=days), end=now)
+    return [s for s in sessions if s.starts_at <= now]

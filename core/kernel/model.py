@@ -56,6 +56,15 @@ class User:
 
 
 @dataclass(frozen=True)
+class PersonMatch:
+    """Another person found by name: never more than their name and site."""
+
+    id: int
+    name: str
+    site: str | None
+
+
+@dataclass(frozen=True)
 class StoredAddress:
     id: int
     user_id: int

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from core.kernel.content import NudgeRules
+from core.kernel.content import Content, NudgeRules
 from core.kernel.model import OutboundMessage
 from core.kernel.ports import UnitOfWork
 from core.kernel.working_hours import local_day_bounds, next_open
@@ -74,3 +74,28 @@ async def _next_slot_within_budget(uow, rules: NudgeRules, hours, user_id: int, 
             return slot
         when = day_end + timedelta(seconds=0)
     return None
+
+
+async def notify(
+    uow: UnitOfWork,
+    content: Content,
+    *,
+    user_id: int,
+    category: str,
+    message: OutboundMessage,
+    key: str,
+    now: datetime,
+    not_before: datetime | None = None,
+) -> bool:
+    """`enqueue_nudge` with the organisation's rules, for a capability's services: True if it was queued."""
+    decision = await enqueue_nudge(
+        uow,
+        rules=content.nudges,
+        user_id=user_id,
+        category=category,
+        message=message,
+        dedupe_key=key,
+        now=now,
+        not_before=not_before,
+    )
+    return decision.enqueued

@@ -12,6 +12,7 @@ from core.kernel.model import (
     NudgePreferences,
     OutboundMessage,
     OutboxItem,
+    PersonMatch,
     Role,
     StoredAddress,
     User,
@@ -42,6 +43,10 @@ class UserRepository(Protocol):
         self, user_id: int, *, site: str, staff_group: str, experience: str, now: datetime
     ) -> None: ...
     async def lock(self, user_id: int) -> None: ...
+    async def search_by_name(self, words: Sequence[str], *, limit: int) -> list[PersonMatch]:
+        """People whose name contains every word (case-insensitive), by name; only name and site."""
+        ...
+
     async def grant_role(self, user_id: int, role: Role, *, now: datetime) -> bool: ...
     async def revoke_role(self, user_id: int, role: Role) -> bool: ...
 

@@ -262,3 +262,23 @@ def _another_value(key: tuple, values: dict, equations: list, cap: int) -> bool:
         return tightest is None or any(fits({**assign, tightest[0][0]: v}) for v in near(tightest[0][0]))
 
     return any(fits({key: v}) for v in near(key) if v != values[key])
+
+
+NOT_SET = "not_set"  # the group of people whose site or staff group is not recorded
+
+
+def by_site_and_staff_group(
+    people: Sequence[tuple[str | None, str | None]], sites: Sequence[str], staff_groups: Sequence[str]
+) -> dict[str, Breakdown]:
+    """People (site, staff group) as two breakdowns of the same group with their one total ("site" and
+    "staff_group"): every listed group, zeros included, and NOT_SET only when someone's is not recorded."""
+    counts = {"site": dict.fromkeys(sites, 0), "staff_group": dict.fromkeys(staff_groups, 0)}
+    for person in people:
+        for line, value in zip(counts.values(), person, strict=True):
+            key = value if value in line else NOT_SET
+            line[key] = line.get(key, 0) + 1
+    return suppress_breakdowns(counts, total=len(people))
+
+
+def any_hidden(breakdowns: Mapping[str, Breakdown]) -> bool:
+    return any(c.suppressed for b in breakdowns.values() for c in [*b.cells.values(), b.total])

@@ -28,6 +28,8 @@ from core.projects.team import (
     live_projects,
     my_projects,
     open_projects_led_by,
+    project_colleagues,
+    projects_coached_by,
     search_projects,
 )
 from core.projects.wizard import (
@@ -73,6 +75,8 @@ __all__ = [
     "nudge_stale",
     "open_draft",
     "open_projects_led_by",
+    "project_colleagues",
+    "projects_coached_by",
     "parse_team",
     "project_summary",
     "project_view",

@@ -74,3 +74,19 @@ async def accept_member(
     await uow.projects.add_member(project.id, user_id=member.id, name=member.name or "Team member", role=role)
     await uow.projects.touch(project.id, now=now)
     return await get_project(uow, project.id)
+
+
+async def projects_coached_by(uow: UnitOfWork, user_id: int) -> list[Project]:
+    """Registered projects the person is (or was) the coach of: what a coach's evidence may link to. Other
+    capabilities use this, never the project tables."""
+    return [p for p in await uow.projects.mine(user_id) if p.coach_id == user_id and p.status != ProjectStatus.DRAFT]
+
+
+async def project_colleagues(uow: UnitOfWork, user_id: int) -> frozenset[int]:
+    """Everyone who shares a registered project with the person as its lead, coach or team member who uses the bot
+    (e.g. not to be proposed as their mentor)."""
+    people: set[int] = set()
+    for project in await uow.projects.mine(user_id):
+        if project.status != ProjectStatus.DRAFT:
+            people |= {project.lead_id, *project.member_ids} | ({project.coach_id} if project.coach_id else set())
+    return frozenset(people - {user_id})

@@ -183,3 +183,38 @@ def section(section_id: str, heading_text: str, summary: str, *items: Element | 
 def problem_card(message: str) -> dict[str, Any]:
     """Something did not work: say so plainly and offer the way on."""
     return card(notice(message, good=False), actions=[execute("Show the menu", "help.run", {"command": "help"})])
+
+
+def text_input(
+    input_id: str,
+    label: str,
+    limit: int,
+    value: object = None,
+    *,
+    multiline: bool = False,
+    placeholder: str | None = None,
+    required: bool = False,
+) -> Element:
+    """A free-text field, holding what the person typed when the form is shown again."""
+    element: Element = {"type": "Input.Text", "id": input_id, "label": label, "maxLength": limit}
+    if multiline:
+        element["isMultiline"] = True
+    if placeholder:
+        element["placeholder"] = placeholder
+    if isinstance(value, str) and value:
+        element["value"] = value
+    if required:
+        element["isRequired"] = True
+        element["errorMessage"] = f"Please add {label[:1].lower()}{label[1:]}."
+    return element
+
+
+def date_input(input_id: str, label: str, value: str | None = None, *, minimum: str | None = None) -> Element:
+    """A date (YYYY-MM-DD, as Teams sends it)."""
+    element: Element = {"type": "Input.Date", "id": input_id, "label": label, "isRequired": True}
+    element["errorMessage"] = f"Please choose {label[:1].lower()}{label[1:]}."
+    if value:
+        element["value"] = value
+    if minimum:
+        element["min"] = minimum
+    return element
