@@ -127,6 +127,15 @@ def _told(found: dict[str, list[str]]) -> str:
     return " ".join(f"{words}: {'; '.join(dict.fromkeys(parts))}." for words, parts in said.items() if parts)
 
 
+def xmr_signals(chart) -> str:
+    """An XmR chart's special causes in words, each said to be an improvement or a concern ("" when none)."""
+    found: dict[str, list[str]] = {}
+    for point in chart.points:
+        for rule in sorted(point.rules):
+            found.setdefault(point.kind, []).append(XMR_RULES[rule])
+    return _told(found)
+
+
 def describe_signals(measure: Measure, values: list[float], runs_table=None) -> str:
     """The chart's signals in words, under the chart: each one said to be an improvement or a concern, given the
     measure's better direction (blue and orange on the chart)."""
@@ -143,15 +152,11 @@ def describe_signals(measure: Measure, values: list[float], runs_table=None) -> 
         )
     if measure.chart == "xmr":
         chart = xmr(values, improvement=measure.improvement)
-        found: dict[str, list[str]] = {}
-        for point in chart.points:
-            for rule in sorted(point.rules):
-                found.setdefault(point.kind, []).append(XMR_RULES[rule])
         head = (
             f"XmR chart (Making Data Count): mean {chart.mean:.3g}, limits {chart.lower_limit:.3g} to "
             f"{chart.upper_limit:.3g}. {better}"
         )
-        told = _told(found)
+        told = xmr_signals(chart)
         return f"{head} {told}" if told else f"{head} Common cause variation only: no signal."
     chart = run_chart(values, runs_table=runs_table, improvement=measure.improvement)
     found = {}
@@ -197,4 +202,31 @@ async def my_projects(turn: Turn) -> Response:
     return Response.show(project_list(turn, "My QI projects", projects, MINE_EMPTY, open_project))
 
 
-mine = router.action("mine")(my_projects)  # the same list from a button, in place of the card
+mine = router.action("mine")(my_projects)
+
+WHY_NO_DATA = {  # why a project of yours takes no data yet
+    ProjectStatus.DRAFT: "is a draft: finish registering it (type **register project**)",
+    ProjectStatus.SUBMITTED: "is waiting for its coach's approval",
+    ProjectStatus.COMPLETED: "is completed",
+    ProjectStatus.STOPPED: "was stopped",
+}
+
+
+async def no_live_project(turn: Turn) -> dict:
+    """`add data` when none of the person's projects takes data: why not, project by project, and the way on
+    (no dead end). Data is added to approved, active projects."""
+    projects = await service.my_projects(turn.uow, user=turn.user)
+    lines = [
+        cards.text(f"- **{p.title or 'Untitled draft'}** {WHY_NO_DATA[p.status]}.", size="Small")
+        for p in projects
+        if p.status in WHY_NO_DATA
+    ]
+    why = "Data is added to a project once its coach has approved it."
+    if not projects:
+        why = "You have no QI project yet. Type **register project** to start one; data is added once it is approved."
+    return cards.card(
+        cards.notice("You have no approved project to add data to yet.", good=False),
+        cards.text(why),
+        *lines,
+        actions=[cards.execute("My projects", mine)],
+    )  # the same list from a button, in place of the card

@@ -60,7 +60,15 @@ async def review_card(turn: Turn, project: Project) -> dict:
             ]
         ),
         cards.heading("Measures"),
-        cards.facts([(f"{m.name} ({m.kind})", m.definition) for m in project.measures]),
+        cards.facts(
+            [
+                (
+                    f"{m.name} ({m.kind})",
+                    f"{m.definition} ({'lower' if m.improvement == 'decrease' else 'higher'} is better)",
+                )
+                for m in project.measures
+            ]
+        ),
     ]
     if gov is not None:
         blocks.append(cards.notice(gov.signpost, good=gov.id != "research"))
@@ -82,13 +90,30 @@ async def review_card(turn: Turn, project: Project) -> dict:
 
 async def resume_card(turn: Turn, project: Project) -> dict:
     """The lead's draft where they left it (the step they were on, as they left it), or check and submit."""
-    left = await service.left_off(
-        turn.uow, user=turn.user, project_id=project.id, conversation_id=turn.inbound.conversation_id
-    )
+    left = await _left(turn, project.id)
     step = left.at or project.wizard_step
     if step >= service.REVIEW_STEP:
         return await review_card(turn, project)
     return await wizard_card(turn, project, step, left.on(step))
+
+
+async def _left(turn: Turn, project_id: int) -> service.LeftOff:
+    """Where this person left this draft in this chat, and what they had typed on the steps they left."""
+    return await service.left_off(
+        turn.uow, user=turn.user, project_id=project_id, conversation_id=turn.inbound.conversation_id
+    )
+
+
+async def _done(turn: Turn, project_id: int, step: int | None) -> None:
+    """A step saved in full (None: the draft submitted): what was typed on it is in the draft now."""
+    await service.step_done(
+        turn.uow,
+        user=turn.user,
+        project_id=project_id,
+        step=step,
+        conversation_id=turn.inbound.conversation_id,
+        now=turn.now,
+    )
 
 
 # --- the handlers ------------------------------------------------------------------------------------------------
@@ -139,9 +164,7 @@ async def back(turn: Turn) -> Response:
         project = (await _keep_step(turn, leaving, at=step)).project
     else:
         project = await service.open_draft(turn.uow, user=turn.user, project_id=card_id(turn))
-    left = await service.left_off(
-        turn.uow, user=turn.user, project_id=project.id, conversation_id=turn.inbound.conversation_id
-    )
+    left = await _left(turn, project.id)
     return Response(card=await wizard_card(turn, project, step, left.on(step)))
 
 
@@ -227,18 +250,9 @@ async def _save_step(turn: Turn, step: int) -> Response:
     except InvalidInput as problem:
         draft = await service.open_draft(turn.uow, user=turn.user, project_id=project_id)
         raise refuse(await wizard_card(turn, draft, step), problem, data, fields) from None
-    await service.step_done(
-        turn.uow,
-        user=turn.user,
-        project_id=project.id,
-        step=step,
-        conversation_id=turn.inbound.conversation_id,
-        now=turn.now,
-    )
+    await _done(turn, project.id, step)
     if step < service.STEPS:
-        left = await service.left_off(
-            turn.uow, user=turn.user, project_id=project.id, conversation_id=turn.inbound.conversation_id
-        )
+        left = await _left(turn, project.id)
         return Response(card=await wizard_card(turn, project, step + 1, left.on(step + 1)))
     return Response(card=await review_card(turn, project))
 
@@ -260,12 +274,5 @@ async def submit(turn: Turn) -> Response:
     project = await service.submit(
         turn.uow, user=turn.user, project_id=card_id(turn), content=turn.content, messages=messages(turn), now=turn.now
     )
-    await service.step_done(
-        turn.uow,
-        user=turn.user,
-        project_id=project.id,
-        step=None,
-        conversation_id=turn.inbound.conversation_id,
-        now=turn.now,
-    )
+    await _done(turn, project.id, None)
     return await view.show_project(turn, project.id, notice=SUBMITTED if project.coach_id else SUBMITTED_NO_COACH)

@@ -8,7 +8,8 @@ import pytest
 
 from bot import registry
 from core.kernel.model import Role
-from dialogs.projects import ProjectCards
+from dialogs.kit.types import Inbound, Turn
+from dialogs.projects import ProjectCards, view
 from dialogs.projects.wizard import previous_answers
 from tests.dialogs.harness import (
     ROUTER,
@@ -74,6 +75,8 @@ async def test_register_a_project_in_five_steps_and_submit(people):
     review = await walk_wizard(lead, (await coach.user()).id)
     text = card_text(review)
     assert "check and submit" in text and "Reduce falls at night for patients on Ward 7 from 8 to 4 a month" in text
+    assert "Datix falls 20:00-08:00 a month (lower is better)" in text  # the direction chosen, to check
+    assert "Share of admissions assessed in 6 h (higher is better)" in text
     submitted = await lead.press_button(review, "Submit for approval")
     assert "Submitted. Your coach will review it." in card_text(submitted.card)
 
@@ -569,3 +572,29 @@ async def test_a_completed_project_does_not_invite_data_and_ask_to_join_becomes_
     await lead.press_button(close, "Completed")
     done = card_text((await lead.press("projects.open", project_id=project_id)).card)
     assert "once the project is approved" not in done and "No data was recorded for this measure." in done
+
+
+async def test_add_data_without_an_approved_project_says_why_and_offers_my_projects(content, people, sql_uow):
+    """The card `add data` gives when no project takes data (dialogs/projects/progress.py shows it)."""
+    lead, coach, _ = people
+
+    async def dead_end(chat) -> dict:
+        turn = Turn(
+            user=await chat.user(),
+            inbound=Inbound(kind="message", text="add data", conversation_id=chat.address.conversation_id),
+            uow=sql_uow,
+            content=content,
+            now=chat.clock.now(),
+        )
+        card = await view.no_live_project(turn)
+        check_card(card)
+        return card
+
+    nothing = card_text(await dead_end(lead))
+    assert "You have no approved project to add data to yet." in nothing and "Type **register project**" in nothing
+    review = await walk_wizard(lead, (await coach.user()).id)
+    await lead.press_button(review, "Submit for approval")
+    card = await dead_end(lead)
+    assert f"**{BASICS['title']}** is waiting for its coach's approval." in card_text(card)
+    listing = await lead.press_button(card, "My projects")
+    assert "My QI projects" in card_text(listing.card) and BASICS["title"] in card_text(listing.card)
