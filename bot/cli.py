@@ -127,7 +127,7 @@ def cmd_projects_report(config: Config, args) -> int:
     print(to_text(report))  # suppressed as on the admin card (core/projects/reports.py)
     for path, render in ((args.csv, to_csv), (args.xlsx, to_xlsx)):
         if path:
-            Path(path).write_bytes(render(report))
+            Path(path).write_bytes(render(report, content))  # labels, not internal codes
             print(f"wrote {path}")
     return 0
 

@@ -3,6 +3,7 @@ build these from a card's data, and the services check them against the rules.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,6 +39,7 @@ class TeamAndCoach:
 class MeasureText:
     name: str | None
     definition: str | None
+    better: str | None = None  # increase | decrease: which way is better, as the person chose it (never assumed)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,15 @@ class Governance:
     """The answers to the governance questions (content/projects.yaml), by question id: yes, no, or None."""
 
     answers: dict[str, bool | None]
+
+
+@dataclass(frozen=True)
+class TypedStep:
+    """A wizard step's inputs exactly as the person left them (Back, Finish later), valid or not, so the step
+    comes back as it was. The services keep them as opaque text; only the dialog knows the input ids."""
+
+    step: int
+    values: Mapping[str, str]
 
 
 @dataclass(frozen=True)

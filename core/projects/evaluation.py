@@ -73,6 +73,8 @@ async def score_evaluation(
     now: datetime,
 ) -> EvaluationRecord:
     project = await get_project(uow, project_id)
+    if user.id == project.lead_id:
+        raise NotAllowed("You lead this project, so its coach or a QI admin scores its evaluation.")
     if not is_reviewer(user, project):
         raise NotAllowed("Only the project's coach or a QI admin can score its evaluation.")
     if await uow.projects.evaluation(project.id) is None:

@@ -23,7 +23,8 @@ async def tell(
 async def tell_reviewers(
     uow: UnitOfWork, content: Content, project: Project, message: OutboundMessage, what: str, now: datetime
 ) -> None:
-    """The project's coach, or every admin when it has none yet, gets the message (once per project and step)."""
+    """The project's coach, or every admin when it has none yet, gets the message (once per project and step);
+    never the project's own lead, who cannot review it."""
     reviewers = [project.coach_id] if project.coach_id else await uow.projects.admins()
-    for reviewer in reviewers:
+    for reviewer in (r for r in reviewers if r != project.lead_id):
         await tell(uow, content, reviewer, message, f"project:{project.id}:{what}:{reviewer}", now)

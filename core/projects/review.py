@@ -18,6 +18,8 @@ from core.projects.wizard import REVIEW_STEP
 
 async def _submitted(uow: UnitOfWork, user: User, project_id: int, verb: str) -> Project:
     project = await get_project(uow, project_id)
+    if user.id == project.lead_id:
+        raise NotAllowed(f"You lead this project, so you cannot {verb} it: its coach or a QI admin will.")
     if not is_reviewer(user, project):
         raise NotAllowed(f"Only the project's coach or a QI admin can {verb} it.")
     if project.status != ProjectStatus.SUBMITTED:

@@ -17,6 +17,7 @@ from core.projects.model import EvaluationRecord, Project, ProjectStatus, Projec
 
 GONE = "That project no longer exists."
 CHANGE_REFUSED = "Only the project's lead, its team, its coach or a QI admin can change this project."
+REVIEW_REFUSED = "Only the project's coach or a QI admin can review it, and nobody reviews their own project."
 
 
 async def get_project(uow: UnitOfWork, project_id: int) -> Project:
@@ -26,14 +27,17 @@ async def get_project(uow: UnitOfWork, project_id: int) -> Project:
     return project
 
 
-def field_text(value: object, field: str, what: str, limit: int, *, required: bool = True) -> str | None:
-    """Free text of one field, cleaned (core.kernel.text.clean_text); a refusal names the field."""
+def field_text(
+    value: object, field: str, what: str, limit: int, *, required: bool = True, missing: str | None = None
+) -> str | None:
+    """Free text of one field, cleaned (core.kernel.text.clean_text); a refusal names the field. `missing` is the
+    sentence that asks for an empty required field ("Please give the project a title.")."""
     try:
         text = clean_text(value, limit, what)
     except InvalidInput as problem:
         raise InvalidField(field, problem.message) from None
     if required and not text:
-        raise InvalidField(field, f"Please fill in {what}.")
+        raise InvalidField(field, missing or f"Please fill in {what}.")
     return text
 
 
@@ -46,7 +50,10 @@ def can_change(user: User, project: Project) -> bool:
 
 
 def is_reviewer(user: User, project: Project) -> bool:
-    """Approves, returns and scores: the project's coach or an admin."""
+    """Approves, returns and scores: the project's coach or an admin, but never its lead (nobody reviews their
+    own project, admins included; a lead cannot be their own coach either)."""
+    if user.id == project.lead_id:
+        return False
     return user.id == project.coach_id or user.has_role(Role.ADMIN)
 
 
@@ -129,7 +136,7 @@ async def view_to_update(uow: UnitOfWork, *, user: User, project_id: int) -> Pro
 async def view_to_review(uow: UnitOfWork, *, user: User, project_id: int) -> ProjectView:
     view = await project_view(uow, user=user, project_id=project_id)
     if not is_reviewer(user, view.project):
-        raise NotAllowed("Only the project's coach or a QI admin can review it.")
+        raise NotAllowed(REVIEW_REFUSED)
     if not view.can_review:
         raise InvalidInput(f"This project is {view.project.status.value}, so there is nothing to review now.")
     return view

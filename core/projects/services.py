@@ -2,6 +2,7 @@
 other capabilities import it, never the tables).
 
 - wizard: the five-step wizard kept as a draft, governance triage, similar projects, submit
+- drafts: leaving a step half done (Back, Finish later) keeps every valid value and what was typed
 - review: approve, or return for changes
 - progress: IHI progress score, PDSA cycles, data points, chart settings, the stale-project nudge
 - evaluation: close, the lead's evaluation, the coach's rubric, the one-page summary
@@ -9,6 +10,7 @@ other capabilities import it, never the tables).
 - rules: who may do what, decided once, and the view of a project with it
 """
 
+from core.projects.drafts import Kept, LeftOff, left_off, save_partial, step_done
 from core.projects.evaluation import Summary, close, project_summary, score_evaluation, submit_evaluation
 from core.projects.model import RUBRIC
 from core.projects.progress import ACTS, add_data, chart_data, log_pdsa, nudge_stale, set_chart, set_score
@@ -49,11 +51,14 @@ from core.projects.wizard import (
     similar_projects,
     start_or_resume,
     submit,
+    suggested_direction,
     triage,
 )
 
 __all__ = [
     "ACTS",
+    "Kept",
+    "LeftOff",
     "REVIEW_STEP",
     "RUBRIC",
     "STEPS",
@@ -68,6 +73,7 @@ __all__ = [
     "close",
     "coach_choices",
     "get_project",
+    "left_off",
     "live_projects",
     "log_pdsa",
     "missing_steps",
@@ -86,6 +92,7 @@ __all__ = [
     "save_basics",
     "save_governance",
     "save_measures",
+    "save_partial",
     "save_team",
     "score_evaluation",
     "search_projects",
@@ -93,8 +100,10 @@ __all__ = [
     "set_score",
     "similar_projects",
     "start_or_resume",
+    "step_done",
     "submit",
     "submit_evaluation",
+    "suggested_direction",
     "triage",
     "view_to_evaluate",
     "view_to_review",

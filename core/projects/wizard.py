@@ -11,7 +11,7 @@ from core.kernel.content import Content
 from core.kernel.errors import InvalidInput, NotAllowed
 from core.kernel.model import User
 from core.kernel.ports import UnitOfWork
-from core.projects.commands import Aim, Basics, Governance, InvalidField, Measures, TeamAndCoach
+from core.projects.commands import Aim, Basics, Governance, InvalidField, Measures, MeasureText, TeamAndCoach
 from core.projects.model import Project, ProjectStatus, TeamMember
 from core.projects.notify import tell_reviewers
 from core.projects.ports import ProjectMessages
@@ -54,16 +54,18 @@ async def save_basics(
 ) -> Project:
     project = await open_draft(uow, user=user, project_id=project_id)
     rules, org = content.projects, content.organisation
-    title = field_text(basics.title, "title", "the title", 120)
-    problem = field_text(basics.problem, "problem", "the problem", 2000)
+    title = field_text(basics.title, "title", "the title", 120, missing="Please give the project a title.")
+    problem = field_text(
+        basics.problem, "problem", "the problem", 2000, missing="Please describe the problem you want to solve."
+    )
     if len(problem.split()) > rules.problem_max_words:
         raise InvalidField("problem", f"Please describe the problem in at most {rules.problem_max_words} words.")
     if not org.is_valid("sites", basics.site):
-        raise InvalidField("site", "Please choose the site.")
+        raise InvalidField("site", "Please choose the site where the project runs.")
     if not any(c.id == basics.division for c in rules.divisions):
         raise InvalidField("division", "Please choose the division or specialty.")
     if not any(c.id == basics.strategic_aim for c in rules.strategic_aims):
-        raise InvalidField("strategic_aim", "Please choose the trust strategic aim it supports.")
+        raise InvalidField("strategic_aim", "Please choose the trust strategic aim the project supports.")
     project = replace(
         project,
         title=title,
@@ -86,7 +88,7 @@ def aim_hints(how_much: str | None, by: date | None) -> list[str]:
 
 async def save_aim(uow: UnitOfWork, *, user: User, project_id: int, aim: Aim, now: datetime) -> Project:
     project = await open_draft(uow, user=user, project_id=project_id)
-    what = field_text(aim.what, "what", "what will improve", 200)
+    what = field_text(aim.what, "what", "what will improve", 200, missing="Please say what will improve.")
     who = field_text(aim.who, "who", "for whom", 200, required=False)
     how_much = field_text(aim.how_much, "how_much", "how much", 200, required=False)
     hints = aim_hints(how_much, aim.by)
@@ -117,9 +119,15 @@ def parse_team(text: str | None, limit: int) -> list[TeamMember]:
     return members
 
 
-async def coach_choices(uow: UnitOfWork, *, site: str | None) -> list[tuple[int, str]]:
-    """The QI coaches a lead may choose (those at the project's site when it has one): (user id, name)."""
-    return await uow.projects.coaches(site)
+async def coach_choices(uow: UnitOfWork, *, site: str | None, lead_id: int | None = None) -> list[tuple[int, str]]:
+    """The QI coaches a lead may choose (those at the project's site when it has one), never the lead: a lead
+    cannot be their own project's coach. (user id, name)."""
+    return [(i, name) for i, name in await uow.projects.coaches(site) if i != lead_id]
+
+
+OWN_COACH = (
+    "You lead this project, so you cannot also be its coach: please choose another coach, or ask us to find one."
+)
 
 
 async def save_team(
@@ -127,11 +135,15 @@ async def save_team(
 ) -> Project:
     project = await open_draft(uow, user=user, project_id=project_id)
     members = parse_team(field_text(team.team, "team", "the team", 2000, required=False), content.projects.team_max)
-    sponsor = field_text(team.sponsor, "sponsor", "the sponsor", 120)
+    sponsor = field_text(
+        team.sponsor, "sponsor", "the sponsor", 120, missing="Please name a sponsor: a senior person who will help."
+    )
     if team.find_coach:
         coach_id, needs = None, True
     elif team.coach_id is None:
         raise InvalidField("coach", "Please choose a coach, or 'please find me a coach'.")
+    elif team.coach_id == project.lead_id:
+        raise InvalidField("coach", OWN_COACH)
     elif team.coach_id not in dict(await uow.projects.coaches(None)):
         raise InvalidField("coach", "That person is not a QI coach; please choose from the list.")
     else:
@@ -141,26 +153,70 @@ async def save_team(
     return await _advance(uow, project, 3, now)
 
 
+DIRECTIONS = ("increase", "decrease")
+LOWER_IS_BETTER = frozenset(
+    "reduce reducing decrease decreasing lower lowering fewer less cut cutting prevent preventing avoid avoiding "
+    "eliminate eliminating minimise minimize halve stop".split()
+)
+HIGHER_IS_BETTER = frozenset(
+    "increase increasing improve improving raise raising more grow growing maximise maximize boost double "
+    "achieve ensure".split()
+)
+
+
+def suggested_direction(aim_what: str | None) -> str | None:
+    """Which way is better for the outcome measure, as the aim's first verb suggests ("Reduce falls": lower is
+    better), or None when it does not say. Only ever a suggestion: the person confirms it on the measures step."""
+    words = re.findall(r"[a-z]+", (aim_what or "").lower())
+    for word in words[:3]:
+        if word in LOWER_IS_BETTER:
+            return "decrease"
+        if word in HIGHER_IS_BETTER:
+            return "increase"
+    return None
+
+
+def measure_slots(measures: Measures) -> list[tuple[str, str, str, MeasureText, bool]]:
+    """(field, kind, what it is called, the measure, required) for each slot, in order."""
+    slots = [("outcome", "outcome", "the outcome measure", measures.outcome, True)]
+    slots += [
+        (f"process.{i}", "process", f"process measure {i + 1}", m, i == 0) for i, m in enumerate(measures.process)
+    ]
+    slots.append(("balancing", "balancing", "the balancing measure", measures.balancing, True))
+    return slots
+
+
+async def store_measures(uow: UnitOfWork, project_id: int, rows: list[tuple[str, str, str, str | None]]) -> None:
+    """Replace the draft's measures, then record the better direction of each one the person chose."""
+    await uow.projects.set_measures(project_id, [(kind, name, definition) for kind, name, definition, _ in rows])
+    stored = (await get_project(uow, project_id)).measures
+    for measure, (_, _, _, better) in zip(stored, rows, strict=True):
+        if better is not None:
+            await uow.projects.set_measure_chart(measure.id, chart=measure.chart, improvement=better)
+
+
 async def save_measures(uow: UnitOfWork, *, user: User, project_id: int, measures: Measures, now: datetime) -> Project:
     project = await open_draft(uow, user=user, project_id=project_id)
     if not 1 <= len(measures.process) <= 3:
         raise InvalidInput("A project has one to three process measures.")
-    slots = [("outcome", "outcome", measures.outcome, True)]
-    slots += [(f"process.{i}", "process", m, i == 0) for i, m in enumerate(measures.process)]
-    slots.append(("balancing", "balancing", measures.balancing, True))
-    rows: list[tuple[str, str, str]] = []
-    for field, kind, measure, required in slots:
-        name = field_text(measure.name, f"{field}.name", f"the {kind} measure", 120, required=required)
+    rows: list[tuple[str, str, str, str | None]] = []
+    for field, kind, what, measure, required in measure_slots(measures):
+        name = field_text(measure.name, f"{field}.name", f"the name of {what}", 120, required=False)
         definition = field_text(
-            measure.definition,
-            f"{field}.definition",
-            f"how the {kind} measure is defined",
-            500,
-            required=required or bool(name),
+            measure.definition, f"{field}.definition", f"how {what} is defined", 500, required=False
         )
-        if name:
-            rows.append((kind, name, definition))
-    await uow.projects.set_measures(project.id, rows)
+        if not (required or name or definition):
+            continue
+        if not name:
+            raise InvalidField(f"{field}.name", f"Please name {what}.")
+        if not definition:
+            raise InvalidField(
+                f"{field}.definition", f"Please say how {what} is defined, so anyone would count it the same way."
+            )
+        if measure.better not in DIRECTIONS:
+            raise InvalidField(f"{field}.better", f"Please say whether higher or lower is better for {what}.")
+        rows.append((kind, name, definition, measure.better))
+    await store_measures(uow, project.id, rows)
     return await _advance(uow, project, 4, now)
 
 
@@ -189,9 +245,10 @@ def missing_steps(project: Project) -> list[int]:
         missing.append(1)
     if not project.aim:
         missing.append(2)
-    if not project.sponsor or not (project.coach_id or project.needs_coach):
+    if not project.sponsor or not (project.coach_id or project.needs_coach) or project.coach_id == project.lead_id:
         missing.append(3)
-    if not any(m.kind == "outcome" for m in project.measures):
+    kinds = {m.kind for m in project.measures}
+    if not {"outcome", "process", "balancing"} <= kinds or not all(m.name and m.definition for m in project.measures):
         missing.append(4)
     if not project.governance:
         missing.append(5)

@@ -13,7 +13,7 @@ from core.projects.commands import InvalidField
 from core.projects.model import Project
 from core.projects.ports import ProjectMessages
 from dialogs.kit import cards
-from dialogs.kit.forms import FormError, card_int, field_error
+from dialogs.kit.forms import FormError, card_int
 from dialogs.kit.types import Turn
 
 T = TypeVar("T")
@@ -80,15 +80,13 @@ def whole(data: Mapping[str, Any], key: str) -> int | None:
 def refuse(
     card: dict, problem: InvalidInput, data: Mapping[str, Any], fields: Mapping[str, str] | None = None
 ) -> FormError:
-    """The form again, holding what the person typed, with the message at the top and next to the field it is
-    about (`fields` maps a command's field to the card's input id). Raise it: the router rolls the turn back."""
-    _fill(card, data)
+    """The form again with the message at the top and next to the field it is about (`fields` maps a command's
+    field to the card's input id). Raise it: the router fills the card with everything typed (`refill`, the one
+    mechanism for every form) and rolls the turn back. `data` is what was typed (the router refills from it)."""
     field = getattr(problem, "field", None) if isinstance(problem, InvalidField) else None
     input_id = (fields or {}).get(field, field) if field else None
-    if input_id is not None:
-        _mark(card["body"], input_id, problem.message)
     card["body"].insert(0, cards.notice(problem.message, good=False))
-    return FormError(card, problem.message)
+    return FormError(card, problem.message, field=input_id)
 
 
 async def or_refuse(turn: Turn, work: Awaitable[T], form: Callable[[], Awaitable[dict]], fields=None) -> T:
@@ -100,40 +98,10 @@ async def or_refuse(turn: Turn, work: Awaitable[T], form: Callable[[], Awaitable
         raise refuse(await form(), problem, turn.inbound.data, fields) from None
 
 
-def _fill(node: Any, data: Mapping[str, Any]) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _fill(item, data)
-        return
-    if not isinstance(node, dict):
-        return
-    kind, input_id = str(node.get("type", "")), node.get("id")
-    if kind.startswith("Input.") and input_id in data:
-        value = data[input_id]
-        if kind == "Input.Number":
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                node["value"] = value
-        elif isinstance(value, str):
-            node["value"] = value
-    for child in node.values():
-        _fill(child, data)
-
-
-def _mark(items: list, input_id: str, message: str) -> bool:
-    """Put the message under the input with this id, wherever it is on the card."""
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            continue
-        if item.get("id") == input_id:
-            items.insert(index + 1, field_error(message))
-            return True
-        for child in item.values():
-            if isinstance(child, list) and _mark(child, input_id, message):
-                return True
-    return False
-
-
 # --- card pieces -----------------------------------------------------------------------------------------------
+
+
+REQUIRED = " (required)"
 
 
 def text_input(
@@ -146,31 +114,40 @@ def text_input(
     placeholder: str | None = None,
     required: bool = False,
 ) -> dict:
+    """A text box. A required one says so in its label and is checked on the server, never with `isRequired`,
+    which would stop Back, Finish later and Cancel while it is empty."""
     element = {
         "type": "Input.Text",
         "id": input_id,
-        "label": label,
+        "label": label + (REQUIRED if required else ""),
         "value": value or "",
         "maxLength": max_length,
         "isMultiline": multiline,
     }
     if placeholder:
         element["placeholder"] = placeholder
-    if required:
-        element |= {"isRequired": True, "errorMessage": f"Please fill in: {label.lower()}."}
     return element
 
 
-def date_input(input_id: str, label: str, value: date | None, *, error: str, **bounds: date) -> dict:
+def date_input(
+    input_id: str, label: str, value: date | None, *, error: str | None = None, required: bool = True, **bounds: date
+) -> dict:
+    """A date, checked on the server (see text_input): the bounds only guide the picker, and `error` is what the
+    server says when it is missing."""
     element = {
         "type": "Input.Date",
         "id": input_id,
-        "label": label,
+        "label": label + (REQUIRED if required else ""),
         "value": value.isoformat() if value else "",
-        "isRequired": True,
-        "errorMessage": error,
     }
+    if error:
+        element["errorMessage"] = error
     return element | {key: bound.isoformat() for key, bound in bounds.items()}
+
+
+def choice(input_id: str, label: str, choices, value: str | None, *, required: bool = True, **options) -> dict:
+    """A choice checked on the server (see text_input); a required one says so in its label."""
+    return cards.choice_set(input_id, label + (REQUIRED if required else ""), choices, value, required=False, **options)
 
 
 def choice_label(choices, value: str | None) -> str:

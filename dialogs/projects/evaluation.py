@@ -10,7 +10,7 @@ from core.projects.model import EvaluationRecord, Project
 from dialogs.kit import cards
 from dialogs.kit.types import Response, Turn
 from dialogs.projects import view
-from dialogs.projects.common import card_id, messages, or_refuse, text, text_input, whole
+from dialogs.projects.common import card_id, choice, messages, or_refuse, text, text_input, whole
 from dialogs.projects.router import router
 
 DECISIONS = tuple(Choice(act, act.capitalize()) for act in service.ACTS)
@@ -27,7 +27,7 @@ async def close_form(turn: Turn) -> Response:
             actions=[
                 cards.execute("Completed", close, {"project_id": project.id, "completed": True}),
                 cards.execute("Stopped", close, {"project_id": project.id, "completed": False}, style="destructive"),
-                cards.execute("Back", view.open_project, {"project_id": project.id}),
+                cards.execute("Back", view.open_project, {"project_id": project.id}, inputs=False),
             ],
         )
     )
@@ -56,13 +56,12 @@ def evaluation_card(project: Project, written: EvaluationRecord | None, notice: 
             max_length=2000,
             required=True,
         ),
-        cards.choice_set(
+        choice(
             "decision",
-            "Decision",
+            "Decision: adopt, adapt or abandon the change?",
             DECISIONS,
             written and written.decision,
             compact=False,
-            error="Please choose adopt, adapt or abandon.",
         ),
         text_input(
             "sustain",
@@ -81,7 +80,10 @@ def evaluation_card(project: Project, written: EvaluationRecord | None, notice: 
             max_length=2000,
             required=True,
         ),
-        actions=[cards.execute("Send to my coach", evaluate, {"project_id": project.id}, style="positive")],
+        actions=[
+            cards.execute("Send to my coach", evaluate, {"project_id": project.id}, style="positive"),
+            cards.execute("Back", view.open_project, {"project_id": project.id}, inputs=False),
+        ],
     )
 
 
@@ -131,18 +133,14 @@ def rubric_card(project: Project, evaluation: EvaluationRecord) -> dict:
         ),
         cards.text("1 = not yet, 4 = exemplary.", subtle=True, size="Small"),
         *[
-            cards.choice_set(
-                key,
-                label,
-                SCALE,
-                str(getattr(scores, key)) if scores else None,
-                compact=False,
-                error=f"Please score {label.lower()}.",
-            )
+            choice(key, label, SCALE, str(getattr(scores, key)) if scores else None, compact=False)
             for key, label in service.RUBRIC
         ],
         text_input("comment", "Comment for the lead", evaluation.coach_comment, multiline=True, max_length=1000),
-        actions=[cards.execute("Save scores", rubric, {"project_id": project.id}, style="positive")],
+        actions=[
+            cards.execute("Save scores", rubric, {"project_id": project.id}, style="positive"),
+            cards.execute("Back", view.open_project, {"project_id": project.id}, inputs=False),
+        ],
     )
 
 

@@ -6,26 +6,74 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
-from matplotlib.figure import Figure
 from openpyxl import Workbook
 
+from core.kernel.content import Content
 from core.kernel.suppression import footnote
 from core.projects.reports import BREAKDOWNS, ProjectReport, export_table, summary_table
-from dialogs.projects.charts import BLUE, GREY, NHS_BLUE, ORANGE, SIZE
+from dialogs.projects.charts import KIND_COLOURS, LIMIT_GREY, LINE_GREY, label_ticks, phone_figure, phone_layout, png
+from dialogs.projects.common import GOVERNANCE_LABEL, choice_label
+
+HEADINGS = {  # the export's columns as people read them
+    "id": "Project number",
+    "title": "Title",
+    "site": "Site",
+    "division": "Division",
+    "strategic_aim": "Strategic aim",
+    "status": "Status",
+    "governance": "Type",
+    "progress_score": "IHI progress score",
+    "submitted_at": "Submitted",
+    "approved_at": "Approved",
+    "lead": "Lead",
+    "coach": "Coach",
+    "decision": "Decision",
+    "aim_achieved": "Aim achieved (1-4)",
+    "measurement": "Use of measurement (1-4)",
+    "pdsa_discipline": "PDSA discipline (1-4)",
+    "patient_involvement": "Patient involvement (1-4)",
+    "sustainability": "Sustainability (1-4)",
+}
 
 
-def to_csv(report: ProjectReport) -> bytes:
+def labelled_table(report: ProjectReport, content: Content | None) -> list[list]:
+    """The register as export_table gives it, with the labels people know in place of the internal codes
+    ("Basildon University Hospital", "Safe, high-quality care", "Submitted")."""
+    header, *rows = export_table(report)
+    if content is None:
+        return [header, *rows]
+    labels = {
+        "site": lambda v: content.organisation.label("sites", v) if v else "",
+        "division": lambda v: choice_label(content.projects.divisions, v) if v else "",
+        "strategic_aim": lambda v: choice_label(content.projects.strategic_aims, v) if v else "",
+        "status": lambda v: str(v).capitalize() if v else "",
+        "governance": lambda v: GOVERNANCE_LABEL.get(v, v or ""),
+        "decision": lambda v: str(v).capitalize() if v else "",
+    }
+    column = {name: i for i, name in enumerate(header)}
+    table = [[HEADINGS.get(name, name) for name in header]]
+    for row in rows:
+        row = list(row)
+        for name, label in labels.items():
+            if name in column:
+                row[column[name]] = label(row[column[name]])
+        table.append(row)
+    return table
+
+
+def to_csv(report: ProjectReport, content: Content | None = None) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(export_table(report))
+    csv.writer(buffer).writerows(labelled_table(report, content))
     return buffer.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 CSV correctly with a BOM
 
 
-def to_xlsx(report: ProjectReport) -> bytes:
+def to_xlsx(report: ProjectReport, content: Content | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Projects"
-    for row in export_table(report):
+    for row in labelled_table(report, content):
         sheet.append(row)
     sheet.freeze_panes = "A2"
     summary = book.create_sheet("Summary")
@@ -40,27 +88,38 @@ def to_xlsx(report: ProjectReport) -> bytes:
     return buffer.getvalue()
 
 
-def registrations_chart(report: ProjectReport) -> bytes:
-    fig = Figure(figsize=SIZE, dpi=100)
-    ax = fig.subplots()
-    labels = [m for m, _ in report.per_month]
+def month_label(month: str) -> str:
+    """ "2026-11" as "Nov 26"."""
+    year, number = (int(part) for part in month.split("-"))
+    return f"{date(year, number, 1):%b %y}"
+
+
+def registrations_chart(report: ProjectReport, content: Content | None = None) -> bytes:
+    return png(registrations_figure(report))
+
+
+def registrations_figure(report: ProjectReport):
+    """Projects registered per month as an XmR chart, drawn like the measure charts (phone size, sharp, the
+    Making Data Count colours, a key) with whole numbers on the axis: these are counts."""
+    fig, ax = phone_figure()
+    labels = [month_label(m) for m, _ in report.per_month]
     values = [n for _, n in report.per_month]
-    ax.plot(labels, values, color=NHS_BLUE, linewidth=1.5)
+    x = list(range(len(values)))
+    ax.plot(x, values, color=LINE_GREY, linewidth=1.2, zorder=1)
+    lines, kinds = [], ["common_cause"] * len(values)
     if report.chart is not None:
         chart = report.chart
+        lower = max(0.0, chart.lower_limit)  # a count cannot go below zero
         ax.axhline(chart.mean, color="black", linewidth=1)
-        for limit in (max(0.0, chart.lower_limit), chart.upper_limit):
-            ax.axhline(limit, color=GREY, linestyle="--", linewidth=1)
-        colours = {"improvement": BLUE, "concern": ORANGE}
-        ax.scatter(labels, values, c=[colours.get(p.kind, GREY) for p in chart.points], s=22, zorder=2)
-    ax.set_title("QI projects registered per month (XmR, Making Data Count)", fontsize=9, loc="left")
-    ax.tick_params(labelsize=7)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
+        for limit in (lower, chart.upper_limit):
+            ax.axhline(limit, color=LIMIT_GREY, linestyle="--", linewidth=1)
+        kinds = [p.kind for p in chart.points]
+        lines = [(f"upper {chart.upper_limit:.1f}", chart.upper_limit), (f"mean {chart.mean:.1f}", chart.mean)]
+        lines.append((f"lower {lower:.1f}", lower))
+    ax.scatter(x, values, c=[KIND_COLOURS[k] for k in kinds], s=16, zorder=2)
+    label_ticks(ax, labels)
+    phone_layout(fig, ax, [float(v) for v in values], lines, kinds, ["QI projects registered per month"])
+    return fig
 
 
 def to_text(report: ProjectReport) -> str:

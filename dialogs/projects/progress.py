@@ -30,7 +30,7 @@ def score_card(turn: Turn, project: Project) -> dict:
         cards.choice_set("score", "Progress score", choices, current, compact=False),
         actions=[
             cards.execute("Save score", score, {"project_id": project.id}, style="positive"),
-            cards.execute("Back", view.open_project, {"project_id": project.id}),
+            cards.execute("Back", view.open_project, {"project_id": project.id}, inputs=False),
         ],
     )
 
@@ -82,7 +82,7 @@ def pdsa_card(turn: Turn, project: Project) -> dict:
         cards.choice_set("act", "Act", ACT_CHOICES, required=False, compact=False),
         actions=[
             cards.execute("Save PDSA", pdsa, {"project_id": project.id}, style="positive"),
-            cards.execute("Back", view.open_project, {"project_id": project.id}),
+            cards.execute("Back", view.open_project, {"project_id": project.id}, inputs=False),
         ],
     )
 
@@ -121,7 +121,7 @@ def data_card(turn: Turn, project: Project) -> dict:
         },
         actions=[
             cards.execute("Save", data, {"project_id": project.id}, style="positive"),
-            cards.execute("Back", view.open_project, {"project_id": project.id}),
+            cards.execute("Back", view.open_project, {"project_id": project.id}, inputs=False),
         ],
     )
 

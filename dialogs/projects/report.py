@@ -11,6 +11,7 @@ from core.projects import reports as project_reports
 from core.projects.reports import BREAKDOWNS, ProjectReport
 from dialogs.kit import cards
 from dialogs.kit.types import Response, Turn
+from dialogs.projects import view
 from dialogs.projects.pages import report_url
 from dialogs.projects.router import router
 
@@ -32,16 +33,11 @@ def report_card(turn: Turn, report: ProjectReport) -> dict:
             }
         )
     if report.chart is not None:
-        signals = sorted({rule for p in report.chart.points for rule in p.rules})
+        told = view.xmr_signals(report.chart) or "Common cause variation only."
         blocks.append(
             cards.text(
                 f"Registered per month: mean {report.chart.mean:.1f}, limits {max(0.0, report.chart.lower_limit):.1f} "
-                f"to {report.chart.upper_limit:.1f}. "
-                + (
-                    "Special cause: " + ", ".join(s.replace("_", " ") for s in signals) + "."
-                    if signals
-                    else "Common cause variation only."
-                ),
+                f"to {report.chart.upper_limit:.1f} (more is better). {told}",
                 size="Small",
             )
         )

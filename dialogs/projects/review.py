@@ -20,7 +20,7 @@ def review_form(turn: Turn, project) -> dict:
         actions=[
             cards.execute("Approve", approve, {"project_id": project.id}, style="positive"),
             cards.execute("Return for changes", return_project, {"project_id": project.id}),
-            cards.execute("Back", view.open_project, {"project_id": project.id}),
+            cards.execute("Back", view.open_project, {"project_id": project.id}, inputs=False),
         ],
     )
 

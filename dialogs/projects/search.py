@@ -55,7 +55,7 @@ async def join(turn: Turn) -> Response:
     project = await service.ask_to_join(
         turn.uow, user=turn.user, project_id=card_id(turn), content=turn.content, messages=messages(turn), now=turn.now
     )
-    return await view.show_project(turn, project.id, notice="Asked: the lead will decide.")
+    return await view.show_project(turn, project.id, notice="Asked: the lead will decide.", asked=True)
 
 
 @router.action("accept")

@@ -3,196 +3,43 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Mapping
 
-from core.kernel.content import Choice, Content
+from core.kernel.content import Content
 from core.kernel.errors import InvalidInput
 from core.projects import services as service
-from core.projects.commands import Aim, Basics, Governance, Measures, MeasureText, TeamAndCoach
+from core.projects.commands import Aim, Basics, Governance, Measures, MeasureText, TeamAndCoach, TypedStep
 from core.projects.model import Project
 from dialogs.kit import cards
-from dialogs.kit.forms import card_int
+from dialogs.kit.forms import card_int, refill
 from dialogs.kit.types import Response, Turn
 from dialogs.projects import view
-from dialogs.projects.common import (
-    STALE,
-    card_id,
-    choice_label,
-    date_input,
-    day,
-    messages,
-    refuse,
-    summary_facts,
-    text,
-    text_input,
-)
+from dialogs.projects.common import STALE, card_id, choice_label, day, messages, refuse, summary_facts, text
 from dialogs.projects.router import router
+from dialogs.projects.steps import MEASURE_SLOTS, STEP_BODIES, STEP_TITLES, previous_answers
 
-YES_NO = (Choice("yes", "Yes"), Choice("no", "No"))
-STEP_TITLES = {1: "The basics", 2: "Your aim", 3: "Team and coach", 4: "Measures", 5: "QI, audit or research?"}
-MEASURE_SLOTS = (  # input id prefix, label, kind, index among that kind, required
-    ("outcome", "Outcome measure", "outcome", 0, True),
-    ("process1", "Process measure 1", "process", 0, True),
-    ("process2", "Process measure 2 (optional)", "process", 1, False),
-    ("process3", "Process measure 3 (optional)", "process", 2, False),
-    ("balancing", "Balancing measure", "balancing", 0, True),
-)
-
+__all__ = ["previous_answers", "resume_card", "review_card", "wizard_card"]
 
 # --- the cards ---------------------------------------------------------------------------------------------------
 
 
-async def wizard_card(turn: Turn, project: Project, step: int) -> dict:
+async def wizard_card(turn: Turn, project: Project, step: int, typed: Mapping[str, str] | None = None) -> dict:
+    """A step of the wizard: what the draft holds, and over it what was typed on the step and not yet saved.
+    No input is `isRequired` (the server checks), so Back and Finish later always work, and both send the
+    inputs, which are kept."""
     body = await STEP_BODIES[step](turn, project)
+    data = {"project_id": project.id, "step": step}
     actions = [cards.execute("Save and continue", STEP_ACTIONS[step], {"project_id": project.id}, style="positive")]
     if step > 1:
-        actions.append(cards.execute("Back", back, {"project_id": project.id, "step": step - 1}))
-    actions.append(cards.execute("Finish later", later, {"project_id": project.id}))
-    return cards.card(
+        actions.append(cards.execute("Back", back, {**data, "step": step - 1, "from": step}))
+    actions.append(cards.execute("Finish later", later, data))
+    card = cards.card(
         cards.text(f"Register a QI project · step {step} of {service.STEPS}", subtle=True, size="Small"),
         cards.title(STEP_TITLES[step]),
         *body,
         actions=actions,
     )
-
-
-async def _basics(turn: Turn, project: Project) -> list:
-    rules, org = turn.content.projects, turn.content.organisation
-    return [
-        text_input(
-            "title",
-            "Title",
-            project.title,
-            max_length=120,
-            required=True,
-            placeholder="e.g. Fewer falls at night on Ward 7",
-        ),
-        text_input(
-            "problem",
-            f"The problem, in at most {rules.problem_max_words} words",
-            project.problem,
-            multiline=True,
-            max_length=2000,
-            required=True,
-        ),
-        cards.choice_set("site", "Site", org.sites, project.site or turn.user.site),
-        cards.choice_set("division", "Division or specialty", rules.divisions, project.division),
-        cards.choice_set(
-            "strategic_aim", "Trust strategic aim it supports", rules.strategic_aims, project.strategic_aim
-        ),
-    ]
-
-
-async def _aim(turn: Turn, project: Project) -> list:
-    return [
-        cards.text("A SMART aim says what will improve, for whom, how much and by when.", subtle=True),
-        text_input(
-            "aim_what", "What will improve?", project.aim_what, required=True, placeholder="e.g. Reduce falls at night"
-        ),
-        text_input("aim_who", "For whom?", project.aim_who, placeholder="e.g. patients on Ward 7"),
-        text_input(
-            "aim_how_much",
-            "How much? (with a number)",
-            project.aim_how_much,
-            required=True,
-            placeholder="e.g. from 8 to 4 a month",
-        ),
-        date_input(
-            "aim_by",
-            "By when?",
-            project.aim_by,
-            error="Please choose the date the aim should be met by.",
-            min=turn.now.date() + timedelta(days=1),
-        ),
-    ]
-
-
-async def _team(turn: Turn, project: Project) -> list:
-    coaches = await service.coach_choices(turn.uow, site=project.site)
-    choices = [Choice(str(i), name) for i, name in coaches] + [Choice("find", "Please find me a coach")]
-    current = "find" if project.needs_coach else (str(project.coach_id) if project.coach_id else None)
-    return [
-        cards.text(
-            "You are the lead. A good team has 5 to 8 people from different roles, ideally a patient or carer.",
-            subtle=True,
-        ),
-        text_input(
-            "team",
-            "Team: one person a line, 'Name - role'",
-            "\n".join(f"{m.name} - {m.role}" for m in project.team),
-            multiline=True,
-            max_length=2000,
-            placeholder="Sam Lee - ward manager\nAlex Khan - physiotherapist",
-        ),
-        text_input(
-            "sponsor",
-            "Sponsor (a senior person who will unblock things)",
-            project.sponsor,
-            max_length=120,
-            required=True,
-        ),
-        cards.choice_set("coach", "QI coach", choices, current),
-    ]
-
-
-async def _measures(turn: Turn, project: Project) -> list:
-    body = [
-        cards.text(
-            "Outcome: is the aim met? Process: are the steps happening? Balancing: is anything "
-            "else getting worse? Define each so anyone would count it the same way.",
-            subtle=True,
-        )
-    ]
-    for key, label, kind, index, required in MEASURE_SLOTS:
-        found = [m for m in project.measures if m.kind == kind][index : index + 1]
-        measure = found[0] if found else None
-        short = label.replace(" (optional)", "")
-        body += [
-            cards.heading(label),
-            text_input(
-                f"{key}_name", f"{short}: name", measure.name if measure else None, max_length=120, required=required
-            ),
-            text_input(
-                f"{key}_definition",
-                f"{short}: operational definition",
-                measure.definition if measure else None,
-                multiline=True,
-                max_length=500,
-                required=required,
-            ),
-        ]
-    return body
-
-
-async def _governance(turn: Turn, project: Project) -> list:
-    body = [cards.text("Three questions to check this is QI (Health Research Authority definitions).", subtle=True)]
-    answered = previous_answers(turn.content, project.governance)
-    for question in turn.content.projects.governance:
-        body.append(
-            cards.choice_set(
-                f"gov_{question.id}",
-                question.question,
-                YES_NO,
-                answered.get(question.id),
-                compact=False,
-                error="Please answer yes or no.",
-            )
-        )
-    return body
-
-
-STEP_BODIES = {1: _basics, 2: _aim, 3: _team, 4: _measures, 5: _governance}
-
-
-def previous_answers(content: Content, governance: str | None) -> dict[str, str]:
-    """The answers that gave the stored class (the first "yes" decides, so the ones after it are shown as "no")."""
-    if governance is None:
-        return {}
-    answers, decided = {}, False
-    for question in content.projects.governance:
-        answers[question.id] = "yes" if question.id == governance and not decided else "no"
-        decided = decided or question.id == governance
-    return answers
+    return refill(card, typed) if typed else card
 
 
 async def review_card(turn: Turn, project: Project) -> dict:
@@ -213,7 +60,15 @@ async def review_card(turn: Turn, project: Project) -> dict:
             ]
         ),
         cards.heading("Measures"),
-        cards.facts([(f"{m.name} ({m.kind})", m.definition) for m in project.measures]),
+        cards.facts(
+            [
+                (
+                    f"{m.name} ({m.kind})",
+                    f"{m.definition} ({'lower' if m.improvement == 'decrease' else 'higher'} is better)",
+                )
+                for m in project.measures
+            ]
+        ),
     ]
     if gov is not None:
         blocks.append(cards.notice(gov.signpost, good=gov.id != "research"))
@@ -227,17 +82,38 @@ async def review_card(turn: Turn, project: Project) -> dict:
             )
             for p, _ in similar
         ]
-    actions = [cards.execute("Back", back, {"project_id": project.id, "step": service.STEPS})]
+    actions = [cards.execute("Back", back, {"project_id": project.id, "step": service.STEPS}, inputs=False)]
     if project.governance != "research":
         actions.insert(0, cards.execute("Submit for approval", submit, {"project_id": project.id}, style="positive"))
     return cards.card(*blocks, actions=actions)
 
 
 async def resume_card(turn: Turn, project: Project) -> dict:
-    """The lead's draft where they left it: the step they are on, or check and submit."""
-    if project.wizard_step >= service.REVIEW_STEP:
+    """The lead's draft where they left it (the step they were on, as they left it), or check and submit."""
+    left = await _left(turn, project.id)
+    step = left.at or project.wizard_step
+    if step >= service.REVIEW_STEP:
         return await review_card(turn, project)
-    return await wizard_card(turn, project, project.wizard_step)
+    return await wizard_card(turn, project, step, left.on(step))
+
+
+async def _left(turn: Turn, project_id: int) -> service.LeftOff:
+    """Where this person left this draft in this chat, and what they had typed on the steps they left."""
+    return await service.left_off(
+        turn.uow, user=turn.user, project_id=project_id, conversation_id=turn.inbound.conversation_id
+    )
+
+
+async def _done(turn: Turn, project_id: int, step: int | None) -> None:
+    """A step saved in full (None: the draft submitted): what was typed on it is in the draft now."""
+    await service.step_done(
+        turn.uow,
+        user=turn.user,
+        project_id=project_id,
+        step=step,
+        conversation_id=turn.inbound.conversation_id,
+        now=turn.now,
+    )
 
 
 # --- the handlers ------------------------------------------------------------------------------------------------
@@ -257,24 +133,57 @@ async def register(turn: Turn) -> Response:
     return Response.show(card)
 
 
+async def _keep_step(turn: Turn, step: int, at: int) -> service.Kept:
+    """Back or Finish later on `step`: every valid value goes into the draft, and the inputs are remembered."""
+    data = turn.inbound.data
+    return await service.save_partial(
+        turn.uow,
+        user=turn.user,
+        project_id=card_id(turn),
+        values=STEP_READERS[step](turn.content, data),
+        typed=TypedStep(step, {k: v for k, v in data.items() if k not in ("project_id", "step", "from")}),
+        at=at,
+        conversation_id=turn.inbound.conversation_id,
+        content=turn.content,
+        now=turn.now,
+    )
+
+
+def _step(data: dict, key: str) -> int | None:
+    if data.get(key) in (None, ""):
+        return None
+    return max(1, min(service.STEPS, card_int(data, key, stale=STALE)))
+
+
 @router.action("wizard")
 async def back(turn: Turn) -> Response:
-    project = await service.open_draft(turn.uow, user=turn.user, project_id=card_id(turn))
-    step = max(1, min(service.STEPS, card_int(turn.inbound.data, "step", stale=STALE, default=1)))
-    return Response(card=await wizard_card(turn, project, step))
+    """Back to an earlier step, keeping what was on this one (from the check-and-submit card: nothing to keep)."""
+    data = turn.inbound.data
+    step, leaving = _step(data, "step") or 1, _step(data, "from")
+    if leaving is not None:
+        project = (await _keep_step(turn, leaving, at=step)).project
+    else:
+        project = await service.open_draft(turn.uow, user=turn.user, project_id=card_id(turn))
+    left = await _left(turn, project.id)
+    return Response(card=await wizard_card(turn, project, step, left.on(step)))
 
 
 @router.action("later")
 async def later(turn: Turn) -> Response:
-    return Response(
-        card=cards.card(
-            cards.notice("Saved as a draft."),
-            cards.text("Type **register project** any time to carry on where you left off."),
-        )
-    )
+    """Finish later: the step's values are saved as they are, and the card says what could not be kept yet."""
+    step = _step(turn.inbound.data, "step") or 1
+    kept = await _keep_step(turn, step, at=step)
+    title = kept.project.title
+    blocks = [cards.notice(f"Saved as a draft: '{title}'." if title else "Saved as a draft.")]
+    if kept.not_kept:
+        blocks.append(cards.text("Not saved yet, and still on the card when you come back to fix it:"))
+        blocks += [cards.text(f"- {sentence}", size="Small") for sentence in kept.not_kept]
+    blocks.append(cards.text("Type **register project** any time to carry on where you left off."))
+    carry_on = {"project_id": kept.project.id, "step": step}
+    return Response(card=cards.card(*blocks, actions=[cards.execute("Carry on now", back, carry_on, inputs=False)]))
 
 
-def _basics_of(data: dict) -> Basics:
+def _basics_of(content: Content, data: dict) -> Basics:
     return Basics(
         text(data, "title"),
         text(data, "problem"),
@@ -284,66 +193,67 @@ def _basics_of(data: dict) -> Basics:
     )
 
 
-def _aim_of(data: dict) -> Aim:
+def _aim_of(content: Content, data: dict) -> Aim:
     return Aim(text(data, "aim_what"), text(data, "aim_who"), text(data, "aim_how_much"), day(data, "aim_by"))
 
 
-def _team_of(data: dict) -> TeamAndCoach:
+def _team_of(content: Content, data: dict) -> TeamAndCoach:
     coach = str(data.get("coach") or "").strip()
     coach_id = card_int(data, "coach", stale=STALE) if coach.isdigit() else None
     return TeamAndCoach(text(data, "team"), text(data, "sponsor"), coach_id, find_coach=coach == "find")
 
 
-def _measures_of(data: dict) -> Measures:
+def _measures_of(content: Content, data: dict) -> Measures:
     def slot(key: str) -> MeasureText:
-        return MeasureText(text(data, f"{key}_name"), text(data, f"{key}_definition"))
+        return MeasureText(text(data, f"{key}_name"), text(data, f"{key}_definition"), text(data, f"{key}_better"))
 
     return Measures(slot("outcome"), (slot("process1"), slot("process2"), slot("process3")), slot("balancing"))
 
 
-def _governance_of(content: Content):
-    def read(data: dict) -> Governance:
-        answers = {"yes": True, "no": False}
-        return Governance(
-            {q.id: answers.get(str(data.get(f"gov_{q.id}", "")).lower()) for q in content.projects.governance}
-        )
-
-    return read
+def _governance_of(content: Content, data: dict) -> Governance:
+    answers = {"yes": True, "no": False}
+    return Governance(
+        {q.id: answers.get(str(data.get(f"gov_{q.id}", "")).lower()) for q in content.projects.governance}
+    )
 
 
+STEP_READERS = {1: _basics_of, 2: _aim_of, 3: _team_of, 4: _measures_of, 5: _governance_of}
 AIM_FIELDS = {"what": "aim_what", "who": "aim_who", "how_much": "aim_how_much", "by": "aim_by"}
 MEASURE_FIELDS = {
     f"{kind}.{index}.{part}" if kind == "process" else f"{kind}.{part}": f"{key}_{part}"
     for key, _, kind, index, _ in MEASURE_SLOTS
-    for part in ("name", "definition")
+    for part in ("name", "definition", "better")
 }
 
 
 async def _save_step(turn: Turn, step: int) -> Response:
-    """Save one step from the card's values; a refusal shows the step again with what was typed."""
+    """Save one step from the card's values; a refusal shows the step again with everything typed (the router
+    refills it) and the message next to its field."""
     data, project_id = turn.inbound.data, card_id(turn)
     common = {"user": turn.user, "project_id": project_id, "now": turn.now}
+    values = STEP_READERS[step](turn.content, data)
     fields: dict[str, str] = {}
     try:
         if step == 1:
-            project = await service.save_basics(turn.uow, basics=_basics_of(data), content=turn.content, **common)
+            project = await service.save_basics(turn.uow, basics=values, content=turn.content, **common)
         elif step == 2:
             fields = AIM_FIELDS
-            project = await service.save_aim(turn.uow, aim=_aim_of(data), **common)
+            project = await service.save_aim(turn.uow, aim=values, **common)
         elif step == 3:
-            project = await service.save_team(turn.uow, team=_team_of(data), content=turn.content, **common)
+            project = await service.save_team(turn.uow, team=values, content=turn.content, **common)
         elif step == 4:
             fields = MEASURE_FIELDS
-            project = await service.save_measures(turn.uow, measures=_measures_of(data), **common)
+            project = await service.save_measures(turn.uow, measures=values, **common)
         else:
             fields = {q.id: f"gov_{q.id}" for q in turn.content.projects.governance}
-            governance = _governance_of(turn.content)(data)
-            project = await service.save_governance(turn.uow, governance=governance, content=turn.content, **common)
+            project = await service.save_governance(turn.uow, governance=values, content=turn.content, **common)
     except InvalidInput as problem:
         draft = await service.open_draft(turn.uow, user=turn.user, project_id=project_id)
         raise refuse(await wizard_card(turn, draft, step), problem, data, fields) from None
+    await _done(turn, project.id, step)
     if step < service.STEPS:
-        return Response(card=await wizard_card(turn, project, step + 1))
+        left = await _left(turn, project.id)
+        return Response(card=await wizard_card(turn, project, step + 1, left.on(step + 1)))
     return Response(card=await review_card(turn, project))
 
 
@@ -355,6 +265,8 @@ def _step_action(step: int):
 
 
 STEP_ACTIONS = {step: router.action(f"step{step}")(_step_action(step)) for step in STEP_TITLES}  # projects.step1-5
+SUBMITTED = "Submitted. Your coach will review it."
+SUBMITTED_NO_COACH = "Submitted. You asked us to find you a coach: a QI admin will find one and review your project."
 
 
 @router.action("submit")
@@ -362,4 +274,5 @@ async def submit(turn: Turn) -> Response:
     project = await service.submit(
         turn.uow, user=turn.user, project_id=card_id(turn), content=turn.content, messages=messages(turn), now=turn.now
     )
-    return await view.show_project(turn, project.id, notice="Submitted. Your coach will review it.")
+    await _done(turn, project.id, None)
+    return await view.show_project(turn, project.id, notice=SUBMITTED if project.coach_id else SUBMITTED_NO_COACH)

@@ -80,4 +80,6 @@ async def test_projects_report_writes_exports(cli_db, capsys, tmp_path):
     out_csv, out_xlsx = tmp_path / "p.csv", tmp_path / "p.xlsx"
     assert await asyncio.to_thread(run, ["projects", "report", "--csv", str(out_csv), "--xlsx", str(out_xlsx)]) == 0
     assert "QI projects registered per month:" in capsys.readouterr().out
-    assert out_csv.read_bytes().startswith(b"\xef\xbb\xbfid,title") and out_xlsx.read_bytes().startswith(b"PK")
+    assert out_csv.read_bytes().startswith(
+        b"\xef\xbb\xbfProject number,Title,Site"
+    ) and out_xlsx.read_bytes().startswith(b"PK")

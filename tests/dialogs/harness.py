@@ -55,22 +55,20 @@ def card_inputs(card: dict) -> dict:
     return values
 
 
+def elements(node):
+    """Every element of a card (body items, actions, inline cards), depth first, in order."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from elements(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from elements(item)
+
+
 def buttons(card: dict) -> list[dict]:
     """Every Action.Execute on the card, wherever it is, in order."""
-    found: list[dict] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute":
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
+    return [e for e in elements(card) if e.get("type") == "Action.Execute"]
 
 
 def find_action(card: dict, title: str) -> dict:
@@ -93,6 +91,28 @@ SCHEMA = json.loads((Path(adaptive_cards.__file__).parent / "schemas" / "schema-
 VALIDATOR = jsonschema.Draft6Validator(SCHEMA)
 
 
+# Buttons that take a person out of a form: Teams will not press a button while a required input of the card is
+# empty, unless the button sends no inputs (associatedInputs "none").
+ESCAPES = ("back", "finish later", "cancel", "stop", "not now", "close", "leave", "skip", "keep", "no")
+# Text colours that meet WCAG AA (4.5:1) in both Teams themes (tests/kernel/test_contrast.py measures them).
+CONTRAST_SAFE = {None, "Default", "default", "Accent", "accent"}
+
+
+def blocked_escapes(card: dict) -> list[str]:
+    """Escape buttons a required, still-empty input would block."""
+    inputs = [e for e in elements(card) if str(e.get("type", "")).startswith("Input.") and e.get("isRequired")]
+    blocked = []
+    for action in buttons(card):
+        title = str(action.get("title", "")).lower()
+        escape = any(title == word or title.startswith(word + " ") for word in ESCAPES)
+        if not escape:
+            continue
+        # A button that sends the inputs (Finish later must, to keep what was typed) is blocked by a required one.
+        if inputs and action.get("associatedInputs") != "none":
+            blocked.append(action["title"])
+    return blocked
+
+
 def check_card(card: dict, label: str = "card") -> None:
     """Every card a transcript sees (replies, replacements, queued proactive messages): valid Adaptive Card 1.5,
     and every button's verb a registered action. So each capability's transcripts check all its cards."""
@@ -100,18 +120,12 @@ def check_card(card: dict, label: str = "card") -> None:
     assert not errors, f"{label}: {errors[0].message} at {list(errors[0].absolute_path)}"
     assert card.get("version") == "1.5", label
     json.dumps(card)
+    assert not blocked_escapes(card), f"{label}: {blocked_escapes(card)} blocked by required inputs"
+    coloured = {e.get("color") for e in elements(card) if e.get("type") in ("TextBlock", "TextRun")}
+    assert coloured <= CONTRAST_SAFE, f"{label}: text in {sorted(coloured - CONTRAST_SAFE)} fails WCAG AA in a theme"
 
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute":
-                assert node["verb"] in ROUTER.actions, f"{label}: button {node.get('title')!r} has no handler"
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
+    for button in buttons(card):
+        assert button["verb"] in ROUTER.actions, f"{label}: button {button.get('title')!r} has no handler"
 
 
 class Chat:

@@ -194,8 +194,8 @@ PLAYGROUND_USER_AAD_ID = "00000000-0000-0000-0000-0000000000020"
 @pytest.fixture
 def projects_playground(tmp_path) -> Iterator[Playground]:
     """Like `clinics_playground` (the demo data), and the playground user is a QI admin (`QIBOT_ADMINS` holds
-    their AAD object id), so they can approve their own project. Logs go to projects-bot.log and
-    projects-playground.log."""
+    their AAD object id), to show that even an admin does not approve their own project. Logs go to
+    projects-bot.log and projects-playground.log."""
     admins = {"QIBOT_ADMINS": PLAYGROUND_USER_AAD_ID}
     with running_playground(tmp_path, demo=True, log_prefix="projects-", env=admins) as playground:
         yield playground

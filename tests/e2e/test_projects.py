@@ -1,14 +1,18 @@
 """End to end in the Microsoft 365 Agents Playground: register a QI project, get it approved and chart its data.
 
 The bot's database has the demo data (`qibot demo load`: coaches at each site), and the playground user is a QI
-admin (`QIBOT_ADMINS`), as no coach can sign in to the playground. Onboard at Basildon, `register project`, fill
-the five wizard steps (Basildon's demo coach as the coach), check the review card (with a demo project shown as
-similar) and submit; open the project from `my projects` and approve it; add three weekly data points to the
-outcome measure and check the run chart image loads, with its reading under it.
+admin (`QIBOT_ADMINS`). Onboard at Basildon, `register project`, fill the five wizard steps (Basildon's demo coach
+as the coach, the better direction of each measure chosen), check the review card (with a demo project shown as
+similar) and submit; open the project from `my projects`: its lead, though an admin, is not offered Approve
+(nobody approves their own project). The coach approves it: as no second person can sign in to the playground,
+the test posts the approval card's action as the coach (another `from`) straight to the bot's /api/messages, as
+Teams would. Then add three weekly data points to the outcome measure and check the run chart image loads, with
+its reading under it.
 Screenshots of each step go to test-artifacts/e2e/projects-NN-step.png."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from contextlib import closing
@@ -25,6 +29,7 @@ pytestmark = pytest.mark.e2e
 
 BASILDON = "Basildon University Hospital"
 COACH = "Amira Shah"  # content/demo.yaml: Basildon's coach; the other sites' coaches must not be offered
+COACH_TEAMS_ID = "demo-coach-basildon"  # her Teams user id in content/demo.yaml
 OTHER_COACHES = ("Tom Okafor", "Priya Natarajan")
 FIND_A_COACH = "Please find me a coach"
 TITLE = "Fewer night-time falls on Ward 9"
@@ -125,6 +130,13 @@ async def _register_approve_and_chart(chat: Chat, playground: Playground, databa
         await wizard.get_by_role(
             "textbox", name=re.compile(rf"^{re.escape(measure.slot)}: operational definition")
         ).fill(measure.definition)
+    # Which way is better is asked for each measure, never assumed: the outcome's is suggested from the aim
+    # ("Reduce ..."), the others are chosen (the five slots' radios in order).
+    await expect(wizard.get_by_role("radio", name="Lower is better").nth(0)).to_be_checked()
+    await expect(wizard).to_contain_text("Suggested from your aim ('Reduce falls at night'): lower is better.")
+    await expect(wizard.get_by_role("radio", name="Higher is better").nth(1)).not_to_be_checked()
+    await wizard.get_by_role("radio", name="Higher is better").nth(1).check()  # process measure 1
+    await wizard.get_by_role("radio", name="Lower is better").nth(4).check()  # fewer interruptions is better
     await chat.shot("step4-filled-top", wizard, align="start")
     await chat.shot("step4-filled-end", wizard, align="end")
     await wizard.get_by_role("button", name="Save and continue").click()
@@ -150,20 +162,36 @@ async def _register_approve_and_chart(chat: Chat, playground: Playground, databa
     submitted = await chat.card_saying(1, "Submitted. Your coach will review it.", TITLE, "Submitted")
     await chat.shot("submitted", submitted)
 
-    # `my projects` lists it; Open shows the project with Approve (the playground user is an admin).
+    # `my projects` lists it; Open shows the project, without Approve: the lead is an admin, but nobody approves
+    # their own project.
     await chat.say("my projects")
     mine = await chat.card_saying(2, "My QI projects", TITLE, "submitted")
     await chat.shot("my-projects", mine)
     await mine.get_by_role("button", name="Open").click()
     project = await chat.card_saying(2, TITLE)
     await expect(project).to_contain_text(re.compile(r"Status\s*Submitted"))
+    await expect(project.get_by_role("button", name="Approve")).to_have_count(0)
     await chat.shot("project-submitted", project)
-    await project.get_by_role("button", name="Approve").click()
-    form = await chat.card_saying(2, f"Approve: {TITLE}", PROBLEM)
-    await form.get_by_role("textbox", name=re.compile("Comment for the lead")).fill("Good luck, keep the data weekly.")
-    await chat.shot("approve-form", form)
-    await form.get_by_role("button", name="Approve").click()
-    project = await chat.card_saying(2, "Approved; the lead has been told.", TITLE, "Approved")
+
+    # The coach approves it: the approval card's action, sent as her to the bot, as Teams would send it.
+    approval = await page.request.post(
+        f"{playground.bot_url}/api/messages",
+        headers={"Content-Type": "application/json"},
+        data=json.dumps(
+            _card_action(playground, COACH_TEAMS_ID, COACH, "projects.approve", _project_id(database, TITLE))
+        ),
+    )
+    assert approval.status == 200, (approval.status, await approval.text())
+    replaced = json.dumps((await approval.json())["value"])
+    assert "Approved; the lead has been told." in replaced and "Status" in replaced, replaced[:500]
+
+    # The lead opens it again from `my projects`: approved, and data can be added.
+    await chat.say("my projects")
+    mine = await chat.card_saying(3, "My QI projects", TITLE, "approved")
+    await mine.get_by_role("button", name="Open").click()
+    project = await chat.card_saying(3, TITLE)
+    await expect(project).to_contain_text(re.compile(r"Status\s*Approved"))
+    await expect(project).to_contain_text("Good luck, keep the data weekly.")  # the coach's comment
     await expect(project.get_by_role("button", name="Add data")).to_be_visible()
     await chat.shot("approved", project)
 
@@ -171,14 +199,14 @@ async def _register_approve_and_chart(chat: Chat, playground: Playground, databa
     days = [today - timedelta(weeks=weeks_ago) for weeks_ago in (3, 2, 1)]
     for index, (on, value) in enumerate(zip(days, VALUES, strict=True)):
         await project.get_by_role("button", name="Add data").click()
-        form = await chat.card_saying(2, f"Add data: {TITLE}")
+        form = await chat.card_saying(3, f"Add data: {TITLE}")
         await chat.choose(form, "Measure", f"{OUTCOME.name} (outcome)")
         await form.get_by_label("Date").fill(on.isoformat())
         await form.get_by_role("spinbutton", name="Value").fill(str(value))
         if index == 0:
             await chat.shot("add-data", form)
         await form.get_by_role("button", name="Save").click()
-        project = await chat.card_saying(2, "Data point saved.", TITLE)
+        project = await chat.card_saying(3, "Data point saved.", TITLE)
         await expect(project).to_contain_text(re.compile(r"Status\s*Active"))  # the first data point made it active
     assert _points(database, TITLE) == [(on, float(value)) for on, value in zip(days, VALUES, strict=True)]
 
@@ -197,6 +225,33 @@ async def _register_approve_and_chart(chat: Chat, playground: Playground, databa
     await expect(project.get_by_role("img")).to_have_count(1)  # no chart for the measures without data
     await chat.shot("chart", project, align="start")  # taller than the chat pane: the notice, facts and chart
     await chat.shot("chart-end", project, align="end")
+
+
+def _card_action(playground: Playground, teams_id: str, name: str, verb: str, project_id: int) -> dict:
+    """An Adaptive Card action (adaptiveCard/action invoke) from another Teams user, in their own chat."""
+    return {
+        "type": "invoke",
+        "name": "adaptiveCard/action",
+        "id": f"e2e-{verb}",
+        "channelId": "msteams",
+        "serviceUrl": playground.url.rstrip("/"),
+        "from": {"id": teams_id, "name": name},
+        "recipient": {"id": "e2e-bot", "name": "QI Companion"},
+        "conversation": {"id": f"e2e-personal-{teams_id}", "conversationType": "personal"},
+        "value": {
+            "action": {
+                "type": "Action.Execute",
+                "verb": verb,
+                "data": {"project_id": project_id, "comment": "Good luck, keep the data weekly."},
+            }
+        },
+    }
+
+
+def _project_id(database: Path, title: str) -> int:
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        (found,) = db.execute("SELECT id FROM projects WHERE title = ?", (title,)).fetchone()
+    return found
 
 
 def _points(database: Path, title: str) -> list[tuple[date, float]]:

@@ -64,3 +64,13 @@ def test_clean_text_trims_drops_control_characters_and_enforces_limits():
         clean_text("", 3, "the note", required=True)
     with pytest.raises(InvalidInput):
         clean_text(["a"], 3, "the note")
+
+
+def test_the_transcript_check_finds_an_escape_a_required_input_would_block():
+    from tests.dialogs.harness import blocked_escapes
+
+    required = {"type": "Input.Text", "id": "t", "label": "T", "isRequired": True}
+    blocked = cards.card(required, actions=[cards.execute("Back", "help.run"), cards.execute("Finish later", "x.y")])
+    assert blocked_escapes(blocked) == ["Back", "Finish later"]
+    free = cards.card(required, actions=[cards.execute("Back", "help.run", inputs=False)])
+    assert blocked_escapes(free) == []

@@ -32,10 +32,13 @@ AIM = {
 MEASURES = {
     "outcome_name": "Falls at night",
     "outcome_definition": "Datix falls 20:00-08:00 a month",
+    "outcome_better": "decrease",
     "process1_name": "Risk assessments done",
     "process1_definition": "Share of admissions assessed in 6 h",
+    "process1_better": "increase",
     "balancing_name": "Restraint use",
     "balancing_definition": "Bed rails raised a month",
+    "balancing_better": "decrease",
 }
 QI = {"gov_research": "no", "gov_audit": "no", "gov_service_evaluation": "no"}
 
@@ -43,9 +46,9 @@ QI = {"gov_research": "no", "gov_audit": "no", "gov_service_evaluation": "no"}
 THE_BASICS = Basics(**BASICS)
 THE_AIM = Aim("Reduce falls at night", "patients on Ward 7", "from 8 to 4 a month", date(2027, 6, 30))
 THE_MEASURES = Measures(
-    MeasureText("Falls at night", "Datix falls 20:00-08:00 a month"),
-    (MeasureText("Risk assessments done", "Share of admissions assessed in 6 h"),),
-    MeasureText("Restraint use", "Bed rails raised a month"),
+    MeasureText("Falls at night", "Datix falls 20:00-08:00 a month", "decrease"),
+    (MeasureText("Risk assessments done", "Share of admissions assessed in 6 h", "increase"),),
+    MeasureText("Restraint use", "Bed rails raised a month", "decrease"),
 )
 ALL_NO = Governance({"research": False, "audit": False, "service_evaluation": False})
 EVALUATION = Evaluation("Falls halved", "adopt", "Huddle in the routine", None, "Test small")

@@ -54,7 +54,7 @@ async def project_cards(content) -> list[tuple[str, dict]]:
         card = (await lead.press_button(data, "Save", on=day, value=value)).card
     await lead.press_button(data, "Save", on="2026-11-16", value="lots")  # refused
     card = (await lead.press_button(card, "Show as XmR chart")).card
-    card = (await lead.press_button(card, "Lower is better")).card
+    card = (await lead.press_button(card, "Higher is better")).card
     score = (await lead.press_button(card, "Progress score")).card
     card = (await lead.press_button(score, "Save score", score="2.5")).card
     pdsa = (await lead.press_button(card, "Log a PDSA")).card

@@ -1,6 +1,7 @@
 """Measure charts: a PNG drawn with matplotlib from the measurement module, behind a signed link."""
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from matplotlib import dates as mdates
@@ -9,10 +10,22 @@ from matplotlib.colors import to_rgba
 from bot import keys
 from core.kernel.contacts import record_contact
 from core.kernel.model import Role
-from core.measurement import Rebase
+from core.measurement import Rebase, xmr
 from core.projects.commands import Pdsa
 from core.projects.model import Measure
-from dialogs.projects.charts import KIND_COLOURS, SHORT_RUN_NOTE, TRIAL_NOTE, draw_chart, render_chart
+from dialogs.projects.charts import (
+    DPI,
+    KIND_COLOURS,
+    MIN_TEXT_PX,
+    PHONE_PX,
+    SHORT_RUN_NOTE,
+    SIZE,
+    TRIAL_NOTE,
+    draw_chart,
+    render_chart,
+    text_px,
+)
+from dialogs.projects.exports import registrations_chart, registrations_figure
 from dialogs.projects.pages import SUMMARY, chart_url, report_url
 from tests.fakes import teams_address
 
@@ -66,7 +79,8 @@ def xmr_measure(improvement="increase"):
 
 
 def texts(fig) -> list[str]:
-    return [t.get_text() for t in fig.axes[0].texts]
+    """The chart's words: labels on the plot and the notes under it."""
+    return [t.get_text() for t in [*fig.axes[0].texts, *fig.texts]]
 
 
 def point_colours(fig) -> list[tuple]:
@@ -95,7 +109,7 @@ def test_a_rebase_shows_the_break_and_its_reason():
     points = weekly(FLAT + [v + 10 for v in FLAT])
     fig = draw_chart(xmr_measure(), points, rebases=[Rebase(at=points[12][0], reason="New stroke pathway")])
     ax = fig.axes[0]
-    assert "rebased: New stroke pathway" in texts(fig)
+    assert "rebased 30 Mar: New stroke pathway" in texts(fig)
     breaks = [line for line in ax.lines if line.get_linestyle() == "-."]
     assert len(breaks) == 1
     x = breaks[0].get_xdata()[0]
@@ -109,7 +123,7 @@ def test_a_rebase_shows_the_break_and_its_reason():
 def test_a_long_reason_is_shortened_on_the_chart():
     points = weekly(FLAT + FLAT)
     fig = draw_chart(xmr_measure(), points, rebases=[Rebase(at=12, reason="x" * 100)])
-    (label,) = [t for t in texts(fig) if t.startswith("rebased: ")]
+    (label,) = [t for t in texts(fig) if t.startswith("rebased ")]
     assert len(label) < 60 and label.endswith("…")
 
 
@@ -177,3 +191,107 @@ async def test_report_downloads_are_for_admins_only(client, uows, clock):
             )[1]
         )
     ).status == 404
+
+
+# --- legible on a phone ------------------------------------------------------------------------------------------
+
+
+def visible_texts(fig):
+    from matplotlib.text import Text
+
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def assert_phone_legible(fig):
+    """Every word at least MIN_TEXT_PX tall when Teams shows the image 320 px wide, and all of it inside the image
+    (nothing cut off, as the XmR title was)."""
+    assert PHONE_PX == 320 and MIN_TEXT_PX >= 11
+    found = visible_texts(fig)
+    assert found
+    for text in found:
+        assert text_px(text.get_fontsize(), fig) >= MIN_TEXT_PX, (text.get_text(), text.get_fontsize())
+    renderer = fig.canvas.get_renderer()
+    drawn = fig.get_tightbbox(renderer)  # in inches: what is drawn, texts included
+    assert drawn.x0 >= -0.01 and drawn.y0 >= -0.01, drawn
+    assert drawn.x1 <= fig.get_figwidth() + 0.01 and drawn.y1 <= fig.get_figheight() + 0.01, drawn
+    assert fig.get_figwidth() * fig.dpi >= 2 * PHONE_PX  # sharp on a phone's screen
+
+
+def ticks_shown(ax, axis: str) -> list[float]:
+    low, high = ax.get_ylim() if axis == "y" else ax.get_xlim()
+    ticks = ax.get_yticks() if axis == "y" else ax.get_xticks()
+    return [t for t in ticks if low <= t <= high]
+
+
+def key(fig) -> list[tuple[str, tuple]]:
+    (legend,) = fig.legends
+    return [
+        (t.get_text(), to_rgba(h.get_color())) for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)
+    ]
+
+
+@pytest.mark.parametrize("chart", ["run", "xmr"])
+@pytest.mark.parametrize("count", [3, 12, 40])
+def test_charts_are_drawn_for_a_phone(chart, count):
+    measure = Measure(id=1, project_id=1, kind="outcome", name="Falls", definition="x", chart=chart)
+    values = [(FLAT * 4)[i] * 13 for i in range(count)]  # whole numbers, up to 78
+    fig = draw_chart(measure, weekly(values))
+    assert_phone_legible(fig)
+    ax = fig.axes[0]
+    assert ax.get_title() == ""  # the card has the measure's name
+    assert len(ticks_shown(ax, "x")) <= 4 and 2 <= len(ticks_shown(ax, "y")) <= 5
+    assert all(float(t).is_integer() for t in ticks_shown(ax, "y"))  # counts: whole numbers
+    labels = " ".join(texts(fig))
+    if chart == "xmr":
+        assert "mean " in labels and "upper " in labels and "lower " in labels
+    else:
+        assert "median " in labels
+    assert ("common cause", colour("common_cause")) in key(fig)
+
+
+def test_the_key_says_what_each_colour_means_and_the_data_line_is_not_a_signal_colour():
+    fig = draw_chart(xmr_measure("decrease"), weekly(FLAT + [8.5, 8.0, 7.6, 7.2, 6.8, 6.4, 6.0]), fix_after=12)
+    assert key(fig) == [
+        ("common cause", colour("common_cause")),
+        ("improvement", colour("improvement")),
+        ("concern", colour("concern")),
+    ]
+    assert set(point_colours(fig)) <= {colour(k) for k in ("common_cause", "improvement", "concern")}
+    (line,) = fig.axes[0].lines
+    assert to_rgba(line.get_color()) not in {colour("improvement"), colour("concern"), colour("neutral_high")}
+    assert_phone_legible(fig)
+    assert_phone_legible(draw_chart(xmr_measure(), weekly(FLAT + FLAT), rebases=[Rebase(at=12, reason="x" * 100)]))
+
+
+def test_the_picture_is_sharp_and_small():
+    measure = xmr_measure()
+    png = render_chart(measure, weekly(FLAT * 3))
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (round(SIZE[0] * DPI), round(SIZE[1] * DPI)) and width >= 2.5 * PHONE_PX
+    assert len(png) < 80_000
+
+
+def test_the_report_chart_shows_whole_numbers_is_sharp_and_legible():
+    vals = [2, 3, 1, 4, 2, 3, 5, 2, 3, 9, 3, 2, 4]
+    months = [f"2026-{m:02d}" for m in range(1, 13)] + ["2027-01"]
+    report = SimpleNamespace(per_month=list(zip(months, vals, strict=True)), chart=xmr([float(v) for v in vals]))
+    fig = registrations_figure(report)
+    assert_phone_legible(fig)
+    ax = fig.axes[0]
+    assert all(float(t).is_integer() for t in ticks_shown(ax, "y"))
+    assert len(ticks_shown(ax, "x")) <= 4 and [t.get_text() for t in ax.get_xticklabels()][0] == "Jan 26"
+    assert "mean 3.3" in texts(fig) and "lower 0.0" in texts(fig)  # a count's lower limit is never below 0
+    assert key(fig)[0] == ("common cause", colour("common_cause"))
+    png = registrations_chart(report)
+    assert int.from_bytes(png[16:20], "big") >= 2.5 * PHONE_PX
+
+
+def test_the_legibility_check_would_notice_small_or_cut_off_text():
+    cut_off = draw_chart(xmr_measure(), weekly(FLAT))
+    cut_off.text(0.9, 0.5, "a label that runs off the edge", fontsize=9)
+    with pytest.raises(AssertionError, match="Bbox"):
+        assert_phone_legible(cut_off)
+    tiny = draw_chart(xmr_measure(), weekly(FLAT))
+    tiny.axes[0].tick_params(labelsize=6)  # what the old 960 px chart came to on a phone
+    with pytest.raises(AssertionError):
+        assert_phone_legible(tiny)

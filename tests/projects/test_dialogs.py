@@ -8,9 +8,20 @@ import pytest
 
 from bot import registry
 from core.kernel.model import Role
-from dialogs.projects import ProjectCards
+from dialogs.kit.types import Inbound, Turn
+from dialogs.projects import ProjectCards, view
 from dialogs.projects.wizard import previous_answers
-from tests.dialogs.harness import ROUTER, VALIDATOR, Chat, FakeLinks, card_text, check_card, find_action, only_card
+from tests.dialogs.harness import (
+    ROUTER,
+    VALIDATOR,
+    Chat,
+    FakeLinks,
+    card_text,
+    check_card,
+    elements,
+    find_action,
+    only_card,
+)
 from tests.projects.data import AIM, BASICS, MEASURES, QI
 from tests.projects.journey import project_cards
 
@@ -64,6 +75,8 @@ async def test_register_a_project_in_five_steps_and_submit(people):
     review = await walk_wizard(lead, (await coach.user()).id)
     text = card_text(review)
     assert "check and submit" in text and "Reduce falls at night for patients on Ward 7 from 8 to 4 a month" in text
+    assert "Datix falls 20:00-08:00 a month (lower is better)" in text  # the direction chosen, to check
+    assert "Share of admissions assessed in 6 h (higher is better)" in text
     submitted = await lead.press_button(review, "Submit for approval")
     assert "Submitted. Your coach will review it." in card_text(submitted.card)
 
@@ -236,10 +249,10 @@ async def test_each_measure_chooses_its_chart_and_direction(people):
         form = await lead.press_button(card, "Add data")
         card = (await lead.press_button(form.card, "Save", on=day, value=str(value))).card
     card = (await lead.press_button(card, "Show as XmR chart")).card
-    assert "Falls at night: an XmR chart, higher is better." in card_text(card)
+    assert "Falls at night: an XmR chart, lower is better." in card_text(card)  # as chosen in the wizard
     assert "XmR chart (Making Data Count): mean 6.33" in card_text(card)
-    card = (await lead.press_button(card, "Lower is better")).card
-    assert "lower is better" in card_text(card)
+    card = (await lead.press_button(card, "Higher is better")).card
+    assert "higher is better" in card_text(card)
     crafted = await other.press("projects.chart", measure_id=1, chart="run", improvement="increase")
     assert "Only the project's lead" in card_text(crafted.card)
 
@@ -388,3 +401,200 @@ async def test_every_project_verb_is_on_a_card_of_a_whole_journey(content):
     # The report is opened from the admin card (its own capability's card), not from a project card.
     assert registered - verbs == {"projects.report"}, registered - verbs
     assert verbs <= set(ROUTER.actions)
+
+
+# --- nothing typed is ever lost -----------------------------------------------------------------------------------
+
+TEN = {  # all five measure slots, one definition missing
+    **MEASURES,
+    "process2_name": "Call bells in reach",
+    "process2_definition": "Share of beds checked at 22:00",
+    "process2_better": "increase",
+    "process3_name": "Toilet rounds",
+    "process3_definition": "",
+    "process3_better": "increase",
+}
+
+
+def required_inputs(card: dict) -> list[str]:
+    return [e["id"] for e in elements(card) if str(e.get("type", "")).startswith("Input.") and e.get("isRequired")]
+
+
+def inputs(card: dict, *ids: str) -> dict:
+    found = {e["id"]: e.get("value") for e in elements(card) if str(e.get("type", "")).startswith("Input.")}
+    return {i: found[i] for i in ids}
+
+
+async def to_step(lead, step: int) -> dict:
+    card = only_card(await lead.say("register project"))
+    for values in (BASICS, AIM, {"team": "", "sponsor": "Dr Jones", "coach": "find"}, MEASURES)[: step - 1]:
+        card = (await lead.press_button(card, "Save and continue", **values)).card
+    return card
+
+
+async def test_finish_later_works_on_an_empty_first_step_and_resume_shows_everything_typed(people, sql_uow):
+    lead, _, _ = people
+    card = only_card(await lead.say("register project"))
+    assert required_inputs(card) == []  # the server checks, so no empty input can block a button
+    assert "Title (required)" in card_text(card)
+    empty = await lead.press_button(card, "Finish later")
+    assert empty.commit is True and "Saved as a draft." in card_text(empty.card)
+    card = only_card(await lead.say("register project"))
+    typed = {**BASICS, "division": "", "strategic_aim": ""}
+    saved = await lead.press_button(card, "Finish later", **typed)
+    assert f"Saved as a draft: '{BASICS['title']}'." in card_text(saved.card)
+    project_id = find_action(card, "Finish later")["data"]["project_id"]
+    assert (await sql_uow.projects.get(project_id)).problem == BASICS["problem"]
+    resumed = only_card(await lead.say("register project"))
+    assert f"Welcome back: your draft '{BASICS['title']}' is saved." in card_text(resumed)
+    assert inputs(resumed, *typed) == typed
+
+
+async def test_finish_later_on_the_measures_step_keeps_all_ten_fields_and_the_directions(people):
+    lead, _, _ = people
+    card = await to_step(lead, 4)
+    left = await lead.press_button(card, "Finish later", **{**TEN, "balancing_better": ""})
+    assert left.commit is True and "Saved as a draft" in card_text(left.card)
+    resumed = only_card(await lead.say("register project"))
+    assert "Measures" in card_text(resumed)
+    assert inputs(resumed, *TEN) == {**TEN, "balancing_better": ""}  # as left: no direction chosen for them
+    carry_on = await lead.press_button(left.card, "Carry on now")
+    assert inputs(carry_on.card, *TEN) == {**TEN, "balancing_better": ""}
+
+
+async def test_a_refused_measures_step_keeps_all_ten_fields_and_says_why_next_to_the_field(people, sql_uow):
+    lead, _, _ = people
+    card = await to_step(lead, 4)
+    project_id = find_action(card, "Finish later")["data"]["project_id"]
+    before = await sql_uow.projects.get(project_id)
+    refused = await lead.press_button(card, "Save and continue", **TEN)
+    assert refused.commit is False
+    assert inputs(refused.card, *TEN) == TEN
+    message = "Please say how process measure 3 is defined, so anyone would count it the same way."
+    assert after(refused.card, "process3_definition")["text"] == message
+    field = next(e for e in refused.card["body"] if e.get("id") == "process3_definition")
+    assert field["errorMessage"] == message and refused.card["body"][0]["text"] == message  # and at the top
+    assert (await sql_uow.projects.get(project_id)).measures == before.measures
+
+
+async def test_back_keeps_the_values_of_the_step_it_leaves(people):
+    lead, _, _ = people
+    card = await to_step(lead, 2)
+    typed = {**AIM, "aim_what": "Reduce falls on the way to the toilet", "aim_how_much": ""}
+    step1 = (await lead.press_button(card, "Back", **typed)).card
+    assert "The basics" in card_text(step1) and inputs(step1, *BASICS) == BASICS
+    step2 = (await lead.press_button(step1, "Save and continue", **BASICS)).card
+    assert "Your aim" in card_text(step2) and inputs(step2, *typed) == typed
+
+
+async def test_the_smart_aim_hint_keeps_the_chosen_date(people):
+    lead, _, _ = people
+    card = await to_step(lead, 2)
+    refused = await lead.press_button(card, "Save and continue", **{**AIM, "aim_how_much": "a lot"})
+    assert "Add a number" in after(refused.card, "aim_how_much")["text"]
+    assert inputs(refused.card, *AIM) == {**AIM, "aim_how_much": "a lot"}  # the date too
+
+
+async def test_refusals_read_as_sentences(people):
+    lead, _, _ = people
+    card = only_card(await lead.say("register project"))
+    refused = await lead.press_button(card, "Save and continue", **{**BASICS, "title": ""})
+    assert after(refused.card, "title")["text"] == "Please give the project a title."
+    assert ":" not in after(refused.card, "title")["text"]
+
+
+# --- a measure's better direction is asked for, never assumed ------------------------------------------------------
+
+
+async def test_the_measures_step_suggests_the_outcome_direction_from_the_aim_and_asks_for_the_rest(people):
+    lead, _, _ = people
+    card = await to_step(lead, 4)
+    directions = inputs(card, "outcome_better", "process1_better", "balancing_better")
+    assert directions == {"outcome_better": "decrease", "process1_better": None, "balancing_better": None}
+    assert "Suggested from your aim ('Reduce falls at night'): lower is better. Please check." in card_text(card)
+    assert after(card, "outcome_definition")["text"].startswith("For example: 'Falls on Ward 7")
+    refused = await lead.press_button(card, "Save and continue", **{**MEASURES, "process1_better": ""})
+    message = "Please say whether higher or lower is better for process measure 1."
+    assert refused.commit is False and after(refused.card, "process1_better")["text"] == message
+    assert inputs(refused.card, *MEASURES) == {**MEASURES, "process1_better": ""}
+
+
+# --- governance ---------------------------------------------------------------------------------------------------
+
+
+async def test_a_lead_who_is_an_admin_cannot_approve_their_own_project(content, people, sql_uow):
+    _, coach, _ = people
+    admin = Chat(content, n=5, uow=sql_uow, admins=frozenset({"aad-5"}))
+    await admin.press("onboarding.save", site="basildon", staff_group="ahp", experience="none")
+    review = await walk_wizard(admin, (await coach.user()).id)
+    submitted = await admin.press_button(review, "Submit for approval")
+    assert "Submitted. Your coach will review it." in card_text(submitted.card)
+    assert "Approve" not in [a["title"] for a in submitted.card["actions"]]
+    project_id = find_action(review, "Submit for approval")["data"]["project_id"]
+    crafted = await admin.press("projects.approve", project_id=project_id, comment="Mine")
+    assert "You lead this project, so you cannot approve it" in card_text(crafted.card) and crafted.commit is False
+    assert (await sql_uow.projects.get(project_id)).status.value == "submitted"
+    form = await coach.press("projects.approve_form", project_id=project_id)
+    assert "Approved" in card_text((await coach.press_button(form.card, "Approve")).card)
+
+
+async def test_a_coach_leading_a_project_is_not_offered_as_its_coach(people):
+    _, coach, _ = people
+    card = await to_step(coach, 3)
+    options = next(e for e in card["body"] if e.get("id") == "coach")["choices"]
+    assert [o["value"] for o in options] == ["find"]
+    crafted = await coach.press_button(
+        card, "Save and continue", sponsor="Dr Jones", coach=str((await coach.user()).id)
+    )
+    assert "cannot also be its coach" in after(crafted.card, "coach")["text"]
+
+
+async def test_without_a_coach_the_card_says_who_will_find_one(people):
+    lead, _, _ = people
+    card = await to_step(lead, 5)
+    review = (await lead.press_button(card, "Save and continue", **QI)).card
+    submitted = await lead.press_button(review, "Submit for approval")
+    text = card_text(submitted.card)
+    assert "a QI admin will find one and review your project" in text and "Your coach will review" not in text
+
+
+async def test_a_completed_project_does_not_invite_data_and_ask_to_join_becomes_asked(people):
+    lead, coach, other = people
+    project_id = await approved_project(lead, coach)
+    read_only = (await other.press("projects.open", project_id=project_id)).card
+    asked = (await other.press_button(read_only, "Ask to join the team")).card
+    button = find_action(asked, "Asked")
+    assert button.get("isEnabled") is False and "Ask to join the team" not in [a["title"] for a in asked["actions"]]
+    again = await other.press_button(asked, "Asked")  # a client that ignores isEnabled: the lead is asked once
+    assert find_action(again.card, "Asked")
+    card = (await lead.press("projects.open", project_id=project_id)).card
+    close = (await lead.press_button(card, "Close project")).card
+    await lead.press_button(close, "Completed")
+    done = card_text((await lead.press("projects.open", project_id=project_id)).card)
+    assert "once the project is approved" not in done and "No data was recorded for this measure." in done
+
+
+async def test_add_data_without_an_approved_project_says_why_and_offers_my_projects(content, people, sql_uow):
+    """The card `add data` gives when no project takes data (dialogs/projects/progress.py shows it)."""
+    lead, coach, _ = people
+
+    async def dead_end(chat) -> dict:
+        turn = Turn(
+            user=await chat.user(),
+            inbound=Inbound(kind="message", text="add data", conversation_id=chat.address.conversation_id),
+            uow=sql_uow,
+            content=content,
+            now=chat.clock.now(),
+        )
+        card = await view.no_live_project(turn)
+        check_card(card)
+        return card
+
+    nothing = card_text(await dead_end(lead))
+    assert "You have no approved project to add data to yet." in nothing and "Type **register project**" in nothing
+    review = await walk_wizard(lead, (await coach.user()).id)
+    await lead.press_button(review, "Submit for approval")
+    card = await dead_end(lead)
+    assert f"**{BASICS['title']}** is waiting for its coach's approval." in card_text(card)
+    listing = await lead.press_button(card, "My projects")
+    assert "My QI projects" in card_text(listing.card) and BASICS["title"] in card_text(listing.card)

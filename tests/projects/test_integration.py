@@ -1,6 +1,7 @@
 """The project register on SQLite and PostgreSQL: wizard and drafts, triage, similar projects, approval,
 permissions, progress and the stale-project nudge."""
 
+import json
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -186,3 +187,33 @@ async def test_a_quiet_project_nudges_its_lead_once(uow_factory, content):
         assert await svc.nudge_stale(uow, content=content, now=later, messages=msg) == 1
         assert await svc.nudge_stale(uow, content=content, now=later + timedelta(hours=1), messages=msg) == 0
         await uow.commit()
+
+
+def approval_as(teams_id: str, project_id: int) -> dict:
+    """The approval card's action as Teams posts it for `teams_id`: how the end-to-end test acts as the coach,
+    a second person the Agents Playground cannot sign in."""
+    return {
+        "type": "invoke",
+        "name": "adaptiveCard/action",
+        "id": f"approve-{teams_id}",
+        "channelId": "msteams",
+        "serviceUrl": "http://127.0.0.1:9/",  # never called: an invoke is answered in the HTTP response
+        "from": {"id": teams_id, "name": teams_id},
+        "recipient": {"id": "28:bot", "name": "QI Companion"},
+        "conversation": {"id": f"a:personal-{teams_id}", "conversationType": "personal"},
+        "value": {"action": {"type": "Action.Execute", "verb": "projects.approve", "data": {"project_id": project_id}}},
+    }
+
+
+async def test_a_second_teams_user_approves_through_the_bot_endpoint_but_the_admin_lead_cannot(client, uows, content):
+    async with uows() as uow:
+        lead, coach = await person(uow, 1, admin=True), await person(uow, 2, coach=True)
+        project = await registered(uow, content, lead, coach)
+        await svc.submit(uow, user=lead, project_id=project.id, content=content, messages=msg, now=NOW)
+        await uow.commit()
+    refused = await client.post("/api/messages", json=approval_as(lead.teams_user_id, project.id))
+    assert refused.status == 200 and "You lead this project" in json.dumps(await refused.json())
+    approved = await client.post("/api/messages", json=approval_as(coach.teams_user_id, project.id))
+    assert approved.status == 200 and "Approved; the lead has been told." in json.dumps(await approved.json())
+    async with uows() as uow:
+        assert (await svc.get_project(uow, project.id)).status == ProjectStatus.APPROVED

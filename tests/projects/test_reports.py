@@ -70,6 +70,23 @@ async def test_report_counts_every_month_and_exports_the_same_rows(uow_factory, 
         ["2026-11", 1],
     ]
 
+    # With the content (as the download links and `qibot projects report` give it), labels, not internal codes.
+    labelled = list(csv.reader(io.StringIO(to_csv(report, content).decode("utf-8-sig"))))
+    assert labelled[0][:6] == ["Project number", "Title", "Site", "Division", "Strategic aim", "Status"]
+    by_column = dict(zip(labelled[0], zip(*labelled[1:], strict=True), strict=True))
+    assert set(by_column["Site"]) == {
+        "Basildon University Hospital",
+        "Southend University Hospital",
+        "Broomfield Hospital (Chelmsford)",
+    }
+    assert set(by_column["Division"]) == {"Medicine and emergency care"}
+    assert set(by_column["Strategic aim"]) == {"Safe, high-quality care"}
+    assert set(by_column["Status"]) == {"Submitted"} and set(by_column["Type"]) == {"Quality improvement"}
+    codes = {"basildon", "southend", "broomfield", "medicine", "safe_care", "submitted", "qi"}
+    assert not codes & {cell for row in labelled for cell in row}
+    sheet = load_workbook(io.BytesIO(to_xlsx(report, content)))["Projects"]
+    assert [c.value for c in sheet[2]][2:6] == list(labelled[1][2:6])
+
 
 def shown(rows) -> dict[str, str]:
     return {label: cell.text for label, cell in rows}

@@ -11,16 +11,21 @@ import pytest
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.projects import services as svc
 from core.projects.commands import (
+    Aim,
+    Basics,
     ChartSetting,
     DataPoint,
     Governance,
     InvalidField,
+    Measures,
     MeasureText,
     Pdsa,
     ProjectQuery,
     Rubric,
+    TypedStep,
 )
 from core.projects.model import ProjectStatus
+from core.projects.wizard import OWN_COACH
 from tests.fakes import FakeUnitOfWork
 from tests.projects.data import (
     EVALUATION,
@@ -96,7 +101,7 @@ async def test_a_draft_is_built_step_by_step_resumed_and_only_its_lead_may_chang
 @pytest.mark.parametrize(
     "change, field, words",
     [
-        ({"title": "  "}, "title", "Please fill in the title."),
+        ({"title": "  "}, "title", "Please give the project a title."),
         ({"problem": "word " * 101}, "problem", "at most 100 words"),
         ({"site": "atlantis"}, "site", "choose the site"),
         ({"division": "astrology"}, "division", "division"),
@@ -143,7 +148,7 @@ async def test_measures_need_outcome_process_and_balancing_each_defined(uow, con
     draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
     common = {"user": lead, "project_id": draft.id, "now": NOW}
     no_definition = replace(THE_MEASURES, process=(*THE_MEASURES.process, MeasureText("Huddles held", None)))
-    async with unchanged(uow, InvalidField, "how the process measure is defined") as refused:
+    async with unchanged(uow, InvalidField, "how process measure 2 is defined") as refused:
         await svc.save_measures(uow, measures=no_definition, **common)
     assert refused.value.field == "process.1.definition"
     async with unchanged(uow, InvalidField, "the balancing measure") as refused:
@@ -198,8 +203,8 @@ async def test_submit_asks_the_coach_and_approval_tells_the_lead_once(uow, conte
     assert project.status == ProjectStatus.SUBMITTED and queued(uow) == [(coach.id, f"review_request {project.id}")]
     async with unchanged(uow, InvalidInput, "already been submitted"):
         await svc.submit(uow, user=lead, project_id=project.id, content=content, messages=MESSAGES, now=NOW)
-    for refused_user in (other, lead):
-        async with unchanged(uow, NotAllowed, "coach or a QI admin can approve"):
+    for refused_user, words in ((other, "coach or a QI admin can approve"), (lead, "You lead this project")):
+        async with unchanged(uow, NotAllowed, words):
             await svc.approve(
                 uow, user=refused_user, project_id=project.id, comment=None, content=content, messages=MESSAGES, now=NOW
             )
@@ -501,3 +506,193 @@ async def test_search_understands_words_sites_and_statuses(uow, content, people)
     assert found == []
     _, found = await svc.search_projects(uow, query=ProjectQuery(None, None, "approved"), content=content)
     assert [p.id for p in found] == [live.id]
+
+
+# --- nothing typed is lost: Back and Finish later keep a half-done step ------------------------------------------
+
+CHAT = "conversation-1"
+
+
+async def keep(uow, content, lead, project_id, values, step, typed=None, at=None):
+    return await svc.save_partial(
+        uow,
+        user=lead,
+        project_id=project_id,
+        values=values,
+        typed=TypedStep(step, typed or {}),
+        at=at or step,
+        conversation_id=CHAT,
+        content=content,
+        now=NOW,
+    )
+
+
+async def test_finish_later_keeps_every_valid_value_of_a_half_done_step_and_says_what_it_could_not(
+    uow, content, people
+):
+    lead, *_ = people
+    draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+    half = Basics("Fewer falls at night", None, "atlantis", "medicine", None)
+    typed = {"title": "Fewer falls at night", "problem": "", "site": "atlantis", "division": "medicine"}
+    kept = await keep(uow, content, lead, draft.id, half, 1, typed)
+    project = kept.project
+    assert (project.title, project.problem, project.site, project.division) == (half.title, None, None, "medicine")
+    assert kept.not_kept == ("Please choose the site from the list.",)
+    assert project.wizard_step == 1 and svc.missing_steps(project)[0] == 1  # not done: Save and continue checks it
+    left = await svc.left_off(uow, user=lead, project_id=draft.id, conversation_id=CHAT)
+    assert left.at == 1 and left.on(1) == typed  # the card comes back exactly as it was left, the bad site too
+    again, resumed = await svc.start_or_resume(uow, user=lead, now=NOW)
+    assert resumed and again.title == "Fewer falls at night"
+    # An empty first step can be left too: nothing to keep, nothing refused.
+    empty = await keep(uow, content, lead, draft.id, Basics(None, None, None, None, None), 1)
+    assert empty.not_kept == () and empty.project.title is None
+
+
+async def test_a_half_done_aim_keeps_its_words_but_not_a_date_in_the_past(uow, content, people):
+    lead, *_ = people
+    draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+    kept = await keep(uow, content, lead, draft.id, Aim("Reduce falls", None, "a lot", NOW.date() - timedelta(1)), 2)
+    assert (kept.project.aim_what, kept.project.aim_how_much, kept.project.aim_by) == ("Reduce falls", "a lot", None)
+    assert kept.not_kept == ("Please choose a date in the future for 'by when'.",)
+    kept = await keep(uow, content, lead, draft.id, Aim("Reduce falls", None, "a lot", date(2027, 6, 30)), 2)
+    assert kept.project.aim_by == date(2027, 6, 30) and kept.not_kept == ()
+
+
+async def test_a_half_done_team_keeps_the_people_it_can_and_never_the_lead_as_coach(uow, content, people):
+    lead, coach, *_ = people
+    draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+    crowd = "\n".join(f"P{n} - nurse" for n in range(14)) + "\n" + "x" * 130
+    kept = await keep(uow, content, lead, draft.id, team(lead.id, team=crowd, sponsor=None), 3)
+    assert len(kept.project.team) == content.projects.team_max and kept.project.coach_id is None
+    assert OWN_COACH in kept.not_kept and any("name and role short" in s for s in kept.not_kept)
+    assert any(f"only the first {content.projects.team_max}" in s for s in kept.not_kept)
+    kept = await keep(uow, content, lead, draft.id, team(coach.id), 3)
+    assert kept.project.coach_id == coach.id and kept.project.sponsor == "Dr Jones" and kept.not_kept == ()
+
+
+async def test_half_done_measures_keep_each_name_and_definition_and_the_directions_as_typed(uow, content, people):
+    lead, *_ = people
+    draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+    half = Measures(
+        MeasureText("Falls at night", None, "decrease"),
+        (MeasureText(None, "Share of admissions assessed", None), MeasureText(None, None, None)),
+        MeasureText(None, None, None),
+    )
+    typed = {"outcome_name": "Falls at night", "outcome_better": "decrease", "process1_definition": "Share of..."}
+    kept = await keep(uow, content, lead, draft.id, half, 4, typed)
+    stored = [(m.kind, m.name, m.definition) for m in kept.project.measures]
+    assert stored == [("outcome", "Falls at night", ""), ("process", "", "Share of admissions assessed")]
+    assert 4 in svc.missing_steps(kept.project)  # half-done measures cannot be submitted
+    assert (await svc.left_off(uow, user=lead, project_id=draft.id, conversation_id=CHAT)).on(4) == typed
+
+
+async def test_half_done_governance_keeps_a_decided_answer_only(uow, content, people):
+    lead, *_ = people
+    draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+    undecided = await keep(uow, content, lead, draft.id, governance(audit=None, service_evaluation=None), 5)
+    assert undecided.project.governance is None and "once all are answered" in undecided.not_kept[0]
+    decided = await keep(uow, content, lead, draft.id, governance(research=True, audit=None), 5)
+    assert decided.project.governance == "research" and decided.not_kept == ()
+
+
+async def test_only_the_lead_keeps_a_half_done_step_and_a_stale_card_changes_nothing(uow, content, people):
+    lead, _, other, _ = people
+    draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+    async with unchanged(uow, NotAllowed, "belongs to someone else"):
+        await keep(uow, content, other, draft.id, THE_BASICS, 1, {"title": "mine now"})
+    async with unchanged(uow, InvalidInput, "out of date"):
+        await keep(uow, content, lead, draft.id, THE_BASICS, 2)  # values of step 1 sent as step 2
+
+
+async def test_a_step_saved_in_full_forgets_its_typing_and_submitting_forgets_all(uow, content, people):
+    lead, coach, *_ = people
+    draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+    await keep(uow, content, lead, draft.id, THE_BASICS, 1, {"title": "typed"})
+    await keep(uow, content, lead, draft.id, THE_AIM, 2, {"aim_what": "typed"}, at=1)
+    await svc.step_done(uow, user=lead, project_id=draft.id, step=1, conversation_id=CHAT, now=NOW)
+    left = await svc.left_off(uow, user=lead, project_id=draft.id, conversation_id=CHAT)
+    assert left.at == 2 and set(left.typed) == {2}
+    await svc.step_done(uow, user=lead, project_id=draft.id, step=None, conversation_id=CHAT, now=NOW)
+    assert await svc.left_off(uow, user=lead, project_id=draft.id, conversation_id=CHAT) == svc.LeftOff()
+    assert uow.db.state[(CHAT, lead.id)][0] == {}  # nothing of the draft's typing is left behind
+    other_chat = await svc.left_off(uow, user=coach, project_id=draft.id, conversation_id=CHAT)
+    assert other_chat == svc.LeftOff()  # each person's typing is their own
+
+
+# --- a measure's better direction is asked for, never assumed ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "aim, better",
+    [
+        ("Reduce falls at night", "decrease"),
+        ("Fewer pressure ulcers", "decrease"),
+        ("To cut waiting times", "decrease"),
+        ("Increase the share of patients screened", "increase"),
+        ("Improve discharge before noon", "increase"),
+        ("Falls at night", None),
+        (None, None),
+    ],
+)
+def test_the_aim_suggests_which_way_is_better(aim, better):
+    assert svc.suggested_direction(aim) == better
+
+
+async def test_every_measure_needs_its_better_direction_chosen(uow, content, people):
+    lead, *_ = people
+    draft, _ = await svc.start_or_resume(uow, user=lead, now=NOW)
+    common = {"user": lead, "project_id": draft.id, "now": NOW}
+    unchosen = replace(THE_MEASURES, process=(MeasureText("Risk assessments done", "Share assessed in 6 h"),))
+    async with unchanged(uow, InvalidField, "whether higher or lower is better for process measure 1") as refused:
+        await svc.save_measures(uow, measures=unchosen, **common)
+    assert refused.value.field == "process.0.better"
+    project = await svc.save_measures(uow, measures=THE_MEASURES, **common)
+    assert [m.improvement for m in project.measures] == ["decrease", "increase", "decrease"]
+
+
+# --- governance: nobody reviews their own project ---------------------------------------------------------------
+
+
+async def test_a_lead_cannot_be_their_own_coach(uow, content, people):
+    _, coach, *_ = people
+    draft, _ = await svc.start_or_resume(uow, user=coach, now=NOW)  # a coach leading a project of their own
+    common = {"user": coach, "project_id": draft.id, "content": content, "now": NOW}
+    assert coach.id not in dict(await svc.coach_choices(uow, site="basildon", lead_id=coach.id))
+    async with unchanged(uow, InvalidField, "cannot also be its coach") as refused:
+        await svc.save_team(uow, team=team(coach.id), **common)
+    assert refused.value.field == "coach"
+
+
+async def test_nobody_approves_their_own_project_admins_included(uow, content, people):
+    _, coach, other, admin = people
+    project = await registered(uow, content, admin, None)  # an admin leads it and asks us to find a coach
+    await svc.submit(uow, user=admin, project_id=project.id, content=content, messages=MESSAGES, now=NOW)
+    assert queued(uow) == []  # the only admin is the lead: nobody is asked to review their own project
+    view = await svc.project_view(uow, user=admin, project_id=project.id)
+    assert not view.can_review
+    args = {"project_id": project.id, "comment": "Fine", "content": content, "messages": MESSAGES, "now": NOW}
+    async with unchanged(uow, NotAllowed, "You lead this project"):
+        await svc.approve(uow, user=admin, **args)
+    async with unchanged(uow, NotAllowed, "You lead this project"):
+        await svc.return_for_changes(uow, user=admin, **args)
+    with pytest.raises(NotAllowed, match="nobody reviews their own project"):
+        await svc.view_to_review(uow, user=admin, project_id=project.id)
+    second_admin = await person(uow, 5, admin=True)
+    approved_project = await svc.approve(uow, user=second_admin, **args)
+    assert approved_project.status == ProjectStatus.APPROVED
+
+
+async def test_a_lead_does_not_score_their_own_evaluation(uow, content, people):
+    lead, coach, _, admin = people
+    project = await registered(uow, content, admin, coach)
+    await svc.submit(uow, user=admin, project_id=project.id, content=content, messages=MESSAGES, now=NOW)
+    await svc.approve(uow, user=coach, project_id=project.id, comment=None, content=content, messages=MESSAGES, now=NOW)
+    await svc.close(uow, user=admin, project_id=project.id, completed=True, now=NOW)
+    await svc.submit_evaluation(
+        uow, user=admin, project_id=project.id, evaluation=EVALUATION, content=content, messages=MESSAGES, now=NOW
+    )
+    assert not (await svc.project_view(uow, user=admin, project_id=project.id)).can_score
+    async with unchanged(uow, NotAllowed, "You lead this project"):
+        await svc.score_evaluation(
+            uow, user=admin, project_id=project.id, rubric=GOOD_SCORES, content=content, messages=MESSAGES, now=NOW
+        )
