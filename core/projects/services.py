@@ -3,7 +3,8 @@ other capabilities import it, never the tables).
 
 - wizard: the five-step wizard kept as a draft, governance triage, similar projects, submit
 - review: approve, or return for changes
-- progress: IHI progress score, PDSA cycles, data points, chart settings, the stale-project nudge
+- progress: IHI progress score, PDSA cycles, data points, chart settings and limits, the chart a link may show,
+  the stale-project nudge
 - evaluation: close, the lead's evaluation, the coach's rubric, the one-page summary
 - team: search, ask to join, accept to the team, a person's projects
 - rules: who may do what, decided once, and the view of a project with it
@@ -11,7 +12,27 @@ other capabilities import it, never the tables).
 
 from core.projects.evaluation import Summary, close, project_summary, score_evaluation, submit_evaluation
 from core.projects.model import RUBRIC
-from core.projects.progress import ACTS, add_data, chart_data, log_pdsa, nudge_stale, set_chart, set_score
+from core.projects.progress import (
+    ACTS,
+    MeasureLimits,
+    PdsaLog,
+    add_data,
+    chart_for,
+    chart_version,
+    complete_pdsa,
+    cycle_to_complete,
+    fix_limits,
+    limits_view,
+    log_pdsa,
+    measure_xmr,
+    nudge_stale,
+    pdsa_log,
+    rebase,
+    remove_rebase,
+    set_chart,
+    set_score,
+    unfix_limits,
+)
 from core.projects.review import approve, return_for_changes
 from core.projects.rules import (
     can_change,
@@ -52,6 +73,8 @@ from core.projects.wizard import (
 
 __all__ = [
     "ACTS",
+    "MeasureLimits",
+    "PdsaLog",
     "REVIEW_STEP",
     "RUBRIC",
     "STEPS",
@@ -62,20 +85,29 @@ __all__ = [
     "approve",
     "ask_to_join",
     "can_change",
-    "chart_data",
+    "chart_for",
+    "chart_version",
     "close",
     "coach_choices",
+    "complete_pdsa",
+    "cycle_to_complete",
+    "fix_limits",
     "get_project",
+    "limits_view",
     "live_projects",
     "log_pdsa",
+    "measure_xmr",
     "missing_steps",
     "my_projects",
     "nudge_stale",
     "open_draft",
     "open_projects_led_by",
     "parse_team",
+    "pdsa_log",
     "project_summary",
     "project_view",
+    "rebase",
+    "remove_rebase",
     "research_signpost",
     "return_for_changes",
     "save_aim",
@@ -92,6 +124,7 @@ __all__ = [
     "submit",
     "submit_evaluation",
     "triage",
+    "unfix_limits",
     "view_to_evaluate",
     "view_to_review",
     "view_to_score",

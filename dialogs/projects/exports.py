@@ -8,6 +8,7 @@ import csv
 import io
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from openpyxl import Workbook
 
 from core.kernel.suppression import footnote
@@ -41,20 +42,43 @@ def to_xlsx(report: ProjectReport) -> bytes:
 
 
 def registrations_chart(report: ProjectReport) -> bytes:
-    fig = Figure(figsize=SIZE, dpi=100)
+    """Registrations per month as an XmR chart of the complete months. The current month is not over: its count
+    so far is drawn apart (an open marker, no line to it, no colour from the rules) and labelled incomplete, so it
+    does not read as a fall; the mean and limits come from the complete months only."""
+    fig = Figure(figsize=SIZE, dpi=160)
     ax = fig.subplots()
     labels = [m for m, _ in report.per_month]
-    values = [n for _, n in report.per_month]
-    ax.plot(labels, values, color=NHS_BLUE, linewidth=1.5)
+    complete = report.complete_months
+    done_labels, done_values = [m for m, _ in complete], [n for _, n in complete]
+    ax.plot(done_labels, done_values, color=NHS_BLUE, linewidth=1.5)
     if report.chart is not None:
-        chart = report.chart
-        ax.axhline(chart.mean, color="black", linewidth=1)
+        chart, span = report.chart, (-0.2, len(done_labels) - 0.8)
+        ax.hlines(chart.mean, *span, color="black", linewidth=1)
         for limit in (max(0.0, chart.lower_limit), chart.upper_limit):
-            ax.axhline(limit, color=GREY, linestyle="--", linewidth=1)
+            ax.hlines(limit, *span, color=GREY, linestyle="--", linewidth=1)
         colours = {"improvement": BLUE, "concern": ORANGE}
-        ax.scatter(labels, values, c=[colours.get(p.kind, GREY) for p in chart.points], s=22, zorder=2)
-    ax.set_title("QI projects registered per month (XmR, Making Data Count)", fontsize=9, loc="left")
-    ax.tick_params(labelsize=7)
+        ax.scatter(done_labels, done_values, c=[colours.get(p.kind, GREY) for p in chart.points], s=22, zorder=2)
+    elif done_values:
+        ax.scatter(done_labels, done_values, color=GREY, s=22, zorder=2)
+    if report.incomplete is not None:
+        so_far = report.per_month[-1][1]
+        ax.scatter([report.incomplete], [so_far], s=30, facecolors="white", edgecolors=GREY, zorder=3)
+        note = next(note for month, _, note in report.month_rows() if month == report.incomplete)
+        ax.annotate(
+            note,
+            (report.incomplete, so_far),
+            xytext=(0, 6),
+            textcoords="offset points",
+            fontsize=8,
+            color=GREY,
+            ha="right",
+            va="bottom",
+        )
+    ax.set_xticks(range(len(labels)), labels)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of projects: whole numbers
+    ax.set_ylim(bottom=0)
+    ax.set_title("QI projects registered per month (XmR)", fontsize=10, loc="left")
+    ax.tick_params(labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     fig.autofmt_xdate()
     fig.tight_layout()

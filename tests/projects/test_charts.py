@@ -34,8 +34,11 @@ async def measure(uows, clock):
         return measure
 
 
-async def test_chart_link_serves_a_small_png(client, measure):
-    url = chart_url(client.app[keys.LINKS], measure.id, 8)
+async def test_chart_link_serves_a_small_png(client, measure, uows, clock):
+    async with uows() as uow:
+        points = await uow.projects.points(measure.id)
+        lead_id = (await uow.projects.get(measure.project_id)).lead_id
+    url = chart_url(client.app[keys.LINKS], measure, points, viewer=lead_id, now=clock.now())
     response = await client.get(url.split("127.0.0.1:3978", 1)[1])
     assert response.status == 200 and response.headers["Content-Type"] == "image/png"
     body = await response.read()
