@@ -207,7 +207,7 @@ def page_handler(page: Page):
         params = dict(request.match_info)
         claims = app[keys.LINKS].read(page, params.pop("token"), now=now)
         if claims is None:
-            raise web.HTTPNotFound(reason="This link is not valid or has expired.")
+            return _problem(404, "This link is not valid or has expired.")  # as a page's own 404 (PageError)
         page_request_args = {"claims": claims, "params": params, "content": app[keys.CONTENT], "now": now}
         try:
             async with app[keys.UOW_FACTORY]() as uow:

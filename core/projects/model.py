@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from core.measurement import Rebase
+
 
 class ProjectStatus(enum.StrEnum):
     DRAFT = "draft"
@@ -39,6 +41,8 @@ class Measure:
     definition: str
     chart: str = "run"  # run | xmr
     improvement: str = "increase"  # increase | decrease
+    fix_after: int | None = None  # XmR limits fixed on the first n points of each segment (at least 12)
+    rebases: tuple[Rebase, ...] = ()  # XmR limits recomputed from each date on, with the team's reason
 
 
 @dataclass

@@ -8,6 +8,9 @@ from the total minus the others, in any of the three). The groups listed are fix
 status the register knows, zeros included) and in content order, so the list itself says nothing about the
 hidden counts. Mean evaluation scores are shown only from 5 evaluated projects (one project's "mean" is its
 lead's own scores), and the number evaluated is a count on its own.
+
+The current month is not over: its count so far is listed, marked incomplete, but left out of the XmR chart's
+mean and limits, and drawn apart, so a month that has only just begun does not look like a fall.
 """
 
 from __future__ import annotations
@@ -52,11 +55,23 @@ class ProjectReport:
     # shown in full (not suppressed) on the XmR chart and in the exports: a month is not a group of people, and
     # no breakdown below is split by month, so a month's count cannot be subtracted from one of them.
     per_month: list[tuple[str, int]]  # ("2026-11", registrations), every month from the first registration
-    chart: XmR | None  # None with fewer than 2 months
+    chart: XmR | None  # of the complete months (per_month without `incomplete`); None with fewer than 2 of them
     breakdowns: dict[str, Breakdown]  # "site", "division", "status": suppressed together
     evaluated: Cell  # how many projects the coach has scored, on its own
     scores: list[tuple[str, float]] | None  # rubric item, mean 1-4; None: too few evaluated to show
     rows: list[dict]
+    incomplete: str | None = None  # the current month ("2026-11"), when listed: counted so far, not yet over
+    as_of: date | None = None  # the day the report was made (local time): the incomplete month runs to it
+
+    @property
+    def complete_months(self) -> list[tuple[str, int]]:
+        """The months the XmR chart is computed from: every listed month but the current, partial one."""
+        return [(m, n) for m, n in self.per_month if m != self.incomplete]
+
+    def month_rows(self) -> list[tuple[str, int, str]]:
+        """The per-month table with each month's note: the current month says it is incomplete."""
+        note = f"incomplete: to {self.as_of.day} {self.as_of:%b}" if self.as_of else "incomplete"
+        return [(m, n, note if m == self.incomplete else "") for m, n in self.per_month]
 
     @property
     def total(self) -> Cell:
@@ -111,11 +126,15 @@ async def projects_report(uow: UnitOfWork, *, content: Content, now: datetime) -
     rows = await uow.projects.report_rows()
     tz, org = content.nudges.timezone, content.organisation
     submitted = [r["submitted_at"].astimezone(tz).date() for r in rows if r["submitted_at"]]
+    today = now.astimezone(tz).date()
     per_month: list[tuple[str, int]] = []
     if submitted:
         counts = Counter(f"{d.year:04d}-{d.month:02d}" for d in submitted)
-        per_month = [(m, counts.get(m, 0)) for m in _months(min(submitted), now.astimezone(tz).date())]
-    chart = xmr([float(n) for _, n in per_month], improvement="increase") if len(per_month) >= 2 else None
+        per_month = [(m, counts.get(m, 0)) for m in _months(min(submitted), today)]
+    current = f"{today.year:04d}-{today.month:02d}"
+    incomplete = current if per_month and per_month[-1][0] == current else None
+    complete = [n for m, n in per_month if m != incomplete]
+    chart = xmr([float(n) for n in complete], improvement="increase") if len(complete) >= 2 else None
     statuses = tuple(Choice(s.value, s.value.capitalize()) for s in REGISTERED)
     breakdowns = suppress_breakdowns(
         {
@@ -134,6 +153,8 @@ async def projects_report(uow: UnitOfWork, *, content: Content, now: datetime) -
         evaluated=count(len(evaluated)),
         scores=[(label, m) for label, m in means] if all(m is not None for _, m in means) else None,
         rows=rows,
+        incomplete=incomplete,
+        as_of=today,
     )
 
 
@@ -160,6 +181,9 @@ def export_table(report: ProjectReport) -> list[list]:
 def summary_table(report: ProjectReport) -> list[list]:
     """The report's figures as the card shows them, suppressed, for the exports' summary sheet."""
     table: list[list] = [["Registered projects", report.total.export]]
+    if report.per_month:
+        table += [[], ["Registered per month", "Projects"]]
+        table += [[f"{month} ({note})" if note else month, n] for month, n, note in report.month_rows()]
     for dim, title in BREAKDOWNS:
         table += [[], [title, "Projects"]]
         table += [[label, cell.export] for label, cell in report.rows_of(dim)]

@@ -4,7 +4,8 @@ other capabilities import it, never the tables).
 - wizard: the five-step wizard kept as a draft, governance triage, similar projects, submit
 - drafts: leaving a step half done (Back, Finish later) keeps every valid value and what was typed
 - review: approve, or return for changes
-- progress: IHI progress score, PDSA cycles, data points, chart settings, the stale-project nudge
+- progress: IHI progress score, PDSA cycles, data points, chart settings and limits, the chart a link may show,
+  the stale-project nudge
 - evaluation: close, the lead's evaluation, the coach's rubric, the one-page summary
 - team: search, ask to join, accept to the team, a person's projects
 - rules: who may do what, decided once, and the view of a project with it
@@ -13,7 +14,27 @@ other capabilities import it, never the tables).
 from core.projects.drafts import Kept, LeftOff, left_off, save_partial, step_done
 from core.projects.evaluation import Summary, close, project_summary, score_evaluation, submit_evaluation
 from core.projects.model import RUBRIC
-from core.projects.progress import ACTS, add_data, chart_data, log_pdsa, nudge_stale, set_chart, set_score
+from core.projects.progress import (
+    ACTS,
+    MeasureLimits,
+    PdsaLog,
+    add_data,
+    chart_for,
+    chart_version,
+    complete_pdsa,
+    cycle_to_complete,
+    fix_limits,
+    limits_view,
+    log_pdsa,
+    measure_xmr,
+    nudge_stale,
+    pdsa_log,
+    rebase,
+    remove_rebase,
+    set_chart,
+    set_score,
+    unfix_limits,
+)
 from core.projects.review import approve, return_for_changes
 from core.projects.rules import (
     can_change,
@@ -59,6 +80,8 @@ __all__ = [
     "ACTS",
     "Kept",
     "LeftOff",
+    "MeasureLimits",
+    "PdsaLog",
     "REVIEW_STEP",
     "RUBRIC",
     "STEPS",
@@ -69,13 +92,19 @@ __all__ = [
     "approve",
     "ask_to_join",
     "can_change",
-    "chart_data",
+    "chart_for",
+    "chart_version",
     "close",
     "coach_choices",
+    "complete_pdsa",
+    "cycle_to_complete",
+    "fix_limits",
     "get_project",
     "left_off",
+    "limits_view",
     "live_projects",
     "log_pdsa",
+    "measure_xmr",
     "missing_steps",
     "my_projects",
     "nudge_stale",
@@ -84,8 +113,11 @@ __all__ = [
     "project_colleagues",
     "projects_coached_by",
     "parse_team",
+    "pdsa_log",
     "project_summary",
     "project_view",
+    "rebase",
+    "remove_rebase",
     "research_signpost",
     "return_for_changes",
     "save_aim",
@@ -105,6 +137,7 @@ __all__ = [
     "submit_evaluation",
     "suggested_direction",
     "triage",
+    "unfix_limits",
     "view_to_evaluate",
     "view_to_review",
     "view_to_score",

@@ -103,22 +103,34 @@ def registrations_figure(report: ProjectReport):
     Making Data Count colours, a key) with whole numbers on the axis: these are counts."""
     fig, ax = phone_figure()
     labels = [month_label(m) for m, _ in report.per_month]
-    values = [n for _, n in report.per_month]
+    # The current month is not over: its count so far is drawn apart (an open marker, no line to it, no colour
+    # from the rules) and labelled incomplete, so it does not read as a fall; the XmR uses complete months only.
+    values = [n for _, n in report.complete_months]
     x = list(range(len(values)))
     ax.plot(x, values, color=LINE_GREY, linewidth=1.2, zorder=1)
     lines, kinds = [], ["common_cause"] * len(values)
     if report.chart is not None:
         chart = report.chart
         lower = max(0.0, chart.lower_limit)  # a count cannot go below zero
-        ax.axhline(chart.mean, color="black", linewidth=1)
+        span = (-0.2, len(values) - 0.8)  # the complete months only: the current one is not in the limits
+        ax.hlines(chart.mean, *span, color="black", linewidth=1)
         for limit in (lower, chart.upper_limit):
-            ax.axhline(limit, color=LIMIT_GREY, linestyle="--", linewidth=1)
+            ax.hlines(limit, *span, color=LIMIT_GREY, linestyle="--", linewidth=1)
         kinds = [p.kind for p in chart.points]
         lines = [(f"upper {chart.upper_limit:.1f}", chart.upper_limit), (f"mean {chart.mean:.1f}", chart.mean)]
         lines.append((f"lower {lower:.1f}", lower))
     ax.scatter(x, values, c=[KIND_COLOURS[k] for k in kinds], s=16, zorder=2)
+    shown = [float(v) for v in values]
+    if report.incomplete is not None:
+        so_far = report.per_month[-1][1]
+        ax.scatter([len(values)], [so_far], s=24, facecolors="white", edgecolors=LIMIT_GREY, zorder=3)
+        ax.annotate("so far", (len(values), so_far), xytext=(0, 5), textcoords="offset points", ha="center")
+        shown.append(float(so_far))
     label_ticks(ax, labels)
-    phone_layout(fig, ax, [float(v) for v in values], lines, kinds, ["QI projects registered per month"])
+    notes = ["QI projects registered per month"]
+    if report.incomplete is not None:
+        notes.append(f"{month_label(report.incomplete)}: {report.month_rows()[-1][2]}, not in the limits")
+    phone_layout(fig, ax, shown, lines, kinds, notes)
     return fig
 
 

@@ -45,6 +45,8 @@ def project_card(turn: Turn, view: ProjectView, notice: str | None = None, *, as
             cards.execute("Log a PDSA", progress.pdsa_form, {"project_id": project.id}),
             cards.execute("Close project", evaluation.close_form, {"project_id": project.id}),
         ]
+    if view.sees_private and view.pdsa_count:
+        actions.append(cards.execute(f"PDSA cycles ({view.pdsa_count})", progress.cycles, {"project_id": project.id}))
     if view.can_review:
         actions.append(cards.execute("Approve", review.approve_form, {"project_id": project.id}))
     if view.can_evaluate:
@@ -78,7 +80,7 @@ def _measure_blocks(turn: Turn, view: ProjectView, measure: Measure) -> list[dic
         blocks.append(
             {
                 "type": "Image",
-                "url": chart_url(turn.links, measure.id, len(points)),
+                "url": chart_url(turn.links, measure, points, viewer=turn.user.id, now=turn.now),
                 "altText": f"{measure.name}: chart of {len(points)} points",
                 "size": "Stretch",
             }
@@ -91,7 +93,7 @@ def _measure_blocks(turn: Turn, view: ProjectView, measure: Measure) -> list[dic
     else:
         blocks.append(cards.text("Data can be added once the project is approved.", subtle=True, size="Small"))
     if view.can_edit and len(points) >= 2:
-        blocks += progress.chart_setting(measure)
+        blocks += progress.chart_setting(measure, points, can_update=view.can_update)
     return blocks
 
 

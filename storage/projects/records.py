@@ -1,5 +1,5 @@
-"""SQL records of a project's progress: PDSA cycles, data points, the evaluation and its scores, and the rows of
-the projects report."""
+"""SQL records of a project's progress: PDSA cycles, data points, the cards already acted on, the evaluation and
+its scores, and the rows of the projects report."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 
 from core.projects.commands import Evaluation, Pdsa
 from core.projects.model import EvaluationRecord, PdsaCycle, ProjectStatus, Scores
-from storage.projects.tables import measure_points, pdsa_cycles, project_evaluations, projects
+from storage.projects.tables import measure_points, pdsa_cycles, project_card_uses, project_evaluations, projects
 from storage.repositories import _insert
 from storage.tables import users
 
@@ -39,9 +39,32 @@ class SqlProgressRecords:
             )
         ).scalar_one()
 
+    async def complete_pdsa(
+        self, project_id: int, cycle_id: int, *, do: str | None, study: str | None, act: str | None
+    ) -> bool:
+        """Write a cycle's Do, Study and Act, only while it has no Act yet (a decided cycle stays as it was)."""
+        result = await self.conn.execute(
+            update(pdsa_cycles)
+            .where(pdsa_cycles.c.id == cycle_id, pdsa_cycles.c.project_id == project_id, pdsa_cycles.c.act.is_(None))
+            .values(do=do, study=study, act=act)
+        )
+        return result.rowcount == 1
+
+    async def use_card(self, project_id: int, nonce: str, *, now: datetime) -> bool:
+        """True the first time a card's nonce is used on this project; False for every copy after it (PostgreSQL
+        makes a racing copy wait for the first one's transaction, so only one of them is first)."""
+        result = await self.conn.execute(
+            _insert(self.conn, project_card_uses)
+            .values(project_id=project_id, nonce=nonce, used_at=now)
+            .on_conflict_do_nothing(index_elements=["project_id", "nonce"])
+        )
+        return result.rowcount == 1
+
     async def pdsas(self, project_id: int) -> list[PdsaCycle]:
         rows = await self.conn.execute(
-            select(pdsa_cycles).where(pdsa_cycles.c.project_id == project_id).order_by(pdsa_cycles.c.created_at)
+            select(pdsa_cycles)
+            .where(pdsa_cycles.c.project_id == project_id)
+            .order_by(pdsa_cycles.c.created_at, pdsa_cycles.c.id)
         )
         return [
             PdsaCycle(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
+from core.measurement import Rebase
 from core.projects.model import (
     LIVE_STATUSES,
     Measure,
@@ -18,10 +19,13 @@ from core.projects.model import (
 )
 from storage.projects.records import SqlProgressRecords
 from storage.projects.tables import (
+    NEW_DRAFT,
+    measure_rebases,
     project_measures,
     project_members,
     projects,
 )
+from storage.repositories import _insert
 from storage.tables import user_roles, users
 
 FIELDS = (
@@ -51,7 +55,7 @@ _select = (
 )
 
 
-def _measure(row) -> Measure:
+def _measure(row, rebases: tuple[Rebase, ...] = ()) -> Measure:
     return Measure(
         id=row["id"],
         project_id=row["project_id"],
@@ -60,6 +64,8 @@ def _measure(row) -> Measure:
         definition=row["definition"],
         chart=row["chart"],
         improvement=row["improvement"],
+        fix_after=row["fix_after"],
+        rebases=rebases,
     )
 
 
@@ -82,11 +88,14 @@ class SqlProjectRepository(SqlProgressRecords):
                     .order_by(project_members.c.position)
                 )
             ).all()
-            measures = await self.conn.execute(
-                select(project_measures)
-                .where(project_measures.c.project_id == r["id"])
-                .order_by(project_measures.c.position)
-            )
+            measures = (
+                await self.conn.execute(
+                    select(project_measures)
+                    .where(project_measures.c.project_id == r["id"])
+                    .order_by(project_measures.c.position)
+                )
+            ).mappings()
+            rebases = await self._rebases(project_measures.c.project_id == r["id"])
             result.append(
                 Project(
                     id=r["id"],
@@ -98,34 +107,47 @@ class SqlProjectRepository(SqlProgressRecords):
                     coach_name=r["coach_name"],
                     team=tuple(TeamMember(n, role) for n, role, _ in team),
                     member_ids=frozenset(uid for *_, uid in team if uid is not None),
-                    measures=tuple(_measure(m) for m in measures.mappings()),
+                    measures=tuple(_measure(m, rebases.get(m["id"], ())) for m in measures),
                     **{f: r[f] for f in FIELDS},
                 )
             )
         return result
+
+    async def _rebases(self, where) -> dict[int, tuple[Rebase, ...]]:
+        """The rebases of the measures `where` selects, by measure, in date order."""
+        rows = await self.conn.execute(
+            select(measure_rebases.c.measure_id, measure_rebases.c.on_date, measure_rebases.c.reason)
+            .join(project_measures, project_measures.c.id == measure_rebases.c.measure_id)
+            .where(where)
+            .order_by(measure_rebases.c.measure_id, measure_rebases.c.on_date)
+        )
+        found: dict[int, tuple[Rebase, ...]] = {}
+        for measure_id, on, reason in rows:
+            found[measure_id] = (*found.get(measure_id, ()), Rebase(on, reason))
+        return found
 
     async def get(self, project_id: int) -> Project | None:
         found = await self._load(projects.c.id == project_id)
         return found[0] if found else None
 
     async def create_draft(self, lead_id: int, *, now: datetime) -> Project:
-        project_id = (
-            await self.conn.execute(
-                projects.insert()
-                .values(
-                    lead_id=lead_id,
-                    status=ProjectStatus.DRAFT.value,
-                    wizard_step=1,
-                    needs_coach=False,
-                    created_at=now,
-                    updated_at=now,
-                )
-                .returning(projects.c.id)
+        """A new draft, or the lead's new draft if there is one already: the unique index allows one per lead, so
+        of thirty racing copies one inserts and the others find its row (PostgreSQL makes them wait for it)."""
+        await self.conn.execute(
+            _insert(self.conn, projects)
+            .values(
+                lead_id=lead_id,
+                status=ProjectStatus.DRAFT.value,
+                wizard_step=1,
+                needs_coach=False,
+                created_at=now,
+                updated_at=now,
             )
-        ).scalar_one()
-        project = await self.get(project_id)
-        assert project is not None
-        return project
+            .on_conflict_do_nothing(index_elements=["lead_id"], index_where=text(NEW_DRAFT))
+        )
+        new_draft = (projects.c.status == ProjectStatus.DRAFT.value) & projects.c.submitted_at.is_(None)
+        found = await self._load((projects.c.lead_id == lead_id) & new_draft, limit=1)
+        return found[0]
 
     async def latest_draft(self, lead_id: int) -> Project | None:
         found = await self._load(
@@ -193,25 +215,17 @@ class SqlProjectRepository(SqlProgressRecords):
         await self.conn.execute(update(projects).where(projects.c.id == project_id).values(updated_at=now))
 
     async def add_member(self, project_id: int, *, user_id: int, name: str, role: str) -> bool:
-        """Add a bot user to the team; False if they already are on it."""
-        exists = await self.conn.scalar(
-            select(func.count())
-            .select_from(project_members)
-            .where(project_members.c.project_id == project_id, project_members.c.user_id == user_id)
+        """Add a bot user to the team; False if they already are on it (the unique index decides, so of thirty
+        racing copies one adds a row)."""
+        position = select(func.coalesce(func.max(project_members.c.position), -1) + 1).where(
+            project_members.c.project_id == project_id
         )
-        if exists:
-            return False
-        position = await self.conn.scalar(
-            select(func.coalesce(func.max(project_members.c.position), -1) + 1).where(
-                project_members.c.project_id == project_id
-            )
+        result = await self.conn.execute(
+            _insert(self.conn, project_members)
+            .values(project_id=project_id, user_id=user_id, name=name, role=role, position=position.scalar_subquery())
+            .on_conflict_do_nothing(index_elements=["project_id", "user_id"])
         )
-        await self.conn.execute(
-            project_members.insert().values(
-                project_id=project_id, user_id=user_id, name=name, role=role, position=position
-            )
-        )
-        return True
+        return result.rowcount == 1
 
     async def set_team(self, project_id: int, team: Sequence[TeamMember]) -> None:
         """Replace the team typed in the wizard (members who joined through the bot are kept)."""
@@ -245,13 +259,36 @@ class SqlProjectRepository(SqlProgressRecords):
             .values(chart=chart, improvement=improvement)
         )
 
+    async def set_fix_after(self, measure_id: int, fix_after: int | None) -> None:
+        await self.conn.execute(
+            update(project_measures).where(project_measures.c.id == measure_id).values(fix_after=fix_after)
+        )
+
+    async def add_rebase(self, measure_id: int, rebase: Rebase, *, by: int | None, now: datetime) -> None:
+        """A rebase at a date (one a date: a second one on the same date replaces its reason)."""
+        stmt = _insert(self.conn, measure_rebases).values(
+            measure_id=measure_id, on_date=rebase.at, reason=rebase.reason, created_by=by, created_at=now
+        )
+        await self.conn.execute(
+            stmt.on_conflict_do_update(index_elements=["measure_id", "on_date"], set_={"reason": rebase.reason})
+        )
+
+    async def remove_rebase(self, measure_id: int, on: date) -> bool:
+        result = await self.conn.execute(
+            delete(measure_rebases).where(measure_rebases.c.measure_id == measure_id, measure_rebases.c.on_date == on)
+        )
+        return result.rowcount == 1
+
     async def measure(self, measure_id: int) -> Measure | None:
         row = (
             (await self.conn.execute(select(project_measures).where(project_measures.c.id == measure_id)))
             .mappings()
             .first()
         )
-        return _measure(row) if row is not None else None
+        if row is None:
+            return None
+        rebases = await self._rebases(project_measures.c.id == measure_id)
+        return _measure(row, rebases.get(measure_id, ()))
 
     async def mine(self, user_id: int) -> list[Project]:
         return await self._load(or_(projects.c.lead_id == user_id, projects.c.coach_id == user_id))

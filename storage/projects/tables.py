@@ -1,4 +1,5 @@
-"""Project tables: the register, team, measures and their data, PDSA cycles, evaluations."""
+"""Project tables: the register, team, measures and their data (with the limits the team fixed or rebased), PDSA
+cycles, evaluations, and the cards already acted on (a double-tap acts once)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from sqlalchemy import (
 )
 
 from storage.tables import UTC_DT, Id, metadata
+
+NEW_DRAFT = "status = 'draft' AND submitted_at IS NULL"
 
 projects = Table(
     "projects",
@@ -61,6 +64,15 @@ projects = Table(
     CheckConstraint("status = 'draft' OR governance <> 'research'", name="research_not_registered"),
     Index("ix_projects_lead", "lead_id"),
     Index("ix_projects_status_site", "status", "site"),
+    # One new draft per lead: thirty copies of "register project" make one. A project returned for changes is a
+    # draft again but was submitted before, so it does not count against the lead's new draft.
+    Index(
+        "uq_projects_one_new_draft",
+        "lead_id",
+        unique=True,
+        sqlite_where=text(NEW_DRAFT),
+        postgresql_where=text(NEW_DRAFT),
+    ),
 )
 
 
@@ -75,6 +87,9 @@ project_members = Table(
     # Set when a colleague who uses the bot joined the team (asked, and the lead accepted): they may then update
     # the project. Members typed in by name only have no user.
     Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
+    # A bot user is on a team once (thirty copies of "accept" add one row); names typed in have no user_id, and
+    # NULLs never collide.
+    Index("uq_project_members_user", "project_id", "user_id", unique=True),
 )
 
 
@@ -89,7 +104,11 @@ project_measures = Table(
     Column("chart", String(4), nullable=False, server_default="run"),
     Column("improvement", String(10), nullable=False, server_default="increase"),
     Column("position", Integer, nullable=False),
+    # XmR limits fixed on the first n points of each segment (NHSRplotthedots' fix_after_n_points, at least 12);
+    # NULL: the limits are computed from all the points.
+    Column("fix_after", Integer, nullable=True),
     CheckConstraint("kind IN ('outcome', 'process', 'balancing')", name="known_kind"),
+    CheckConstraint("fix_after IS NULL OR fix_after >= 12", name="fix_after_12_or_more"),
     CheckConstraint("chart IN ('run', 'xmr')", name="known_chart"),
     CheckConstraint("improvement IN ('increase', 'decrease')", name="known_improvement"),
 )
@@ -102,6 +121,18 @@ measure_points = Table(
     Column("on_date", Date, primary_key=True),
     Column("value", Float, nullable=False),
     Column("recorded_at", UTC_DT, nullable=False),
+)
+
+
+# Where the team rebased a measure's XmR limits (after a sustained, explained change), and why.
+measure_rebases = Table(
+    "measure_rebases",
+    metadata,
+    Column("measure_id", Id, ForeignKey("project_measures.id", ondelete="CASCADE"), primary_key=True),
+    Column("on_date", Date, primary_key=True),
+    Column("reason", String(200), nullable=False),
+    Column("created_by", Id, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTC_DT, nullable=False),
 )
 
 
@@ -118,6 +149,17 @@ pdsa_cycles = Table(
     Column("created_by", Id, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
     Column("created_at", UTC_DT, nullable=False),
     CheckConstraint("act IS NULL OR act IN ('adopt', 'adapt', 'abandon')", name="known_act"),
+)
+
+
+# The cards already acted on: a card that adds something (a PDSA cycle, a data point) carries an opaque nonce made
+# when it was shown; the first use stores it, so a double-tap or a retried request adds nothing more.
+project_card_uses = Table(
+    "project_card_uses",
+    metadata,
+    Column("project_id", Id, ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("nonce", String(64), primary_key=True),
+    Column("used_at", UTC_DT, nullable=False),
 )
 
 

@@ -3,15 +3,18 @@ and as the typed commands the services take), and people to type it."""
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
+
+import pytest
 
 from core.kernel.contacts import record_contact
 from core.kernel.model import Role
 from core.projects import services as svc
 from core.projects.commands import Aim, Basics, Evaluation, Governance, Measures, MeasureText, Rubric, TeamAndCoach
 from tests.fakes import teams_address
-from tests.projects.fakes import TextMessages
+from tests.projects.fakes import TextMessages, snapshot
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
 
@@ -102,3 +105,23 @@ async def approved(uow, content, lead, coach, now=NOW, **changes):
     return await svc.approve(
         uow, user=coach, project_id=project.id, comment=None, content=content, messages=MESSAGES, now=now
     )
+
+
+@asynccontextmanager
+async def unchanged(uow, error, match=None):
+    """The action is refused with `error` and the fake database is exactly as it was."""
+    before = snapshot(uow.db)
+    with pytest.raises(error, match=match) as refused:
+        yield refused
+    assert snapshot(uow.db) == before
+
+
+async def onboarded_chats(content, uow, count: int = 3) -> list:
+    """Chats over one fake database, onboarded at Basildon: the lead (n=1), a QI coach (n=2), then colleagues."""
+    from tests.dialogs.harness import Chat
+
+    chats = [Chat(content, n=n, uow=uow) for n in range(1, count + 1)]
+    for chat in chats:
+        await chat.press("onboarding.save", site="basildon", staff_group="ahp", experience="none")
+    await chats[1].grant(Role.COACH)
+    return chats

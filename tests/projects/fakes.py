@@ -6,10 +6,11 @@ registered, one value per measure and day), so a service that breaks them fails 
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from datetime import UTC, date, datetime
 
 from core.kernel.model import OutboundMessage, Role
+from core.measurement import Rebase
 from core.projects.commands import Evaluation, Pdsa
 from core.projects.model import (
     LIVE_STATUSES,
@@ -33,7 +34,16 @@ class FakeProjects(_Repo):
     def _tables(self) -> dict:
         return self.db.__dict__.setdefault(
             "project_tables",
-            {"projects": {}, "members": [], "measures": {}, "points": {}, "pdsas": {}, "evaluations": {}},
+            {
+                "projects": {},
+                "members": [],
+                "measures": {},
+                "points": {},
+                "rebases": {},
+                "pdsas": {},
+                "card_uses": {},
+                "evaluations": {},
+            },
         )
 
     def _row(self, project_id: int) -> dict | None:
@@ -56,9 +66,14 @@ class FakeProjects(_Repo):
             coach_name=coach.name if coach else None,
             team=tuple(TeamMember(m["name"], m["role"]) for m in members),
             member_ids=frozenset(m["user_id"] for m in members if m["user_id"] is not None),
-            measures=tuple(_measure(m) for m in measures),
+            measures=tuple(self._measure(m) for m in measures),
             **{f: row[f] for f in FIELDS},
         )
+
+    def _measure(self, row: dict) -> Measure:
+        rebases = sorted((on, reason) for (m, on), (reason, _) in self._tables["rebases"].items() if m == row["id"])
+        values = {f.name: row[f.name] for f in fields(Measure) if f.name != "rebases"}
+        return Measure(**values, rebases=tuple(Rebase(on, reason) for on, reason in rebases))
 
     def _load(self, keep, limit: int | None = None) -> list[Project]:
         rows = sorted(
@@ -101,7 +116,10 @@ class FakeProjects(_Repo):
                 }
             )
         for position, measure in enumerate(project.measures):
-            self._tables["measures"][measure.id] = {**asdict(measure), "position": position}
+            row = {f.name: getattr(measure, f.name) for f in fields(Measure) if f.name != "rebases"}
+            self._tables["measures"][measure.id] = {**row, "position": position}
+            for rebase in measure.rebases:
+                self._tables["rebases"][(measure.id, rebase.at)] = (rebase.reason, None)
         return project
 
     # --- the register --------------------------------------------------------------------------------------------
@@ -111,6 +129,10 @@ class FakeProjects(_Repo):
         return self._project(row) if row else None
 
     async def create_draft(self, lead_id, *, now):
+        """As the unique index of the SQL register: one new (never submitted) draft per lead."""
+        for row in self._tables["projects"].values():
+            if row["lead_id"] == lead_id and row["status"] == ProjectStatus.DRAFT.value and not row["submitted_at"]:
+                return await self.get(row["id"])
         project_id = next(self.db.ids)
         self._tables["projects"][project_id] = {
             "id": project_id,
@@ -219,8 +241,9 @@ class FakeProjects(_Repo):
         table = self._tables["measures"]
         for measure_id in [k for k, m in table.items() if m["project_id"] == project_id]:
             del table[measure_id]
-            for key in [k for k in self._tables["points"] if k[0] == measure_id]:
-                del self._tables["points"][key]
+            for kept in ("points", "rebases"):
+                for key in [k for k in self._tables[kept] if k[0] == measure_id]:
+                    del self._tables[kept][key]
         for position, (kind, name, definition) in enumerate(measures):
             if kind not in ("outcome", "process", "balancing"):
                 raise ValueError("known_kind")
@@ -233,6 +256,7 @@ class FakeProjects(_Repo):
                 "definition": definition,
                 "chart": "run",
                 "improvement": "increase",
+                "fix_after": None,
                 "position": position,
             }
 
@@ -242,9 +266,23 @@ class FakeProjects(_Repo):
         if measure_id in self._tables["measures"]:
             self._tables["measures"][measure_id].update(chart=chart, improvement=improvement)
 
+    async def set_fix_after(self, measure_id, fix_after):
+        if fix_after is not None and fix_after < 12:
+            raise ValueError("fix_after_12_or_more")
+        if measure_id in self._tables["measures"]:
+            self._tables["measures"][measure_id]["fix_after"] = fix_after
+
+    async def add_rebase(self, measure_id, rebase, *, by, now):
+        if not isinstance(rebase.at, date) or not rebase.reason or len(rebase.reason) > 200:
+            raise ValueError("a rebase is a date and a reason of at most 200 characters")
+        self._tables["rebases"][(measure_id, rebase.at)] = (rebase.reason, by)
+
+    async def remove_rebase(self, measure_id, on):
+        return self._tables["rebases"].pop((measure_id, on), None) is not None
+
     async def measure(self, measure_id):
         row = self._tables["measures"].get(measure_id)
-        return _measure(row) if row else None
+        return self._measure(row) if row else None
 
     async def mine(self, user_id):
         return self._load(lambda r: user_id in (r["lead_id"], r["coach_id"]))
@@ -293,6 +331,21 @@ class FakeProjects(_Repo):
         cycles = [p["cycle"] for p in self._tables["pdsas"].values() if p["cycle"].project_id == project_id]
         return sorted(cycles, key=lambda c: (c.created_at, c.id))
 
+    async def complete_pdsa(self, project_id, cycle_id, *, do, study, act):
+        row = self._tables["pdsas"].get(cycle_id)
+        if row is None or row["cycle"].project_id != project_id or row["cycle"].act is not None:
+            return False
+        if act is not None and act not in ("adopt", "adapt", "abandon"):
+            raise ValueError("known_act")
+        row["cycle"] = replace(row["cycle"], do=do, study=study, act=act)
+        return True
+
+    async def use_card(self, project_id, nonce, *, now):
+        if (project_id, nonce) in self._tables["card_uses"]:
+            return False
+        self._tables["card_uses"][(project_id, nonce)] = now
+        return True
+
     async def add_point(self, measure_id, *, on: date, value: float, now):
         self._tables["points"][(measure_id, on)] = (value, now)
 
@@ -339,10 +392,6 @@ class FakeProjects(_Repo):
                 }
             )
         return rows
-
-
-def _measure(row: dict) -> Measure:
-    return Measure(**{f.name: row[f.name] for f in fields(Measure)})
 
 
 def _check(row: dict) -> None:

@@ -59,7 +59,28 @@ async def project_cards(content) -> list[tuple[str, dict]]:
     card = (await lead.press_button(score, "Save score", score="2.5")).card
     pdsa = (await lead.press_button(card, "Log a PDSA")).card
     await lead.press_button(pdsa, "Save PDSA", plan="Huddle", prediction="")  # refused
-    card = (await lead.press_button(pdsa, "Save PDSA", plan="Huddle", prediction="Fewer falls", act="adopt")).card
+    card = (
+        await lead.press_button(
+            pdsa, "Save PDSA", plan="Huddle", prediction="Fewer falls", do="Ran it", study="Fewer falls", act="adopt"
+        )
+    ).card
+    # A planned cycle, completed later from the PDSA log; then the XmR limits fixed, unfixed and rebased.
+    pdsa = (await lead.press_button(card, "Log a PDSA")).card
+    card = (await lead.press_button(pdsa, "Save PDSA", plan="Night checklist", prediction="Fewer falls")).card
+    log = (await lead.press_button(card, "PDSA cycles (2)")).card
+    complete = (await lead.press_button(log, "Add Do, Study, Act")).card
+    await lead.press_button(complete, "Save", do="Used it", act="adopt")  # refused: no Study yet
+    log = (await lead.press_button(complete, "Save", do="Used it", study="Falls fell", act="adopt")).card
+    card = (await lead.press_button(log, "Back")).card
+    for day in range(2, 12):
+        data = (await lead.press_button(card, "Add data")).card
+        card = (await lead.press_button(data, "Save", on=f"2026-10-{day:02d}", value=str(day % 4 + 4))).card
+    limits = (await lead.press_button(card, "Limits")).card
+    limits = (await lead.press_button(limits, "Fix the limits", fix_after="12")).card
+    limits = (await lead.press_button(limits, "Stop fixing")).card
+    limits = (await lead.press_button(limits, "Rebase from this date", on="2026-11-01", reason="New night checks")).card
+    limits = (await lead.press_button(limits, "Remove")).card
+    card = (await lead.press_button(limits, "Back")).card
 
     read_only = (await other.press("projects.open", project_id=project_id)).card
     await other.press_button(read_only, "Ask to join the team")

@@ -47,8 +47,11 @@ async def measure(uows, clock):
         return measure
 
 
-async def test_chart_link_serves_a_small_png(client, measure):
-    url = chart_url(client.app[keys.LINKS], measure.id, 8)
+async def test_chart_link_serves_a_small_png(client, measure, uows, clock):
+    async with uows() as uow:
+        points = await uow.projects.points(measure.id)
+        lead_id = (await uow.projects.get(measure.project_id)).lead_id
+    url = chart_url(client.app[keys.LINKS], measure, points, viewer=lead_id, now=clock.now())
     response = await client.get(url.split("127.0.0.1:3978", 1)[1])
     assert response.status == 200 and response.headers["Content-Type"] == "image/png"
     body = await response.read()
@@ -274,7 +277,10 @@ def test_the_picture_is_sharp_and_small():
 def test_the_report_chart_shows_whole_numbers_is_sharp_and_legible():
     vals = [2, 3, 1, 4, 2, 3, 5, 2, 3, 9, 3, 2, 4]
     months = [f"2026-{m:02d}" for m in range(1, 13)] + ["2027-01"]
-    report = SimpleNamespace(per_month=list(zip(months, vals, strict=True)), chart=xmr([float(v) for v in vals]))
+    per_month = list(zip(months, vals, strict=True))
+    report = SimpleNamespace(
+        per_month=per_month, complete_months=per_month, incomplete=None, chart=xmr([float(v) for v in vals])
+    )
     fig = registrations_figure(report)
     assert_phone_legible(fig)
     ax = fig.axes[0]

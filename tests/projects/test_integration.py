@@ -160,7 +160,7 @@ async def test_only_lead_coach_and_admins_change_a_project(uow_factory, content)
             user=coach,
             project_id=project.id,
             now=NOW,
-            cycle=Pdsa("Huddle at 20:00", "Fewer falls", act="adapt"),
+            cycle=Pdsa("Huddle at 20:00", "Fewer falls", do="Ran it", study="Fewer falls", act="adapt"),
         )
         assert cycle.act == "adapt"
         with pytest.raises(InvalidInput, match="prediction"):

@@ -2,7 +2,6 @@
 review, who may do what, PDSA cycles, data points, evaluation and the stale nudge. A refused action changes
 nothing: each refusal compares the whole fake database before and after."""
 
-from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -40,8 +39,8 @@ from tests.projects.data import (
     person,
     registered,
     team,
+    unchanged,
 )
-from tests.projects.fakes import snapshot
 
 
 @pytest.fixture
@@ -54,15 +53,6 @@ async def people(uow):
     lead, coach, other = await person(uow, 1), await person(uow, 2, coach=True), await person(uow, 3)
     admin = await person(uow, 4, admin=True)
     return lead, coach, other, admin
-
-
-@asynccontextmanager
-async def unchanged(uow, error, match=None):
-    """The action is refused with `error` and the database is exactly as it was."""
-    before = snapshot(uow.db)
-    with pytest.raises(error, match=match) as refused:
-        yield refused
-    assert snapshot(uow.db) == before
 
 
 def queued(uow) -> list[tuple[int, str]]:
@@ -349,7 +339,8 @@ async def test_a_pdsa_cycle_needs_a_plan_and_a_prediction(uow, content, people):
         await svc.log_pdsa(uow, user=lead, cycle=Pdsa("Huddle", "Fewer falls", act="ignore"), **args)
     async with unchanged(uow, NotAllowed):
         await svc.log_pdsa(uow, user=other, cycle=Pdsa("Huddle", "Fewer falls"), **args)
-    cycle = await svc.log_pdsa(uow, user=coach, cycle=Pdsa(" Huddle at 20:00 ", "Fewer falls", act="adapt"), **args)
+    done = Pdsa(" Huddle at 20:00 ", "Fewer falls", do="Ran it", study="Fewer falls", act="adapt")
+    cycle = await svc.log_pdsa(uow, user=coach, cycle=done, **args)
     assert (cycle.plan, cycle.act) == ("Huddle at 20:00", "adapt")
     view = await svc.project_view(uow, user=lead, project_id=project.id)
     assert view.pdsa_count == 1 and view.project.status == ProjectStatus.ACTIVE
@@ -383,8 +374,8 @@ async def test_data_points_are_dated_numbers_of_the_project_own_measures(uow, co
         await add(day, value)
     view = await svc.project_view(uow, user=lead, project_id=project.id)
     assert view.points[measure.id] == [(date(2026, 11, 1), 8.0), (date(2026, 11, 8), 5.0)]  # one value a day
-    assert await svc.chart_data(uow, measure_id=measure.id) == (measure, view.points[measure.id])
-    assert await svc.chart_data(uow, measure_id=project.measures[1].id) is None  # no data, no chart
+    assert await svc.chart_for(uow, measure_id=measure.id, viewer_id=lead.id) == (measure, view.points[measure.id])
+    assert await svc.chart_for(uow, measure_id=project.measures[1].id, viewer_id=lead.id) is None  # no data
 
 
 async def test_each_measure_chooses_its_chart_and_direction(uow, content, people):
