@@ -126,6 +126,26 @@ def choice_set(
     return element
 
 
+def text_input(
+    input_id: str,
+    label: str,
+    limit: int,
+    value: object = None,
+    *,
+    multiline: bool = False,
+    placeholder: str | None = None,
+) -> Element:
+    """A free-text field, holding what the person typed when the form is shown again."""
+    element: Element = {"type": "Input.Text", "id": input_id, "label": label, "maxLength": limit}
+    if multiline:
+        element["isMultiline"] = True
+    if placeholder:
+        element["placeholder"] = placeholder
+    if isinstance(value, str) and value:
+        element["value"] = value
+    return element
+
+
 def toggle(input_id: str, label: str, on: bool) -> Element:
     return {
         "type": "Input.Toggle",
