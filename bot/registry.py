@@ -16,12 +16,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.clinics import ticks as clinic_ticks
+from core.forum import ticks as forum_ticks
 from core.kernel.content import Content
 from core.kernel.pages import Page
 from core.kernel.ticks import TickSpec
 from core.learning import ticks as learning_ticks
 from core.projects import ticks as project_ticks
-from dialogs import admin, clinics, help, learning, onboarding, preferences, profile, projects
+from dialogs import admin, clinics, forum, help, learning, onboarding, preferences, profile, projects
 from dialogs.clinics import pages as clinic_pages
 from dialogs.kit.feature import FeatureRouter
 from dialogs.kit.router import Router
@@ -29,6 +30,8 @@ from dialogs.projects import pages as project_pages
 from storage import content as content_loader
 from storage.clinics.content import load_clinics
 from storage.clinics.repository import SqlClinicRepository
+from storage.forum.content import load_forum
+from storage.forum.repository import SqlForumRepository
 from storage.learning.content import load_learning
 from storage.learning.repository import SqlLearningRepository
 from storage.projects.content import load_projects
@@ -73,6 +76,14 @@ CAPABILITIES: tuple[Capability, ...] = (
         ticks=project_ticks.TICKS,
         messages=lambda content, links: projects.ProjectCards(content, links),
         pages=project_pages.PAGES,
+    ),
+    Capability(
+        "forum",
+        router=forum.router,
+        repository=SqlForumRepository,
+        content=load_forum,
+        ticks=forum_ticks.TICKS,
+        messages=lambda content, links: forum.ForumCards(content),
     ),
     Capability("profile", router=profile.router),
     Capability("preferences", router=preferences.router),

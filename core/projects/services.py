@@ -484,3 +484,27 @@ async def open_projects_led_by(uow: UnitOfWork, user_id: int) -> list[Project]:
     """The person's registered, not yet closed projects they lead: what other capabilities may link to (a clinic
     booking asks "which of your projects?"). Other capabilities use this, never the project tables."""
     return [p for p in await uow.projects.mine(user_id) if p.lead_id == user_id and p.status in OPEN_STATUSES]
+
+
+async def completed_since(uow: UnitOfWork, since: datetime) -> list[Project]:
+    """Completed projects last changed at or after `since`: what other capabilities may follow up with their leads
+    (the forum offers "share your story"). Other capabilities use this, never the project tables."""
+    rows = await uow.projects.report_rows()
+    found = []
+    for row in rows:
+        if row["status"] == ProjectStatus.COMPLETED.value and row["updated_at"] and row["updated_at"] >= since:
+            project = await uow.projects.get(row["id"])
+            if project is not None:
+                found.append(project)
+    return found
+
+
+async def completed_story(uow: UnitOfWork, *, user: User, project_id: int) -> tuple[Project, dict]:
+    """A completed project of the person's (they lead it) with its evaluation answers (results, decision, sustain,
+    lessons; empty when not written yet), for the forum's "share your story"."""
+    project = await get_project(uow, project_id)
+    if project.lead_id != user.id:
+        raise NotAllowed("Only the project's lead can share its story.")
+    if project.status != ProjectStatus.COMPLETED:
+        raise InvalidInput("A story is shared once the project is completed.")
+    return project, dict(await uow.projects.evaluation(project.id) or {})
