@@ -44,7 +44,7 @@ async def test_upgrade_demo_and_roles(cli_db, capsys):
     assert await asyncio.to_thread(run, ["demo", "load"]) == 0
     assert await asyncio.to_thread(run, ["demo", "load"]) == 0
     out = capsys.readouterr().out
-    assert "demo data loaded (10 new people)" in out and "demo data loaded (0 new people)" in out
+    assert "demo data loaded (12 new people)" in out and "demo data loaded (0 new people)" in out
     assert await roles_of(cli_db, "demo-coach-basildon") == {Role.STAFF, Role.COACH}
 
     assert await asyncio.to_thread(run, ["roles", "grant", "demo-coach-basildon", "admin"]) == 0
