@@ -235,3 +235,47 @@ async def test_the_menu_offers_ask_to_everyone_and_the_queue_to_coaches(people):
     staff_menu = card_text(only_card(await asker.say("help")))
     assert "Ask a coach" in staff_menu and "Open questions" not in staff_menu
     assert "Open questions" in card_text(only_card(await coach.say("help")))
+
+
+def test_every_forum_message_is_a_valid_card_with_registered_buttons(content):
+    from datetime import UTC, datetime
+
+    from core.forum.model import Outcome, Post, PostKind, PostStatus, Reply
+    from dialogs.forum import ForumCards
+    from tests.dialogs.harness import check_card
+
+    now = datetime(2026, 11, 25, 10, tzinfo=UTC)
+    post = Post(
+        id=7,
+        kind=PostKind.QUESTION,
+        user_id=1,
+        text=QUESTION,
+        topic="measurement",
+        site="basildon",
+        project_id=None,
+        show_name=False,
+        status=PostStatus.CLOSED,
+        created_at=now,
+        outcome=Outcome.PARTLY,
+        posted_at=now,
+    )
+    story = replace(post, kind=PostKind.STORY, text="Fewer falls on Ward 5", topic=None)
+    reply = Reply(3, 7, 2, "Amira Shah", False, "Ten points.", "thread", False, now)
+    cards = ForumCards(content)
+    built = [
+        cards.thread_card(post, asker="a colleague", project="Falls"),
+        cards.withdrawn_card(post),
+        cards.relayed_reply(post, reply, thread_link="https://teams.microsoft.com/l/message/x/1"),
+        cards.relayed_reply(story, reply, thread_link=None),
+        cards.reply_in_thread(post, reply, author="Amira Shah"),
+        cards.closed_in_thread(post),
+        cards.escalation(post, asker="Sam Patel", level=1),
+        cards.escalation(post, asker="Sam Patel", level=2),
+        cards.still_open(post),
+        cards.story_offer(4, "Fewer falls"),
+        cards.story_card(story, lead="Sam Patel", summary=[("Aim", "Halve falls")]),
+    ]
+    for message in built:
+        if message.card is not None:
+            check_card(message.card, "forum message")
+    assert "partly answered" in built[5].text
