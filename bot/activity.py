@@ -40,10 +40,56 @@ def address_from_activity(activity: Activity) -> ConversationAddress:
     )
 
 
+THREAD = ";messageid="
+MAX_TEXT = 4000  # what a typed message may carry into a turn (a reply in a thread can be long)
+
+
+def channel_of(conversation_id: str) -> str:
+    """A Teams channel conversation id without its thread part ("19:x@thread.tacv2;messageid=17..." -> "19:x...")."""
+    return conversation_id.split(THREAD, 1)[0]
+
+
+def _thread_root(conversation_id: str) -> str | None:
+    _, found, root = conversation_id.partition(THREAD)
+    return (root or None) if found else None
+
+
+def _team_and_channel(activity: Activity) -> dict[str, str | None]:
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    team = data.get("team") if isinstance(data.get("team"), dict) else {}
+    channel = data.get("channel") if isinstance(data.get("channel"), dict) else {}
+
+    def text(value: object) -> str | None:
+        return value if isinstance(value, str) and value else None
+
+    return dict(
+        team_id=text(team.get("id")) or text(data.get("teamsTeamId")),
+        team_group_id=text(team.get("aadGroupId")),
+        channel_id=text(channel.get("id")) or text(data.get("teamsChannelId")),
+    )
+
+
+def mentions_bot(activity: Activity) -> bool:
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or []:
+        kind = getattr(entity, "type", None)
+        mentioned = (getattr(entity, "additional_properties", None) or {}).get("mentioned")
+        if isinstance(kind, str) and kind.lower() == "mention" and isinstance(mentioned, dict):
+            if bot_id and mentioned.get("id") == bot_id:
+                return True
+    return False
+
+
 def inbound_from_activity(turn_context: TurnContext) -> Inbound:
     activity = turn_context.activity
     conversation = activity.conversation
-    common = dict(conversation_id=conversation.id, conversation_type=conversation.conversation_type or "personal")
+    common: dict[str, Any] = dict(
+        conversation_id=conversation.id,
+        conversation_type=conversation.conversation_type or "personal",
+        activity_id=activity.id if isinstance(activity.id, str) else None,
+    )
+    if common["conversation_type"] == "channel":
+        common.update(_team_and_channel(activity), thread_root=_thread_root(conversation.id))
     value = activity.value if isinstance(activity.value, dict) else {}
     if activity.type == "invoke":
         action = value.get("action") if isinstance(value.get("action"), dict) else {}
@@ -53,7 +99,7 @@ def inbound_from_activity(turn_context: TurnContext) -> Inbound:
     if isinstance(value.get("verb"), str):  # Action.Submit fallback on older clients
         return Inbound(kind="action", verb=value["verb"], data=value, **common)
     text = without_bot_mention(activity)
-    return Inbound(kind="message", text=text.strip()[:500], **common)
+    return Inbound(kind="message", text=text.strip()[:MAX_TEXT], mentions_bot=mentions_bot(activity), **common)
 
 
 def without_bot_mention(activity: Activity) -> str:

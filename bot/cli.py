@@ -7,6 +7,8 @@ qibot dev                        upgrade, load demo data, start the Agents Playg
 qibot roles grant WHO ROLE       WHO is an AAD object id or Teams user id; ROLE coach|facilitator|admin
 qibot roles revoke WHO ROLE
 qibot manifest build             write build/appPackage.zip
+qibot forum faq-export [PATH]    write the forum's FAQ to PATH (default content/faq.yaml)
+qibot forum faq-import [PATH]    add or update FAQ entries from PATH (default content/faq.yaml)
 """
 
 from __future__ import annotations
@@ -173,6 +175,55 @@ def cmd_manifest_build(_settings: None, args) -> int:
     return 0
 
 
+def _faq_path(config: Config, args) -> Path:
+    return Path(args.path) if args.path else (config.content_dir or ROOT / "content") / "faq.yaml"
+
+
+def cmd_forum_faq_export(config: Config, args) -> int:
+    from bot import registry
+    from core.forum.faq import export_faq
+    from storage.forum.content import write_faq_file
+
+    async def work(engine):
+        async with registry.uow_factory(engine)() as uow:
+            return await export_faq(uow)
+
+    entries = asyncio.run(_with_engine(config, work))
+    path = _faq_path(config, args)
+    write_faq_file(path, entries)
+    print(f"wrote {len(entries)} FAQ entries to {path}")
+    return 0
+
+
+def cmd_forum_faq_import(config: Config, args) -> int:
+    from bot import registry
+    from core.forum.faq import import_faq
+    from storage.content import ContentError
+    from storage.forum.content import read_faq_file
+
+    content = registry.load_content(config.content_dir)
+    path = _faq_path(config, args)
+    try:
+        entries = read_faq_file(path, config.content_dir)
+    except ContentError as problem:
+        print(f"qibot: {problem}", file=sys.stderr)
+        return 1
+
+    async def work(engine):
+        async with registry.uow_factory(engine)() as uow:
+            counts = await import_faq(uow, entries=entries, content=content, now=SystemClock().now())
+            await uow.commit()
+            return counts
+
+    try:
+        added, updated = asyncio.run(_with_engine(config, work))
+    except DomainError as problem:
+        print(f"qibot: {problem.message}", file=sys.stderr)
+        return 1
+    print(f"FAQ imported from {path}: {added} added, {updated} updated")
+    return 0
+
+
 def _serve(config: Config) -> None:
     from bot.app import create_app
 
@@ -272,6 +323,14 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--csv", help="also write the projects as CSV to this file")
     report.add_argument("--xlsx", help="also write the projects as XLSX to this file")
     report.set_defaults(run=cmd_projects_report)
+    forum = sub.add_parser("forum", help="the forum").add_subparsers(dest="action", required=True)
+    for action, run, what in (
+        ("faq-export", cmd_forum_faq_export, "write the FAQ to a YAML file"),
+        ("faq-import", cmd_forum_faq_import, "add or update FAQ entries from a YAML file"),
+    ):
+        faq = forum.add_parser(action, help=what)
+        faq.add_argument("path", nargs="?", help="the FAQ file (default content/faq.yaml)")
+        faq.set_defaults(run=run)
     sub.add_parser("serve", help="run the bot").set_defaults(run=cmd_serve)
     sub.add_parser("dev", help="what make run does").set_defaults(run=cmd_dev)
     roles = sub.add_parser("roles", help="grant or revoke roles").add_subparsers(dest="action", required=True)

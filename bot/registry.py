@@ -17,13 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.clinics import ticks as clinic_ticks
 from core.coaching import ticks as coaching_ticks
+from core.forum import ticks as forum_ticks
 from core.kernel.content import Content
 from core.kernel.pages import Page
 from core.kernel.ticks import TickSpec
 from core.learning import ticks as learning_ticks
 from core.projects import ticks as project_ticks
 from core.sets import ticks as set_ticks
-from dialogs import admin, clinics, coaching, help, learning, onboarding, preferences, profile, projects, sets
+from dialogs import admin, clinics, coaching, forum, help, learning, onboarding, preferences, profile, projects, sets
 from dialogs.clinics import pages as clinic_pages
 from dialogs.kit.feature import FeatureRouter
 from dialogs.kit.router import Router
@@ -34,6 +35,8 @@ from storage.clinics.content import load_clinics
 from storage.clinics.repository import SqlClinicRepository
 from storage.coaching.content import load_coaching
 from storage.coaching.repository import SqlCoachingRepository
+from storage.forum.content import load_forum
+from storage.forum.repository import SqlForumRepository
 from storage.learning.content import load_learning
 from storage.learning.repository import SqlLearningRepository
 from storage.projects.content import load_projects
@@ -97,6 +100,14 @@ CAPABILITIES: tuple[Capability, ...] = (
         content=load_coaching,
         ticks=coaching_ticks.TICKS,
         messages=lambda content, links: coaching.CoachingCards(content),
+    ),
+    Capability(
+        "forum",
+        router=forum.router,
+        repository=SqlForumRepository,
+        content=load_forum,
+        ticks=forum_ticks.TICKS,
+        messages=lambda content, links: forum.ForumCards(content),
     ),
     Capability("profile", router=profile.router),
     Capability("preferences", router=preferences.router),

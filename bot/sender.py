@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.schema import ChannelAccount, ConversationParameters
 
-from bot.activity import activity_from_message, reference_from_address
+from bot.activity import activity_from_message, channel_of, reference_from_address
 from core.kernel.model import ConversationAddress, OutboundMessage
 from core.kernel.ports import SendOutcome, SendOutcomeKind
 
@@ -60,19 +61,47 @@ class BotFrameworkSender:
 
         async def callback(context: TurnContext) -> None:
             try:
-                await context.send_activity(activity_from_message(message))
+                activity = activity_from_message(message)
+                if message.replaces:
+                    activity.id = message.replaces
+                    await context.update_activity(activity)
+                else:
+                    await context.send_activity(activity)
                 outcome.append(SendOutcome(SendOutcomeKind.SENT, 201))
             except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome the dispatcher acts on
                 outcome.append(classify_error(exc))
 
+        async def started(context: TurnContext) -> None:
+            # create_conversation has posted the message; this turn is in the conversation (thread) it started.
+            outcome.append(SendOutcome(SendOutcomeKind.SENT, 201, conversation_id=context.activity.conversation.id))
+
         try:
-            await asyncio.wait_for(
-                self.adapter.continue_conversation(reference_from_address(address), callback, bot_app_id=self.app_id),
-                self.timeout,
-            )
+            if message.new_thread:
+                await asyncio.wait_for(self._new_thread(address, message, started), self.timeout)
+            else:
+                await asyncio.wait_for(
+                    self.adapter.continue_conversation(
+                        reference_from_address(address), callback, bot_app_id=self.app_id
+                    ),
+                    self.timeout,
+                )
         except TimeoutError:
             return SendOutcome(SendOutcomeKind.TRANSIENT, error=f"timed out after {self.timeout:.0f}s")
         except Exception as exc:  # noqa: BLE001 - e.g. token acquisition failed before the callback ran
             log.warning("continue_conversation failed", extra={"error": type(exc).__name__})
             return classify_error(exc)
         return outcome[0] if outcome else SendOutcome(SendOutcomeKind.TRANSIENT, error="callback did not run")
+
+    async def _new_thread(self, address: ConversationAddress, message: OutboundMessage, callback) -> None:
+        """A new conversation in the address's channel, with the message as its first activity: in Teams, a new
+        thread (its id is "<channel id>;messageid=<first activity id>")."""
+        parameters = ConversationParameters(
+            is_group=True,
+            bot=ChannelAccount(id=address.bot_id, name=address.bot_name),
+            channel_data={"channel": {"id": channel_of(address.conversation_id)}},
+            activity=activity_from_message(message),
+            tenant_id=address.tenant_id,
+        )
+        await self.adapter.create_conversation(
+            self.app_id, callback, parameters, address.channel_id, address.service_url, None
+        )

@@ -90,6 +90,15 @@ class QiBot(Bot):
     async def _dialog_turn(self, context: TurnContext) -> None:
         address = address_from_activity(context.activity)
         inbound = inbound_from_activity(context)
+        if inbound.kind == "message" and inbound.conversation_type == "channel" and not inbound.mentions_bot:
+            # With resource-specific consent every message in the team's channels arrives here. One that is not
+            # addressed to the bot, is the bot's own, or is in no conversation a capability follows is ignored
+            # before anything (or anyone) is recorded.
+            if address.user_teams_id == address.bot_id:
+                return
+            async with self.uow_factory() as uow:
+                if not await self.router.follows(uow, inbound):
+                    return
         # Nothing is sent while the unit of work is open: a slow connector must not hold a database connection.
         async with self.uow_factory() as uow:
             contact = await self._record(uow, address)

@@ -13,7 +13,7 @@ import random
 from typing import Protocol
 
 from core.kernel.delivery import RetryPolicy, decide
-from core.kernel.model import OutboxItem
+from core.kernel.model import OutboxItem, StoredAddress
 from core.kernel.ports import Clock, Sender, SendOutcome, SendOutcomeKind, UnitOfWorkFactory
 from scheduler.ratelimit import PerKeyLimiter, TokenBucket
 
@@ -112,19 +112,21 @@ class Dispatcher:
             stored = await uow.addresses.get(item.address_id)
         if stored is None or not stored.active or not stored.reachable:
             await self._record(
-                item, SendOutcome(SendOutcomeKind.GONE, error="conversation removed or unreachable"), gone
+                item, SendOutcome(SendOutcomeKind.GONE, error="conversation removed or unreachable"), gone, stored
             )
             return
         async with self._conversation_turn(stored.address.conversation_id):
-            if item.user_id in gone:
+            if item.user_id in gone and stored.address.conversation_type == "personal":
                 outcome = SendOutcome(SendOutcomeKind.GONE, error="unreachable earlier in this batch")
             else:
                 await self.per_conversation.acquire(stored.address.conversation_id)
                 await self.bucket.acquire()
                 outcome = await self.sender.send(stored.address, item.message)
-            await self._record(item, outcome, gone)
+            await self._record(item, outcome, gone, stored)
 
-    async def _record(self, item: OutboxItem, outcome: SendOutcome, gone: set[int]) -> None:
+    async def _record(
+        self, item: OutboxItem, outcome: SendOutcome, gone: set[int], stored: StoredAddress | None = None
+    ) -> None:
         now = self.clock.now()
         decision = decide(outcome, attempts_so_far=item.attempts, now=now, policy=self.policy, rng=self.rng)
         if decision.pause_until is not None:
@@ -135,7 +137,7 @@ class Dispatcher:
             )
         async with self.uow_factory() as uow:
             if decision.action == "sent":
-                await uow.outbox.mark_sent(item.id, now=now)
+                await uow.outbox.mark_sent(item.id, now=now, started_conversation=outcome.conversation_id)
             elif decision.action == "retry":
                 assert decision.due_at is not None
                 await uow.outbox.reschedule(
@@ -143,6 +145,11 @@ class Dispatcher:
                 )
             elif decision.action == "failed":
                 await uow.outbox.mark_failed(item.id, error=decision.error or "failed", now=now)
+            elif stored is not None and stored.address.conversation_type != "personal":
+                # A team channel or group chat the bot was removed from: stop sending there, not to the person
+                # whose row it is (their personal chat still works).
+                await uow.addresses.set_active(stored.id, False, now=now)
+                await uow.outbox.mark_failed(item.id, error=decision.error or "conversation gone", now=now)
             else:
                 gone.add(item.user_id)
                 await uow.addresses.mark_user_unreachable(item.user_id, now=now)

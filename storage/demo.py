@@ -47,6 +47,7 @@ async def load_demo(uow: UnitOfWork, content: Content, *, now: datetime, content
     await _demo_projects(uow, doc.get("demo_projects") or [], now=now)
     await _demo_sets(uow, content, doc.get("demo_sets") or [], now=now)
     await _demo_coaching(uow, doc.get("demo_coaching") or {}, now=now)
+    await _demo_faq(uow, content, content_dir or DEFAULT_CONTENT_DIR, now=now)
     await uow.commit()
     return created
 
@@ -174,3 +175,14 @@ async def _demo_coaching(uow: UnitOfWork, levels: dict[str, str], *, now: dateti
         person = await uow.users.by_teams_id(teams_id)
         if person is not None:
             await uow.coaching.set_level(person.id, level, now=now)
+
+
+async def _demo_faq(uow: UnitOfWork, content: Content, content_dir: Path, *, now: datetime) -> None:
+    """The forum's FAQ seeded from content/faq.yaml while it is empty (coaches' promoted answers are never
+    overwritten by a restart)."""
+    from core.forum.faq import import_faq
+    from storage.forum.content import read_faq_file
+
+    path = content_dir / "faq.yaml"
+    if path.exists() and not await uow.forum.faq_entries():
+        await import_faq(uow, entries=read_faq_file(path, content_dir), content=content, now=now)

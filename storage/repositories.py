@@ -396,12 +396,19 @@ class SqlOutboxRepository:
         ]
         return sorted(items, key=lambda i: (i.due_at, i.id))
 
-    async def mark_sent(self, item_id: int, *, now: datetime) -> None:
-        await self.conn.execute(
-            update(outbox)
-            .where(outbox.c.id == item_id)
-            .values(status=OutboxStatus.SENT.value, sent_at=now, lease_until=None, attempts=outbox.c.attempts + 1)
+    async def mark_sent(self, item_id: int, *, now: datetime, started_conversation: str | None = None) -> None:
+        values: dict[str, Any] = dict(
+            status=OutboxStatus.SENT.value, sent_at=now, lease_until=None, attempts=outbox.c.attempts + 1
         )
+        if started_conversation:
+            values["started_conversation"] = started_conversation
+        await self.conn.execute(update(outbox).where(outbox.c.id == item_id).values(**values))
+
+    async def started_conversation(self, dedupe_key: str) -> str | None:
+        stmt = select(outbox.c.started_conversation).where(
+            outbox.c.dedupe_key == dedupe_key, outbox.c.status == OutboxStatus.SENT.value
+        )
+        return (await self.conn.execute(stmt)).scalar_one_or_none()
 
     async def reschedule(self, item_id: int, *, due_at: datetime, error: str | None, count_attempt: bool) -> None:
         values: dict[str, Any] = dict(

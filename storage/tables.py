@@ -153,6 +153,8 @@ outbox = Table(
     Column("last_error", Text, nullable=True),
     Column("created_at", UTC_DT, nullable=False),
     Column("sent_at", UTC_DT, nullable=True),
+    # A message that started a new conversation (a thread in a channel): that conversation's id, once sent.
+    Column("started_conversation", String(500), nullable=True),
     CheckConstraint(
         "status IN ('pending', 'sending', 'sent', 'failed', 'unreachable', 'cancelled')", name="known_status"
     ),

@@ -41,6 +41,7 @@ class FakeConnector:
     rate_limit: float | None = None  # requests per second per tenant; above it: 429 with Retry-After
     retry_after: str = "1"
     received: list[Received] = field(default_factory=list)
+    created: list[dict[str, Any]] = field(default_factory=list)  # POST /v3/conversations parameters, as sent
     _scripts: dict[str | None, deque] = field(default_factory=lambda: defaultdict(deque))
     _windows: dict[str, deque] = field(default_factory=lambda: defaultdict(deque))
     _runner: web.AppRunner | None = None
@@ -88,8 +89,28 @@ class FakeConnector:
             {"error": {"code": str(status), "message": "scripted failure"}}, status=status, headers=headers
         )
 
+    async def _create(self, request: web.Request) -> web.Response:
+        """POST /v3/conversations: a new conversation. With channelData.channel.id (Teams) it is a new thread in
+        that channel, whose id is "<channel id>;messageid=<id of its first activity>"; the first activity (the
+        parameters' `activity`) is recorded as received in the new conversation."""
+        parameters = await request.json()
+        channel = ((parameters.get("channelData") or {}).get("channel") or {}).get("id")
+        tenant = parameters.get("tenantID") or parameters.get("tenantId") or "-"
+        status, headers = self._next_response(channel or "-", tenant)
+        activity_id = str(1_700_000_000_000 + len(self.received))
+        conversation_id = f"{channel};messageid={activity_id}" if channel else f"a:{uuid.uuid4().hex}"
+        activity = {**(parameters.get("activity") or {}), "id": activity_id}
+        self.received.append(Received(conversation_id, activity, status, time.monotonic(), "CREATE"))
+        self.created.append(parameters)
+        if 200 <= status < 300:
+            return web.json_response({"id": conversation_id, "activityId": activity_id}, status=status, headers=headers)
+        return web.json_response(
+            {"error": {"code": str(status), "message": "scripted failure"}}, status=status, headers=headers
+        )
+
     async def start(self) -> None:
         app = web.Application()
+        app.router.add_post("/v3/conversations", self._create)
         app.router.add_post("/v3/conversations/{conversation_id}/activities", self._post)
         app.router.add_post("/v3/conversations/{conversation_id}/activities/{reply_to}", self._post)
         app.router.add_put("/v3/conversations/{conversation_id}/activities/{activity_id}", self._post)

@@ -235,9 +235,21 @@ class FakeOutbox(_Repo):
             for r in due
         ]
 
-    async def mark_sent(self, item_id, *, now):
+    async def mark_sent(self, item_id, *, now, started_conversation=None):
         row = self.db.outbox[item_id]
         row.update(status="sent", sent_at=now, lease_until=None, attempts=row["attempts"] + 1)
+        if started_conversation:
+            row["started_conversation"] = started_conversation
+
+    async def started_conversation(self, dedupe_key):
+        return next(
+            (
+                r.get("started_conversation")
+                for r in self.db.outbox.values()
+                if r["dedupe_key"] == dedupe_key and r["status"] == "sent"
+            ),
+            None,
+        )
 
     async def reschedule(self, item_id, *, due_at, error, count_attempt):
         row = self.db.outbox[item_id]

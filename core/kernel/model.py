@@ -110,21 +110,39 @@ class OutboxStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class OutboundMessage:
-    """What to send: text, an Adaptive Card, or both."""
+    """What to send: text, an Adaptive Card, or both.
+
+    By default it is a new message in the address's conversation. `new_thread`: post it as a new conversation
+    (a new thread) in the channel the address is in; the send reports the new conversation's id. `replaces`:
+    update that earlier message (an activity id in the address's conversation) instead of sending a new one."""
 
     text: str | None = None
     card: dict[str, Any] | None = None
+    new_thread: bool = False
+    replaces: str | None = None
 
     def __post_init__(self) -> None:
         if not self.text and not self.card:
             raise ValueError("a message needs text or a card")
+        if self.new_thread and self.replaces:
+            raise ValueError("a message either starts a thread or replaces one, not both")
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "card": self.card}
+        data: dict[str, Any] = {"text": self.text, "card": self.card}
+        if self.new_thread:
+            data["new_thread"] = True
+        if self.replaces:
+            data["replaces"] = self.replaces
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OutboundMessage:
-        return cls(text=data.get("text"), card=data.get("card"))
+        return cls(
+            text=data.get("text"),
+            card=data.get("card"),
+            new_thread=bool(data.get("new_thread", False)),
+            replaces=data.get("replaces"),
+        )
 
 
 @dataclass(frozen=True)

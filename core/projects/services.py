@@ -48,6 +48,8 @@ from core.projects.rules import (
 from core.projects.team import (
     accept_member,
     ask_to_join,
+    completed_since,
+    completed_story,
     live_projects,
     my_projects,
     open_projects_led_by,
@@ -95,6 +97,8 @@ __all__ = [
     "chart_for",
     "chart_version",
     "close",
+    "completed_since",
+    "completed_story",
     "coach_choices",
     "complete_pdsa",
     "cycle_to_complete",

@@ -90,3 +90,32 @@ async def project_colleagues(uow: UnitOfWork, user_id: int) -> frozenset[int]:
         if project.status != ProjectStatus.DRAFT:
             people |= {project.lead_id, *project.member_ids} | ({project.coach_id} if project.coach_id else set())
     return frozenset(people - {user_id})
+
+
+async def completed_since(uow: UnitOfWork, since: datetime) -> list[Project]:
+    """Completed projects last changed at or after `since`: what other capabilities may follow up with their leads
+    (the forum offers "share your story"). Other capabilities use this, never the project tables."""
+    rows = await uow.projects.report_rows()
+    found = []
+    for row in rows:
+        if row["status"] == ProjectStatus.COMPLETED.value and row["updated_at"] and row["updated_at"] >= since:
+            project = await uow.projects.get(row["id"])
+            if project is not None:
+                found.append(project)
+    return found
+
+
+async def completed_story(uow: UnitOfWork, *, user: User, project_id: int) -> tuple[Project, dict]:
+    """A completed project of the person's (they lead it) with its evaluation answers (results, decision, sustain,
+    lessons; empty when not written yet), for the forum's "share your story"."""
+    project = await get_project(uow, project_id)
+    if project.lead_id != user.id:
+        raise NotAllowed("Only the project's lead can share its story.")
+    if project.status != ProjectStatus.COMPLETED:
+        raise InvalidInput("A story is shared once the project is completed.")
+    record = await uow.projects.evaluation(project.id)
+    if record is None:
+        return project, {}
+    # The lead's own words only: the coach's scores and comment are not part of a story shared with colleagues.
+    answers = {"results": record.results, "decision": record.decision, "sustain": record.sustain}
+    return project, {**answers, "spread": record.spread, "lessons": record.lessons}

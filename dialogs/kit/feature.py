@@ -6,9 +6,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from core.kernel.model import Role
-from dialogs.kit.types import Response, Turn
+from core.kernel.ports import UnitOfWork
+from dialogs.kit.types import Inbound, Response, Turn
 
 Handler = Callable[[Turn], Awaitable[Response]]
+# A capability may claim a message typed in a team channel (e.g. a reply in a thread it started): it returns a
+# Response, or None to leave the message to the normal flow. `Follows` says, before anyone is recorded, whether
+# the capability wants an unmentioned channel message at all (with resource-specific consent the bot receives
+# every message in the team's channels, and ignores those no capability follows).
+ChannelHandler = Callable[[Turn], Awaitable[Response | None]]
+Follows = Callable[[UnitOfWork, Inbound], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,19 @@ class FeatureRouter:
         """Register a part of the admin card (e.g. clinics' staff supported), so admin names no capability."""
         self.admin_sections.append(section)
         return section
+
+    on_channel_message: ChannelHandler | None = None
+    follows_channel_message: Follows | None = None
+
+    def channel_messages(self, *, follows: Follows):
+        """Register the handler for channel messages this capability may claim (see ChannelHandler)."""
+
+        def register(handler: ChannelHandler) -> ChannelHandler:
+            self.on_channel_message = handler
+            self.follows_channel_message = follows
+            return handler
+
+        return register
 
     def command(
         self,

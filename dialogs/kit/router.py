@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from core.kernel.errors import DomainError
 from core.kernel.intents import Intents
 from core.kernel.model import Role
+from core.kernel.ports import UnitOfWork
 from dialogs.kit import card_data, cards
 from dialogs.kit.feature import Action, Command, FeatureRouter
 from dialogs.kit.forms import FormError, refill
 from dialogs.kit.menu import menu_card
-from dialogs.kit.types import Response, Turn
+from dialogs.kit.types import Inbound, Response, Turn
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +71,27 @@ class Router:
             return self._not_allowed(turn, command.role)
         return await command.handler(turn)
 
+    async def follows(self, uow: UnitOfWork, inbound: Inbound) -> bool:
+        """Whether a capability wants this channel message that does not mention the bot."""
+        for feature in self.features:
+            if feature.follows_channel_message is not None and await feature.follows_channel_message(uow, inbound):
+                return True
+        return False
+
     async def route(self, turn: Turn) -> Response:
         """Run the flow for this turn. Domain errors become a friendly card and the turn is rolled back."""
         turn.router = self
         try:
             if turn.inbound.kind == "action":
                 return await self._route_action(turn)
+            if turn.inbound.conversation_type == "channel":
+                for feature in self.features:
+                    if feature.on_channel_message is not None:
+                        claimed = await feature.on_channel_message(turn)
+                        if claimed is not None:
+                            return claimed
+                if not turn.inbound.mentions_bot:
+                    return Response()  # channel talk not addressed to the bot and followed by no capability
             text = turn.inbound.text
             command = self.match_command(text) or self.command_named(turn.content.intents.command_for(text))
             if command is not None:

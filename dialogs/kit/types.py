@@ -20,6 +20,14 @@ class Inbound:
     text: str = ""
     verb: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    # Teams team channels: which team and channel the activity came from, the root message id when it is in a
+    # thread (a reply, or a card in it), the activity's own id, and whether the bot was @mentioned.
+    team_id: str | None = None
+    team_group_id: str | None = None  # the team's Microsoft 365 group id (for links to a thread)
+    channel_id: str | None = None
+    thread_root: str | None = None
+    activity_id: str | None = None
+    mentions_bot: bool = False
 
 
 @dataclass

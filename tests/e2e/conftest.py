@@ -114,7 +114,12 @@ def _cli(env: dict[str, str], *args: str) -> None:
 
 @contextmanager
 def running_playground(
-    tmp_path: Path, *, demo: bool = False, log_prefix: str = "", env: dict[str, str] | None = None
+    tmp_path: Path,
+    *,
+    demo: bool = False,
+    log_prefix: str = "",
+    env: dict[str, str] | None = None,
+    scheduler: bool = False,
 ) -> Iterator[Playground]:
     """Start the bot on a fresh SQLite database (with `qibot demo load` first if `demo`) and the Agents
     Playground against it, with `env` added to the bot's environment (e.g. QIBOT_ADMINS). Both are stopped
@@ -135,7 +140,7 @@ def running_playground(
         "QIBOT_PORT": str(bot_port),
         "QIBOT_PUBLIC_URL": "",  # links (calendar files) point at this bot, whatever a local .env says
         "QIBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/e2e.db",
-        "QIBOT_SCHEDULER": "off",
+        "QIBOT_SCHEDULER": "on" if scheduler else "off",  # on: proactive messages (the outbox) are delivered
         "TEAMSAPPTESTER_BROWSER": "none",
     }
     _cli(env, "db", "upgrade")

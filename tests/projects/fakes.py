@@ -28,6 +28,10 @@ from tests.fakes import _Repo
 
 
 class FakeProjects(_Repo):
+    def __init__(self, db) -> None:
+        super().__init__(db)
+        _ = self._tables  # made at once, so a before/after snapshot of the fake database sees the same keys
+
     # --- the tables, in the shared fake database -----------------------------------------------------------------
 
     @property
