@@ -16,19 +16,23 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.clinics import ticks as clinic_ticks
+from core.events import ticks as event_ticks
 from core.kernel.content import Content
 from core.kernel.pages import Page
 from core.kernel.ticks import TickSpec
 from core.learning import ticks as learning_ticks
 from core.projects import ticks as project_ticks
-from dialogs import admin, clinics, help, learning, onboarding, preferences, profile, projects
+from dialogs import admin, clinics, events, help, learning, onboarding, preferences, profile, projects
 from dialogs.clinics import pages as clinic_pages
+from dialogs.events import pages as event_pages
 from dialogs.kit.feature import FeatureRouter
 from dialogs.kit.router import Router
 from dialogs.projects import pages as project_pages
 from storage import content as content_loader
 from storage.clinics.content import load_clinics
 from storage.clinics.repository import SqlClinicRepository
+from storage.events.content import load_events
+from storage.events.repository import SqlEventRepository
 from storage.learning.content import load_learning
 from storage.learning.repository import SqlLearningRepository
 from storage.projects.content import load_projects
@@ -73,6 +77,15 @@ CAPABILITIES: tuple[Capability, ...] = (
         ticks=project_ticks.TICKS,
         messages=lambda content, links: projects.ProjectCards(content, links),
         pages=project_pages.PAGES,
+    ),
+    Capability(
+        "events",
+        router=events.router,
+        repository=SqlEventRepository,
+        content=load_events,
+        ticks=event_ticks.TICKS,
+        messages=lambda content, links: events.EventCards(content),
+        pages=event_pages.PAGES,
     ),
     Capability("profile", router=profile.router),
     Capability("preferences", router=preferences.router),

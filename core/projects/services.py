@@ -484,3 +484,26 @@ async def open_projects_led_by(uow: UnitOfWork, user_id: int) -> list[Project]:
     """The person's registered, not yet closed projects they lead: what other capabilities may link to (a clinic
     booking asks "which of your projects?"). Other capabilities use this, never the project tables."""
     return [p for p in await uow.projects.mine(user_id) if p.lead_id == user_id and p.status in OPEN_STATUSES]
+
+
+# (project, its PDSA cycles, its evaluation or None, {measure id: (latest date, latest value, number of points)})
+ProjectStory = tuple[Project, list[PdsaCycle], dict | None, dict[int, tuple[date, float, int]]]
+
+
+async def stories_led_by(uow: UnitOfWork, user_id: int) -> list[ProjectStory]:
+    """The active or completed projects the person leads, with what a write-up draws on: the PDSA cycles, the
+    evaluation and each measure's latest value. Read only; other capabilities use this (the events capability's
+    celebration day abstracts), never the project tables."""
+    stories = []
+    for project in await uow.projects.mine(user_id):
+        if project.lead_id != user_id or project.status not in (ProjectStatus.ACTIVE, ProjectStatus.COMPLETED):
+            continue
+        latest = {}
+        for measure in project.measures:
+            points = await uow.projects.points(measure.id)
+            if points:
+                latest[measure.id] = (*points[-1], len(points))
+        stories.append(
+            (project, await uow.projects.pdsas(project.id), await uow.projects.evaluation(project.id), latest)
+        )
+    return stories

@@ -126,6 +126,37 @@ def choice_set(
     return element
 
 
+def text_input(
+    input_id: str,
+    label: str,
+    limit: int,
+    value: object = None,
+    *,
+    multiline: bool = False,
+    placeholder: str | None = None,
+    required: bool = False,
+) -> Element:
+    """A free-text field holding `value` (what the person typed before, or a pre-filled draft)."""
+    element: Element = {"type": "Input.Text", "id": input_id, "label": label, "maxLength": limit}
+    if multiline:
+        element["isMultiline"] = True
+    if placeholder:
+        element["placeholder"] = placeholder
+    if isinstance(value, str) and value:
+        element["value"] = value
+    if required:
+        element["isRequired"] = True
+        element["errorMessage"] = f"Please fill in {label[:1].lower()}{label[1:]}."
+    return element
+
+
+def date_input(input_id: str, label: str, value: str | None = None) -> Element:
+    element: Element = {"type": "Input.Date", "id": input_id, "label": label}
+    if value:
+        element["value"] = value
+    return element
+
+
 def toggle(input_id: str, label: str, on: bool) -> Element:
     return {
         "type": "Input.Toggle",
