@@ -90,10 +90,10 @@ class FakeLinks:
     def token(self, page, claims, *, expires_at) -> str:
         """Readable too: the page's name, the claims and the expiry (seconds since the epoch)."""
         expiry = int(expires_at.timestamp()) if expires_at else ""
-        return ".".join([page.name, *(f"{key}{value}" for key, value in sorted(claims.items())), f"x{expiry}"])
+        return ":".join([page.name, *(f"{key}{value}" for key, value in sorted(claims.items())), f"x{expiry}"])
 
     def read(self, page, token, *, now):
-        name, *parts = token.split(".")
+        name, *parts = token.split(":")
         if name != page.name or not parts or not parts[-1].startswith("x"):
             return None
         expiry = parts.pop()[1:]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from core.kernel.contacts import record_contact
 from core.profile.services import save_profile
+from core.projects.model import Measure, PdsaCycle, Project, ProjectStatus
+from tests.events.fakes import with_stories
 from tests.fakes import teams_address
+
+DAY = datetime(2027, 6, 17, 8, 30, tzinfo=UTC)  # the celebration day
 
 
 async def add_event(
@@ -76,3 +80,46 @@ def event_state(uow) -> dict:
     """What an event action can change in the fake database, to compare before and after a refused action."""
     keys = [k for k in uow.db.__dict__ if k.startswith("events_")] + ["outbox", "users"]
     return copy.deepcopy({key: uow.db.__dict__[key] for key in keys if uow.db.__dict__.get(key)})
+
+
+async def a_project(uow, lead, *, project_id, site, status=ProjectStatus.ACTIVE, coach_id=None):
+    """A project (fake projects repository) with two PDSA cycles, an evaluation and two data points."""
+    stories = with_stories(uow) if not hasattr(uow.projects, "inner") else uow.projects
+    project = Project(
+        id=project_id,
+        lead_id=lead.id,
+        status=status,
+        wizard_step=6,
+        title=f"Fewer falls {project_id}",
+        site=site,
+        division="medicine",
+        aim_what="Reduce falls at night",
+        aim_who="patients on Ward 7",
+        aim_how_much="from 8 to 4 a month",
+        aim_by=date(2027, 3, 31),
+        coach_id=coach_id,
+        measures=(Measure(project_id * 10, project_id, "outcome", "Falls at night", "Datix falls by week"),),
+    )
+    stories.add(project)
+    stories._t("pdsas")[project_id] = [
+        PdsaCycle(1, project_id, "Two-hourly toilet rounds", "fewer falls", "done", "fewer", "adopt", DAY),
+        PdsaCycle(2, project_id, "Bed alarms", "fewer falls", "done", "no change", "abandon", DAY),
+    ]
+    stories._t("evaluations")[project_id] = {"results": "Falls halved.", "lessons": "Start small."}
+    stories._t("points")[project_id * 10] = [(date(2026, 11, 2), 5.0), (date(2026, 11, 16), 3.0)]
+    return project
+
+
+async def celebration(uow, **kwargs):
+    """This year's celebration day on DAY, taking abstracts until two weeks before."""
+    return await add_event(
+        uow,
+        starts_at=DAY,
+        template="celebration",
+        kind="celebration",
+        title="Improvement celebration day 2027",
+        capacity=100,
+        site=None,
+        abstracts_close_at=DAY - timedelta(days=14),
+        **kwargs,
+    )

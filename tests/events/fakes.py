@@ -272,3 +272,32 @@ class RecordingEventMessages:
 
 
 FAKE_REPOSITORY = FakeEvents
+
+
+class StoryProjects:
+    """The projects repository of a fake unit of work, plus what an abstract reads (PDSA cycles, the evaluation,
+    data points), kept in the same fake database. Install with `with_stories(uow)`."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.db = inner.db
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def _t(self, name: str) -> dict:
+        return self.db.__dict__.setdefault(f"stories_{name}", {})
+
+    async def pdsas(self, project_id):
+        return list(self._t("pdsas").get(project_id, []))
+
+    async def evaluation(self, project_id):
+        return self._t("evaluations").get(project_id)
+
+    async def points(self, measure_id):
+        return list(self._t("points").get(measure_id, []))
+
+
+def with_stories(uow):
+    uow.projects = StoryProjects(uow.projects)
+    return uow.projects
