@@ -294,6 +294,8 @@ async def record_feedback(uow: UnitOfWork, *, user: User, answers: FeedbackAnswe
     registration = await uow.events.get_registration(answers.registration_id)
     if registration is None or registration.user_id != user.id:
         raise NotAllowed("That feedback card is not yours.")
+    if not _attended(await uow.events.marks(registration.event_id), registration):
+        raise InvalidInput("Feedback is for events you attended.")
     if answers.rating is None or not 1 <= answers.rating <= 5:
         raise InvalidAnswer("rating", "Please rate the event from 1 to 5.")
     comment = clean_answer("comment", answers.comment, MAX_COMMENT, "your comment")

@@ -37,7 +37,6 @@ class EventRules:
     checkin_opens_before: timedelta
     checkin_code_lifetime: timedelta
     abstract_word_limit: int
-    poster_max_bytes: int
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ MAX_VENUE = 200
 MAX_URL = 500
 MAX_CAPACITY = 1000
 LOOK_BACK = timedelta(days=14)  # the faculty still see an event this long after it ended (late registers)
+MANAGED_AHEAD = timedelta(days=3 * 366)
 
 
 def _template(content: Content, template_id: str | None) -> Template:
@@ -151,10 +152,10 @@ async def edit_event(
 
 
 async def managed_events(uow: UnitOfWork, *, user: User, content: Content, now: datetime) -> list[ManagedEvent]:
-    """Events from two weeks ago to the months ahead, with places taken and waitlists."""
+    """Every event from two weeks ago on (however far ahead it was made), with places taken and waitlists."""
     require_manager(user)
     admin = user.has_role(Role.ADMIN)
-    end = now + timedelta(days=31 * content.events.rules.months_shown)
+    end = now + MANAGED_AHEAD
     managed = []
     for event in await uow.events.list_events(start=now - LOOK_BACK, end=end):
         registrations = await uow.events.event_registrations(event.id)

@@ -140,5 +140,8 @@ async def test_feedback_after_the_event_goes_to_people_who_attended_once(uow, co
         await service.record_feedback(uow, user=came, answers=FeedbackAnswers(came_reg.id, 9), now=later)
     with pytest.raises(NotAllowed):
         await service.record_feedback(uow, user=came, answers=FeedbackAnswers(missed_reg.id, 4), now=later)
+    missed = await uow.users.get(missed_reg.user_id)
+    with pytest.raises(InvalidInput, match="events you attended"):
+        await service.record_feedback(uow, user=missed, answers=FeedbackAnswers(missed_reg.id, 4), now=later)
     assert await service.record_feedback(uow, user=came, answers=FeedbackAnswers(came_reg.id, 5, "More tea"), now=later)
     assert not await service.record_feedback(uow, user=came, answers=FeedbackAnswers(came_reg.id, 1), now=later)

@@ -193,3 +193,65 @@ async def test_the_peoples_choice_vote_on_the_day(content, chat):
     assert "Your vote: Fewer falls 8." in card_text(changed.card)
     assert await chat.uow.events.vote_counts(event_id) == {(await chat.uow.events.event_abstracts(event_id))[1].id: 1}
     assert date(2027, 6, 17) == event.starts_at.date()
+
+
+async def test_the_faculty_create_and_edit_an_event_and_admins_judge_and_report(content):
+    uow = FakeUnitOfWork()
+    admin = Chat(content, n=1, uow=uow, admins=frozenset({"aad-1"}))
+    await admin.press("onboarding.save", site="community", staff_group="admin_clerical", experience="qsir_associate")
+    manage = only_card(await admin.say("manage events"))
+    form = (await admin.press_button(manage, "New QSIR Practitioner")).card
+    assert [i["id"] for i in form["body"] if i.get("type") == "Input.Date"][:5] == [f"date_{n}" for n in range(1, 6)]
+    dates = {f"date_{n}": (date(2027, 2, 2) + timedelta(weeks=n - 1)).isoformat() for n in range(1, 6)}
+    before = event_state(uow)
+    refused = await admin.press_button(form, "Create event", venue="Library", **{**dates, "date_3": ""})
+    assert refused.commit is False and next_to(refused.card, "date_3") == "Please give date 3."
+    assert card_inputs(refused.card)["venue"] == "Library" and event_state(uow) == before
+    created = await admin.press_button(form, "Create event", venue="Library", site="broomfield", **dates)
+    assert "Created: QSIR Practitioner, 5 dates from Tue 2 Feb 2027" in card_text(created.card)
+    edit = (await admin.press_button(created.card, "Edit")).card
+    saved = await admin.press_button(edit, "Save", capacity="12", title="QSIR Practitioner, spring cohort")
+    assert "Saved: QSIR Practitioner, spring cohort." in card_text(saved.card)
+    assert "0 of 12 booked" in card_text(saved.card) and [b for b in ("Day 1", "Day 5") if b in card_text(saved.card)]
+    new_day = (await admin.press_button(saved.card, "New Improvement celebration day")).card
+    day = await admin.press_button(
+        new_day, "Create event", venue="Saxon Hall", date_1="2027-06-17", abstracts_close_on="2027-06-01"
+    )
+    judges_card = (await admin.press_button(day.card, "Judges")).card
+    assert "Judges" in card_text(judges_card)
+    report = only_card(await admin.say("events report"))
+    assert "Places taken and waitlists" in card_text(report) and "QSIR Practitioner, spring cohort" in card_text(report)
+    results = (await admin.press_button(day.card, "Results")).card
+    assert "Results show once every judge has scored" in card_text(results)
+    staff = await onboarded(content, 2, uow)
+    refused = await staff.say("manage events")
+    assert "only for a QI facilitator" in card_text(refused.messages[0].card)
+
+
+async def test_every_event_message_is_a_valid_card_with_registered_buttons(content):
+    from core.events.model import Results
+    from dialogs.events import EventCards
+    from tests.dialogs.harness import check_card
+
+    uow = FakeUnitOfWork()
+    chat = await onboarded(content, 1, uow)
+    user = await chat.user()
+    event_id = await add_event(
+        uow, starts_at=chat.clock.now() + timedelta(days=3), online_url="https://teams.example/j"
+    )
+    event = await uow.events.get_event(event_id)
+    registration = await uow.events.add_registration(
+        event_id=event_id, user_id=user.id, status=RegistrationStatus.CONFIRMED, answers={}, now=chat.clock.now()
+    )
+    cards_ = EventCards(content)
+    messages = [cards_.reminder(event, event.dates[0], registration, which) for which in ("week", "day", "online")]
+    messages += [
+        cards_.promoted(event, registration),
+        cards_.certificate(event, user, date(2026, 12, 1)),
+        cards_.feedback_request(event, registration),
+        cards_.judge_invite(event),
+        cards_.results(event, Results(event, True, 0, {"poster": [], "presentation": []}, [], True)),
+    ]
+    for message in messages:
+        check_card(message.card, "event message")
+    assert "Join online" in card_text(messages[2].card) and "Join online" not in card_text(messages[1].card)
