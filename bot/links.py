@@ -22,11 +22,15 @@ class SignedLinks:
 
     def url(self, page: Page, claims: Mapping[str, int], *, expires_at: datetime | None, **params: str) -> str:
         """A link to `page` carrying `claims`; `params` fill the rest of its path (e.g. kind="csv")."""
+        token = self.token(page, claims, expires_at=expires_at)
+        return self.base_url + page.path.format(token=token, **params)
+
+    def token(self, page: Page, claims: Mapping[str, int], *, expires_at: datetime | None) -> str:
+        """The signed token alone (salted for `page`), for a code that travels outside a URL of ours."""
         payload: dict[str, Any] = dict(claims)
         if expires_at is not None:
             payload["e"] = int(expires_at.timestamp())
-        token = self._serializer(page).dumps(payload)
-        return self.base_url + page.path.format(token=token, **params)
+        return self._serializer(page).dumps(payload)
 
     def read(self, page: Page, token: str, *, now: datetime) -> dict[str, Any] | None:
         """The claims, or None if the token is forged, damaged, for another page, malformed or expired."""

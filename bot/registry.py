@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.clinics import ticks as clinic_ticks
 from core.coaching import ticks as coaching_ticks
+from core.events import ticks as event_ticks
 from core.forum import ticks as forum_ticks
 from core.kernel.content import Content
 from core.kernel.pages import Page
@@ -24,8 +25,22 @@ from core.kernel.ticks import TickSpec
 from core.learning import ticks as learning_ticks
 from core.projects import ticks as project_ticks
 from core.sets import ticks as set_ticks
-from dialogs import admin, clinics, coaching, forum, help, learning, onboarding, preferences, profile, projects, sets
+from dialogs import (
+    admin,
+    clinics,
+    coaching,
+    events,
+    forum,
+    help,
+    learning,
+    onboarding,
+    preferences,
+    profile,
+    projects,
+    sets,
+)
 from dialogs.clinics import pages as clinic_pages
+from dialogs.events import pages as event_pages
 from dialogs.kit.feature import FeatureRouter
 from dialogs.kit.router import Router
 from dialogs.projects import pages as project_pages
@@ -35,6 +50,8 @@ from storage.clinics.content import load_clinics
 from storage.clinics.repository import SqlClinicRepository
 from storage.coaching.content import load_coaching
 from storage.coaching.repository import SqlCoachingRepository
+from storage.events.content import load_events
+from storage.events.repository import SqlEventRepository
 from storage.forum.content import load_forum
 from storage.forum.repository import SqlForumRepository
 from storage.learning.content import load_learning
@@ -108,6 +125,15 @@ CAPABILITIES: tuple[Capability, ...] = (
         content=load_forum,
         ticks=forum_ticks.TICKS,
         messages=lambda content, links: forum.ForumCards(content),
+    ),
+    Capability(
+        "events",
+        router=events.router,
+        repository=SqlEventRepository,
+        content=load_events,
+        ticks=event_ticks.TICKS,
+        messages=lambda content, links: events.EventCards(content),
+        pages=event_pages.PAGES,
     ),
     Capability("profile", router=profile.router),
     Capability("preferences", router=preferences.router),

@@ -48,6 +48,7 @@ async def load_demo(uow: UnitOfWork, content: Content, *, now: datetime, content
     await _demo_sets(uow, content, doc.get("demo_sets") or [], now=now)
     await _demo_coaching(uow, doc.get("demo_coaching") or {}, now=now)
     await _demo_faq(uow, content, content_dir or DEFAULT_CONTENT_DIR, now=now)
+    await _demo_events(uow, content, doc.get("demo_events"), now=now)
     await uow.commit()
     return created
 
@@ -186,3 +187,129 @@ async def _demo_faq(uow: UnitOfWork, content: Content, content_dir: Path, *, now
     path = content_dir / "faq.yaml"
     if path.exists() and not await uow.forum.faq_entries():
         await import_faq(uow, entries=read_faq_file(path, content_dir), content=content, now=now)
+
+
+async def _demo_events(uow: UnitOfWork, content: Content, plan: dict | None, *, now: datetime) -> None:
+    """Courses and this year's celebration day, made through the events services by a demo facilitator (so they
+    keep the rules), once each (an event with the same title and first day is not made again); abstracts are
+    submitted from the demo projects."""
+    from datetime import date, time  # imported here, so the events' demo stays one block at the end of the file
+
+    from core.events.abstracts import save_abstract, start_abstract
+    from core.events.commands import AbstractText, EventDetails
+    from core.events.manage import create_event
+
+    if not plan:
+        return
+    facilitator = await uow.users.by_teams_id(plan["facilitator"])
+    if facilitator is None:
+        return
+    facilitator = replace(facilitator, roles=facilitator.roles | {Role.FACILITATOR})
+    tz = content.nudges.timezone
+    starts, ends = time.fromisoformat(plan["starts"]), time.fromisoformat(plan["ends"])
+
+    def weekday(weeks: int) -> date:
+        day = now.astimezone(tz).date() + timedelta(weeks=weeks)
+        return day + timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+
+    existing = {
+        (e.title, e.starts_at.astimezone(tz).date())
+        for e in await uow.events.list_events(start=now, end=now + timedelta(days=400))
+    }
+
+    async def make(template: str, item: dict, *, title: str | None = None, site=None, abstracts_on=None):
+        template_ = content.events.template(template)
+        first = weekday(item["weeks_ahead"])
+        title = title or template_.title
+        if (title, first) in existing:
+            return None
+        details = EventDetails(
+            template=template,
+            title=title,
+            site=site,
+            venue=item.get("venue"),
+            online_url=item.get("online_url"),
+            capacity=None,
+            dates=tuple(first + timedelta(weeks=n) for n in range(template_.dates)),
+            starts=starts,
+            ends=ends,
+            closes_on=None,
+            abstracts_close_on=abstracts_on,
+        )
+        return await create_event(uow, user=facilitator, details=details, content=content, now=now)
+
+    for item in plan.get("fundamentals", []):
+        await make("fundamentals", item, site=item["site"])
+    if plan.get("yesterday"):
+        await _demo_yesterday(uow, content, plan["yesterday"], starts, ends, now=now)
+    if plan.get("practitioner"):
+        await make("practitioner", plan["practitioner"], site=plan["practitioner"]["site"])
+    day = plan.get("celebration")
+    if not day:
+        return
+    title = f"Improvement celebration day {weekday(day['weeks_ahead']).year}"
+    event = await make("celebration", day, title=title, abstracts_on=weekday(day["abstracts_weeks_ahead"]))
+    if event is None:
+        return
+    for lead_id in day.get("abstracts", []):
+        lead = await uow.users.by_teams_id(lead_id)
+        if lead is None:
+            continue
+        for project in await uow.projects.mine(lead.id):
+            if project.lead_id != lead.id:
+                continue
+            view = await start_abstract(
+                uow, user=lead, event_id=event.id, project_id=project.id, content=content, now=now
+            )
+            a = view.abstract
+            text = AbstractText(
+                a.id,
+                a.title,
+                a.aim,
+                a.measures,
+                a.changes or "Tested and adopted small changes.",
+                a.results or "Early signs of improvement on the run chart.",
+                a.lessons,
+                "poster",
+            )
+            await save_abstract(uow, user=lead, text=text, submit=True, content=content, now=now)
+
+
+async def _demo_yesterday(uow: UnitOfWork, content: Content, plan: dict, starts, ends, *, now: datetime) -> None:
+    """A Fundamentals day that took place yesterday, with people booked and the register still to mark. Written
+    through the repository (the services make no event in the past), keeping its rules: places within capacity,
+    registration closed before the day."""
+    from core.events.model import RegistrationStatus
+
+    tz = content.nudges.timezone
+    day = now.astimezone(tz).date() - timedelta(days=1)
+    first = datetime.combine(day, starts, tzinfo=tz)
+    template = content.events.template("fundamentals")
+    past = await uow.events.list_events(start=first, end=first + timedelta(days=1))
+    if any(e.template == template.id and e.site == plan["site"] for e in past):
+        return
+    event_id = await uow.events.add_event(
+        template=template.id,
+        kind=template.kind,
+        title=template.title,
+        site=plan["site"],
+        venue=plan.get("venue"),
+        online_url=None,
+        capacity=template.capacity,
+        registration_closes_at=first - content.events.rules.closes_before,
+        abstracts_close_at=None,
+        voting_closes_at=None,
+        created_by=None,
+        dates=[(first, datetime.combine(day, ends, tzinfo=tz))],
+        now=first - timedelta(days=30),
+    )
+    for teams_id in plan.get("registered", []):
+        person = await uow.users.by_teams_id(teams_id)
+        if person is not None and await uow.events.take_seat(event_id):
+            await uow.events.add_registration(
+                event_id=event_id,
+                user_id=person.id,
+                status=RegistrationStatus.CONFIRMED,
+                answers={"manager_agreement": "yes"},
+                now=first - timedelta(days=30),
+            )

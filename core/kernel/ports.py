@@ -134,6 +134,13 @@ class Links(Protocol):
     """Unguessable, expiring links to the pages capabilities serve (e.g. a booking's calendar file)."""
 
     def url(self, page: Page, claims: Mapping[str, int], *, expires_at: datetime | None, **params: str) -> str: ...
+    def token(self, page: Page, claims: Mapping[str, int], *, expires_at: datetime | None) -> str:
+        """The signed token alone, for a link that is not a URL of ours (e.g. a check-in code in a chat message)."""
+        ...
+
+    def read(self, page: Page, token: str, *, now: datetime) -> dict[str, Any] | None:
+        """The claims of a token made for `page`, or None if it is forged, altered, another page's or expired."""
+        ...
 
 
 class UnitOfWork(Protocol):

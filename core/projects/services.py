@@ -46,6 +46,7 @@ from core.projects.rules import (
     view_to_update,
 )
 from core.projects.team import (
+    ProjectStory,  # noqa: F401 (for other capabilities)
     accept_member,
     ask_to_join,
     completed_since,
@@ -56,6 +57,7 @@ from core.projects.team import (
     project_colleagues,
     projects_coached_by,
     search_projects,
+    stories_led_by,
 )
 from core.projects.wizard import (
     REVIEW_STEP,
@@ -132,6 +134,7 @@ __all__ = [
     "save_team",
     "score_evaluation",
     "search_projects",
+    "stories_led_by",
     "set_chart",
     "set_score",
     "similar_projects",

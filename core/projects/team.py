@@ -3,14 +3,14 @@ accepts. Also the lists of a person's own projects."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.kernel.model import User
 from core.kernel.ports import UnitOfWork
 from core.projects.commands import ProjectQuery
-from core.projects.model import OPEN_STATUSES, Project, ProjectStatus
+from core.projects.model import OPEN_STATUSES, EvaluationRecord, PdsaCycle, Project, ProjectStatus
 from core.projects.notify import tell
 from core.projects.ports import ProjectMessages
 from core.projects.rules import can_change, field_text, get_project, is_lead
@@ -119,3 +119,25 @@ async def completed_story(uow: UnitOfWork, *, user: User, project_id: int) -> tu
     # The lead's own words only: the coach's scores and comment are not part of a story shared with colleagues.
     answers = {"results": record.results, "decision": record.decision, "sustain": record.sustain}
     return project, {**answers, "spread": record.spread, "lessons": record.lessons}
+
+
+ProjectStory = tuple[Project, list[PdsaCycle], EvaluationRecord | None, dict[int, tuple[date, float, int]]]
+
+
+async def stories_led_by(uow: UnitOfWork, user_id: int) -> list[ProjectStory]:
+    """The active or completed projects the person leads, with what a write-up draws on: the PDSA cycles, the
+    lead's evaluation (a write-up uses the lead's words, never the coach's scores) and each measure's latest
+    value. Read only; other
+    capabilities use this (the celebration day's abstracts), never the project tables."""
+    stories = []
+    for project in await uow.projects.mine(user_id):
+        if project.lead_id != user_id or project.status not in (ProjectStatus.ACTIVE, ProjectStatus.COMPLETED):
+            continue
+        latest = {}
+        for measure in project.measures:
+            points = await uow.projects.points(measure.id)
+            if points:
+                latest[measure.id] = (*points[-1], len(points))
+        evaluation = await uow.projects.evaluation(project.id)
+        stories.append((project, await uow.projects.pdsas(project.id), evaluation, latest))
+    return stories

@@ -85,6 +85,21 @@ class FakeLinks:
         token = "-".join(f"{key}{value}" for key, value in sorted(claims.items()))
         return "https://qibot.example" + page.path.format(token=token, **params)
 
+    def token(self, page, claims, *, expires_at) -> str:
+        """Readable too: the page's name, the claims and the expiry (seconds since the epoch)."""
+        expiry = int(expires_at.timestamp()) if expires_at else ""
+        return ":".join([page.name, *(f"{key}{value}" for key, value in sorted(claims.items())), f"x{expiry}"])
+
+    def read(self, page, token, *, now):
+        name, *parts = token.split(":")
+        if name != page.name or not parts or not parts[-1].startswith("x"):
+            return None
+        expiry = parts.pop()[1:]
+        if expiry and int(expiry) < now.timestamp():
+            return None
+        claims = {part[0]: int(part[1:]) for part in parts if part[1:].isdigit()}
+        return claims if all(key in claims for key in page.claims) else None
+
 
 ROUTER = registry.router()
 SCHEMA = json.loads((Path(adaptive_cards.__file__).parent / "schemas" / "schema-1.5.json").read_text())
