@@ -159,7 +159,7 @@ class Config:
             if len(self.link_secret) < 32:
                 raise ConfigError("Production mode needs QIBOT_LINK_SECRET (at least 32 characters) to sign links")
             if len(self.survey_key) < 32:
-                raise ConfigError("Production mode needs QIBOT_SURVEY_KEY (at least 32 characters) for survey pseudonyms")
+                raise ConfigError("Production mode needs QIBOT_SURVEY_KEY (at least 32 characters) to key pseudonyms")
             if not self.public_url.startswith("https://"):
                 raise ConfigError("Production mode needs QIBOT_PUBLIC_URL, the bot's public https:// address")
             if not self.openid_metadata_url.startswith("https://"):

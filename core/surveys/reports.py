@@ -6,11 +6,11 @@ score, matched pairs only, matched through the pseudonym: paired n next to basel
 the change by site, legacy trust and staff group.
 
 The breakdowns: site, legacy trust and staff group are three breakdowns of the same matched people, and a legacy
-trust is the sum of its sites. So sites and trusts are suppressed together as one two-way table (trust x site:
-a trust's count is its row total, a site's its column total), which knows that each trust adds up its sites,
-and staff groups as a breakdown of the same total. The two share only the grand total, which both show (or, if
-either must hide it, everything is hidden), so neither can be used against the other. Every site, trust and staff
-group is listed, zeros included, and people with none recorded keep their own row, so each breakdown adds up.
+trust is the sum of its sites. Sites and staff groups are suppressed together against their shared total
+(suppress_breakdowns); a legacy trust is then shown only when every one of its sites is, as their sum, so the
+trust breakdown says nothing the site breakdown does not (a trust shown beside a hidden site would give it away
+by subtraction). Every site, trust and staff group is listed, zeros included, and people with none recorded keep
+their own row, so each breakdown adds up.
 
 A group's mean change is shown only where its count is shown, and only while no line (the sites, the trusts, the
 staff groups, the sites of one trust) leaves a remainder of 1-4 people whose mean could be worked out from the
@@ -136,27 +136,31 @@ def _labels(content: Content) -> dict[str, list[tuple[str, str]]]:
 def suppress_groups(members: list[dict[str, str]], content: Content) -> dict[str, dict[str, Cell]]:
     """The counts by site, legacy trust and staff group of the same people, suppressed together (module doc)."""
     labels = _labels(content)
-    trust_of = {site: content.surveys.legacy_trust(site) or NO_LEGACY_TRUST for site, _ in labels["site"]}
-    trust_of[NOT_RECORDED] = NOT_RECORDED
-    site_counts = {key: sum(1 for m in members if m["site"] == key) for key, _ in labels["site"]}
-    rows = {trust: {} for trust, _ in labels["legacy_trust"]}
-    for site, n in site_counts.items():
-        rows[trust_of[site]][site] = n
-    table = suppression.suppress_table(rows)
-    groups = suppression.suppress_counts(
-        {key: sum(1 for m in members if m["staff_group"] == key) for key, _ in labels["staff_group"]},
+    line = suppression.suppress_breakdowns(
+        {
+            dim: {key: sum(1 for m in members if m[dim] == key) for key, _ in labels[dim]}
+            for dim in ("site", "staff_group")
+        },
         total=len(members),
     )
-    cells = {
-        "site": {site: table.column_totals[site] for site in site_counts},
-        "legacy_trust": dict(table.row_totals),
-        "staff_group": dict(groups.cells),
-        "total": {"": table.total},
+    sites = line["site"].cells
+    trust_of = {site: content.surveys.legacy_trust(site) or NO_LEGACY_TRUST for site, _ in labels["site"]}
+    trust_of[NOT_RECORDED] = NOT_RECORDED
+    trusts = {}
+    for trust, _ in labels["legacy_trust"]:
+        parts = [sites[s] for s in sites if trust_of[s] == trust]
+        # a trust is the sum of its sites: shown only when all of them are, so it says nothing they do not
+        trusts[trust] = (
+            Cell(suppression.HIDDEN, None, True)
+            if any(c.suppressed for c in parts)
+            else Cell(str(sum(c.value for c in parts)), sum(c.value for c in parts))
+        )
+    return {
+        "site": dict(sites),
+        "legacy_trust": trusts,
+        "staff_group": dict(line["staff_group"].cells),
+        "total": {"": line["site"].total},
     }
-    if table.total.suppressed or groups.total.suppressed:
-        hidden = Cell(suppression.HIDDEN, None, True)
-        cells = {dim: dict.fromkeys(found, hidden) for dim, found in cells.items()}
-    return cells
 
 
 def _shown_means(members: list[dict[str, str]], cells: dict[str, dict[str, Cell]], content: Content) -> dict:

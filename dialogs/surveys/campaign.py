@@ -24,7 +24,7 @@ KIND_LABELS = {
     Audience.ROLE: "Role",
 }
 FIELDS = {
-    "instrument_id": "instrument_id",
+    "instrument_id": "instrument",
     "audience": "audience",
     "audience_value": "audience",
     "closes_on": "closes_on",
@@ -46,7 +46,7 @@ def form_card(turn: Turn, token: str | None = None) -> dict:
     default_close = (turn.now.astimezone(turn.content.nudges.timezone) + timedelta(days=14)).date().isoformat()
     return cards.card(
         cards.title("Start a survey"),
-        cards.choice_set("instrument_id", "Which survey?", instruments, required=False),
+        cards.choice_set("instrument", "Which survey?", instruments, required=False),
         cards.choice_set("audience", "Who is it for?", _audiences(turn), Audience.EVERYONE.value, required=False),
         {"type": "Input.Date", "id": "closes_on", "label": "Open until (the last day)", "value": default_close},
         cards.choice_set(
@@ -82,7 +82,7 @@ async def start(turn: Turn) -> Response:
     token = str(data.get("form_token") or "")[:64]
     kind, _, value = str(data.get("audience") or "").partition(":")
     request = CampaignRequest(
-        instrument_id=str(data.get("instrument_id") or "") or None,
+        instrument_id=str(data.get("instrument") or "") or None,
         audience=kind or None,
         audience_value=value or None,
         closes_on=str(data.get("closes_on") or "") or None,

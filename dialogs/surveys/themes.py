@@ -22,8 +22,8 @@ def _list_card(turn: Turn) -> dict:
         cards.list_row(
             [cards.text(i.title, size="Medium")],
             [
-                cards.execute("Theme answers", next_answer, {"instrument_id": i.id}),
-                cards.execute("Theme counts", counts, {"instrument_id": i.id}),
+                cards.execute("Theme answers", next_answer, {"instrument": i.id}),
+                cards.execute("Theme counts", counts, {"instrument": i.id}),
             ],
         )
         for i in service.themed_instruments(turn.content)
@@ -32,7 +32,7 @@ def _list_card(turn: Turn) -> dict:
 
 
 def theming_card(turn: Turn, view: ThemingView) -> dict:
-    data = {"instrument_id": view.instrument.id}
+    data = {"instrument": view.instrument.id}
     if view.answer is None:
         return cards.card(
             cards.notice("Every answer is themed. Thank you."),
@@ -47,7 +47,7 @@ def theming_card(turn: Turn, view: ThemingView) -> dict:
         ),
     ]
     themes = tuple(Choice(str(t.id), t.label) for t in view.themes)
-    data |= {"response_id": answer.response_id, "item_id": answer.item_id}
+    data |= {"response_id": answer.response_id, "item": answer.item_id}
     return cards.card(
         cards.text(f"{view.instrument.title}: {view.left} to theme", subtle=True, size="Small"),
         cards.heading(view.question or ""),
@@ -82,7 +82,7 @@ async def choose(turn: Turn) -> Response:
 @router.action("theme_next", role=Role.COACH)
 async def next_answer(turn: Turn) -> Response:
     view = await service.next_answer(
-        turn.uow, user=turn.user, instrument_id=str(turn.inbound.data.get("instrument_id", "")), content=turn.content
+        turn.uow, user=turn.user, instrument_id=str(turn.inbound.data.get("instrument", "")), content=turn.content
     )
     return Response(card=theming_card(turn, view))
 
@@ -90,7 +90,7 @@ async def next_answer(turn: Turn) -> Response:
 @router.action("tag", role=Role.COACH)
 async def tag(turn: Turn) -> Response:
     data = turn.inbound.data
-    instrument_id = str(data.get("instrument_id", ""))
+    instrument_id = str(data.get("instrument", ""))
     chosen = str(data.get("theme_ids") or "")
     ids = []
     for part in chosen.split(","):
@@ -98,7 +98,7 @@ async def tag(turn: Turn) -> Response:
             ids.append(card_int({"id": part.strip()}, "id", stale="Please choose themes from the list."))
     tags = ThemeTags(
         response_id=card_int(data, "response_id", stale=STALE),
-        item_id=str(data.get("item_id", "")),
+        item_id=str(data.get("item", "")),
         theme_ids=tuple(ids),
         new_theme=data.get("new_theme"),
     )
@@ -114,7 +114,7 @@ async def tag(turn: Turn) -> Response:
 
 @router.action("theme_counts", role=Role.COACH)
 async def counts(turn: Turn) -> Response:
-    instrument_id = str(turn.inbound.data.get("instrument_id", ""))
+    instrument_id = str(turn.inbound.data.get("instrument", ""))
     found = await service.theme_report(turn.uow, user=turn.user, instrument_id=instrument_id, content=turn.content)
     org = turn.content.organisation
     blocks: list = [

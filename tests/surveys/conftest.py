@@ -16,3 +16,6 @@ def uow():
 @pytest.fixture
 def messages():
     return RecordingSurveyMessages()
+
+
+from tests.bot.conftest import client, settings, uows  # noqa: E402, F401  (the app over SQLite, for the pages)
