@@ -11,7 +11,7 @@ import calendar
 from datetime import date, datetime, time, timedelta
 
 from core.kernel.content import Content
-from core.kernel.errors import NotAllowed
+from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.kernel.model import GRANTABLE_ROLES, Role, User
 from core.kernel.ports import UnitOfWork
 from core.surveys.commands import CampaignRequest, InvalidAnswer
@@ -167,3 +167,17 @@ async def survey_trigger(
     for instrument, rule in content.surveys.follow_ups_after(trigger):
         await _invite(uow, instrument, rule, user_id, add_months(occurred_at, rule.months, content), now, outcome)
     return outcome
+
+
+TRIGGERS = ("learning_started", "learning_completed", "course_registered", "course_attended", "celebration_day")
+
+
+async def trigger_for(uow: UnitOfWork, *, who: str, trigger: str, content: Content, now: datetime) -> TriggerOutcome:
+    """`qibot surveys trigger WHO TRIGGER`: fire a trigger for one person (by AAD object id or Teams user id), as
+    the capability that owns the event would (e.g. a course registration recorded outside the bot)."""
+    if trigger not in TRIGGERS:
+        raise InvalidInput(f"Unknown trigger {trigger!r}: choose one of {', '.join(TRIGGERS)}.")
+    user = await uow.users.find(who)
+    if user is None:
+        raise NotFound(f"No user {who!r} has talked to the bot yet.")
+    return await survey_trigger(uow, user_id=user.id, trigger=trigger, content=content, now=now)

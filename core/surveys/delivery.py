@@ -25,26 +25,16 @@ async def learning_triggers(uow: UnitOfWork, *, content: Content, messages: Surv
     people who completed it lately the "after" (and its follow-up). Once per rule: repeats change nothing."""
     invited = 0
     for learner in await learning_milestones(uow, content=content):
-        if learner.completed_at is None and learner.started_at >= now - LOOK_BACK:
-            outcome = await survey_trigger(
-                uow,
-                user_id=learner.user_id,
-                trigger="learning_started",
-                content=content,
-                now=now,
-                occurred_at=learner.started_at,
-            )
-            invited += len(outcome.invited)
-        if learner.completed_at is not None and learner.completed_at >= now - LOOK_BACK:
-            outcome = await survey_trigger(
-                uow,
-                user_id=learner.user_id,
-                trigger="learning_completed",
-                content=content,
-                now=now,
-                occurred_at=learner.completed_at,
-            )
-            invited += len(outcome.invited)
+        happened = (
+            ("learning_started", learner.started_at if learner.completed_at is None else None),
+            ("learning_completed", learner.completed_at),
+        )
+        for trigger, at in happened:
+            if at is not None and at >= now - LOOK_BACK:
+                outcome = await survey_trigger(
+                    uow, user_id=learner.user_id, trigger=trigger, content=content, now=now, occurred_at=at
+                )
+                invited += len(outcome.invited)
     return invited
 
 

@@ -163,7 +163,7 @@ def suppress_groups(members: list[dict[str, str]], content: Content) -> dict[str
     }
 
 
-def _shown_means(members: list[dict[str, str]], cells: dict[str, dict[str, Cell]], content: Content) -> dict:
+def _shown_means(members: list[dict[str, str]], cells: dict[str, dict[str, Cell]]) -> dict:
     """Which groups' means may be shown: their count is, and no line leaves 1-4 people's mean to subtraction."""
     known = {
         (dim, key): not cell.suppressed for dim, found in cells.items() if dim != "total" for key, cell in found.items()
@@ -189,7 +189,7 @@ def _shown_means(members: list[dict[str, str]], cells: dict[str, dict[str, Cell]
 def _group_changes(pairs: list[tuple[Response, float, float]], content: Content) -> dict[str, list[GroupChange]]:
     members = [_group_keys(before, content) for before, _, _ in pairs]
     cells = suppress_groups(members, content)
-    shown = _shown_means(members, cells, content)
+    shown = _shown_means(members, cells)
     result = {}
     for dim, _ in DIMENSIONS:
         rows = []

@@ -38,7 +38,7 @@ def section_card(view: SectionView, content) -> dict:
     actions = [cards.execute(label, next_section, data, style="positive")]
     if not view.first:
         actions.append(cards.execute("Back", show, {**data, "section": view.index - 1}, inputs=False))
-    actions.append(cards.execute("Finish later", later, data))
+    actions.append(cards.execute("Save and close" if view.submitted else "Finish later", later, data))
     return cards.card(*body, actions=actions)
 
 

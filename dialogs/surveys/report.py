@@ -18,8 +18,8 @@ from dialogs.surveys.wording import SERIES, WAVES
 LINK_LIFE = timedelta(hours=1)
 
 
-def _num(value: float | None, places: int = 2) -> str:
-    return "n/a" if value is None else f"{value:+.{places}f}" if places < 0 else f"{value:.{places}f}"
+def _signed(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:+.2f}"
 
 
 def _p(value: float | None) -> str:
@@ -50,11 +50,7 @@ def _change(change: ChangeReport) -> list:
     blocks.append(cards.text("Items (Wilcoxon signed-rank, Holm-corrected p):", size="Small", subtle=True))
     blocks.append(
         cards.text(
-            "\n".join(
-                f"- {text}: {_num(t.mean_change) if t.mean_change is None else f'{t.mean_change:+.2f}'}, "
-                f"p = {_p(t.p_holm)}"
-                for text, t in change.items
-            ),
+            "\n".join(f"- {text}: {_signed(t.mean_change)}, p = {_p(t.p_holm)}" for text, t in change.items),
             size="Small",
         )
     )
@@ -114,7 +110,11 @@ def report_card(turn: Turn, report: SurveyReport) -> dict:
         )
     if report.suppressed:
         blocks.append(cards.text(footnote(), subtle=True, size="Small"))
-    actions = [cards.execute("Start a survey", campaign.form), cards.execute("Theme free text", themes.choose)]
+    actions = [
+        cards.execute("Start a survey", campaign.form),
+        cards.execute("Theme free text", themes.choose),
+        cards.execute("Refresh", refresh),
+    ]
     if links is not None:
         actions += [
             {

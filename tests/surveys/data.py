@@ -27,3 +27,13 @@ def confidence(instrument, section: int, value: int | str) -> dict:
 
 def section(invitation_id: int, index: int, answers: dict, *, later: bool = False) -> SectionAnswers:
     return SectionAnswers(invitation_id=invitation_id, section=index, answers=answers, finish_later=later)
+
+
+async def answer_all(uow, content, user, invitation_id: int, value: int, pseudonyms, now=NOW) -> None:
+    """Both sections of the self-efficacy survey, every item at `value`."""
+    from core.surveys.answering import save_section
+
+    scale = content.surveys.instrument("qi_self_efficacy")
+    for index in range(len(scale.sections)):
+        command = section(invitation_id, index, confidence(scale, index, value))
+        await save_section(uow, user=user, command=command, content=content, pseudonyms=pseudonyms, now=now)

@@ -14,31 +14,20 @@ from core.kernel.model import Role
 from core.surveys.campaigns import survey_trigger
 from dialogs.surveys.pages import file_url
 from tests.fakes import teams_address
-from tests.surveys.data import NOW, confidence, person, section
+from tests.surveys.data import NOW, answer_all, person
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-async def answered(uows, content, count, *, site_of=lambda n: "basildon", text="More time for QI"):
-    from core.surveys.answering import save_section
-
+async def answered(uows, content, count, *, site_of):
     pseudonyms = registry.messages(content, None)["surveys"].pseudonyms  # the key the app uses in this process
-    scale = content.surveys.instrument("qi_self_efficacy")
     async with uows() as uow:
         for n in range(1, count + 1):
             user = await person(uow, n, site=site_of(n))
             for trigger, value in (("learning_started", 2), ("learning_completed", 3)):
                 await survey_trigger(uow, user_id=user.id, trigger=trigger, content=content, now=NOW)
-                invitation = (await uow.surveys.open_invitations(user.id, now=NOW))[0]
-                for index in (0, 1):
-                    await save_section(
-                        uow,
-                        user=user,
-                        command=section(invitation.id, index, confidence(scale, index, value)),
-                        content=content,
-                        pseudonyms=pseudonyms,
-                        now=NOW,
-                    )
+                newest = (await uow.surveys.open_invitations(user.id, now=NOW))[0]
+                await answer_all(uow, content, user, newest.id, value, pseudonyms)
         await uow.commit()
 
 

@@ -19,7 +19,7 @@ from core.surveys.reports import NOT_RECORDED, shown_facts, survey_report
 from core.surveys.statistics import cronbach_alpha, paired_change
 from tests.fakes import FakeUnitOfWork
 from tests.kernel.test_suppression import pinned_cells, subtract
-from tests.surveys.data import GROUPS, NOW, SITES, confidence, person, section
+from tests.surveys.data import GROUPS, NOW, SITES, answer_all, confidence, person, section
 
 ITEMS = (
     "smart_aim",
@@ -61,7 +61,6 @@ async def report_of(uow, content):
 
 async def test_before_and_after_are_matched_through_the_pseudonym_key(content):
     uow = FakeUnitOfWork()
-    scale = content.surveys.instrument("qi_self_efficacy")
     key_a, key_b = Pseudonyms("a" * 32), Pseudonyms("b" * 32)
     people = [await person(uow, n) for n in range(1, 8)]
     for user in people:
@@ -70,15 +69,7 @@ async def test_before_and_after_are_matched_through_the_pseudonym_key(content):
     for n, user in enumerate(people):
         before, after = sorted(await uow.surveys.open_invitations(user.id, now=NOW), key=lambda i: i.id)
         for invitation, value, key in ((before, 1 + n % 2, key_a), (after, 3 + n % 2, key_a if n < 6 else key_b)):
-            for index in (0, 1):
-                await save_section(
-                    uow,
-                    user=user,
-                    command=section(invitation.id, index, confidence(scale, index, value)),
-                    content=content,
-                    pseudonyms=key,
-                    now=NOW,
-                )
+            await answer_all(uow, content, user, invitation.id, value, key)
     change = await report_of(uow, content)
     # the seventh person answered "after" under another key: their answers cannot be matched, so 6 pairs of 7
     assert (change.baseline_n.text, change.paired_n.text) == ("7", "6")

@@ -13,7 +13,7 @@ from core.surveys.commands import CampaignRequest
 from core.surveys.delivery import remind_non_responders, send_invitations
 from core.surveys.reports import survey_report
 from storage.surveys.tables import survey_responses
-from tests.surveys.data import NOW, confidence, person, section
+from tests.surveys.data import NOW, answer_all, confidence, person, section
 from tests.surveys.fakes import RecordingSurveyMessages
 
 MESSAGES = RecordingSurveyMessages()
@@ -26,19 +26,10 @@ async def people(uow_factory, count, **profile):
     return found
 
 
-async def answer_all(uow_factory, content, user, invitation_id, value, pseudonyms=MESSAGES.pseudonyms):
-    scale = content.surveys.instrument("qi_self_efficacy")
-    for index in (0, 1):
-        async with uow_factory() as uow:
-            await save_section(
-                uow,
-                user=user,
-                command=section(invitation_id, index, confidence(scale, index, value)),
-                content=content,
-                pseudonyms=pseudonyms,
-                now=NOW,
-            )
-            await uow.commit()
+async def answer_in_own_turns(uow_factory, content, user, invitation_id, value):
+    async with uow_factory() as uow:
+        await answer_all(uow, content, user, invitation_id, value, MESSAGES.pseudonyms)
+        await uow.commit()
 
 
 async def trigger(uow_factory, content, user, name, now=NOW):
@@ -60,10 +51,10 @@ async def test_before_and_after_matched_on_the_database_with_no_user_id_in_the_r
     for n, user in enumerate(staff):
         await trigger(uow_factory, content, user, "learning_started")
         [before] = await open_for(uow_factory, user)
-        await answer_all(uow_factory, content, user, before.id, 2)
+        await answer_in_own_turns(uow_factory, content, user, before.id, 2)
         await trigger(uow_factory, content, user, "learning_completed")
         after = next(i for i in await open_for(uow_factory, user) if i.id != before.id)
-        await answer_all(uow_factory, content, user, after.id, 3 + (n % 2))
+        await answer_in_own_turns(uow_factory, content, user, after.id, 3 + (n % 2))
     async with uow_factory() as uow:
         report = await survey_report(uow, content=content, now=NOW)
     [change] = report.changes
