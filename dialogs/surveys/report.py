@@ -71,6 +71,11 @@ def _change(change: ChangeReport) -> list:
     return blocks
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """An item's text cut at a word for a list on a phone."""
+    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)].rstrip(",.;:") + "…"
+
+
 def _ci(low: float | None, high: float | None) -> str:
     return "n/a" if low is None or high is None else f"{low:+.2f} to {high:+.2f}"
 
@@ -95,7 +100,7 @@ def report_card(turn: Turn, report: SurveyReport) -> dict:
     for wave in report.waves:
         c = wave.campaign
         name = f"{SERIES.get(c.series, c.series)} {WAVES.get(c.wave, c.wave)}" if c.series else f"campaign {c.id}"
-        means = [f"{text[:60]}: {mean:.2f}" for text, mean in wave.item_means if mean is not None]
+        means = [f"{_short(text)}: {mean:.2f}" for text, mean in wave.item_means if mean is not None]
         blocks.append(
             cards.list_row(
                 [
