@@ -65,7 +65,7 @@ def create_app(
         else None
     )
     links = SignedLinks(config.base_url, config.link_secret or _development_secret())
-    messages = registry.messages(content, links)
+    messages = registry.messages(content, links, config)
     router = registry.router()
     router.check_intents(content.intents)
     bot = QiBot(

@@ -158,6 +158,39 @@ def cmd_roles(config: Config, args) -> int:
     return 0
 
 
+def cmd_surveys(config: Config, args) -> int:
+    """`qibot surveys trigger WHO TRIGGER` (fire a survey trigger for a person) and `qibot surveys tick` (the
+    micro-learning triggers, invitations and reminders once, as the scheduler runs them)."""
+    from bot import registry
+    from core.surveys.campaigns import trigger_for
+    from core.surveys.ticks import TICKS
+
+    content = registry.load_content(config.content_dir)
+    messages = registry.messages(content, None, config)["surveys"]
+
+    async def work(engine):
+        async with registry.uow_factory(engine)() as uow:
+            now = SystemClock().now()
+            if args.action == "trigger":
+                outcome = await trigger_for(uow, who=args.who, trigger=args.trigger, content=content, now=now)
+                result = f"invited by {', '.join(outcome.invited) or 'nothing new'}"
+            else:
+                counts = [
+                    f"{spec.name}: {await spec.work(uow, content=content, messages=messages, now=now)}"
+                    for spec in TICKS
+                ]
+                result = "; ".join(counts)
+            await uow.commit()
+            return result
+
+    try:
+        print(asyncio.run(_with_engine(config, work)))
+    except DomainError as problem:
+        print(f"qibot: {problem.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_manifest_build(_settings: None, args) -> int:
     """Needs only the ids, not a runnable bot configuration (no password on a build machine)."""
     from dotenv import dotenv_values
@@ -331,6 +364,14 @@ def main(argv: list[str] | None = None) -> int:
         faq = forum.add_parser(action, help=what)
         faq.add_argument("path", nargs="?", help="the FAQ file (default content/faq.yaml)")
         faq.set_defaults(run=run)
+    surveys = sub.add_parser("surveys", help="surveys").add_subparsers(dest="action", required=True)
+    fire = surveys.add_parser("trigger", help="fire a survey trigger for one person")
+    fire.add_argument("who", help="AAD object id or Teams user id")
+    fire.add_argument("trigger", help="learning_started, learning_completed, course_registered, course_attended, ...")
+    fire.set_defaults(run=cmd_surveys)
+    surveys.add_parser("tick", help="run the survey triggers, invitations and reminders once").set_defaults(
+        run=cmd_surveys
+    )
     sub.add_parser("serve", help="run the bot").set_defaults(run=cmd_serve)
     sub.add_parser("dev", help="what make run does").set_defaults(run=cmd_dev)
     roles = sub.add_parser("roles", help="grant or revoke roles").add_subparsers(dest="action", required=True)

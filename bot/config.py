@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/qibot.db"
 BOT_FRAMEWORK_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 APP_TYPES = ("SingleTenant", "MultiTenant", "UserAssignedMSI")
+# Development only (production requires QIBOT_SURVEY_KEY): survey pseudonyms match within one process.
+_DEVELOPMENT_SURVEY_KEY = secrets.token_urlsafe(32)
 
 
 class ConfigError(Exception):
@@ -75,12 +78,17 @@ class Config:
     log_level: str = "INFO"
     public_url: str = ""  # where Teams users reach the bot's own pages (calendar files); default: host and port
     link_secret: str = field(default="", repr=False)
+    survey_key: str = field(default="", repr=False)  # keys the survey pseudonyms (HMAC); never in the database
     openid_metadata_url: str = BOT_FRAMEWORK_OPENID_METADATA_URL  # where the channel's signing keys are listed
     openid_timeout: float = 5.0  # seconds for fetching the metadata and the keys
 
     @property
     def production(self) -> bool:
         return bool(self.app_id)
+
+    @property
+    def survey_pseudonym_key(self) -> str:
+        return self.survey_key or _DEVELOPMENT_SURVEY_KEY
 
     @property
     def base_url(self) -> str:
@@ -129,6 +137,7 @@ class Config:
             log_level=env.get("QIBOT_LOG_LEVEL", "INFO").strip().upper(),
             public_url=env.get("QIBOT_PUBLIC_URL", "").strip().rstrip("/"),
             link_secret=env.get("QIBOT_LINK_SECRET", ""),
+            survey_key=env.get("QIBOT_SURVEY_KEY", ""),
             openid_metadata_url=env.get("QIBOT_OPENID_METADATA_URL", "").strip() or BOT_FRAMEWORK_OPENID_METADATA_URL,
             openid_timeout=_float(env, "QIBOT_OPENID_TIMEOUT", 5.0),
         )
@@ -149,6 +158,8 @@ class Config:
                 raise ConfigError("Production mode (MicrosoftAppId is set) also needs " + ", ".join(missing))
             if len(self.link_secret) < 32:
                 raise ConfigError("Production mode needs QIBOT_LINK_SECRET (at least 32 characters) to sign links")
+            if len(self.survey_key) < 32:
+                raise ConfigError("Production mode needs QIBOT_SURVEY_KEY (at least 32 characters) to key pseudonyms")
             if not self.public_url.startswith("https://"):
                 raise ConfigError("Production mode needs QIBOT_PUBLIC_URL, the bot's public https:// address")
             if not self.openid_metadata_url.startswith("https://"):

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.config import Config
 from core.clinics import ticks as clinic_ticks
 from core.coaching import ticks as coaching_ticks
 from core.events import ticks as event_ticks
@@ -25,6 +26,8 @@ from core.kernel.ticks import TickSpec
 from core.learning import ticks as learning_ticks
 from core.projects import ticks as project_ticks
 from core.sets import ticks as set_ticks
+from core.surveys import ticks as survey_ticks
+from core.surveys.pseudonyms import Pseudonyms
 from dialogs import (
     admin,
     clinics,
@@ -38,6 +41,7 @@ from dialogs import (
     profile,
     projects,
     sets,
+    surveys,
 )
 from dialogs.clinics import pages as clinic_pages
 from dialogs.events import pages as event_pages
@@ -45,6 +49,7 @@ from dialogs.kit.feature import FeatureRouter
 from dialogs.kit.router import Router
 from dialogs.projects import pages as project_pages
 from dialogs.sets import pages as set_pages
+from dialogs.surveys import pages as survey_pages
 from storage import content as content_loader
 from storage.clinics.content import load_clinics
 from storage.clinics.repository import SqlClinicRepository
@@ -60,6 +65,8 @@ from storage.projects.content import load_projects
 from storage.projects.repository import SqlProjectRepository
 from storage.sets.content import load_sets
 from storage.sets.repository import SqlSetRepository
+from storage.surveys.content import load_surveys
+from storage.surveys.repository import SqlSurveyRepository
 from storage.uow import SqlUnitOfWorkFactory
 
 
@@ -70,7 +77,7 @@ class Capability:
     repository: Callable[[Any], Any] | None = None  # storage class taking the unit of work's connection
     content: Callable[[Path, Any], Any] | None = None  # loads and checks its content files
     ticks: tuple[TickSpec, ...] = ()  # declared next to its services
-    messages: Callable[[Content, Any], Any] | None = None  # (content, links) -> its proactive message builder
+    messages: Callable[[Content, Any, Config], Any] | None = None  # (content, links, config) -> its message builder
     pages: tuple[Page, ...] = ()  # HTTP pages behind signed links (files, images, printable pages)
 
 
@@ -81,7 +88,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         repository=SqlClinicRepository,
         content=load_clinics,
         ticks=clinic_ticks.TICKS,
-        messages=lambda content, links: clinics.ClinicCards(content),
+        messages=lambda content, links, config: clinics.ClinicCards(content),
         pages=clinic_pages.PAGES,
     ),
     Capability(
@@ -90,7 +97,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         repository=SqlLearningRepository,
         content=load_learning,
         ticks=learning_ticks.TICKS,
-        messages=lambda content, links: learning.LearningCards(content),
+        messages=lambda content, links, config: learning.LearningCards(content),
     ),
     Capability(
         "projects",
@@ -98,7 +105,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         repository=SqlProjectRepository,
         content=load_projects,
         ticks=project_ticks.TICKS,
-        messages=lambda content, links: projects.ProjectCards(content, links),
+        messages=lambda content, links, config: projects.ProjectCards(content, links),
         pages=project_pages.PAGES,
     ),
     Capability(
@@ -107,7 +114,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         repository=SqlSetRepository,
         content=load_sets,
         ticks=set_ticks.TICKS,
-        messages=lambda content, links: sets.SetCards(content, links),
+        messages=lambda content, links, config: sets.SetCards(content, links),
         pages=set_pages.PAGES,
     ),
     Capability(
@@ -116,7 +123,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         repository=SqlCoachingRepository,
         content=load_coaching,
         ticks=coaching_ticks.TICKS,
-        messages=lambda content, links: coaching.CoachingCards(content),
+        messages=lambda content, links, config: coaching.CoachingCards(content),
     ),
     Capability(
         "forum",
@@ -124,7 +131,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         repository=SqlForumRepository,
         content=load_forum,
         ticks=forum_ticks.TICKS,
-        messages=lambda content, links: forum.ForumCards(content),
+        messages=lambda content, links, config: forum.ForumCards(content),
     ),
     Capability(
         "events",
@@ -132,8 +139,19 @@ CAPABILITIES: tuple[Capability, ...] = (
         repository=SqlEventRepository,
         content=load_events,
         ticks=event_ticks.TICKS,
-        messages=lambda content, links: events.EventCards(content),
+        messages=lambda content, links, config: events.EventCards(content),
         pages=event_pages.PAGES,
+    ),
+    Capability(
+        "surveys",
+        router=surveys.router,
+        repository=SqlSurveyRepository,
+        content=load_surveys,
+        ticks=survey_ticks.TICKS,
+        messages=lambda content, links, config: surveys.SurveyCards(
+            content, links, Pseudonyms(config.survey_pseudonym_key)
+        ),
+        pages=survey_pages.PAGES,
     ),
     Capability("profile", router=profile.router),
     Capability("preferences", router=preferences.router),
@@ -164,9 +182,10 @@ def uow_factory(engine: AsyncEngine) -> SqlUnitOfWorkFactory:
     return SqlUnitOfWorkFactory(engine, repositories())
 
 
-def messages(content: Content, links: Any) -> dict[str, Any]:
-    """Each capability's proactive message builder, built once."""
-    return {c.name: c.messages(content, links) for c in CAPABILITIES if c.messages is not None}
+def messages(content: Content, links: Any, config: Config | None = None) -> dict[str, Any]:
+    """Each capability's proactive message builder, built once (`config` carries the keys some need)."""
+    config = config or Config()
+    return {c.name: c.messages(content, links, config) for c in CAPABILITIES if c.messages is not None}
 
 
 def ticks(built_messages: Mapping[str, Any]) -> list[tuple[TickSpec, Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from fsrs import State
 
@@ -119,3 +119,28 @@ async def progress(uow: UnitOfWork, *, user: User, content: Content, now: dateti
     days = {t.astimezone(tz).date() for t in await uow.learning.review_times(user.id, since=now - timedelta(days=400))}
     today = now.astimezone(tz).date()
     return Progress(topics, streak(days, today), today in days, await uow.learning.awards(user.id))
+
+
+# --- read only, for other capabilities ----------------------------------------------------------------------------
+
+_EVER = datetime(2000, 1, 1, tzinfo=UTC)
+_NEVER = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class LearningMilestones:
+    user_id: int
+    started_at: datetime  # their first answer to a question
+    completed_at: datetime | None  # when they earned the course award (every topic completed)
+
+
+async def learning_milestones(uow: UnitOfWork, *, content: Content) -> list[LearningMilestones]:
+    """Everyone who has started the micro-learning, with when they started and completed it. Read only; the
+    surveys capability sends its before and after surveys from it."""
+    award = content.learning.rules.award
+    found = []
+    for user_id, _ in await uow.learning.learners_due(due_before=_NEVER):
+        times = await uow.learning.review_times(user_id, since=_EVER)
+        if times:
+            found.append(LearningMilestones(user_id, min(times), (await uow.learning.awards(user_id)).get(award)))
+    return found

@@ -9,6 +9,7 @@ PROD = {
     "MicrosoftAppPassword": "secret",
     "MicrosoftAppTenantId": "22222222-2222-2222-2222-222222222222",
     "QIBOT_LINK_SECRET": "x" * 40,
+    "QIBOT_SURVEY_KEY": "s" * 40,
     "QIBOT_PUBLIC_URL": "https://qibot.example.nhs.uk",
 }
 
@@ -37,7 +38,13 @@ def test_production_needs_password_and_tenant_and_defaults_to_single_tenant():
     assert settings.production and settings.app_type == "SingleTenant"
     assert settings.log_format == "json"
     assert "secret" not in repr(settings)
-    for missing in ("MicrosoftAppPassword", "MicrosoftAppTenantId", "QIBOT_LINK_SECRET", "QIBOT_PUBLIC_URL"):
+    for missing in (
+        "MicrosoftAppPassword",
+        "MicrosoftAppTenantId",
+        "QIBOT_LINK_SECRET",
+        "QIBOT_SURVEY_KEY",
+        "QIBOT_PUBLIC_URL",
+    ):
         env = {k: v for k, v in PROD.items() if k != missing}
         with pytest.raises(ConfigError, match=missing):
             Config.from_env(env, env_file=None)

@@ -1,0 +1,318 @@
+"""What the programme reports about its surveys, with every count of people suppressed (core.kernel.suppression).
+
+Per instrument and wave (a campaign): responses, the response rate and item means. For the before/after scale
+score, matched pairs only, matched through the pseudonym: paired n next to baseline n, the mean change with its
+95% CI, d_z, the paired t-test, a Wilcoxon test per item with Holm's correction, Cronbach's alpha at baseline; and
+the change by site, legacy trust and staff group.
+
+The breakdowns: site, legacy trust and staff group are three breakdowns of the same matched people, and a legacy
+trust is the sum of its sites. Sites and staff groups are suppressed together against their shared total
+(suppress_breakdowns); a legacy trust is then shown only when every one of its sites is, as their sum, so the
+trust breakdown says nothing the site breakdown does not (a trust shown beside a hidden site would give it away
+by subtraction). Every site, trust and staff group is listed, zeros included, and people with none recorded keep
+their own row, so each breakdown adds up.
+
+A group's mean change is shown only where its count is shown, and only while no line (the sites, the trusts, the
+staff groups, the sites of one trust) leaves a remainder of 1-4 people whose mean could be worked out from the
+line's total mean minus the shown ones: then the whole line's group means are hidden. Item means and statistics
+need 5 responses or pairs; fewer show no figure.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core.kernel import suppression
+from core.kernel.content import Content
+from core.kernel.errors import NotAllowed
+from core.kernel.model import Role
+from core.kernel.ports import UnitOfWork
+from core.kernel.roles import effective_roles
+from core.kernel.suppression import THRESHOLD, Cell, Share, count, mean_if_enough, share
+from core.surveys.content import DECLINED, Instrument, Scoring
+from core.surveys.model import Campaign, Response
+from core.surveys.statistics import ItemTest, PairedChange, cronbach_alpha, item_tests, mean_ci, paired_change
+
+NOT_RECORDED = "Not recorded"
+NO_LEGACY_TRUST = "No legacy trust"
+DIMENSIONS = (("site", "By site"), ("legacy_trust", "By legacy trust"), ("staff_group", "By staff group"))
+
+
+def score(scoring: Scoring, instrument: Instrument, answers: dict) -> float | None:
+    """The scale score of one response; None unless every item of the score was answered on the scale."""
+    values = []
+    for item_id in scoring.items:
+        value = answers.get(item_id)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value == DECLINED:
+            return None
+        scale = instrument.item(item_id).scale
+        values.append(scale.minimum + scale.maximum - value if item_id in scoring.reverse else value)
+    return sum(values) / len(values) if scoring.method == "mean" else float(sum(values))
+
+
+# --- per wave -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaveSummary:
+    campaign: Campaign
+    title: str
+    responses: Cell
+    rate: Share  # "12 of 40", with its percentage, protected on both sides
+    item_means: list[tuple[str, float | None]]  # (item text, mean) for scale items; None: fewer than 5 answers
+
+
+def _wave(campaign: Campaign, instrument: Instrument, responses: list[Response], invited: int) -> WaveSummary:
+    means = []
+    for item in instrument.items:
+        if item.numeric:
+            values = [r.answers[item.id] for r in responses if isinstance(r.answers.get(item.id), int | float)]
+            means.append((item.text, mean_if_enough(values)))
+    n = len(responses)
+    return WaveSummary(campaign, instrument.title, count(n), share(n, max(invited, n)), means)
+
+
+# --- before and after -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupChange:
+    key: str
+    label: str
+    n: Cell
+    mean_change: float | None = None  # None: hidden, or too few
+    ci: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    instrument: Instrument
+    scoring: Scoring
+    series: str
+    baseline_n: Cell  # scored "before" responses
+    paired_n: Cell  # people with a scored "before" and "after"
+    change: PairedChange | None  # None with fewer than 5 pairs
+    before_ci: tuple[float, float, float] | None  # (mean, low, high) of the matched "before" scores
+    after_ci: tuple[float, float, float] | None
+    items: list[tuple[str, ItemTest]]  # (item text, test)
+    alpha: float | None  # Cronbach's alpha of the scored items at baseline (5+ complete responses)
+    alpha_n: int
+    groups: dict[str, list[GroupChange]] = field(default_factory=dict)
+    follow_up_n: Cell = field(default_factory=lambda: count(0))
+    follow_up: PairedChange | None = None  # before vs 3-month follow-up, matched
+
+    @property
+    def suppressed(self) -> bool:
+        return any(g.n.suppressed for rows in self.groups.values() for g in rows)
+
+
+def _by_pseudonym(responses: list[Response], scoring: Scoring, instrument: Instrument, latest: bool) -> dict:
+    found: dict[str, tuple[Response, float]] = {}
+    for r in sorted(responses, key=lambda r: r.id, reverse=latest):
+        value = score(scoring, instrument, r.answers)
+        if value is not None and r.pseudonym not in found:
+            found[r.pseudonym] = (r, value)
+    return found
+
+
+def _group_keys(response: Response, content: Content) -> dict[str, str]:
+    site = response.site or NOT_RECORDED
+    trust = NOT_RECORDED if response.site is None else (content.surveys.legacy_trust(response.site) or NO_LEGACY_TRUST)
+    return {"site": site, "legacy_trust": trust, "staff_group": response.staff_group or NOT_RECORDED}
+
+
+def _labels(content: Content) -> dict[str, list[tuple[str, str]]]:
+    org = content.organisation
+    trusts = list(dict.fromkeys(content.surveys.legacy_trust(s.id) or NO_LEGACY_TRUST for s in org.sites))
+    return {
+        "site": [(s.id, s.label) for s in org.sites] + [(NOT_RECORDED, NOT_RECORDED)],
+        "legacy_trust": [(t, t) for t in trusts] + [(NOT_RECORDED, NOT_RECORDED)],
+        "staff_group": [(g.id, g.label) for g in org.staff_groups] + [(NOT_RECORDED, NOT_RECORDED)],
+    }
+
+
+def suppress_groups(members: list[dict[str, str]], content: Content) -> dict[str, dict[str, Cell]]:
+    """The counts by site, legacy trust and staff group of the same people, suppressed together (module doc)."""
+    labels = _labels(content)
+    line = suppression.suppress_breakdowns(
+        {
+            dim: {key: sum(1 for m in members if m[dim] == key) for key, _ in labels[dim]}
+            for dim in ("site", "staff_group")
+        },
+        total=len(members),
+    )
+    sites = line["site"].cells
+    trust_of = {site: content.surveys.legacy_trust(site) or NO_LEGACY_TRUST for site, _ in labels["site"]}
+    trust_of[NOT_RECORDED] = NOT_RECORDED
+    trusts = {}
+    for trust, _ in labels["legacy_trust"]:
+        parts = [sites[s] for s in sites if trust_of[s] == trust]
+        # a trust is the sum of its sites: shown only when all of them are, so it says nothing they do not
+        trusts[trust] = (
+            Cell(suppression.HIDDEN, None, True)
+            if any(c.suppressed for c in parts)
+            else Cell(str(sum(c.value for c in parts)), sum(c.value for c in parts))
+        )
+    return {
+        "site": dict(sites),
+        "legacy_trust": trusts,
+        "staff_group": dict(line["staff_group"].cells),
+        "total": {"": line["site"].total},
+    }
+
+
+def _shown_means(members: list[dict[str, str]], cells: dict[str, dict[str, Cell]]) -> dict:
+    """Which groups' means may be shown: their count is, and no line leaves 1-4 people's mean to subtraction."""
+    known = {
+        (dim, key): not cell.suppressed for dim, found in cells.items() if dim != "total" for key, cell in found.items()
+    }
+    size = {(dim, key): sum(1 for m in members if m[dim] == key) for dim, key in known}
+    trust_of = {}
+    for m in members:
+        trust_of[m["site"]] = m["legacy_trust"]
+    lines = [[(dim, key) for key in cells[dim]] for dim in ("site", "legacy_trust", "staff_group")]
+    lines += [[("site", s) for s in cells["site"] if trust_of.get(s) == trust] for trust in cells["legacy_trust"]]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            rest = sum(size[k] for k in line if not known[k])
+            if 0 < rest < THRESHOLD and any(known[k] for k in line):
+                for k in line:
+                    changed |= known[k]
+                    known[k] = False
+    return known
+
+
+def _group_changes(pairs: list[tuple[Response, float, float]], content: Content) -> dict[str, list[GroupChange]]:
+    members = [_group_keys(before, content) for before, _, _ in pairs]
+    cells = suppress_groups(members, content)
+    shown = _shown_means(members, cells)
+    result = {}
+    for dim, _ in DIMENSIONS:
+        rows = []
+        for key, label in _labels(content)[dim]:
+            changes = [a - b for (_, b, a), m in zip(pairs, members, strict=True) if m[dim] == key]
+            summary = mean_ci(changes) if shown[(dim, key)] and len(changes) >= THRESHOLD else None
+            rows.append(
+                GroupChange(
+                    key,
+                    label,
+                    cells[dim][key],
+                    summary[0] if summary else None,
+                    (summary[1], summary[2]) if summary else None,
+                )
+            )
+        result[dim] = rows
+    return result
+
+
+def change_report(
+    instrument: Instrument, scoring: Scoring, series: str, by_wave: dict[str, list[Response]], content: Content
+) -> ChangeReport:
+    before = _by_pseudonym(by_wave.get("before", []), scoring, instrument, latest=False)
+    after = _by_pseudonym(by_wave.get("after", []), scoring, instrument, latest=True)
+    follow = _by_pseudonym(by_wave.get("follow_up", []), scoring, instrument, latest=True)
+    matched = [(before[p][0], before[p][1], after[p][1]) for p in before if p in after]
+    enough = len(matched) >= THRESHOLD
+    items = []
+    if enough:
+        pairs = {}
+        for item_id in scoring.items:
+            both = [(before[p][0].answers[item_id], after[p][0].answers[item_id]) for p in before if p in after]
+            pairs[item_id] = ([b for b, _ in both], [a for _, a in both])
+        items = [(instrument.item(t.item_id).text, t) for t in item_tests(pairs)]
+    baseline_rows = [[r.answers[i] for i in scoring.items] for r, _ in before.values()]
+    alpha = cronbach_alpha(baseline_rows) if len(baseline_rows) >= THRESHOLD else None
+    followed = [(before[p][1], follow[p][1]) for p in before if p in follow]
+    return ChangeReport(
+        instrument=instrument,
+        scoring=scoring,
+        series=series,
+        baseline_n=count(len(before)),
+        paired_n=count(len(matched)),
+        change=paired_change([b for _, b, _ in matched], [a for _, _, a in matched]) if enough else None,
+        before_ci=mean_ci([b for _, b, _ in matched]) if enough else None,
+        after_ci=mean_ci([a for _, _, a in matched]) if enough else None,
+        items=items,
+        alpha=alpha,
+        alpha_n=len(baseline_rows),
+        groups=_group_changes(matched, content) if matched else {},
+        follow_up_n=count(len(followed)),
+        follow_up=paired_change([b for b, _ in followed], [f for _, f in followed])
+        if len(followed) >= THRESHOLD
+        else None,
+    )
+
+
+# --- the whole report -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurveyReport:
+    waves: list[WaveSummary]
+    changes: list[ChangeReport]
+
+    @property
+    def suppressed(self) -> bool:
+        return any(c.suppressed for c in self.changes) or any(
+            w.responses.suppressed or w.rate.text.startswith(("<", "some", "all but")) for w in self.waves
+        )
+
+
+async def survey_report(uow: UnitOfWork, *, content: Content, now: datetime) -> SurveyReport:
+    campaigns = await uow.surveys.campaigns()
+    invited = await uow.surveys.invited_counts(now=now)
+    waves, changes = [], []
+    for instrument in content.surveys.instruments.values():
+        responses = await uow.surveys.responses(instrument.id)
+        mine = [c for c in campaigns if c.instrument_id == instrument.id]
+        for campaign in mine:
+            theirs = [r for r in responses if r.campaign_id == campaign.id]
+            if theirs or invited.get(campaign.id):
+                waves.append(_wave(campaign, instrument, theirs, invited.get(campaign.id, 0)))
+        series_waves: dict[str, dict[str, list[Response]]] = defaultdict(lambda: defaultdict(list))
+        for r in responses:
+            if r.series:
+                series_waves[r.series][r.wave].append(r)
+        for scoring in instrument.scoring:
+            for series, by_wave in sorted(series_waves.items()):
+                if by_wave.get("before") and by_wave.get("after"):
+                    changes.append(change_report(instrument, scoring, series, by_wave, content))
+    return SurveyReport(waves, changes)
+
+
+def require_admin(user, admins: frozenset[str] = frozenset()) -> None:
+    roles = effective_roles(user, admins)
+    if Role.ADMIN not in roles:
+        raise NotAllowed("Survey reports are for QI admins.")
+
+
+async def report_for_admin(
+    uow: UnitOfWork, *, user_id: int, admins: frozenset[str], content: Content, now: datetime
+) -> SurveyReport:
+    """For a download: the link's holder must still be an admin (checked again on every download)."""
+    user = await uow.users.get(user_id)
+    if user is None:
+        raise NotAllowed("Survey reports are for QI admins.")
+    require_admin(user, admins)
+    return await survey_report(uow, content=content, now=now)
+
+
+def shown_facts(responses: list[Response]) -> dict[int, tuple[str | None, str | None]]:
+    """Per response, the site and staff group that may be shown beside its row or its free text: the site only
+    where at least 5 of that wave share it, the staff group only where 5 share it and, with the site shown, 5
+    share both. A fact left out is None."""
+    sites = Counter((r.campaign_id, r.site) for r in responses)
+    groups = Counter((r.campaign_id, r.staff_group) for r in responses)
+    both = Counter((r.campaign_id, r.site, r.staff_group) for r in responses)
+    shown = {}
+    for r in responses:
+        site = r.site if r.site and sites[(r.campaign_id, r.site)] >= THRESHOLD else None
+        group = r.staff_group if r.staff_group and groups[(r.campaign_id, r.staff_group)] >= THRESHOLD else None
+        if site and group and both[(r.campaign_id, r.site, r.staff_group)] < THRESHOLD:
+            group = None
+        shown[r.id] = (site, group)
+    return shown
