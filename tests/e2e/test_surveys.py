@@ -142,7 +142,7 @@ async def _before_and_after(chat: Chat, playground: Playground, database: Path) 
     assert [(wave, status) for _, wave, status in rows] == [("before", "submitted"), ("after", "submitted")], rows
     assert len({pseudonym for pseudonym, _, _ in rows}) == 1 and len(rows[0][0]) == 64
 
-    # The admin's report: one pair, so its counts say "<5" and no statistics are shown.
+    # The admin's report: one pair, so its counts say "[c]" and no statistics are shown.
     await chat.say("survey report")
-    report = await chat.card_saying(5, "Surveys", "Matched pairs", "<5", "Figures are shown from 5 matched pairs.")
+    report = await chat.card_saying(5, "Surveys", "Matched pairs", "[c]", "Figures are shown from 5 matched pairs.")
     await chat.shot("report", report, align="start")
