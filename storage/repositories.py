@@ -1,8 +1,6 @@
-"""SQL implementations of the repository ports. Repositories never commit: the unit of work does."""
-
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
@@ -14,9 +12,6 @@ from core.kernel.errors import StaleState
 from core.kernel.model import (
     ConversationAddress,
     NudgePreferences,
-    OutboundMessage,
-    OutboxItem,
-    OutboxStatus,
     PersonMatch,
     Role,
     StoredAddress,
@@ -29,7 +24,6 @@ from storage.tables import (
     conversation_state,
     nudge_opt_outs,
     nudge_preferences,
-    outbox,
     user_roles,
     users,
 )
@@ -310,156 +304,6 @@ class SqlPreferenceRepository:
             await self.conn.execute(
                 insert(nudge_opt_outs), [{"user_id": prefs.user_id, "category": c} for c in sorted(prefs.opted_out)]
             )
-
-
-class SqlOutboxRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
-    async def add(
-        self, *, dedupe_key, user_id, address_id, category, message: OutboundMessage, due_at, counts_to_budget, now
-    ) -> bool:
-        stmt = (
-            _insert(self.conn, outbox)
-            .values(
-                dedupe_key=dedupe_key,
-                user_id=user_id,
-                address_id=address_id,
-                category=category,
-                counts_to_budget=counts_to_budget,
-                payload=message.to_json(),
-                status=OutboxStatus.PENDING.value,
-                due_at=due_at,
-                attempts=0,
-                created_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        )
-        result = await self.conn.execute(stmt)
-        return result.rowcount == 1
-
-    async def count_budgeted(self, user_id: int, start: datetime, end: datetime) -> int:
-        stmt = (
-            select(func.count())
-            .select_from(outbox)
-            .where(
-                outbox.c.user_id == user_id,
-                outbox.c.counts_to_budget.is_(True),
-                outbox.c.status != OutboxStatus.CANCELLED.value,
-                outbox.c.due_at >= start,
-                outbox.c.due_at < end,
-            )
-        )
-        return (await self.conn.execute(stmt)).scalar_one()
-
-    async def claim_due(self, *, now: datetime, limit: int, lease_seconds: float) -> list[OutboxItem]:
-        """Take up to `limit` due rows: pending ones, and ones whose sender died mid-send (lease expired).
-
-        PostgreSQL: FOR UPDATE SKIP LOCKED lets several dispatchers claim without blocking or double-claiming.
-        SQLite: one writer at a time, so the UPDATE ... RETURNING is atomic on its own.
-        """
-        due = or_(
-            and_(outbox.c.status == OutboxStatus.PENDING.value, outbox.c.due_at <= now),
-            and_(outbox.c.status == OutboxStatus.SENDING.value, outbox.c.lease_until < now),
-        )
-        ids = select(outbox.c.id).where(due).order_by(outbox.c.due_at, outbox.c.id).limit(limit)
-        if self.conn.dialect.name == "postgresql":
-            ids = ids.with_for_update(skip_locked=True)
-        stmt = (
-            update(outbox)
-            .where(outbox.c.id.in_(ids.scalar_subquery()))
-            .values(status=OutboxStatus.SENDING.value, lease_until=now + timedelta(seconds=lease_seconds))
-            .returning(
-                outbox.c.id,
-                outbox.c.user_id,
-                outbox.c.address_id,
-                outbox.c.category,
-                outbox.c.payload,
-                outbox.c.attempts,
-                outbox.c.due_at,
-                outbox.c.dedupe_key,
-            )
-        )
-        rows = (await self.conn.execute(stmt)).mappings().all()
-        items = [
-            OutboxItem(
-                id=r["id"],
-                user_id=r["user_id"],
-                address_id=r["address_id"],
-                category=r["category"],
-                message=OutboundMessage.from_json(r["payload"]),
-                attempts=r["attempts"],
-                due_at=r["due_at"],
-                dedupe_key=r["dedupe_key"],
-            )
-            for r in rows
-        ]
-        return sorted(items, key=lambda i: (i.due_at, i.id))
-
-    async def mark_sent(self, item_id: int, *, now: datetime, started_conversation: str | None = None) -> None:
-        values: dict[str, Any] = dict(
-            status=OutboxStatus.SENT.value, sent_at=now, lease_until=None, attempts=outbox.c.attempts + 1
-        )
-        if started_conversation:
-            values["started_conversation"] = started_conversation
-        await self.conn.execute(update(outbox).where(outbox.c.id == item_id).values(**values))
-
-    async def started_conversation(self, dedupe_key: str) -> str | None:
-        stmt = select(outbox.c.started_conversation).where(
-            outbox.c.dedupe_key == dedupe_key, outbox.c.status == OutboxStatus.SENT.value
-        )
-        return (await self.conn.execute(stmt)).scalar_one_or_none()
-
-    async def reschedule(self, item_id: int, *, due_at: datetime, error: str | None, count_attempt: bool) -> None:
-        values: dict[str, Any] = dict(
-            status=OutboxStatus.PENDING.value, due_at=due_at, lease_until=None, last_error=error
-        )
-        if count_attempt:
-            values["attempts"] = outbox.c.attempts + 1
-        await self.conn.execute(update(outbox).where(outbox.c.id == item_id).values(**values))
-
-    async def mark_failed(self, item_id: int, *, error: str, now: datetime) -> None:
-        await self.conn.execute(
-            update(outbox)
-            .where(outbox.c.id == item_id)
-            .values(
-                status=OutboxStatus.FAILED.value, last_error=error, lease_until=None, attempts=outbox.c.attempts + 1
-            )
-        )
-
-    async def mark_unreachable_for_user(self, user_id: int, *, error: str, now: datetime) -> int:
-        result = await self.conn.execute(
-            update(outbox)
-            .where(
-                outbox.c.user_id == user_id,
-                outbox.c.status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]),
-            )
-            .values(status=OutboxStatus.UNREACHABLE.value, last_error=error, lease_until=None)
-        )
-        return result.rowcount
-
-    async def cancel(self, dedupe_key_prefix: str) -> int:
-        escaped = dedupe_key_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        result = await self.conn.execute(
-            update(outbox)
-            .where(outbox.c.dedupe_key.like(escaped + "%", escape="\\"), outbox.c.status == OutboxStatus.PENDING.value)
-            .values(status=OutboxStatus.CANCELLED.value)
-        )
-        return result.rowcount
-
-    async def purge_finished(self, *, before: datetime) -> int:
-        """Delete delivered and cancelled rows created before `before` (they have served their purpose)."""
-        result = await self.conn.execute(
-            delete(outbox).where(
-                outbox.c.status.in_([OutboxStatus.SENT.value, OutboxStatus.CANCELLED.value]),
-                outbox.c.created_at < before,
-            )
-        )
-        return result.rowcount
-
-    async def status_counts(self) -> dict[str, int]:
-        rows = await self.conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
-        return {status: count for status, count in rows}
 
 
 class SqlConversationStateRepository:

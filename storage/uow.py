@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.outbox import SqlOutboxRepository
 from storage.repositories import (
     SqlAddressRepository,
     SqlConversationStateRepository,
-    SqlOutboxRepository,
     SqlPreferenceRepository,
     SqlUserRepository,
 )
