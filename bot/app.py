@@ -96,7 +96,7 @@ def create_app(
             content=content,
             capability_ticks=registry.ticks(messages),
         ),
-        timezone=content.nudges.timezone,
+        timezone=content.organisation.timezone,
     )
     app[keys.CONFIG] = config
     app[keys.ENGINE] = engine

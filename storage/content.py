@@ -117,29 +117,30 @@ def load_organisation(content_dir: Path) -> Organisation:
     doc = load_yaml(path, schema_for(content_dir, "organisation"))
     for key in ("sites", "staff_groups", "experience_levels"):
         require_unique_ids(path, doc, key)
+    try:
+        tz = ZoneInfo(doc["timezone"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ContentError(f"{path}:{doc.item_lines['timezone']}: timezone: unknown zone {doc['timezone']!r}") from exc
     return Organisation(
         name=doc["name"],
         short_name=doc["short_name"],
         sites=choices(doc["sites"]),
         staff_groups=choices(doc["staff_groups"]),
         experience_levels=choices(doc["experience_levels"]),
+        timezone=tz,
     )
 
 
-def load_nudge_rules(content_dir: Path) -> NudgeRules:
+def load_nudge_rules(content_dir: Path, organisation: Organisation) -> NudgeRules:
     path = content_dir / "nudges.yaml"
     doc = load_yaml(path, schema_for(content_dir, "nudges"))
     require_unique_ids(path, doc, "categories")
-    try:
-        tz = ZoneInfo(doc["timezone"])
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ContentError(f"{path}:{doc.item_lines['timezone']}: timezone: unknown zone {doc['timezone']!r}") from exc
     try:
         hours = parse_hours(doc["default_hours"]["hours"], doc["default_hours"]["days"])
     except ValueError as exc:
         raise ContentError(f"{path}:{doc.item_lines['default_hours']}: default_hours: {exc}") from exc
     return NudgeRules(
-        timezone=tz,
+        timezone=organisation.timezone,
         default_hours=hours,
         daily_budget=doc["daily_budget"],
         max_pause_days=doc["max_pause_days"],
@@ -193,7 +194,7 @@ def load_content(loaders: Mapping[str, ContentLoader], content_dir: Path | None 
     parts = {name: load(content_dir, organisation) for name, load in loaders.items()}
     return Content(
         organisation=organisation,
-        nudges=load_nudge_rules(content_dir),
+        nudges=load_nudge_rules(content_dir, organisation),
         parts=parts,
         runs_table=load_runs_table(content_dir),
         intents=load_intents(content_dir),

@@ -133,7 +133,7 @@ async def _demo_bookings(
 
 async def _demo_sets(uow: UnitOfWork, content: Content, plans: list[dict], *, now: datetime) -> None:
     """Running action learning sets with their members and meetings (idempotent by facilitator and name)."""
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     for plan in plans:
         facilitator = await uow.users.by_teams_id(plan["facilitator"])
         if facilitator is None or any(s.name == plan["name"] for s in await uow.sets.sets_of(facilitator.id)):
@@ -205,7 +205,7 @@ async def _demo_events(uow: UnitOfWork, content: Content, plan: dict | None, *, 
     if facilitator is None:
         return
     facilitator = replace(facilitator, roles=facilitator.roles | {Role.FACILITATOR})
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     starts, ends = time.fromisoformat(plan["starts"]), time.fromisoformat(plan["ends"])
 
     def weekday(weeks: int) -> date:
@@ -281,7 +281,7 @@ async def _demo_yesterday(uow: UnitOfWork, content: Content, plan: dict, starts,
     registration closed before the day."""
     from core.events.model import RegistrationStatus
 
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     day = now.astimezone(tz).date() - timedelta(days=1)
     first = datetime.combine(day, starts, tzinfo=tz)
     template = content.events.template("fundamentals")

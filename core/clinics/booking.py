@@ -178,7 +178,7 @@ async def schedule_reminders(
     """The day-before and hour-before reminders, through the outbox. Times already past are skipped."""
     prefs = await uow.preferences.get(booking.user_id)
     times = {
-        "day": reminder_day_before(session.starts_at, prefs.hours, content.nudges.timezone),
+        "day": reminder_day_before(session.starts_at, prefs.hours, content.organisation.timezone),
         "hour": session.starts_at - timedelta(hours=1),
     }
     queued = []

@@ -26,7 +26,7 @@ class StaffSupported:
 
 
 async def staff_supported(uow: UnitOfWork, *, content: Content, now: datetime) -> StaffSupported:
-    local = now.astimezone(content.nudges.timezone)
+    local = now.astimezone(content.organisation.timezone)
     month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     this_month = await uow.clinics.attended_count(start=month_start, end=now)
     year = await uow.clinics.attended_count(start=now - timedelta(days=365), end=now)

@@ -47,7 +47,7 @@ def check_bookable(session: ClinicSession, content: Content, now: datetime) -> N
     if session.cancelled:
         raise BookingClosed("This session was cancelled.")
     if now >= session.starts_at - content.clinics.rules.closes_before:
-        local = session.starts_at.astimezone(content.nudges.timezone)
+        local = session.starts_at.astimezone(content.organisation.timezone)
         raise BookingClosed(f"Booking for this session has closed: it starts at {local:%H:%M on %a %d %b}.")
 
 

@@ -42,7 +42,7 @@ def series_starts(series: ClinicSeries, *, tz: ZoneInfo, now: datetime) -> list[
 
 async def sync_clinics(uow: UnitOfWork, *, content: Content, now: datetime) -> SyncReport:
     report = SyncReport()
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     for series in content.clinics.series:
         coach = await uow.users.find(series.coach)
         if coach is None:

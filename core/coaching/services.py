@@ -38,7 +38,7 @@ async def working_towards(uow: UnitOfWork, user_id: int, coaching: CoachingConte
 
 async def evidence_links(uow: UnitOfWork, *, user: User, content: Content, now: datetime) -> list[EvidenceLink]:
     """What the person's evidence may point to: projects they coached, clinics they ran, sets they facilitated."""
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     links = [
         EvidenceLink(LinkKind.PROJECT, p.id, f"Project: {p.title or 'untitled'}")
         for p in await projects_coached_by(uow, user.id)

@@ -132,7 +132,7 @@ async def checkin_link(
     when = _date(event, date_id)
     opens = when.starts_at - content.events.rules.checkin_opens_before
     if not opens <= now < when.ends_at or event.cancelled:
-        local = opens.astimezone(content.nudges.timezone)
+        local = opens.astimezone(content.organisation.timezone)
         raise InvalidInput(f"Check-in is open from {local:%H:%M} on {local:%a %d %b} until the date ends.")
     address = await uow.addresses.personal(user.id)
     if address is None:
@@ -216,7 +216,7 @@ async def _after_mark(
 
 
 def completed_on(event: Event, content: Content) -> date:
-    return event.ends_at.astimezone(content.nudges.timezone).date()
+    return event.ends_at.astimezone(content.organisation.timezone).date()
 
 
 async def _completed(

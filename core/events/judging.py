@@ -220,7 +220,7 @@ async def announce_results(
 
 def voting_open(event: Event, content: Content, now: datetime) -> bool:
     """On the day: from local midnight of the day until voting closes (the end of the event)."""
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     opens = datetime.combine(event.starts_at.astimezone(tz).date(), time(0), tzinfo=tz)
     return not event.cancelled and event.voting_closes_at is not None and opens <= now < event.voting_closes_at
 

@@ -32,7 +32,7 @@ def _template(content: Content, template_id: str | None) -> Template:
 
 
 def _end_of_day(day: date, content: Content) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=content.nudges.timezone)
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=content.organisation.timezone)
 
 
 def _place(site, venue, online_url, content: Content) -> tuple[str | None, str | None, str | None]:
@@ -59,7 +59,7 @@ def _dates(details: EventDetails, template: Template, content: Content, now: dat
         raise InvalidAnswer("ends", "Please give a start and an end time, the end after the start.")
     if len(details.dates) != template.dates:
         raise InvalidInput("That form is out of date; please start again with **manage events**.")
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     dates = []
     for n, day in enumerate(details.dates, start=1):
         field = f"date_{n}"

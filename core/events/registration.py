@@ -183,7 +183,7 @@ async def schedule_reminders(
     prefs = await uow.preferences.get(registration.user_id)
     queued = []
     for when in event.dates:
-        for which, at in reminder_times(event, when, prefs.hours, content.nudges.timezone).items():
+        for which, at in reminder_times(event, when, prefs.hours, content.organisation.timezone).items():
             if at > now and await notify(
                 uow,
                 content,

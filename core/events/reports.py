@@ -105,7 +105,8 @@ async def attendee_list(uow: UnitOfWork, *, user: User, event_id: int, content: 
     questions = content.events.questions_for(template_of(event, content))
     marks = {(m.registration_id, m.date_id): m.mark for m in await uow.events.marks(event.id)}
     header = ["Name", "Site", "Staff group", "Place", *(q.label for q in questions)]
-    header += [f"Date {d.position}: {d.starts_at.astimezone(content.nudges.timezone):%d %b %Y}" for d in event.dates]
+    tz = content.organisation.timezone
+    header += [f"Date {d.position}: {d.starts_at.astimezone(tz):%d %b %Y}" for d in event.dates]
     rows = []
     waiting = 0
     for registration in await uow.events.event_registrations(event.id):

@@ -61,7 +61,7 @@ def closed_reason(event: Event, content: Content, now: datetime) -> str | None:
     if now >= event.starts_at:
         return "This event has already started."
     if now >= event.registration_closes_at:
-        local = event.registration_closes_at.astimezone(content.nudges.timezone)
+        local = event.registration_closes_at.astimezone(content.organisation.timezone)
         return f"Registration closed on {local:%a} {local.day} {local:%b}."
     return None
 

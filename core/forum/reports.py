@@ -100,7 +100,7 @@ def _rows(posts: list[Post], key: Callable[[Post], str], labels: dict[str, str],
 
 
 def _month_starts(content: Content, now: datetime) -> list[datetime]:
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     local = now.astimezone(tz)
     year, month = local.year, local.month
     starts = []
@@ -114,7 +114,7 @@ async def forum_report(uow: UnitOfWork, *, user: User, content: Content, now: da
     if not sees_names(user):
         raise NotAllowed("The forum report is for QI coaches and admins.")
     months = _month_starts(content, now)
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     posts = [
         p
         for p in await uow.forum.posted_between(kind=PostKind.QUESTION, start=months[0], end=now + timedelta(seconds=1))

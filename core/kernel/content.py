@@ -27,6 +27,7 @@ class Organisation:
     sites: tuple[Choice, ...]
     staff_groups: tuple[Choice, ...]
     experience_levels: tuple[Choice, ...]
+    timezone: ZoneInfo = ZoneInfo("Europe/London")  # every local date and time the bot shows or schedules
 
     def label(self, kind: str, value: str | None) -> str:
         for choice in getattr(self, kind):
@@ -49,7 +50,7 @@ class NudgeCategory:
 
 @dataclass(frozen=True)
 class NudgeRules:
-    timezone: ZoneInfo
+    timezone: ZoneInfo  # the organisation's (organisation.yaml), copied here for the nudge gate
     default_hours: WorkingHours
     daily_budget: int
     max_pause_days: int

@@ -14,7 +14,7 @@ from core.learning.ports import LearningMessages
 async def nudge_learners(uow: UnitOfWork, *, content: Content, now: datetime, messages: LearningMessages) -> int:
     """Tick: people with questions due today who have not practised today get one nudge at their preferred
     time, through the single nudge gate (quiet hours, budget, pause, opt-out)."""
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     day_start, day_end = local_day_bounds(now, tz)
     queued = 0
     for user_id, due_count in await uow.learning.learners_due(due_before=day_end):

@@ -69,7 +69,7 @@ async def next_question(
     """
     learning = content.learning
     cards = {c.question_id: c for c in await uow.learning.cards(user.id)}
-    start, end = local_day_bounds(now, content.nudges.timezone)
+    start, end = local_day_bounds(now, content.organisation.timezone)
     reviews_today, new_today = await uow.learning.reviews_between(user.id, start, end)
     questions = [q for q in learning.questions if topic_id in (None, q.topic_id)]
     known = {q.id: q for q in questions}

@@ -97,7 +97,7 @@ def streak(days: set[date], today: date) -> int:
 
 
 async def progress(uow: UnitOfWork, *, user: User, content: Content, now: datetime) -> Progress:
-    learning, tz = content.learning, content.nudges.timezone
+    learning, tz = content.learning, content.organisation.timezone
     seen = await uow.learning.bites_seen(user.id)
     cards = {c.question_id: c for c in await uow.learning.cards(user.id)}
     done = await uow.learning.completions(user.id)

@@ -124,7 +124,7 @@ def _tally(rows: list[dict], key: str, choices: tuple[Choice, ...]) -> dict[str,
 
 async def projects_report(uow: UnitOfWork, *, content: Content, now: datetime) -> ProjectReport:
     rows = await uow.projects.report_rows()
-    tz, org = content.nudges.timezone, content.organisation
+    tz, org = content.organisation.timezone, content.organisation
     submitted = [r["submitted_at"].astimezone(tz).date() for r in rows if r["submitted_at"]]
     today = now.astimezone(tz).date()
     per_month: list[tuple[str, int]] = []

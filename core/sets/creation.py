@@ -57,7 +57,7 @@ def check_details(details: SetDetails, content: Content, now: datetime) -> tuple
         raise InvalidAnswer("first_date", "Please choose the date of the first meeting.")
     if details.local_time is None:
         raise InvalidAnswer("local_time", "Please choose the time meetings start.")
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     (first_start, _), *_ = meeting_times(details.first_date, details.local_time, weeks, 1, rules.meeting_minutes, tz)
     if first_start <= now:
         raise InvalidAnswer("first_date", "The first meeting must be in the future.")
@@ -204,7 +204,7 @@ async def create_set(
         pattern.every_weeks,
         pattern.meetings,
         found.minutes,
-        content.nudges.timezone,
+        content.organisation.timezone,
     )
     if times[0][0] <= now:
         raise InvalidInput("The first meeting is now in the past: please change the set's details.")

@@ -25,7 +25,7 @@ def _window(at: datetime, now: datetime) -> bool:
 
 
 async def queue_reminders(uow: UnitOfWork, *, content: Content, messages: SetMessages, now: datetime) -> int:
-    rules, tz = content.sets.rules, content.nudges.timezone
+    rules, tz = content.sets.rules, content.organisation.timezone
     queued = 0
     for meeting in await uow.sets.starting_between(now, now + LOOK_AHEAD + HORIZON):
         found = await uow.sets.get_set(meeting.set_id)

@@ -25,7 +25,7 @@ STALE = "That survey card is out of date. Type **my surveys** to open it again."
 
 
 def _closed_text(invitation: Invitation, content: Content, now: datetime) -> str:
-    local = invitation.closes_at.astimezone(content.nudges.timezone)
+    local = invitation.closes_at.astimezone(content.organisation.timezone)
     if now < invitation.opens_at:
         return "This survey has not opened yet."
     return f"This survey closed on {local:%d %b %Y}, so answers can no longer be given or changed. Thank you."

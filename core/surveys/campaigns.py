@@ -56,7 +56,7 @@ def _parse_request(request: CampaignRequest, content: Content, now: datetime):
         closes_on = date.fromisoformat((request.closes_on or "").strip())
     except ValueError:
         raise InvalidAnswer("closes_on", "Please give the closing date as a date.") from None
-    today = now.astimezone(content.nudges.timezone).date()
+    today = now.astimezone(content.organisation.timezone).date()
     if not today < closes_on <= today + timedelta(days=MAX_WINDOW_DAYS):
         raise InvalidAnswer("closes_on", f"Please choose a closing date after today and within {MAX_WINDOW_DAYS} days.")
     reminders = (request.reminders or "").strip()
@@ -75,7 +75,7 @@ async def start_campaign(
     existing = await uow.surveys.campaign_for_form(request.form_token)
     if existing is not None:
         return CampaignStarted(existing, invited=0, already=True)
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     closes_at = datetime.combine(closes_on + timedelta(days=1), time(0), tzinfo=tz).astimezone(now.tzinfo)
     campaign = await uow.surveys.add_campaign(
         instrument_id=instrument.id,
@@ -105,7 +105,7 @@ async def start_campaign(
 def add_months(when: datetime, months: int, content: Content) -> datetime:
     """09:00 local on the same day `months` later (the last day of a shorter month), as a UTC instant: the local
     time stays 09:00 across the clock changes."""
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     day = when.astimezone(tz).date()
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1

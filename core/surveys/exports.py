@@ -59,7 +59,7 @@ async def export_for_admin(
     if user is None:
         raise NotAllowed("Survey exports are for QI admins.")
     require_admin(user, admins)
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     exports = []
     for instrument in content.surveys.instruments.values():
         responses = await uow.surveys.responses(instrument.id)

@@ -46,7 +46,7 @@ async def _calendar(request: PageRequest) -> PageResult:
     if view.cancelled:
         raise PageError(410, "This booking was cancelled.")
     body = booking_calendar(view.session, view.booking, request.content, stamp=request.now)
-    day = view.session.starts_at.astimezone(request.content.nudges.timezone)
+    day = view.session.starts_at.astimezone(request.content.organisation.timezone)
     return PageResult(body, "text/calendar; charset=utf-8", filename=f"qi-clinic-{day:%Y-%m-%d}.ics")
 
 

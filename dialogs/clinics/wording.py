@@ -11,7 +11,7 @@ STALE = "That card is out of date. Please start again with **book clinic**."
 
 
 def when(session: ClinicSession, content: Content) -> str:
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
     return f"{start:%a} {start.day} {start:%b}, {start:%H:%M}-{end:%H:%M}"
 
@@ -39,7 +39,7 @@ def placeholders(session: ClinicSession, content: Content) -> dict[str, str]:
     """The values content/clinics.yaml's message wording may use: {when}, {time}, {where}, {site}."""
     return {
         "when": when(session, content),
-        "time": f"{session.starts_at.astimezone(content.nudges.timezone):%H:%M}",
+        "time": f"{session.starts_at.astimezone(content.organisation.timezone):%H:%M}",
         "where": where(session),
         "site": site(session, content),
     }

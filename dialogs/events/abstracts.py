@@ -25,7 +25,8 @@ LABELS = {
 
 
 def _deadline(event: Event, turn: Turn) -> str:
-    local = event.abstracts_close_at.astimezone(turn.content.nudges.timezone) if event.abstracts_close_at else None
+    closes, tz = event.abstracts_close_at, turn.content.organisation.timezone
+    local = closes.astimezone(tz) if closes else None
     return f"{local:%a} {local.day} {local:%b} {local:%H:%M}" if local else "the deadline"
 
 

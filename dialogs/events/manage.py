@@ -163,7 +163,7 @@ async def create(turn: Turn) -> Response:
 
 
 def edit_card(turn: Turn, event: Event) -> dict:
-    closes = (event.registration_closes_at - timedelta(seconds=1)).astimezone(turn.content.nudges.timezone)
+    closes = (event.registration_closes_at - timedelta(seconds=1)).astimezone(turn.content.organisation.timezone)
     return cards.card(
         cards.title(f"Edit: {event.title}"),
         cards.facts([(f"Day {d.position}", when(d, turn.content)) for d in event.dates]),

@@ -62,7 +62,7 @@ async def _calendar(request: PageRequest) -> PageResult:
     if not registration.active or event.cancelled:
         raise PageError(410, "This place was cancelled.")
     body = date_calendar(event, d, registration, request.content, stamp=request.now)
-    local = d.starts_at.astimezone(request.content.nudges.timezone)
+    local = d.starts_at.astimezone(request.content.organisation.timezone)
     return PageResult(body, "text/calendar; charset=utf-8", filename=f"qi-event-{local:%Y-%m-%d}.ics")
 
 
@@ -118,7 +118,7 @@ async def _checkin(request: PageRequest) -> PageResult:
     d = event.date(request.claims["d"])
     png = await asyncio.to_thread(qr_png, link)
     label = f"{when(d, request.content)} · {date_label(event, d)}"
-    expires = f"{expires_at.astimezone(request.content.nudges.timezone):%H:%M}"
+    expires = f"{expires_at.astimezone(request.content.organisation.timezone):%H:%M}"
     return PageResult(checkin_html(event.title, label, png, expires).encode("utf-8"), "text/html; charset=utf-8")
 
 
@@ -170,7 +170,7 @@ async def _export(request: PageRequest) -> PageResult:
     await request.uow.commit()
     render, content_type = FORMATS[kind]
     body = await asyncio.to_thread(render, table)
-    day = table.event.starts_at.astimezone(request.content.nudges.timezone)
+    day = table.event.starts_at.astimezone(request.content.organisation.timezone)
     return PageResult(body, content_type, filename=f"attendees-{table.event.id}-{day:%Y-%m-%d}.{kind}")
 
 

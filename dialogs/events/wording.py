@@ -16,7 +16,7 @@ CLOCK = re.compile(r"\d{2}:\d{2}")
 
 
 def when(d: EventDate, content: Content) -> str:
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     start, end = d.starts_at.astimezone(tz), d.ends_at.astimezone(tz)
     return f"{start:%a} {start.day} {start:%b} {start:%Y}, {start:%H:%M}-{end:%H:%M}"
 
@@ -42,7 +42,7 @@ def date_label(event: Event, d: EventDate) -> str:
 
 
 def month_of(event: Event, content: Content) -> str:
-    return f"{event.starts_at.astimezone(content.nudges.timezone):%B %Y}"
+    return f"{event.starts_at.astimezone(content.organisation.timezone):%B %Y}"
 
 
 def places(event: Event) -> tuple[str, str]:

@@ -54,5 +54,5 @@ def open_thread(link: str | None) -> list[cards.Element]:
 
 def when(content: Content, moment) -> str:
     """A moment in the organisation's time zone, e.g. "Wed 25 Nov, 10:00"."""
-    local = moment.astimezone(content.nudges.timezone)
+    local = moment.astimezone(content.organisation.timezone)
     return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"

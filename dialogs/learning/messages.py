@@ -12,7 +12,7 @@ from dialogs.learning.quiz import next_question, stop
 
 
 def certificate_card(content: Content, user: User, award: str, now: datetime) -> dict:
-    local = now.astimezone(content.nudges.timezone)
+    local = now.astimezone(content.organisation.timezone)
     return cards.card(
         {
             "type": "Container",

@@ -44,7 +44,7 @@ async def progress_card(turn: Turn) -> dict:
                 ("Topics completed", f"{mine.completed} of {len(mine.topics)}"),
                 (
                     f"{award} award",
-                    f"awarded {awarded.astimezone(content.nudges.timezone):%d %b %Y}"
+                    f"awarded {awarded.astimezone(content.organisation.timezone):%d %b %Y}"
                     if awarded
                     else f"not yet (complete all {len(mine.topics)} topics)",
                 ),

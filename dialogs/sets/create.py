@@ -60,7 +60,7 @@ def details_card(turn: Turn, found: ActionSet | None) -> dict:
     weeks = tuple(
         Choice(str(n), f"Every {n} weeks") for n in range(rules.min_weeks_between, rules.max_weeks_between + 1)
     )
-    today = turn.now.astimezone(turn.content.nudges.timezone).date()
+    today = turn.now.astimezone(turn.content.organisation.timezone).date()
     return cards.card(
         cards.title("Set up an action learning set"),
         cards.text(

@@ -46,7 +46,7 @@ async def _calendar(request: PageRequest) -> PageResult:
     if not set_.active:
         raise PageError(410, "This set is not running.")
     body = meeting_calendar(set_, meeting, request.content, stamp=request.now)
-    day = meeting.starts_at.astimezone(request.content.nudges.timezone)
+    day = meeting.starts_at.astimezone(request.content.organisation.timezone)
     return PageResult(body, "text/calendar; charset=utf-8", filename=f"action-learning-set-{day:%Y-%m-%d}.ics")
 
 

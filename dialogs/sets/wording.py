@@ -12,7 +12,7 @@ WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturd
 
 def when(meeting: Meeting, content: Content) -> str:
     """ "Thu 7 Jan, 14:00-16:00" in local time."""
-    tz = content.nudges.timezone
+    tz = content.organisation.timezone
     start, end = meeting.starts_at.astimezone(tz), meeting.ends_at.astimezone(tz)
     return f"{start:%a} {start.day} {start:%b}, {start:%H:%M}-{end:%H:%M}"
 

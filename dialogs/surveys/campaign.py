@@ -43,7 +43,7 @@ def _audiences(turn: Turn) -> tuple[Choice, ...]:
 
 def form_card(turn: Turn, token: str | None = None) -> dict:
     instruments = tuple(Choice(i.id, i.title) for i in turn.content.surveys.instruments.values())
-    default_close = (turn.now.astimezone(turn.content.nudges.timezone) + timedelta(days=14)).date().isoformat()
+    default_close = (turn.now.astimezone(turn.content.organisation.timezone) + timedelta(days=14)).date().isoformat()
     return cards.card(
         cards.title("Start a survey"),
         cards.choice_set("instrument", "Which survey?", instruments, required=False),

@@ -19,12 +19,12 @@ DECLINED_CHOICE = Choice(DECLINED, DECLINED_LABEL)
 
 
 def day(when: datetime, content: Content) -> str:
-    return f"{when.astimezone(content.nudges.timezone):%a %d %b %Y}"
+    return f"{when.astimezone(content.organisation.timezone):%a %d %b %Y}"
 
 
 def closing(when: datetime, content: Content) -> str:
     """The last day answers can be given or changed (a window closes at midnight, local time)."""
-    local = when.astimezone(content.nudges.timezone)
+    local = when.astimezone(content.organisation.timezone)
     if local.hour == 0 and local.minute == 0:
         local -= timedelta(minutes=1)
     return f"{local:%a %d %b %Y}"

@@ -49,9 +49,9 @@ def test_duplicate_ids_are_refused(content_copy):
 
 
 def test_unknown_timezone_is_refused(content_copy):
-    path = content_copy / "nudges.yaml"
+    path = content_copy / "organisation.yaml"
     path.write_text(path.read_text().replace("Europe/London", "Europe/Atlantis"))
-    with pytest.raises(ContentError, match="nudges.yaml:2: timezone: unknown zone"):
+    with pytest.raises(ContentError, match="organisation.yaml:5: timezone: unknown zone"):
         registry.load_content(content_copy)
 
 
