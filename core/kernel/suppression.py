@@ -73,8 +73,9 @@ def count(n: int, threshold: int = THRESHOLD) -> Cell:
 
 @dataclass(frozen=True)
 class Breakdown:
-    cells: dict[str, Cell]
+    cells: dict[str, Cell]  # empty when withheld
     total: Cell
+    withheld: bool = False  # no cell can be shown: the total is published and the few people would be pinned down
 
     def rows(self) -> list[tuple[str, str]]:
         return [(key, cell.text) for key, cell in self.cells.items()]
@@ -95,11 +96,31 @@ def suppress_counts(counts: Mapping[str, int], total: int | None = None, thresho
 
 
 def suppress_breakdowns(
-    breakdowns: Mapping[str, Mapping[str, int]], total: int | None = None, threshold: int = THRESHOLD
+    breakdowns: Mapping[str, Mapping[str, int]],
+    total: int | None = None,
+    threshold: int = THRESHOLD,
+    *,
+    total_published: bool = False,
 ) -> dict[str, Breakdown]:
     """Several breakdowns of the same people (e.g. by site and by staff group) with their one shared total.
-    Each breakdown is protected against that total, so no hidden site is the total minus the other sites."""
+    Each breakdown is protected against that total, so no hidden site is the total minus the other sites.
+
+    `total_published`: the caller shows the total elsewhere (a report's headline n), so it cannot be hidden to
+    protect a breakdown. Each breakdown is then protected on its own against the fixed total, and one that still
+    pins somebody down (five people in five different staff groups: every hidden cell is 1) is withheld whole."""
     grand = total if total is not None else max((sum(b.values()) for b in breakdowns.values()), default=0)
+    if total_published:
+        return {dim: _against_published_total(counts, grand, threshold) for dim, counts in breakdowns.items()}
+    values, lines = _breakdown_lines(breakdowns, grand)
+    hidden = _protect(values, lines, threshold)
+    shared_total = _cell(grand, ("total",) in hidden)
+    return {
+        dim: Breakdown({key: _cell(counts[key], ("cell", dim, key) in hidden) for key in counts}, shared_total)
+        for dim, counts in breakdowns.items()
+    }
+
+
+def _breakdown_lines(breakdowns: Mapping[str, Mapping[str, int]], grand: int) -> tuple[dict, list]:
     values: dict[tuple, int] = {("total",): grand}
     lines: list[tuple[list[tuple], tuple]] = []
     for dim, counts in breakdowns.items():
@@ -112,12 +133,16 @@ def suppress_breakdowns(
             values[("rest", dim)] = rest
             parts.append(("rest", dim))
         lines.append((parts, ("total",)))
-    hidden = _protect(values, lines, threshold)
-    shared_total = _cell(grand, ("total",) in hidden)
-    return {
-        dim: Breakdown({key: _cell(counts[key], ("cell", dim, key) in hidden) for key in counts}, shared_total)
-        for dim, counts in breakdowns.items()
-    }
+    return values, lines
+
+
+def _against_published_total(counts: Mapping[str, int], grand: int, threshold: int) -> Breakdown:
+    values, lines = _breakdown_lines({"": counts}, grand)
+    hidden = _protect(values, lines, threshold, fixed=frozenset({("total",)}))
+    shown_total = _cell(grand, False)
+    if _exposed(values, lines, hidden):
+        return Breakdown({}, shown_total, withheld=True)
+    return Breakdown({key: _cell(counts[key], ("cell", "", key) in hidden) for key in counts}, shown_total)
 
 
 def suppress_table(rows: Mapping[str, Mapping[str, int]], threshold: int = THRESHOLD) -> Table:
@@ -179,14 +204,17 @@ def _cell(value: int, hidden: bool) -> Cell:
     return Cell(HIDDEN, None, True) if hidden else Cell(str(value), value)
 
 
-def _protect(values: dict[tuple, int], lines: list[tuple[list[tuple], tuple]], threshold: int) -> set[tuple]:
+def _protect(
+    values: dict[tuple, int], lines: list[tuple[list[tuple], tuple]], threshold: int, fixed: frozenset = frozenset()
+) -> set[tuple]:
     """The keys to hide. `lines` are (parts, total) with sum(parts) == total; keys starting "rest" are never shown,
-    so they are protected but cannot be complementary cells."""
+    so they are protected but cannot be complementary cells. `fixed` keys are shown whatever happens (published
+    elsewhere); the caller checks `_exposed` afterwards when that leaves a cell pinned down."""
     if any(v < 0 for v in values.values()):
         raise ValueError("counts of people cannot be negative")
-    hidden = {key for key, v in values.items() if 0 < v < threshold}
+    hidden = {key for key, v in values.items() if 0 < v < threshold and key not in fixed}
     while exposed := _exposed(values, lines, hidden):
-        extra = _complement(exposed, values, lines, hidden)
+        extra = _complement(exposed, values, lines, hidden | set(fixed))
         if extra is None:  # all it touches is hidden (doubling every hidden count still fits, so only the step limit)
             break
         hidden.add(extra)

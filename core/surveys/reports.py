@@ -105,7 +105,12 @@ class ChangeReport:
 
     @property
     def suppressed(self) -> bool:
-        return any(g.n.suppressed for rows in self.groups.values() for g in rows)
+        return any(g.n.suppressed for rows in self.groups.values() for g in rows) or bool(self.withheld)
+
+    @property
+    def withheld(self) -> list[str]:
+        """The breakdowns not shown at all, because any figure in them would identify somebody."""
+        return [dim for dim, rows in self.groups.items() if not rows]
 
 
 def _by_pseudonym(responses: list[Response], scoring: Scoring, instrument: Instrument, latest: bool) -> dict:
@@ -134,7 +139,10 @@ def _labels(content: Content) -> dict[str, list[tuple[str, str]]]:
 
 
 def suppress_groups(members: list[dict[str, str]], content: Content) -> dict[str, dict[str, Cell]]:
-    """The counts by site, legacy trust and staff group of the same people, suppressed together (module doc)."""
+    """The counts by site, legacy trust and staff group of the same people, suppressed together (module doc).
+
+    The total is the report's paired n, shown as the headline once it reaches 5, so it cannot be hidden to protect
+    a breakdown: a breakdown that would still pin somebody down against it is withheld whole (an empty dict)."""
     labels = _labels(content)
     line = suppression.suppress_breakdowns(
         {
@@ -142,12 +150,13 @@ def suppress_groups(members: list[dict[str, str]], content: Content) -> dict[str
             for dim in ("site", "staff_group")
         },
         total=len(members),
+        total_published=len(members) >= THRESHOLD,
     )
     sites = line["site"].cells
     trust_of = {site: content.surveys.legacy_trust(site) or NO_LEGACY_TRUST for site, _ in labels["site"]}
     trust_of[NOT_RECORDED] = NOT_RECORDED
     trusts = {}
-    for trust, _ in labels["legacy_trust"]:
+    for trust, _ in labels["legacy_trust"] if sites else ():  # trusts are sums of sites: withheld with them
         parts = [sites[s] for s in sites if trust_of[s] == trust]
         # a trust is the sum of its sites: shown only when all of them are, so it says nothing they do not
         trusts[trust] = (
@@ -193,7 +202,7 @@ def _group_changes(pairs: list[tuple[Response, float, float]], content: Content)
     result = {}
     for dim, _ in DIMENSIONS:
         rows = []
-        for key, label in _labels(content)[dim]:
+        for key, label in _labels(content)[dim] if cells[dim] else ():  # withheld: no rows
             changes = [a - b for (_, b, a), m in zip(pairs, members, strict=True) if m[dim] == key]
             summary = mean_ci(changes) if shown[(dim, key)] and len(changes) >= THRESHOLD else None
             rows.append(

@@ -16,6 +16,7 @@ from dialogs.surveys.router import router
 from dialogs.surveys.wording import SERIES, WAVES
 
 LINK_LIFE = timedelta(hours=1)
+WITHHELD = "Not shown: with so few pairs, any figure here would identify somebody."
 
 
 def _signed(value: float | None) -> str:
@@ -57,6 +58,9 @@ def _change(change: ChangeReport) -> list:
     for dim, heading in DIMENSIONS:
         rows = change.groups.get(dim, [])
         blocks.append(cards.text(f"**{heading}** (pairs, mean change with 95% CI)", size="Small"))
+        if dim in change.withheld:
+            blocks.append(cards.text(WITHHELD, size="Small", subtle=True))
+            continue
         blocks.append(
             cards.facts(
                 [

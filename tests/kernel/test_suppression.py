@@ -238,6 +238,26 @@ def test_each_breakdown_gets_its_own_complementary_cell_against_the_shared_total
     assert_safe(breakdown_view(out), cap=30)
 
 
+def test_a_published_total_is_never_hidden_and_a_breakdown_it_would_give_away_is_withheld():
+    # five people in five staff groups: hiding every group is not enough when the total 5 is shown elsewhere
+    out = suppress_breakdowns(
+        {"site": {"A": 5, "B": 0}, "group": {"v": 1, "w": 1, "x": 1, "y": 1, "z": 1, "q": 0}},
+        total=5,
+        total_published=True,
+    )
+    assert out["site"].rows() == [("A", "5"), ("B", "0")] and not out["site"].withheld
+    assert out["group"].withheld and out["group"].cells == {} and out["group"].total.text == "5"
+    # without the flag the same numbers hide the total instead, which a headline n would undo
+    assert suppress_breakdowns({"group": {"v": 1, "w": 1, "x": 1, "y": 1, "z": 1}}, total=5)["group"].total.suppressed
+
+
+def test_a_breakdown_that_can_be_protected_against_a_published_total_is_shown_protected():
+    out = suppress_breakdowns({"site": {"A": 3, "B": 12, "C": 7}}, total=22, total_published=True)
+    assert out["site"].rows() == [("A", HIDDEN), ("B", "12"), ("C", HIDDEN)] and not out["site"].withheld
+    assert not out["site"].total.suppressed
+    assert_safe(breakdown_view(out), cap=30)
+
+
 # --- c) a two-way table -------------------------------------------------------------------------------------------
 
 

@@ -131,6 +131,24 @@ async def test_the_admin_report_shows_the_matched_change_chart_and_downloads(con
     assert not (await staff.press(report.refresh.verb)).commit
 
 
+async def test_five_pairs_in_five_staff_groups_are_not_broken_down_by_group(content):
+    uow = FakeUnitOfWork()
+    groups = ("ahp", "nursing_midwifery", "medical_dental", "admin_clerical", "estates_ancillary")
+    for n, group in enumerate(groups, start=1):
+        chat = await onboarded(content, n, uow, group=group)
+        for trigger, value in (("learning_started", "2"), ("learning_completed", "3")):
+            card = (await chat.press_button(await invitation_card(chat, trigger), "Start")).card
+            card = (await chat.press_button(card, "Next", **scale_answers(card, value))).card
+            await chat.press_button(card, "Submit", **scale_answers(card, value))
+    admin = await onboarded(content, 9, uow, admins=frozenset({"aad-9"}))
+    text = card_text(only_card(await admin.say("survey report")))
+    assert "Matched pairs" in text and "5" in text  # the headline n is shown...
+    by_group = text[text.index("By staff group") :]
+    assert report.WITHHELD in by_group  # ...so every group of 1 would be pinned: the breakdown is withheld
+    assert not any(content.organisation.label("staff_groups", g) in by_group for g in groups)
+    assert "Basildon" in text[text.index("By site") : text.index("By legacy trust")]  # 5 at one site: shown
+
+
 async def test_an_admin_starts_a_survey_from_the_form_once(content):
     uow = FakeUnitOfWork()
     admin = await onboarded(content, 1, uow, admins=frozenset({"aad-1"}))
