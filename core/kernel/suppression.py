@@ -89,10 +89,13 @@ class Table:
     total: Cell
 
 
-def suppress_counts(counts: Mapping[str, int], total: int | None = None, threshold: int = THRESHOLD) -> Breakdown:
+def suppress_counts(
+    counts: Mapping[str, int], total: int | None = None, threshold: int = THRESHOLD, *, total_published: bool = False
+) -> Breakdown:
     """One breakdown of a group. If `total` is more than the sum, the unlisted rest ("12 staff, 10 at listed
-    sites") is protected like a cell: a rest of 1-4 needs a complementary cell as much as a shown one does."""
-    return suppress_breakdowns({"": counts}, total, threshold)[""]
+    sites") is protected like a cell: a rest of 1-4 needs a complementary cell as much as a shown one does.
+    `total_published`: as for `suppress_breakdowns`."""
+    return suppress_breakdowns({"": counts}, total, threshold, total_published=total_published)[""]
 
 
 def suppress_breakdowns(

@@ -134,6 +134,7 @@ async def theme_report(uow: UnitOfWork, *, user: User, instrument_id: str, conte
         n = len(who)
         split = None
         if n >= THRESHOLD:
-            split = suppress_counts({g: sum(1 for r in who if (r.staff_group or NOT_RECORDED) == g) for g in groups}, n)
+            by_group = {g: sum(1 for r in who if (r.staff_group or NOT_RECORDED) == g) for g in groups}
+            split = suppress_counts(by_group, n, total_published=True)  # n is shown beside it
         result.append(ThemeCount(theme, count(n), split))
     return result

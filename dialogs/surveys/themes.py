@@ -15,6 +15,7 @@ from dialogs.kit.types import Response, Turn
 from dialogs.surveys.router import router
 
 STALE = "That theming card is out of date; here is the list."
+WITHHELD_BY_GROUP = "By staff group: not shown, as with so few people any figure would identify somebody."
 
 
 def _list_card(turn: Turn) -> dict:
@@ -124,7 +125,10 @@ async def counts(turn: Turn) -> Response:
     hidden = False
     for item in found:
         lines = [cards.text(f"**{item.theme.label}**: {item.total.text}", size="Small")]
-        if item.by_staff_group is not None:
+        if item.by_staff_group is not None and item.by_staff_group.withheld:
+            lines.append(cards.text(WITHHELD_BY_GROUP, subtle=True, size="Small"))
+            hidden = True
+        elif item.by_staff_group is not None:
             pairs = [
                 (org.label("staff_groups", g) if g != "Not recorded" else g, c.text)
                 for g, c in item.by_staff_group.cells.items()

@@ -201,3 +201,32 @@ async def test_a_coach_themes_free_text_one_answer_at_a_time_without_names(conte
     assert "Safety" in card_text(counts) and "[c]" in card_text(counts)
     staff = await onboarded(content, 4, uow)
     assert not (await staff.press(themes.next_answer.verb, instrument="scoping")).commit
+
+
+async def test_a_theme_of_five_people_in_five_staff_groups_is_not_broken_down_by_group(content):
+    uow = FakeUnitOfWork()
+    admin = await onboarded(content, 1, uow, admins=frozenset({"aad-1"}))
+    groups = ("ahp", "nursing_midwifery", "medical_dental", "admin_clerical", "estates_ancillary")
+    writers = [await onboarded(content, n, uow) for n in range(2, 7)]
+    form = (await admin.press(campaign.form.verb)).card
+    await admin.press_button(form, "Start", instrument="scoping", audience="everyone", closes_on="2026-12-09")
+    messages = registry.messages(content, FakeLinks())["surveys"]
+    await send_invitations(uow, content=content, messages=messages, now=admin.clock.now())
+    for writer, group in zip(writers, groups, strict=True):
+        [invitation] = await uow.surveys.open_invitations((await writer.user()).id, now=writer.clock.now())
+        card = (await writer.press(answer.open_.verb, invitation_id=invitation.id)).card
+        card = (await writer.press_button(card, "Next", q_understanding_level="3", q_meaning="Safer care")).card
+        card = (await writer.press_button(card, "Next", q_prior_training="none", q_confidence_overall="40")).card
+        card = (await writer.press_button(card, "Next", q_help_areas="time")).card
+        await writer.press_button(card, "Submit", q_staff_group=group, q_site="basildon")
+    coach = await onboarded(content, 9, uow)
+    await coach.grant(Role.COACH)
+    card = (await coach.press(themes.next_answer.verb, instrument="scoping")).card
+    card = (await coach.press_button(card, "Save and next", new_theme="Safety")).card
+    while "Every answer is themed" not in card_text(card):
+        [theme] = [i for i in card["body"] if i.get("id") == "theme_ids"]
+        card = (await coach.press_button(card, "Save and next", theme_ids=theme["choices"][0]["value"])).card
+    text = card_text((await coach.press_button(card, "Theme counts")).card)
+    assert "**Safety**: 5" in text  # the theme's own count is shown...
+    assert themes.WITHHELD_BY_GROUP in text  # ...so five groups of one would be pinned: no breakdown
+    assert not any(content.organisation.label("staff_groups", g) in text for g in groups)
