@@ -86,7 +86,7 @@ async def _journey(chat: Chat, playground: Playground, database_url: str) -> Non
     await details.get_by_role("textbox", name="Name of the set").fill(SET_NAME)
     await chat.choose(details, "Site", "Cross-site")
     first = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
-    await details.locator("input[type=date]").fill(first)
+    await details.get_by_label(re.compile("^Date of the first meeting")).fill(first)
     await details.get_by_role("textbox", name=re.compile("Place")).fill("Education Centre, room 2")
     await chat.shot("details", details)
     await details.get_by_role("button", name="Next: choose members").click()
