@@ -1,6 +1,6 @@
 """End to end in the Microsoft 365 Agents Playground: the forum's loop between a personal chat and a team channel.
 
-NOT YET RUN (written alongside the forum; the merging engineer runs it). What it proves when it passes:
+What it proves:
 
 1. In the Playground's team channel ("My Team" > "Announcements", its default config), the signed-in user (Alex
    Wilber, made a QI admin with QIBOT_ADMINS) mentions the bot with `forum channels` and links the channel from
@@ -83,11 +83,13 @@ async def _open(chat: Chat, name: str) -> None:
 
 
 async def _mention_bot(chat: Chat, text: str) -> None:
-    await chat.compose.click()
-    await chat.compose.type("@")
-    await chat.page.get_by_role("option", name=re.compile(BOT_NAME)).click()
-    await chat.compose.type(f" {text}")
-    await chat.page.get_by_role("button", name="Send Message").click()
+    """A new post in the channel (its "Start a new post" box; each thread below has its own reply box)."""
+    post = chat.compose.first
+    await post.click()
+    await post.type("@")
+    await chat.page.get_by_role("menuitem", name=re.compile(BOT_NAME)).click()
+    await post.type(f" {text}")
+    await chat.page.get_by_role("button", name="Post", exact=True).click()
 
 
 async def test_ask_in_chat_answer_in_the_channel_thread_close_in_chat(forum_playground) -> None:
@@ -120,8 +122,9 @@ async def test_ask_in_chat_answer_in_the_channel_thread_close_in_chat(forum_play
         await chat.choose(ask, "Topic", "Measurement and charts")
         await chat.shot("ask", ask)
         await ask.get_by_role("button", name="Check and post").click()
-        await expect(ask).to_contain_text("Posted. The QI coaches will answer in Teams")
-        await chat.shot("posted", ask)
+        posted = _card(chat, "Posted. The QI coaches will answer in Teams")  # the form is replaced in place
+        await expect(posted).to_contain_text(QUESTION)
+        await chat.shot("posted", posted)
 
         # 3. The thread card in the channel (the dispatcher runs every second).
         await _open(chat, "Announcements")
@@ -138,13 +141,19 @@ async def test_ask_in_chat_answer_in_the_channel_thread_close_in_chat(forum_play
         await _open(chat, "Personal Chat")
         relayed = chat.page.locator(".ac-adaptiveCard").filter(has_text=ANSWER).last
         await expect(relayed).to_contain_text("Megan Bowen")
-        await expect(relayed.get_by_role("button", name="Open the thread")).to_be_visible()
+        await expect(relayed.get_by_role("link", name="Open the thread")).to_be_visible()
         await chat.shot("relayed", relayed)
         await relayed.get_by_role("button", name="Close question").click()
-        await expect(relayed).to_contain_text("Did this answer your question?")
-        await relayed.get_by_role("button", name="Yes", exact=True).click()
-        await expect(relayed).to_contain_text("Closed. Thank you for telling us.")
-        await chat.shot("closed", relayed)
+        closing = _card(chat, "Did this answer your question?")
+        await expect(closing).to_be_visible()
+        await closing.get_by_role("button", name="Yes", exact=True).click()
+        closed = _card(chat, "Closed. Thank you for telling us.")
+        await expect(closed).to_be_visible()
+        await chat.shot("closed", closed)
+
+
+def _card(chat: Chat, text: str):
+    return chat.page.locator(".ac-adaptiveCard").filter(has_text=text).last
 
 
 async def _thread_id(database_url: str) -> str:
