@@ -266,7 +266,21 @@ def _serve(config: Config) -> None:
 
 
 def cmd_serve(config: Config, _args) -> int:
-    log.info("QI Companion listening on http://%s:%s/api/messages", config.host, config.port)
+    from storage.migrate import current_revision, head_revision
+
+    try:
+        current = asyncio.run(_with_engine(config, current_revision))
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the database stops the start the same way
+        print(f"qibot: cannot reach the database ({type(exc).__name__}); check QIBOT_DATABASE_URL", file=sys.stderr)
+        return 1
+    if current != head_revision():
+        print(
+            f"qibot: the database is at migration {current or 'none'} and this version needs {head_revision()}: "
+            "run `qibot db upgrade` first",
+            file=sys.stderr,
+        )
+        return 1
+    log.info("QI Companion starting on http://%s:%s/api/messages", config.host, config.port)
     _serve(config)
     return 0
 
@@ -389,7 +403,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(None, args)
     config = _config()
     configure_logging(config.log_format, config.log_level)
-    return args.run(config, args)
+    try:
+        return args.run(config, args)
+    except KeyboardInterrupt:  # Ctrl-C before the server's own signal handling is in place (start-up)
+        print("qibot: stopped", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

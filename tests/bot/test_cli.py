@@ -83,3 +83,27 @@ async def test_projects_report_writes_exports(cli_db, capsys, tmp_path):
     assert out_csv.read_bytes().startswith(
         b"\xef\xbb\xbfProject number,Title,Site"
     ) and out_xlsx.read_bytes().startswith(b"PK")
+
+
+def test_serve_refuses_a_database_that_is_not_migrated_and_says_what_to_run(cli_db, capsys, monkeypatch):
+    from bot import cli
+
+    served = []
+    monkeypatch.setattr(cli, "_serve", served.append)
+    assert run(["serve"]) == 1
+    assert "run `qibot db upgrade` first" in capsys.readouterr().err and served == []
+    assert run(["db", "upgrade"]) == 0
+    assert run(["serve"]) == 0 and len(served) == 1
+
+
+def test_ctrl_c_during_start_up_ends_with_one_line_and_no_traceback(cli_db, capsys, monkeypatch):
+    from bot import cli
+
+    def interrupted(_config):
+        raise KeyboardInterrupt
+
+    assert run(["db", "upgrade"]) == 0
+    monkeypatch.setattr(cli, "_serve", interrupted)
+    assert run(["serve"]) == 130
+    err = capsys.readouterr().err
+    assert err.strip().endswith("qibot: stopped") and "Traceback" not in err
