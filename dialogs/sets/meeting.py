@@ -175,7 +175,10 @@ def attendance_card(content: Content, sheet: AttendanceSheet, notice: str | None
         cards.title(f"Attendance: {sheet.set.name}"),
         cards.text(f"Meeting {sheet.meeting.number}, {when(sheet.meeting, content)}", subtle=True),
         *inputs,
-        actions=[cards.execute("Save attendance", attendance_save, {"meeting_id": sheet.meeting.id}, style="positive")],
+        actions=[
+            cards.execute("Save attendance", attendance_save, {"meeting_id": sheet.meeting.id}, style="positive"),
+            cards.execute("Back", mine.view_set, {"set_id": sheet.set.id}, inputs=False),
+        ],
     )
 
 
@@ -257,7 +260,10 @@ def actions_card(
             )
     return cards.card(
         *body,
-        actions=[cards.execute("Save my actions", actions_save, {"meeting_id": meeting.id}, style="positive")],
+        actions=[
+            cards.execute("Save my actions", actions_save, {"meeting_id": meeting.id}, style="positive"),
+            cards.execute("Back", mine.view_set, {"set_id": set_.id}, inputs=False),
+        ],
     )
 
 

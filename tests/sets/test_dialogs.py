@@ -170,6 +170,8 @@ async def test_attendance_then_actions_then_the_next_reminder(content, facilitat
     card = (await facilitator.press(mine.view_set.verb, set_id=set_id)).card
     sheet = await facilitator.press_button(card, "Record attendance")
     assert "Attendance: Ward leaders set" in card_text(sheet.card)
+    back = await facilitator.press_button(sheet.card, "Back")  # no dead end: back to the set
+    assert card_text(back.card).startswith("Ward leaders set") and find_action(back.card, "Record attendance")
     absent = (await people[0].user()).id
     saved = await facilitator.press_button(sheet.card, "Save attendance", **{f"mark_{absent}": "absent"})
     text = card_text(saved.card)
