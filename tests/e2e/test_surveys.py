@@ -1,7 +1,5 @@
 """End to end in the Microsoft 365 Agents Playground: the before and after self-efficacy survey, as a person would.
 
-NOT RUN YET by its author (the fixed ports were in use); the merging engineer runs it.
-
 On a fresh database, with the playground user as an admin: onboard, start the micro-learning (`quiz`, one
 answer), then `qibot surveys tick` (what the scheduler runs: the micro-learning trigger makes the "before"
 invitation; the scheduler is off in these tests, so the person opens it from `my surveys`). Answer part 1, part of
