@@ -26,13 +26,13 @@ from core.clinics.services import (
     check_bookable,
     clean_answer,
     get_session,
-    notify,
     waiting_list,
     waitlist_position,
 )
 from core.kernel.content import Content
 from core.kernel.errors import AlreadyBooked, BookingClosed, ClinicFull, NotAllowed, NotFound, TooManyBookings
 from core.kernel.model import Role, User, WorkingHours
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 from core.projects.model import Project
 from core.projects.services import open_projects_led_by

@@ -31,7 +31,6 @@ from core.events.services import (
     fire,
     get_event,
     missing_courses,
-    notify,
     registration_key,
     template_of,
     waiting_list,
@@ -40,6 +39,7 @@ from core.events.services import (
 from core.kernel.content import Content
 from core.kernel.errors import NotAllowed, NotFound
 from core.kernel.model import Role, User, WorkingHours
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 
 REMINDER_HOUR = time(9)

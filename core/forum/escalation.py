@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from core.forum.commands import InvalidAnswer, Subscriptions
 from core.forum.model import Post
 from core.forum.ports import ForumMessages
-from core.forum.services import ANSWERS, REMINDERS, asker_label, sees_names, tell
+from core.forum.services import ANSWERS, REMINDERS, asker_label, sees_names
 from core.forum.sla import add_working_days, working_time_between
 from core.kernel.content import Content
 from core.kernel.errors import NotAllowed
 from core.kernel.model import Role, User
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 
 
@@ -55,7 +56,7 @@ async def escalate(uow: UnitOfWork, *, content: Content, messages: ForumMessages
             if not coaches:
                 coaches = await uow.forum.users_with_roles([Role.COACH])
             queued += await _remind(uow, content, messages, post, coaches, level=1, now=now)
-            queued += await tell(
+            queued += await notify(
                 uow,
                 content,
                 user_id=post.user_id,
@@ -74,7 +75,7 @@ async def _remind(uow, content, messages, post: Post, people: Sequence[int], *, 
     queued = 0
     for user_id in sorted(set(people) - {post.user_id}):
         asker = post.asker_name or asker_label(post, content, viewer=None)  # coaches and admins see who asked
-        queued += await tell(
+        queued += await notify(
             uow,
             content,
             user_id=user_id,

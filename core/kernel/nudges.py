@@ -87,7 +87,8 @@ async def notify(
     now: datetime,
     not_before: datetime | None = None,
 ) -> bool:
-    """`enqueue_nudge` with the organisation's rules, for a capability's services: True if it was queued."""
+    """Tell a person something: the one way a capability queues a message to a person. It finds their personal
+    chat and applies the organisation's rules (`enqueue_nudge`); once per `key`. True if it was queued."""
     decision = await enqueue_nudge(
         uow,
         rules=content.nudges,

@@ -109,3 +109,25 @@ def test_the_name_check_would_notice(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("from storage.clinics.repository import X\nuow.projects.get(1)\n")
     assert {"clinics", "projects"} <= names_in(sample)
+
+
+def defined_functions(path: Path) -> set[str]:
+    return {
+        node.name
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+
+
+def test_a_person_is_told_something_through_one_kernel_function():
+    """Every message to a person goes through core.kernel.nudges.notify (address, opt-outs, quiet hours, budget,
+    dedupe): no capability calls the gate's internals or keeps its own copy of the helper."""
+    gate = ROOT / "core" / "kernel" / "nudges.py"
+    offenders = []
+    for package in ("core", "dialogs", "scheduler", "bot"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if path == gate:
+                continue
+            if "enqueue_nudge" in names_in(path) or {"notify", "tell"} & defined_functions(path):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders, f"use core.kernel.nudges.notify in {offenders}"
