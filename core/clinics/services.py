@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from core.clinics.commands import InvalidAnswer
 from core.clinics.model import Booking, BookingStatus, ClinicSession
+from core.kernel import places
 from core.kernel.content import Content
 from core.kernel.errors import BookingClosed, InvalidInput, NotFound
 from core.kernel.ports import UnitOfWork
@@ -55,11 +56,8 @@ async def waiting_list(uow: UnitOfWork, session_id: int) -> list[Booking]:
 
 
 async def waitlist_position(uow: UnitOfWork, booking: Booking) -> int | None:
-    """1 when the next freed seat goes to this booking; None unless it is waitlisted."""
-    if booking.status != BookingStatus.WAITLISTED:
-        return None
-    waiting = [b.id for b in await waiting_list(uow, booking.session_id)]
-    return waiting.index(booking.id) + 1
+    """1 when the next freed seat goes to this booking; None unless it is waitlisted (core.kernel.places)."""
+    return await places.waitlist_position(booking, lambda: waiting_list(uow, booking.session_id))
 
 
 def clean_answer(field: str, value: object, limit: int, what: str) -> str | None:

@@ -10,6 +10,7 @@ from core.events.commands import InvalidAnswer, RegistrationClosed
 from core.events.content import Template
 from core.events.hooks import HOOKS, Happened
 from core.events.model import Event, Registration, RegistrationStatus
+from core.kernel import places
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.kernel.model import Role, User
@@ -96,10 +97,8 @@ async def waiting_list(uow: UnitOfWork, event_id: int) -> list[Registration]:
 
 
 async def waitlist_position(uow: UnitOfWork, registration: Registration) -> int | None:
-    if registration.status != RegistrationStatus.WAITLISTED:
-        return None
-    waiting = [r.id for r in await waiting_list(uow, registration.event_id)]
-    return waiting.index(registration.id) + 1 if registration.id in waiting else None
+    """1 when the next freed place goes to this registration; None unless it is waitlisted (core.kernel.places)."""
+    return await places.waitlist_position(registration, lambda: waiting_list(uow, registration.event_id))
 
 
 def registration_key(registration_id: int) -> str:
