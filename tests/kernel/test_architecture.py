@@ -131,3 +131,27 @@ def test_a_person_is_told_something_through_one_kernel_function():
             if "enqueue_nudge" in names_in(path) or {"notify", "tell"} & defined_functions(path):
                 offenders.append(str(path.relative_to(ROOT)))
     assert not offenders, f"use core.kernel.nudges.notify in {offenders}"
+
+
+def repository_calls(path: Path) -> list[str]:
+    """`<something>.uow.<repository>` in a module: a dialog reaching past the services (commit/rollback aside)."""
+    return [
+        f"line {node.lineno}: uow.{node.attr}"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "uow"
+        and node.attr not in ("commit", "rollback")
+    ]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "dialogs").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_dialogs_make_no_repository_calls(path):
+    """Rules live in services: a dialog (or an HTTP page it serves) passes the unit of work on, never queries it."""
+    assert repository_calls(path) == []
+
+
+def test_the_repository_check_would_notice(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("await request.uow.users.get(1)\nawait turn.uow.commit()\nawait service.open(turn.uow)\n")
+    assert repository_calls(sample) == ["line 1: uow.users"]
