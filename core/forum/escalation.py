@@ -29,10 +29,10 @@ def deadlines(post: Post, content: Content) -> tuple[datetime, datetime]:
     rules, forum = content.nudges, content.forum
     assert post.posted_at is not None
     first = add_working_days(
-        post.posted_at, forum.answer_within, rules.default_hours, rules.timezone, forum.bank_holidays
+        post.posted_at, forum.answer_within, rules.default_hours, content.organisation.timezone, forum.bank_holidays
     )
     second = add_working_days(
-        first, forum.then_everyone_after, rules.default_hours, rules.timezone, forum.bank_holidays
+        first, forum.then_everyone_after, rules.default_hours, content.organisation.timezone, forum.bank_holidays
     )
     return first, second
 
@@ -41,7 +41,9 @@ def waiting(post: Post, content: Content, now: datetime) -> timedelta:
     """Working time the question has waited so far."""
     rules = content.nudges
     assert post.posted_at is not None
-    return working_time_between(post.posted_at, now, rules.default_hours, rules.timezone, content.forum.bank_holidays)
+    return working_time_between(
+        post.posted_at, now, rules.default_hours, content.organisation.timezone, content.forum.bank_holidays
+    )
 
 
 async def escalate(uow: UnitOfWork, *, content: Content, messages: ForumMessages, now: datetime) -> int:

@@ -23,7 +23,15 @@ async def uow():
 
 async def nudge(uow, content, now, key="k1", category="learning", **kwargs):
     return await enqueue_nudge(
-        uow, rules=content.nudges, user_id=1, category=category, message=MSG, dedupe_key=key, now=now, **kwargs
+        uow,
+        rules=content.nudges,
+        timezone=content.organisation.timezone,
+        user_id=1,
+        category=category,
+        message=MSG,
+        dedupe_key=key,
+        now=now,
+        **kwargs,
     )
 
 
