@@ -131,7 +131,7 @@ def load_organisation(content_dir: Path) -> Organisation:
     )
 
 
-def load_nudge_rules(content_dir: Path, organisation: Organisation) -> NudgeRules:
+def load_nudge_rules(content_dir: Path) -> NudgeRules:
     path = content_dir / "nudges.yaml"
     doc = load_yaml(path, schema_for(content_dir, "nudges"))
     require_unique_ids(path, doc, "categories")
@@ -140,7 +140,6 @@ def load_nudge_rules(content_dir: Path, organisation: Organisation) -> NudgeRule
     except ValueError as exc:
         raise ContentError(f"{path}:{doc.item_lines['default_hours']}: default_hours: {exc}") from exc
     return NudgeRules(
-        timezone=organisation.timezone,
         default_hours=hours,
         daily_budget=doc["daily_budget"],
         max_pause_days=doc["max_pause_days"],
@@ -194,7 +193,7 @@ def load_content(loaders: Mapping[str, ContentLoader], content_dir: Path | None 
     parts = {name: load(content_dir, organisation) for name, load in loaders.items()}
     return Content(
         organisation=organisation,
-        nudges=load_nudge_rules(content_dir, organisation),
+        nudges=load_nudge_rules(content_dir),
         parts=parts,
         runs_table=load_runs_table(content_dir),
         intents=load_intents(content_dir),

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.kernel.errors import StaleState
 from core.kernel.model import (
     ConversationAddress,
-    NudgePreferences,
     PersonMatch,
+    Preferences,
     Role,
     StoredAddress,
     User,
@@ -22,8 +22,8 @@ from core.kernel.ports import AddressRefresh
 from storage.tables import (
     conversation_addresses,
     conversation_state,
-    nudge_opt_outs,
-    nudge_preferences,
+    preference_opt_outs,
+    preferences,
     user_roles,
     users,
 )
@@ -261,16 +261,14 @@ class SqlPreferenceRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def get(self, user_id: int) -> NudgePreferences:
-        row = (
-            (await self.conn.execute(select(nudge_preferences).where(nudge_preferences.c.user_id == user_id)))
-            .mappings()
-            .first()
-        )
+    async def get(self, user_id: int) -> Preferences:
+        row = (await self.conn.execute(select(preferences).where(preferences.c.user_id == user_id))).mappings().first()
         opted = (
-            await self.conn.execute(select(nudge_opt_outs.c.category).where(nudge_opt_outs.c.user_id == user_id))
+            await self.conn.execute(
+                select(preference_opt_outs.c.category).where(preference_opt_outs.c.user_id == user_id)
+            )
         ).scalars()
-        prefs = NudgePreferences(user_id=user_id, opted_out=frozenset(opted))
+        prefs = Preferences(user_id=user_id, opted_out=frozenset(opted))
         if row is not None:
             prefs.paused_until = row["paused_until"]
             prefs.learning_time = row["learning_time"]
@@ -282,7 +280,7 @@ class SqlPreferenceRepository:
                 )
         return prefs
 
-    async def save(self, prefs: NudgePreferences, *, now: datetime) -> None:
+    async def save(self, prefs: Preferences, *, now: datetime) -> None:
         hours = prefs.hours
         values = dict(
             user_id=prefs.user_id,
@@ -293,16 +291,17 @@ class SqlPreferenceRepository:
             learning_time=prefs.learning_time,
             updated_at=now,
         )
-        stmt = _insert(self.conn, nudge_preferences).values(**values)
+        stmt = _insert(self.conn, preferences).values(**values)
         await self.conn.execute(
             stmt.on_conflict_do_update(
                 index_elements=["user_id"], set_={k: v for k, v in values.items() if k != "user_id"}
             )
         )
-        await self.conn.execute(delete(nudge_opt_outs).where(nudge_opt_outs.c.user_id == prefs.user_id))
+        await self.conn.execute(delete(preference_opt_outs).where(preference_opt_outs.c.user_id == prefs.user_id))
         if prefs.opted_out:
             await self.conn.execute(
-                insert(nudge_opt_outs), [{"user_id": prefs.user_id, "category": c} for c in sorted(prefs.opted_out)]
+                insert(preference_opt_outs),
+                [{"user_id": prefs.user_id, "category": c} for c in sorted(prefs.opted_out)],
             )
 
 

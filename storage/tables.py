@@ -110,8 +110,8 @@ conversation_addresses = Table(
 )
 
 
-nudge_preferences = Table(
-    "nudge_preferences",
+preferences = Table(
+    "preferences",
     metadata,
     Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("work_days", String(20), nullable=True),  # "0,1,2,3,4"; NULL: the organisation's default hours
@@ -128,8 +128,8 @@ nudge_preferences = Table(
 )
 
 
-nudge_opt_outs = Table(
-    "nudge_opt_outs",
+preference_opt_outs = Table(
+    "preference_opt_outs",
     metadata,
     Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("category", String(40), primary_key=True),

@@ -4,6 +4,7 @@ content, and a fake Bot Connector."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from datetime import UTC, datetime
@@ -106,3 +107,18 @@ async def connector():
     await fake.start()
     yield fake
     await fake.stop()
+
+
+@pytest.fixture
+def cli_db(tmp_path, monkeypatch):
+    """A SQLite database for the `qibot` command line, in a folder with no .env; logging restored after."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("QIBOT_DATABASE_URL", url)
+    for name in ("MicrosoftAppId", "QIBOT_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield url
+    root.handlers[:] = handlers
+    root.setLevel(level)

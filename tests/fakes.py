@@ -10,11 +10,11 @@ from bot import registry
 from core.kernel.errors import StaleState
 from core.kernel.model import (
     ConversationAddress,
-    NudgePreferences,
     OutboundMessage,
     OutboxItem,
     OutboxStatus,
     PersonMatch,
+    Preferences,
     Role,
     StoredAddress,
     User,
@@ -42,7 +42,7 @@ class FakeDatabase:
     def __init__(self) -> None:
         self.users: dict[int, User] = {}
         self.addresses: dict[int, StoredAddress] = {}
-        self.preferences: dict[int, NudgePreferences] = {}
+        self.preferences: dict[int, Preferences] = {}
         self.outbox: dict[int, dict] = {}
         self.state: dict[tuple[str, int], tuple[dict, int]] = {}
         self.ids = itertools.count(1)
@@ -169,7 +169,7 @@ class FakeAddresses(_Repo):
 
 class FakePreferences(_Repo):
     async def get(self, user_id):
-        return copy.copy(self.db.preferences.get(user_id)) or NudgePreferences(user_id=user_id)
+        return copy.copy(self.db.preferences.get(user_id)) or Preferences(user_id=user_id)
 
     async def save(self, prefs, *, now):
         self.db.preferences[prefs.user_id] = copy.copy(prefs)

@@ -26,13 +26,14 @@ from core.clinics.services import (
     check_bookable,
     clean_answer,
     get_session,
-    notify,
     waiting_list,
     waitlist_position,
 )
+from core.kernel import places
 from core.kernel.content import Content
 from core.kernel.errors import AlreadyBooked, BookingClosed, ClinicFull, NotAllowed, NotFound, TooManyBookings
 from core.kernel.model import Role, User, WorkingHours
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 from core.projects.model import Project
 from core.projects.services import open_projects_led_by
@@ -110,12 +111,10 @@ async def book_session(
     check_bookable(session, content, now)
     await uow.users.lock(user.id)  # two bookings at once cannot both slip under the limit
     await _check_can_book(uow, user, session, content, now)
-    if await uow.clinics.take_seat(session.id):
-        status = BookingStatus.CONFIRMED
-    elif request.join_waitlist:
-        status = BookingStatus.WAITLISTED
-    else:
-        raise ClinicFull("Sorry, that session has just filled up.")
+    full = ClinicFull("Sorry, that session has just filled up.")
+    status = BookingStatus(
+        await places.take_place(uow.clinics, session.id, join_waitlist=request.join_waitlist, full=full)
+    )
     booking = await uow.clinics.add_booking(
         session_id=session.id,
         user_id=user.id,
@@ -270,22 +269,21 @@ async def cancel_booking(
     await uow.outbox.cancel(f"clinic:{booking.id}:")
     promoted = None
     if booking.status == BookingStatus.CONFIRMED:
-        promoted = await _promote_first_waiting(uow, session, content, messages, now)
-        if promoted is None:
-            await uow.clinics.release_seat(session.id)
+        promoted = await places.give_freed_seat(
+            uow.clinics,
+            session.id,
+            waiting=lambda: waiting_list(uow, session.id),
+            promote=lambda first: _promote(uow, session, first, content, messages, now),
+        )
     cancelled = await uow.clinics.get_booking(booking.id)
     assert cancelled is not None
     return Cancellation(cancelled, session, promoted=promoted)
 
 
-async def _promote_first_waiting(
-    uow: UnitOfWork, session: ClinicSession, content: Content, messages: ClinicMessages, now: datetime
-) -> Booking | None:
+async def _promote(
+    uow: UnitOfWork, session: ClinicSession, first: Booking, content: Content, messages: ClinicMessages, now: datetime
+) -> Booking:
     """The freed seat goes to the first person on the waitlist (position 1), who is told at once."""
-    waiting = await waiting_list(uow, session.id)
-    if not waiting:
-        return None
-    first = waiting[0]
     await uow.clinics.set_booking_status(first.id, BookingStatus.CONFIRMED, now=now)
     promoted = await uow.clinics.get_booking(first.id)
     assert promoted is not None

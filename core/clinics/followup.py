@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from core.clinics.commands import FeedbackAnswers, InvalidAnswer
 from core.clinics.model import Attendance, AttendanceRecord, BookingStatus
 from core.clinics.ports import ClinicMessages
-from core.clinics.services import MAX_IMPROVEMENT, REMINDERS, UPDATES, clean_answer, get_session, notify
+from core.clinics.services import MAX_IMPROVEMENT, REMINDERS, UPDATES, clean_answer, get_session
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput, NotAllowed
 from core.kernel.model import Role, User
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 
 CONFIRMED = (BookingStatus.CONFIRMED.value,)

@@ -1,7 +1,7 @@
-"""What every clinic task shares: finding a session, whether it can still be booked, the waitlist's order, and
-queuing a clinic message. The tasks live next to this: booking.py (book, cancel, the waitlist's promotion,
-reminders), sessions.py (the series sync, the coach's schedule, an admin cancelling a session), followup.py
-(attendance and feedback) and reports.py (staff supported).
+"""What every clinic task shares: finding a session, whether it can still be booked, the waitlist's order, the
+message categories (messages are queued with core.kernel.nudges.notify). The tasks live next to this: booking.py
+(book, cancel, the waitlist's promotion, reminders), sessions.py (the series sync, the coach's schedule, an admin
+cancelling a session), followup.py (attendance and feedback) and reports.py (staff supported).
 
 Capacity is enforced by the storage layer's atomic `take_seat` (a conditional UPDATE under a CHECK constraint),
 so two people booking the last seat at the same moment cannot both get it.
@@ -13,10 +13,9 @@ from datetime import datetime, timedelta
 
 from core.clinics.commands import InvalidAnswer
 from core.clinics.model import Booking, BookingStatus, ClinicSession
+from core.kernel import places
 from core.kernel.content import Content
 from core.kernel.errors import BookingClosed, InvalidInput, NotFound
-from core.kernel.model import OutboundMessage
-from core.kernel.nudges import enqueue_nudge
 from core.kernel.ports import UnitOfWork
 from core.kernel.text import clean_text
 
@@ -57,36 +56,8 @@ async def waiting_list(uow: UnitOfWork, session_id: int) -> list[Booking]:
 
 
 async def waitlist_position(uow: UnitOfWork, booking: Booking) -> int | None:
-    """1 when the next freed seat goes to this booking; None unless it is waitlisted."""
-    if booking.status != BookingStatus.WAITLISTED:
-        return None
-    waiting = [b.id for b in await waiting_list(uow, booking.session_id)]
-    return waiting.index(booking.id) + 1
-
-
-async def notify(
-    uow: UnitOfWork,
-    content: Content,
-    *,
-    user_id: int,
-    category: str,
-    message: OutboundMessage,
-    key: str,
-    now: datetime,
-    not_before: datetime | None = None,
-) -> bool:
-    """Queue one clinic message through the nudge gate, once per `key`; True if it was queued."""
-    decision = await enqueue_nudge(
-        uow,
-        rules=content.nudges,
-        user_id=user_id,
-        category=category,
-        message=message,
-        dedupe_key=key,
-        now=now,
-        not_before=not_before,
-    )
-    return decision.enqueued
+    """1 when the next freed seat goes to this booking; None unless it is waitlisted (core.kernel.places)."""
+    return await places.waitlist_position(booking, lambda: waiting_list(uow, booking.session_id))
 
 
 def clean_answer(field: str, value: object, limit: int, what: str) -> str | None:

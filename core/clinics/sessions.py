@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 from core.clinics.content import ClinicSeries
 from core.clinics.model import BookingStatus, CoachSession, SessionCancelled, SessionToCancel
 from core.clinics.ports import ClinicMessages
-from core.clinics.services import MAX_REASON, UPDATES, clean_answer, get_session, notify
+from core.clinics.services import MAX_REASON, UPDATES, clean_answer, get_session
 from core.kernel.content import Content
 from core.kernel.errors import BookingClosed, NotAllowed
 from core.kernel.model import Role, User
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 
 # --- series from content/clinics.yaml ----------------------------------------------------------------------------

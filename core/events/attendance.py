@@ -39,7 +39,6 @@ from core.events.services import (
     clean_answer,
     fire,
     get_event,
-    notify,
     registration_key,
     require_manager,
     template_of,
@@ -47,6 +46,7 @@ from core.events.services import (
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.kernel.model import User
+from core.kernel.nudges import notify
 from core.kernel.pages import Page, PageError, PageRequest, PageResult
 from core.kernel.ports import Links, UnitOfWork
 from core.profile.services import save_profile

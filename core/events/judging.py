@@ -30,12 +30,12 @@ from core.events.services import (
     UPDATES,
     clean_answer,
     get_event,
-    notify,
     require_admin,
 )
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.kernel.model import User
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 from core.projects.services import get_project
 

@@ -31,15 +31,16 @@ from core.events.services import (
     fire,
     get_event,
     missing_courses,
-    notify,
     registration_key,
     template_of,
     waiting_list,
     waitlist_position,
 )
+from core.kernel import places
 from core.kernel.content import Content
 from core.kernel.errors import NotAllowed, NotFound
 from core.kernel.model import Role, User, WorkingHours
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 
 REMINDER_HOUR = time(9)
@@ -129,12 +130,10 @@ async def register(
     event = await get_event(uow, request.event_id)
     await _check_may_register(uow, user, event, content, now)
     answers = clean_answers(event, content, request.answers)
-    if await uow.events.take_seat(event.id):
-        status = RegistrationStatus.CONFIRMED
-    elif request.join_waitlist:
-        status = RegistrationStatus.WAITLISTED
-    else:
-        raise EventFull(f"Sorry, {event.title} has just filled up.")
+    full = EventFull(f"Sorry, {event.title} has just filled up.")
+    status = RegistrationStatus(
+        await places.take_place(uow.events, event.id, join_waitlist=request.join_waitlist, full=full)
+    )
     registration = await uow.events.add_registration(
         event_id=event.id, user_id=user.id, status=status, answers=answers, now=now
     )
@@ -261,23 +260,22 @@ async def cancel_registration(
     await uow.outbox.cancel(registration_key(registration.id))
     promoted = None
     if registration.status == RegistrationStatus.CONFIRMED:
-        promoted = await promote_first_waiting(uow, event, content, messages, now)
-        if promoted is None:
-            await uow.events.release_seat(event.id)
+        promoted = await places.give_freed_seat(
+            uow.events,
+            event.id,
+            waiting=lambda: waiting_list(uow, event.id),
+            promote=lambda first: _promote(uow, event, first, content, messages, now),
+        )
     cancelled = await uow.events.get_registration(registration.id)
     assert cancelled is not None
     return Cancellation(cancelled, await get_event(uow, event.id), promoted=promoted)
 
 
-async def promote_first_waiting(
-    uow: UnitOfWork, event: Event, content: Content, messages: EventMessages, now: datetime
-) -> Registration | None:
+async def _promote(
+    uow: UnitOfWork, event: Event, first: Registration, content: Content, messages: EventMessages, now: datetime
+) -> Registration:
     """A freed place goes to the first person on the waitlist, who is told at once. The caller holds the place
     (a cancelled one, or one it has just taken)."""
-    waiting = await waiting_list(uow, event.id)
-    if not waiting:
-        return None
-    first = waiting[0]
     await uow.events.set_registration_status(first.id, RegistrationStatus.CONFIRMED, now=now)
     promoted = await uow.events.get_registration(first.id)
     assert promoted is not None
@@ -298,10 +296,9 @@ async def fill_from_waitlist(
     uow: UnitOfWork, event: Event, content: Content, messages: EventMessages, now: datetime
 ) -> int:
     """After the capacity grows: as many people waiting as there are new places get one."""
-    promoted = 0
-    while await waiting_list(uow, event.id):
-        if not await uow.events.take_seat(event.id):
-            break
-        await promote_first_waiting(uow, event, content, messages, now)
-        promoted += 1
-    return promoted
+    return await places.fill_new_seats(
+        uow.events,
+        event.id,
+        waiting=lambda: waiting_list(uow, event.id),
+        promote=lambda first: _promote(uow, event, first, content, messages, now),
+    )

@@ -1,5 +1,6 @@
 """What every event task shares: finding an event, who may manage events, whether registration is open, who is
-eligible, the waitlist's order, and queuing an event message through the nudge gate."""
+eligible, the waitlist's order, and the message categories (messages are queued with core.kernel.nudges.notify,
+the nudge gate)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from core.events.commands import InvalidAnswer, RegistrationClosed
 from core.events.content import Template
 from core.events.hooks import HOOKS, Happened
 from core.events.model import Event, Registration, RegistrationStatus
+from core.kernel import places
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
-from core.kernel.model import OutboundMessage, Role, User
-from core.kernel.nudges import enqueue_nudge
+from core.kernel.model import Role, User
 from core.kernel.ports import UnitOfWork
 from core.kernel.text import clean_text
 
@@ -96,35 +97,8 @@ async def waiting_list(uow: UnitOfWork, event_id: int) -> list[Registration]:
 
 
 async def waitlist_position(uow: UnitOfWork, registration: Registration) -> int | None:
-    if registration.status != RegistrationStatus.WAITLISTED:
-        return None
-    waiting = [r.id for r in await waiting_list(uow, registration.event_id)]
-    return waiting.index(registration.id) + 1 if registration.id in waiting else None
-
-
-async def notify(
-    uow: UnitOfWork,
-    content: Content,
-    *,
-    user_id: int,
-    category: str,
-    message: OutboundMessage,
-    key: str,
-    now: datetime,
-    not_before: datetime | None = None,
-) -> bool:
-    """Queue one event message through the nudge gate, once per `key`; True if it was queued."""
-    decision = await enqueue_nudge(
-        uow,
-        rules=content.nudges,
-        user_id=user_id,
-        category=category,
-        message=message,
-        dedupe_key=key,
-        now=now,
-        not_before=not_before,
-    )
-    return decision.enqueued
+    """1 when the next freed place goes to this registration; None unless it is waitlisted (core.kernel.places)."""
+    return await places.waitlist_position(registration, lambda: waiting_list(uow, registration.event_id))
 
 
 def registration_key(registration_id: int) -> str:

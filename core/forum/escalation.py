@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from core.forum.commands import InvalidAnswer, Subscriptions
 from core.forum.model import Post
 from core.forum.ports import ForumMessages
-from core.forum.services import ANSWERS, REMINDERS, asker_label, sees_names, tell
+from core.forum.services import ANSWERS, REMINDERS, asker_label, sees_names
 from core.forum.sla import add_working_days, working_time_between
 from core.kernel.content import Content
 from core.kernel.errors import NotAllowed
 from core.kernel.model import Role, User
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 
 
@@ -28,10 +29,10 @@ def deadlines(post: Post, content: Content) -> tuple[datetime, datetime]:
     rules, forum = content.nudges, content.forum
     assert post.posted_at is not None
     first = add_working_days(
-        post.posted_at, forum.answer_within, rules.default_hours, rules.timezone, forum.bank_holidays
+        post.posted_at, forum.answer_within, rules.default_hours, content.organisation.timezone, forum.bank_holidays
     )
     second = add_working_days(
-        first, forum.then_everyone_after, rules.default_hours, rules.timezone, forum.bank_holidays
+        first, forum.then_everyone_after, rules.default_hours, content.organisation.timezone, forum.bank_holidays
     )
     return first, second
 
@@ -40,7 +41,9 @@ def waiting(post: Post, content: Content, now: datetime) -> timedelta:
     """Working time the question has waited so far."""
     rules = content.nudges
     assert post.posted_at is not None
-    return working_time_between(post.posted_at, now, rules.default_hours, rules.timezone, content.forum.bank_holidays)
+    return working_time_between(
+        post.posted_at, now, rules.default_hours, content.organisation.timezone, content.forum.bank_holidays
+    )
 
 
 async def escalate(uow: UnitOfWork, *, content: Content, messages: ForumMessages, now: datetime) -> int:
@@ -55,7 +58,7 @@ async def escalate(uow: UnitOfWork, *, content: Content, messages: ForumMessages
             if not coaches:
                 coaches = await uow.forum.users_with_roles([Role.COACH])
             queued += await _remind(uow, content, messages, post, coaches, level=1, now=now)
-            queued += await tell(
+            queued += await notify(
                 uow,
                 content,
                 user_id=post.user_id,
@@ -74,7 +77,7 @@ async def _remind(uow, content, messages, post: Post, people: Sequence[int], *, 
     queued = 0
     for user_id in sorted(set(people) - {post.user_id}):
         asker = post.asker_name or asker_label(post, content, viewer=None)  # coaches and admins see who asked
-        queued += await tell(
+        queued += await notify(
             uow,
             content,
             user_id=user_id,

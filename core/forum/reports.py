@@ -57,7 +57,9 @@ def _column(post: Post, content: Content, now: datetime) -> str:
 
 def _working(content: Content, start: datetime, end: datetime) -> timedelta:
     rules = content.nudges
-    return working_time_between(start, end, rules.default_hours, rules.timezone, content.forum.bank_holidays)
+    return working_time_between(
+        start, end, rules.default_hours, content.organisation.timezone, content.forum.bank_holidays
+    )
 
 
 def _median(values: list[timedelta]) -> str:

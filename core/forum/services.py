@@ -12,7 +12,6 @@ from core.forum.model import ForumChannel, Post, PostKind
 from core.kernel.content import Content
 from core.kernel.errors import NotAllowed, NotFound
 from core.kernel.model import OutboundMessage, Role, User
-from core.kernel.nudges import enqueue_nudge
 from core.kernel.ports import UnitOfWork
 
 ANSWERS = "forum_answers"  # replies to your question or story, "still open": a service message
@@ -63,15 +62,6 @@ def thread_link(post: Post, channel: ForumChannel | None, tenant_id: str | None)
     if channel.team_group_id:
         params.append(f"groupId={channel.team_group_id}")
     return f"https://teams.microsoft.com/l/message/{channel.teams_channel_id}/{post.root_activity}?{'&'.join(params)}"
-
-
-async def tell(
-    uow: UnitOfWork, content: Content, *, user_id: int, category: str, message: OutboundMessage, key: str, now
-) -> int:
-    decision = await enqueue_nudge(
-        uow, rules=content.nudges, user_id=user_id, category=category, message=message, dedupe_key=key, now=now
-    )
-    return int(decision.enqueued)
 
 
 async def to_channel(uow: UnitOfWork, *, address_id: int, message: OutboundMessage, key: str, now: datetime) -> bool:

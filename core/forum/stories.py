@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 
 from core.forum.model import ALL_SITES, ChannelKind, Post
 from core.forum.ports import ForumMessages
-from core.forum.services import REMINDERS, start_thread, tell
+from core.forum.services import REMINDERS, start_thread
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput
 from core.kernel.model import User
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 from core.projects import services as projects
 
@@ -25,7 +26,7 @@ async def offer_stories(uow: UnitOfWork, *, content: Content, messages: ForumMes
     for project in await projects.completed_since(uow, now - OFFER_WINDOW):
         if await uow.forum.story_of(project.id) is not None:
             continue
-        queued += await tell(
+        queued += await notify(
             uow,
             content,
             user_id=project.lead_id,

@@ -17,7 +17,6 @@ from core.forum.services import (
     get_post,
     my_post,
     sees_names,
-    tell,
     thread_key,
     thread_link,
     to_channel,
@@ -25,6 +24,7 @@ from core.forum.services import (
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput, NotAllowed
 from core.kernel.model import Role, User
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 from core.kernel.text import clean_text
 
@@ -141,7 +141,7 @@ async def _answered(uow: UnitOfWork, post: Post, reply: Reply, content: Content,
     channel = await uow.forum.get_channel(post.channel_id) if post.channel_id else None
     stored = await uow.addresses.get(channel.address_id) if channel else None
     link = thread_link(post, channel, stored.address.tenant_id if stored else None)
-    await tell(
+    await notify(
         uow,
         content,
         user_id=post.user_id,

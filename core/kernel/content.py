@@ -50,7 +50,6 @@ class NudgeCategory:
 
 @dataclass(frozen=True)
 class NudgeRules:
-    timezone: ZoneInfo  # the organisation's (organisation.yaml), copied here for the nudge gate
     default_hours: WorkingHours
     daily_budget: int
     max_pause_days: int

@@ -91,7 +91,10 @@ class WorkingHours:
 
 
 @dataclass
-class NudgePreferences:
+class Preferences:
+    """A person's message preferences: working hours, a pause, the categories they opted out of, and when the
+    daily quiz nudge may come. The nudge gate reads them."""
+
     user_id: int
     hours: WorkingHours | None = None  # None: the organisation's default
     paused_until: datetime | None = None

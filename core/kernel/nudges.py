@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from core.kernel.content import Content, NudgeRules
 from core.kernel.model import OutboundMessage
@@ -29,6 +30,7 @@ async def enqueue_nudge(
     uow: UnitOfWork,
     *,
     rules: NudgeRules,
+    timezone: ZoneInfo,
     user_id: int,
     category: str,
     message: OutboundMessage,
@@ -47,7 +49,7 @@ async def enqueue_nudge(
     if not kind.transactional:
         if prefs.paused_until and due < prefs.paused_until:
             return NudgeDecision(False, reason="paused")
-        due = await _next_slot_within_budget(uow, rules, prefs.hours or rules.default_hours, user_id, due)
+        due = await _next_slot_within_budget(uow, rules, timezone, prefs.hours or rules.default_hours, user_id, due)
         if due is None:
             return NudgeDecision(False, reason="no slot within budget")
     inserted = await uow.outbox.add(
@@ -65,8 +67,7 @@ async def enqueue_nudge(
     return NudgeDecision(True, due_at=due)
 
 
-async def _next_slot_within_budget(uow, rules: NudgeRules, hours, user_id: int, when: datetime):
-    tz = rules.timezone
+async def _next_slot_within_budget(uow, rules: NudgeRules, tz: ZoneInfo, hours, user_id: int, when: datetime):
     for _ in range(MAX_DAYS_AHEAD):
         slot = next_open(when, hours, tz)
         day_start, day_end = local_day_bounds(slot, tz)
@@ -87,10 +88,12 @@ async def notify(
     now: datetime,
     not_before: datetime | None = None,
 ) -> bool:
-    """`enqueue_nudge` with the organisation's rules, for a capability's services: True if it was queued."""
+    """Tell a person something: the one way a capability queues a message to a person. It finds their personal
+    chat and applies the organisation's rules (`enqueue_nudge`); once per `key`. True if it was queued."""
     decision = await enqueue_nudge(
         uow,
         rules=content.nudges,
+        timezone=content.organisation.timezone,
         user_id=user_id,
         category=category,
         message=message,

@@ -9,10 +9,10 @@ from typing import Any, Protocol
 
 from core.kernel.model import (
     ConversationAddress,
-    NudgePreferences,
     OutboundMessage,
     OutboxItem,
     PersonMatch,
+    Preferences,
     Role,
     StoredAddress,
     User,
@@ -72,8 +72,8 @@ class AddressRepository(Protocol):
 
 
 class PreferenceRepository(Protocol):
-    async def get(self, user_id: int) -> NudgePreferences: ...
-    async def save(self, prefs: NudgePreferences, *, now: datetime) -> None: ...
+    async def get(self, user_id: int) -> Preferences: ...
+    async def save(self, prefs: Preferences, *, now: datetime) -> None: ...
 
 
 @dataclass(frozen=True)

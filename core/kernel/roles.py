@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
@@ -15,6 +16,12 @@ def effective_roles(user: User, configured_admins: frozenset[str]) -> frozenset[
     if user.aad_object_id in configured_admins or user.teams_user_id in configured_admins:
         roles.add(Role.ADMIN)
     return frozenset(roles)
+
+
+async def person_with_roles(uow: UnitOfWork, user_id: int, configured_admins: frozenset[str]) -> User | None:
+    """The person a signed link names, with their effective roles (for HTTP pages, which have no turn)."""
+    user = await uow.users.get(user_id)
+    return replace(user, roles=effective_roles(user, configured_admins)) if user is not None else None
 
 
 def require_role(user: User, role: Role) -> None:

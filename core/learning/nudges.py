@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.kernel.content import Content
-from core.kernel.nudges import enqueue_nudge
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 from core.kernel.working_hours import local_day_bounds
 from core.learning.ports import LearningMessages
@@ -26,17 +26,16 @@ async def nudge_learners(uow: UnitOfWork, *, content: Content, now: datetime, me
         if now < at:
             continue  # not yet: queued once their time has come, so practice before then still counts
         count = min(due_count, content.learning.rules.daily_review_cap)
-        decision = await enqueue_nudge(
+        queued += await notify(
             uow,
-            rules=content.nudges,
+            content,
             user_id=user_id,
             category="learning",
             message=messages.nudge(count),
-            dedupe_key=f"learning:{user_id}:{now.astimezone(tz).date().isoformat()}",
+            key=f"learning:{user_id}:{now.astimezone(tz).date().isoformat()}",
             now=now,
             not_before=at.astimezone(now.tzinfo),
         )
-        queued += decision.enqueued
     return queued
 
 

@@ -7,11 +7,11 @@ from datetime import datetime, time, timedelta
 
 from core.kernel.content import NudgeRules
 from core.kernel.errors import InvalidInput
-from core.kernel.model import NudgePreferences, WorkingHours
+from core.kernel.model import Preferences, WorkingHours
 from core.kernel.ports import UnitOfWork
 
 
-async def get_preferences(uow: UnitOfWork, *, user_id: int) -> NudgePreferences:
+async def get_preferences(uow: UnitOfWork, *, user_id: int) -> Preferences:
     return await uow.preferences.get(user_id)
 
 
@@ -25,7 +25,7 @@ async def update_preferences(
     hours: WorkingHours | None,
     now: datetime,
     learning_time: time | None = None,
-) -> NudgePreferences:
+) -> Preferences:
     """Replace the person's settings in one go (the settings card submits the whole form)."""
     unknown = opted_out - {c.id for c in rules.categories if c.can_opt_out}
     if unknown:

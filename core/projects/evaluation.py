@@ -9,10 +9,11 @@ from datetime import date, datetime
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.kernel.model import User
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 from core.projects.commands import Evaluation, InvalidField, Rubric
 from core.projects.model import RUBRIC, EvaluationRecord, PdsaCycle, Project, ProjectStatus, Scores
-from core.projects.notify import tell, tell_reviewers
+from core.projects.notify import REVIEW, tell_reviewers
 from core.projects.ports import ProjectMessages
 from core.projects.progress import ACTS
 from core.projects.rules import field_text, get_project, is_lead, is_reviewer, require_change
@@ -87,7 +88,15 @@ async def score_evaluation(
         scores[key] = value
     comment = field_text(rubric.comment, "comment", "the comment", 1000, required=False)
     await uow.projects.score_evaluation(project.id, Scores(**scores), comment=comment, by=user.id, now=now)
-    await tell(uow, content, project.lead_id, messages.summary_ready(project), f"project:{project.id}:summary", now)
+    await notify(
+        uow,
+        content,
+        user_id=project.lead_id,
+        category=REVIEW,
+        message=messages.summary_ready(project),
+        key=f"project:{project.id}:summary",
+        now=now,
+    )
     return await uow.projects.evaluation(project.id)
 
 

@@ -1,4 +1,5 @@
-"""Telling people about a project: one message to one person, through the nudge gate."""
+"""Telling a project's reviewers (core.kernel.nudges.notify, the nudge gate), and the category of project
+service messages."""
 
 from __future__ import annotations
 
@@ -6,18 +7,11 @@ from datetime import datetime
 
 from core.kernel.content import Content
 from core.kernel.model import OutboundMessage
-from core.kernel.nudges import enqueue_nudge
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 from core.projects.model import Project
 
-
-async def tell(
-    uow: UnitOfWork, content: Content, user_id: int, message: OutboundMessage, key: str, now: datetime
-) -> None:
-    """Queue one project message (category projects_review), once per dedupe key."""
-    await enqueue_nudge(
-        uow, rules=content.nudges, user_id=user_id, category="projects_review", message=message, dedupe_key=key, now=now
-    )
+REVIEW = "projects_review"  # a project's review, approval, team and summary messages (service messages)
 
 
 async def tell_reviewers(
@@ -27,4 +21,12 @@ async def tell_reviewers(
     never the project's own lead, who cannot review it."""
     reviewers = [project.coach_id] if project.coach_id else await uow.projects.admins()
     for reviewer in (r for r in reviewers if r != project.lead_id):
-        await tell(uow, content, reviewer, message, f"project:{project.id}:{what}:{reviewer}", now)
+        await notify(
+            uow,
+            content,
+            user_id=reviewer,
+            category=REVIEW,
+            message=message,
+            key=f"project:{project.id}:{what}:{reviewer}",
+            now=now,
+        )

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput, NotFound
 from core.kernel.model import User
-from core.kernel.nudges import enqueue_nudge
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 from core.kernel.roles import effective_roles
 from core.measurement import MIN_FIX_AFTER, Rebase, XmR, xmr
@@ -354,14 +354,13 @@ async def nudge_stale(uow: UnitOfWork, *, content: Content, messages: ProjectMes
     queued = 0
     for project in await uow.projects.stale(updated_before=now - content.projects.stale_after):
         lull = project.updated_at.date().isoformat()
-        decision = await enqueue_nudge(
+        queued += await notify(
             uow,
-            rules=content.nudges,
+            content,
             user_id=project.lead_id,
             category="projects",
             message=messages.stale(project),
-            dedupe_key=f"project:{project.id}:stale:{lull}",
+            key=f"project:{project.id}:stale:{lull}",
             now=now,
         )
-        queued += decision.enqueued
     return queued

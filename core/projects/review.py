@@ -8,9 +8,10 @@ from datetime import datetime
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput, NotAllowed
 from core.kernel.model import User
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 from core.projects.model import Project, ProjectStatus
-from core.projects.notify import tell
+from core.projects.notify import REVIEW
 from core.projects.ports import ProjectMessages
 from core.projects.rules import field_text, get_project, is_reviewer
 from core.projects.wizard import REVIEW_STEP
@@ -46,7 +47,15 @@ async def approve(
     if not await uow.projects.mark_approved(project.id, by=user.id, comment=comment, now=now):
         raise _too_late("approve")
     project = await get_project(uow, project.id)
-    await tell(uow, content, project.lead_id, messages.approved(project), f"project:{project.id}:approved", now)
+    await notify(
+        uow,
+        content,
+        user_id=project.lead_id,
+        category=REVIEW,
+        message=messages.approved(project),
+        key=f"project:{project.id}:approved",
+        now=now,
+    )
     return project
 
 
@@ -67,5 +76,7 @@ async def return_for_changes(
         raise _too_late("return")
     project = await get_project(uow, project.id)
     key = f"project:{project.id}:returned:{now.isoformat()}"
-    await tell(uow, content, project.lead_id, messages.returned(project), key, now)
+    await notify(
+        uow, content, user_id=project.lead_id, category=REVIEW, message=messages.returned(project), key=key, now=now
+    )
     return project

@@ -8,10 +8,11 @@ from datetime import date, datetime
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.kernel.model import User
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 from core.projects.commands import ProjectQuery
 from core.projects.model import OPEN_STATUSES, EvaluationRecord, PdsaCycle, Project, ProjectStatus
-from core.projects.notify import tell
+from core.projects.notify import REVIEW
 from core.projects.ports import ProjectMessages
 from core.projects.rules import can_change, field_text, get_project, is_lead
 
@@ -57,7 +58,15 @@ async def ask_to_join(
     if can_change(user, project):
         raise InvalidInput("You can already update this project.")
     key = f"project:{project.id}:join:{user.id}"
-    await tell(uow, content, project.lead_id, messages.join_request(project, user), key, now)
+    await notify(
+        uow,
+        content,
+        user_id=project.lead_id,
+        category=REVIEW,
+        message=messages.join_request(project, user),
+        key=key,
+        now=now,
+    )
     return project
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.kernel.content import Content
-from core.kernel.nudges import enqueue_nudge
+from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
 from core.learning.progress import learning_milestones
 from core.surveys.campaigns import survey_trigger
@@ -46,16 +46,15 @@ async def send_invitations(uow: UnitOfWork, *, content: Content, messages: Surve
         instrument = content.surveys.instrument(campaign.instrument_id) if campaign else None
         if instrument is None or not await uow.surveys.mark_sent(invitation.id, now=now):
             continue
-        decision = await enqueue_nudge(
+        queued += await notify(
             uow,
-            rules=content.nudges,
+            content,
             user_id=invitation.user_id,
             category=CATEGORY,
             message=messages.invitation(instrument, invitation),
-            dedupe_key=f"surveys:inv:{invitation.id}",
+            key=f"surveys:inv:{invitation.id}",
             now=now,
         )
-        queued += decision.enqueued
     return queued
 
 
@@ -82,14 +81,13 @@ async def remind_non_responders(uow: UnitOfWork, *, content: Content, messages: 
         instrument = content.surveys.instrument(campaign.instrument_id)
         if instrument is None or not await uow.surveys.count_reminder(invitation.id, number=number):
             continue
-        decision = await enqueue_nudge(
+        queued += await notify(
             uow,
-            rules=content.nudges,
+            content,
             user_id=invitation.user_id,
             category=CATEGORY,
             message=messages.reminder(instrument, invitation, number),
-            dedupe_key=f"surveys:inv:{invitation.id}:reminder:{number}",
+            key=f"surveys:inv:{invitation.id}:reminder:{number}",
             now=now,
         )
-        queued += decision.enqueued
     return queued

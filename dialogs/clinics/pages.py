@@ -3,8 +3,6 @@ session ends."""
 
 from __future__ import annotations
 
-from icalendar import Calendar, Event, vText
-
 from core.clinics.booking import calendar_booking
 from core.clinics.model import Booking, BookingView, ClinicSession
 from core.kernel.content import Content
@@ -12,31 +10,27 @@ from core.kernel.pages import Page, PageError, PageRequest, PageResult
 from core.kernel.ports import Links
 from dialogs.clinics.wording import coaches, site, where
 from dialogs.kit import cards
+from dialogs.kit.calendar import calendar_file
 
 
 def booking_calendar(session: ClinicSession, booking: Booking, content: Content, *, stamp) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//QI Companion//Clinic booking//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = Event()
-    event.add("uid", f"clinic-booking-{booking.id}@qi-companion")
-    event.add("dtstamp", stamp)
-    event.add("dtstart", session.starts_at)
-    event.add("dtend", session.ends_at)
-    event.add("summary", f"QI clinic with {coaches(session)}" + (f": {session.focus}" if session.focus else ""))
-    event["location"] = vText(where(session) if session.venue else (session.online_url or "Online"))
     lines = [f"QI clinic at {site(session, content)} with {coaches(session)}."]
     if session.online_url:
         lines.append(f"Join online: {session.online_url}")
     if booking.question:
         lines.append(f"Your question: {booking.question}")
     lines.append("To cancel, type 'my bookings' to QI Companion in Teams.")
-    event.add("description", "\n".join(lines))
-    if session.online_url:
-        event.add("url", session.online_url)
-    calendar.add_component(event)
-    return calendar.to_ical()
+    return calendar_file(
+        product="Clinic booking",
+        uid=f"clinic-booking-{booking.id}",
+        stamp=stamp,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        summary=f"QI clinic with {coaches(session)}" + (f": {session.focus}" if session.focus else ""),
+        location=where(session) if session.venue else (session.online_url or "Online"),
+        description=lines,
+        url=session.online_url,
+    )
 
 
 async def _calendar(request: PageRequest) -> PageResult:

@@ -8,22 +8,21 @@ import asyncio
 import base64
 import csv
 import io
-from dataclasses import replace
 from html import escape
 
 import qrcode
 import qrcode.image.pure
-from icalendar import Calendar, Event, vText
 from openpyxl import Workbook
 
 from core.events import reports
 from core.events.attendance import checkin_link
 from core.events.registration import calendar_date
-from core.events.services import may_manage
-from core.kernel.errors import DomainError
+from core.events.services import get_event, may_manage
+from core.kernel.errors import DomainError, NotFound
 from core.kernel.pages import Page, PageError, PageRequest, PageResult
-from core.kernel.roles import effective_roles
+from core.kernel.roles import person_with_roles
 from dialogs.events.wording import date_label, site, when, where
+from dialogs.kit.calendar import calendar_file
 
 REFRESH_SECONDS = 300  # the check-in screen asks for a fresh code this often (codes last longer)
 
@@ -31,27 +30,22 @@ REFRESH_SECONDS = 300  # the check-in screen asks for a fresh code this often (c
 
 
 def date_calendar(event, d, registration, content, *, stamp) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//QI Companion//Event registration//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    item = Event()
-    item.add("uid", f"event-{registration.id}-date-{d.id}@qi-companion")
-    item.add("dtstamp", stamp)
-    item.add("dtstart", d.starts_at)
-    item.add("dtend", d.ends_at)
     label = f" ({date_label(event, d)})" if len(event.dates) > 1 else ""
-    item.add("summary", f"{event.title}{label}")
-    item["location"] = vText(where(event) if event.venue else (event.online_url or "Online"))
     lines = [f"{event.title} at {site(event, content)}, {when(d, content)}."]
     if event.online_url:
         lines.append(f"Join online: {event.online_url}")
     lines.append("To cancel, type 'my events' to QI Companion in Teams.")
-    item.add("description", "\n".join(lines))
-    if event.online_url:
-        item.add("url", event.online_url)
-    calendar.add_component(item)
-    return calendar.to_ical()
+    return calendar_file(
+        product="Event registration",
+        uid=f"event-{registration.id}-date-{d.id}",
+        stamp=stamp,
+        starts_at=d.starts_at,
+        ends_at=d.ends_at,
+        summary=f"{event.title}{label}",
+        location=where(event) if event.venue else (event.online_url or "Online"),
+        description=lines,
+        url=event.online_url,
+    )
 
 
 async def _calendar(request: PageRequest) -> PageResult:
@@ -96,13 +90,13 @@ def checkin_html(title: str, label: str, png: bytes, expires: str) -> str:
 
 
 async def _checkin(request: PageRequest) -> PageResult:
-    user = await request.uow.users.get(request.claims["u"])
-    if user is None or not may_manage(replace(user, roles=effective_roles(user, request.admins))):
+    user = await person_with_roles(request.uow, request.claims["u"], request.admins)
+    if user is None or not may_manage(user):
         raise PageError(403, "The check-in screen is for the QSIR faculty and admins.")
-    user = replace(user, roles=effective_roles(user, request.admins))
-    event = await request.uow.events.get_event(request.claims["v"])
-    if event is None:
-        raise PageError(404, "This event no longer exists.")
+    try:
+        event = await get_event(request.uow, request.claims["v"])
+    except NotFound:
+        raise PageError(404, "This event no longer exists.") from None
     try:
         link, expires_at = await checkin_link(
             request.uow,
@@ -155,10 +149,9 @@ async def _export(request: PageRequest) -> PageResult:
     kind = request.params.get("kind", "")
     if kind not in FORMATS or request.claims.get("k") != kind:
         raise PageError(404, "This export link is not valid or has expired.")
-    user = await request.uow.users.get(request.claims["u"])
+    user = await person_with_roles(request.uow, request.claims["u"], request.admins)
     if user is None:
         raise PageError(403, "Attendee lists are for QI admins.")
-    user = replace(user, roles=effective_roles(user, request.admins))
     try:
         table = await reports.attendee_list(
             request.uow, user=user, event_id=request.claims["v"], content=request.content

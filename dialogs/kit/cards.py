@@ -7,6 +7,7 @@ from typing import Any
 
 from core.kernel.content import Choice
 from dialogs.kit.feature import Action
+from dialogs.kit.run import run_command
 
 CARD_VERSION = "1.5"
 
@@ -59,17 +60,18 @@ def facts(pairs: list[tuple[str, str]]) -> Element:
 
 def execute(
     label: str,
-    verb: Action | str,
+    verb: Action,
     data: dict[str, Any] | None = None,
     *,
     style: str | None = None,
     inputs: bool = True,
 ) -> Element:
-    """A button. Pass the registered Action (a string verb is still accepted; the every-button-has-a-handler check
-    in the transcripts walks every card). `inputs=False` sends none of the card's inputs, so a required, empty
-    input never blocks it: use it for Back, Cancel and every other button that does not need the form."""
-    verb = verb.verb if isinstance(verb, Action) else verb
-    action: Element = {"type": "Action.Execute", "title": label, "verb": verb, "data": data or {}}
+    """A button. `verb` is the Action a router registered (`@router.action`), never a string, so a button cannot
+    name a verb that has no handler. `inputs=False` sends none of the card's inputs, so a required, empty input
+    never blocks it: use it for Back, Cancel and every other button that does not need the form."""
+    if not isinstance(verb, Action):
+        raise TypeError(f"button {label!r}: pass the registered Action (@router.action), not {verb!r}")
+    action: Element = {"type": "Action.Execute", "title": label, "verb": verb.verb, "data": data or {}}
     if style:
         action["style"] = style
     if not inputs:
@@ -182,7 +184,7 @@ def section(section_id: str, heading_text: str, summary: str, *items: Element | 
 
 def problem_card(message: str) -> dict[str, Any]:
     """Something did not work: say so plainly and offer the way on."""
-    return card(notice(message, good=False), actions=[execute("Show the menu", "help.run", {"command": "help"})])
+    return card(notice(message, good=False), actions=[execute("Show the menu", run_command, {"command": "help"})])
 
 
 def text_input(

@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from core.kernel.model import User
 from dialogs.kit import cards
 from dialogs.kit.feature import Command
+from dialogs.kit.run import run_command
 
 MORE_ID = "menu-more"
 
 
 def _button(command: Command) -> dict:
-    button = cards.execute(command.title, "help.run", {"command": command.name})
+    button = cards.execute(command.title, run_command, {"command": command.name})
     button["tooltip"] = command.description
     return cards.action_set(button)
 

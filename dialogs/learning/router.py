@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from core.learning.content import Topic
 from core.learning.progress import course_topic
-from dialogs.help import run_from_menu
 from dialogs.kit import cards
 from dialogs.kit.feature import FeatureRouter
+from dialogs.kit.run import run_command
 from dialogs.kit.types import Turn
 
 router = FeatureRouter("learning")
@@ -20,7 +20,7 @@ MENU_ORDER = (LEARN, QUIZ, MY_PROGRESS)
 
 def command_button(label: str, command: str, *, style: str | None = None) -> dict:
     """A button that runs one of the typed commands in place of the card (help's run), so no `*_again` verb."""
-    return cards.execute(label, run_from_menu, {"command": command}, style=style)
+    return cards.execute(label, run_command, {"command": command}, style=style)
 
 
 def days(n: int) -> str:

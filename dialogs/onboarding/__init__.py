@@ -12,6 +12,7 @@ from core.profile.services import save_profile
 from dialogs.kit import cards
 from dialogs.kit.feature import FeatureRouter
 from dialogs.kit.forms import FormError
+from dialogs.kit.run import run_command
 from dialogs.kit.types import Response, Turn
 
 router = FeatureRouter("onboarding")
@@ -45,7 +46,7 @@ def welcome_back_card(user: User) -> dict:
     return cards.card(
         cards.title(f"Welcome back{', ' + first_name if first_name else ''}"),
         cards.text("Good to see you again. Your profile and bookings are as you left them."),
-        actions=[cards.execute("What can I do?", "help.run", {"command": "help"})],
+        actions=[cards.execute("What can I do?", run_command, {"command": "help"})],
     )
 
 
@@ -54,7 +55,7 @@ def saved_card(org: Organisation, user: User) -> dict:
         cards.notice("Thanks, you are all set."),
         cards.facts(profile_facts(org, user)),
         cards.text("Type **help** at any time to see what I can do.", subtle=True),
-        actions=[cards.execute("What can I do?", "help.run", {"command": "help"})],
+        actions=[cards.execute("What can I do?", run_command, {"command": "help"})],
     )
 
 

@@ -6,7 +6,7 @@ from datetime import time
 
 from core.kernel.content import Choice
 from core.kernel.errors import InvalidInput
-from core.kernel.model import NudgePreferences, WorkingHours
+from core.kernel.model import Preferences, WorkingHours
 from core.kernel.working_hours import DAY_NAMES, describe
 from core.preferences.services import get_preferences, update_preferences
 from dialogs.kit import cards
@@ -19,12 +19,12 @@ router = FeatureRouter("preferences")
 DAY_CHOICES = tuple(Choice(id=str(i), label=name.capitalize()) for i, name in enumerate(DAY_NAMES))
 
 
-def settings_card(turn: Turn, prefs: NudgePreferences, *, notice: str | None = None, open: str | None = None) -> dict:
+def settings_card(turn: Turn, prefs: Preferences, *, notice: str | None = None, open: str | None = None) -> dict:
     """About one phone screen: three sections, each a summary line with Change to open its inputs."""
     rules = turn.content.nudges
     hours = prefs.hours or rules.default_hours
     if prefs.paused_until and prefs.paused_until > turn.now:
-        local = prefs.paused_until.astimezone(rules.timezone)
+        local = prefs.paused_until.astimezone(turn.content.organisation.timezone)
         pause_text = f"Paused until {local:%a %d %b, %H:%M}. Enter 0 to restart them now."
     else:
         pause_text = "Nudges are on."

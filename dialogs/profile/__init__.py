@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.kernel.model import Role, User
 from dialogs.kit import cards
 from dialogs.kit.feature import FeatureRouter
+from dialogs.kit.run import run_command
 from dialogs.kit.types import Response, Turn
 from dialogs.onboarding import profile_facts, profile_inputs, submit_profile
 
@@ -34,7 +35,7 @@ def edit_card(turn: Turn, user: User, error: str | None = None) -> dict:
         *profile_inputs(turn.content.organisation, user),
         actions=[
             cards.execute("Save", save, style="positive"),
-            cards.execute("Cancel", "help.run", {"command": "profile"}, inputs=False),
+            cards.execute("Cancel", run_command, {"command": "profile"}, inputs=False),
         ],
     )
 

@@ -3,27 +3,15 @@ ends. It holds the time, the place and the join link, never the presenter's issu
 
 from __future__ import annotations
 
-from icalendar import Calendar, Event, vText
-
 from core.kernel.content import Content
 from core.kernel.pages import Page, PageError, PageRequest, PageResult
 from core.sets.membership import calendar_meeting
 from core.sets.model import ActionSet, Meeting
+from dialogs.kit.calendar import calendar_file
 from dialogs.sets.wording import site, where
 
 
 def meeting_calendar(set_: ActionSet, meeting: Meeting, content: Content, *, stamp) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//QI Companion//Action learning set//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = Event()
-    event.add("uid", f"set-meeting-{meeting.id}@qi-companion")
-    event.add("dtstamp", stamp)
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.ends_at)
-    event.add("summary", f"Action learning set: {set_.name} (meeting {meeting.number})")
-    event["location"] = vText(where(set_) if set_.pattern.venue else (set_.pattern.online_url or "Online"))
     lines = [
         f"Action learning set {set_.name} ({site(set_, content)}), "
         f"facilitated by {set_.facilitator_name or 'your facilitator'}."
@@ -31,11 +19,17 @@ def meeting_calendar(set_: ActionSet, meeting: Meeting, content: Content, *, sta
     if set_.pattern.online_url:
         lines.append(f"Join online: {set_.pattern.online_url}")
     lines.append("What is said in the set stays in the set. Type 'my sets' to QI Companion in Teams.")
-    event.add("description", "\n".join(lines))
-    if set_.pattern.online_url:
-        event.add("url", set_.pattern.online_url)
-    calendar.add_component(event)
-    return calendar.to_ical()
+    return calendar_file(
+        product="Action learning set",
+        uid=f"set-meeting-{meeting.id}",
+        stamp=stamp,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        summary=f"Action learning set: {set_.name} (meeting {meeting.number})",
+        location=where(set_) if set_.pattern.venue else (set_.pattern.online_url or "Online"),
+        description=lines,
+        url=set_.pattern.online_url,
+    )
 
 
 async def _calendar(request: PageRequest) -> PageResult:

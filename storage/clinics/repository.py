@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clinics.content import ClinicSeries
 from core.clinics.model import Attendance, Booking, BookingStatus, ClinicSession, Coach, SessionStatus
 from core.kernel.errors import AlreadyBooked
+from storage import places
 from storage.clinics.tables import clinic_bookings, clinic_feedback, clinic_session_coaches, clinic_sessions
 from storage.repositories import _insert
 from storage.tables import users
@@ -224,23 +224,10 @@ class SqlClinicRepository:
     # --- seats: a conditional UPDATE, atomic on both databases -----------------------------------------------
 
     async def take_seat(self, session_id: int) -> bool:
-        result = await self.conn.execute(
-            update(clinic_sessions)
-            .where(
-                clinic_sessions.c.id == session_id,
-                clinic_sessions.c.status == SessionStatus.SCHEDULED.value,
-                clinic_sessions.c.seats_taken < clinic_sessions.c.capacity,
-            )
-            .values(seats_taken=clinic_sessions.c.seats_taken + 1)
-        )
-        return result.rowcount == 1
+        return await places.take_seat(self.conn, clinic_sessions, session_id, open_status=SessionStatus.SCHEDULED.value)
 
     async def release_seat(self, session_id: int) -> None:
-        await self.conn.execute(
-            update(clinic_sessions)
-            .where(clinic_sessions.c.id == session_id, clinic_sessions.c.seats_taken > 0)
-            .values(seats_taken=clinic_sessions.c.seats_taken - 1)
-        )
+        await places.release_seat(self.conn, clinic_sessions, session_id)
 
     # --- bookings -----------------------------------------------------------------------------------------
 
@@ -255,26 +242,23 @@ class SqlClinicRepository:
         question: str | None,
         now: datetime,
     ) -> Booking:
-        try:
-            async with self.conn.begin_nested():
-                booking_id = (
-                    await self.conn.execute(
-                        clinic_bookings.insert()
-                        .values(
-                            session_id=session_id,
-                            user_id=user_id,
-                            status=status.value,
-                            help_with=help_with,
-                            project_id=project_id,
-                            question=question,
-                            created_at=now,
-                            updated_at=now,
-                        )
-                        .returning(clinic_bookings.c.id)
-                    )
-                ).scalar_one()
-        except IntegrityError:
-            raise AlreadyBooked("You already have a place on this session.") from None
+        insert = (
+            clinic_bookings.insert()
+            .values(
+                session_id=session_id,
+                user_id=user_id,
+                status=status.value,
+                help_with=help_with,
+                project_id=project_id,
+                question=question,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(clinic_bookings.c.id)
+        )
+        booking_id = await places.add_place(
+            self.conn, insert, already=AlreadyBooked("You already have a place on this session.")
+        )
         booking = await self.get_booking(booking_id)
         assert booking is not None
         return booking

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import and_, delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.events.commands import AlreadyRegistered
@@ -21,6 +20,7 @@ from core.events.model import (
     RegistrationStatus,
     TrainingRecord,
 )
+from storage import places
 from storage.events.celebration import CelebrationRows
 from storage.events.tables import (
     event_attendance,
@@ -208,23 +208,10 @@ class SqlEventRepository(CelebrationRows):
     # --- places: a conditional UPDATE, atomic on both databases ---------------------------------------------
 
     async def take_seat(self, event_id: int) -> bool:
-        result = await self.conn.execute(
-            update(events)
-            .where(
-                events.c.id == event_id,
-                events.c.status == EventStatus.OPEN.value,
-                events.c.seats_taken < events.c.capacity,
-            )
-            .values(seats_taken=events.c.seats_taken + 1)
-        )
-        return result.rowcount == 1
+        return await places.take_seat(self.conn, events, event_id, open_status=EventStatus.OPEN.value)
 
     async def release_seat(self, event_id: int) -> None:
-        await self.conn.execute(
-            update(events)
-            .where(events.c.id == event_id, events.c.seats_taken > 0)
-            .values(seats_taken=events.c.seats_taken - 1)
-        )
+        await places.release_seat(self.conn, events, event_id)
 
     async def set_results_announced(self, event_id: int, *, now: datetime) -> bool:
         result = await self.conn.execute(
@@ -239,24 +226,16 @@ class SqlEventRepository(CelebrationRows):
     async def add_registration(
         self, *, event_id: int, user_id: int, status: RegistrationStatus, answers: dict[str, str], now: datetime
     ) -> Registration:
-        try:
-            async with self.conn.begin_nested():
-                registration_id = (
-                    await self.conn.execute(
-                        event_registrations.insert()
-                        .values(
-                            event_id=event_id,
-                            user_id=user_id,
-                            status=status.value,
-                            answers=answers,
-                            created_at=now,
-                            updated_at=now,
-                        )
-                        .returning(event_registrations.c.id)
-                    )
-                ).scalar_one()
-        except IntegrityError:
-            raise AlreadyRegistered("You already have a place on this event.") from None
+        insert = (
+            event_registrations.insert()
+            .values(
+                event_id=event_id, user_id=user_id, status=status.value, answers=answers, created_at=now, updated_at=now
+            )
+            .returning(event_registrations.c.id)
+        )
+        registration_id = await places.add_place(
+            self.conn, insert, already=AlreadyRegistered("You already have a place on this event.")
+        )
         registration = await self.get_registration(registration_id)
         assert registration is not None
         return registration

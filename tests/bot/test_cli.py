@@ -1,7 +1,6 @@
 """`qibot` as an operator uses it: migrate, load demo data twice, grant and revoke roles."""
 
 import asyncio
-import logging
 
 import pytest
 
@@ -9,20 +8,6 @@ from bot import registry
 from bot.cli import main
 from core.kernel.model import Role
 from storage.db import create_engine
-
-
-@pytest.fixture
-def cli_db(tmp_path, monkeypatch):
-    url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
-    monkeypatch.chdir(tmp_path)  # no .env
-    monkeypatch.setenv("QIBOT_DATABASE_URL", url)
-    for name in ("MicrosoftAppId", "QIBOT_HOST"):
-        monkeypatch.delenv(name, raising=False)
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield url
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 async def roles_of(url, teams_id):

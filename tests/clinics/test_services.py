@@ -29,7 +29,7 @@ from core.kernel.errors import (
     NotFound,
     TooManyBookings,
 )
-from core.kernel.model import NudgePreferences, Role, WorkingHours
+from core.kernel.model import Preferences, Role, WorkingHours
 from core.projects.model import Project, ProjectStatus
 from tests.clinics.data import add_session_to, clinic_state
 from tests.clinics.fakes import RecordingClinicMessages
@@ -227,7 +227,7 @@ def test_day_before_reminder_uses_the_persons_first_working_hour():
 
 async def test_reminders_can_be_turned_off_in_settings(uow, content):
     user = await person(uow, 1)
-    await uow.preferences.save(NudgePreferences(user_id=user.id, opted_out=frozenset({"clinic_reminders"})), now=NOW)
+    await uow.preferences.save(Preferences(user_id=user.id, opted_out=frozenset({"clinic_reminders"})), now=NOW)
     await book(uow, content, user, add_session(uow))
     assert not any(t.startswith("reminder") for t in outbox_texts(uow))
 

@@ -5,10 +5,12 @@ from pathlib import Path
 
 import adaptive_cards
 import jsonschema
+import pytest
 
 from core.kernel.model import Role
 from dialogs.clinics import ClinicCards
 from dialogs.kit import cards
+from dialogs.kit.run import run_command
 from dialogs.learning import LearningCards, certificate_card
 from dialogs.onboarding import welcome_back_card, welcome_card
 from tests.clinics.data import add_session
@@ -157,3 +159,11 @@ async def test_every_button_on_every_card_has_a_handler(content):
         walk(card)
     assert verbs and verbs <= set(registered), verbs - set(registered)
     assert all(len(verb.split(".")) == 2 for verb in verbs)
+
+
+def test_a_button_takes_a_registered_action_not_a_string():
+    """A typo'd verb cannot reach a card: the builder refuses anything but the Action a router registered."""
+    with pytest.raises(TypeError, match="registered Action"):
+        cards.execute("Show the menu", "help.rnu", {"command": "help"})
+    button = cards.execute("Show the menu", run_command, {"command": "help"})
+    assert button["verb"] == "help.run" and ROUTER.actions["help.run"] is run_command

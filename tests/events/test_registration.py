@@ -16,7 +16,7 @@ from core.events.commands import (
 )
 from core.events.model import RegistrationStatus
 from core.kernel.errors import NotAllowed
-from core.kernel.model import NudgePreferences, WorkingHours
+from core.kernel.model import Preferences, WorkingHours
 from tests.events.data import add_event, event_state, person
 from tests.events.fakes import RecordingEventMessages
 from tests.fakes import FakeUnitOfWork
@@ -212,7 +212,7 @@ async def test_reminders_keep_09_00_london_across_the_clock_changes(uow, content
 async def test_reminders_use_the_persons_own_working_hours_and_skip_what_is_past(uow, content):
     user = await person(uow, 1, now=NOW)
     hours = WorkingHours(frozenset(range(7)), time(7, 30), time(19, 30))
-    await uow.preferences.save(NudgePreferences(user_id=user.id, hours=hours), now=NOW)
+    await uow.preferences.save(Preferences(user_id=user.id, hours=hours), now=NOW)
     starts = NOW + timedelta(days=3)  # the week-before reminder would be in the past
     event_id = await add_event(uow, starts_at=starts, closes_at=starts - timedelta(hours=5))
     registration = await register(uow, content, user, event_id)

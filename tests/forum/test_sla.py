@@ -15,7 +15,7 @@ def utc(*args):
 @pytest.fixture
 def clock(content):
     rules = content.nudges
-    return rules.default_hours, rules.timezone, content.forum.bank_holidays
+    return rules.default_hours, content.organisation.timezone, content.forum.bank_holidays
 
 
 @pytest.mark.parametrize(

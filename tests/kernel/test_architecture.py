@@ -109,3 +109,49 @@ def test_the_name_check_would_notice(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("from storage.clinics.repository import X\nuow.projects.get(1)\n")
     assert {"clinics", "projects"} <= names_in(sample)
+
+
+def defined_functions(path: Path) -> set[str]:
+    return {
+        node.name
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+
+
+def test_a_person_is_told_something_through_one_kernel_function():
+    """Every message to a person goes through core.kernel.nudges.notify (address, opt-outs, quiet hours, budget,
+    dedupe): no capability calls the gate's internals or keeps its own copy of the helper."""
+    gate = ROOT / "core" / "kernel" / "nudges.py"
+    offenders = []
+    for package in ("core", "dialogs", "scheduler", "bot"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if path == gate:
+                continue
+            if "enqueue_nudge" in names_in(path) or {"notify", "tell"} & defined_functions(path):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders, f"use core.kernel.nudges.notify in {offenders}"
+
+
+def repository_calls(path: Path) -> list[str]:
+    """`<something>.uow.<repository>` in a module: a dialog reaching past the services (commit/rollback aside)."""
+    return [
+        f"line {node.lineno}: uow.{node.attr}"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "uow"
+        and node.attr not in ("commit", "rollback")
+    ]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "dialogs").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_dialogs_make_no_repository_calls(path):
+    """Rules live in services: a dialog (or an HTTP page it serves) passes the unit of work on, never queries it."""
+    assert repository_calls(path) == []
+
+
+def test_the_repository_check_would_notice(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("await request.uow.users.get(1)\nawait turn.uow.commit()\nawait service.open(turn.uow)\n")
+    assert repository_calls(sample) == ["line 1: uow.users"]

@@ -56,6 +56,7 @@ async def people_with_nudges(uow_factory, clock, content, connector, count=3, pe
                 decision = await enqueue_nudge(
                     uow,
                     rules=content.nudges,
+                    timezone=content.organisation.timezone,
                     user_id=user.id,
                     category="clinic_reminders",
                     message=OutboundMessage(text=f"reminder {n}.{k}"),
@@ -144,6 +145,7 @@ async def test_403_marks_the_person_unreachable_and_stops_sending(dispatcher, uo
         decision = await enqueue_nudge(
             uow,
             rules=content.nudges,
+            timezone=content.organisation.timezone,
             user_id=user.id,
             category="clinic_reminders",
             message=OutboundMessage(text="again"),

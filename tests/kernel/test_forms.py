@@ -6,6 +6,7 @@ from core.kernel.errors import InvalidInput
 from core.kernel.text import clean_text
 from dialogs.kit import cards
 from dialogs.kit.forms import card_int, field_error, refill
+from dialogs.kit.run import run_command
 
 
 def form():
@@ -70,7 +71,9 @@ def test_the_transcript_check_finds_an_escape_a_required_input_would_block():
     from tests.dialogs.harness import blocked_escapes
 
     required = {"type": "Input.Text", "id": "t", "label": "T", "isRequired": True}
-    blocked = cards.card(required, actions=[cards.execute("Back", "help.run"), cards.execute("Finish later", "x.y")])
+    blocked = cards.card(
+        required, actions=[cards.execute("Back", run_command), cards.execute("Finish later", run_command)]
+    )
     assert blocked_escapes(blocked) == ["Back", "Finish later"]
-    free = cards.card(required, actions=[cards.execute("Back", "help.run", inputs=False)])
+    free = cards.card(required, actions=[cards.execute("Back", run_command, inputs=False)])
     assert blocked_escapes(free) == []

@@ -1,11 +1,17 @@
 """The migrations create exactly the schema the code declares, on SQLite and PostgreSQL."""
 
+from datetime import UTC, datetime, time
+
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Time, bindparam, inspect, text
+from sqlalchemy.exc import IntegrityError
 
-from storage.migrate import current_revision, head_revision, is_at_head, upgrade
-from storage.tables import load_capability_tables
+from core.kernel.model import Preferences, WorkingHours
+from storage.migrate import alembic_config, current_revision, head_revision, is_at_head, upgrade
+from storage.tables import UTCDateTime, load_capability_tables
 
 
 def declared(name, type_, parent_names) -> bool:
@@ -60,3 +66,66 @@ async def test_only_the_named_objects_are_left_out(engine):
             names.add(rest[0].name)
     undeclared = load_capability_tables().info.get("undeclared", set())
     assert names and names <= undeclared, names - undeclared
+
+
+async def _migrate(engine, direction: str, revision: str) -> None:
+    """Up or down to `revision`, as storage.migrate.upgrade runs migrations (foreign keys off on SQLite)."""
+
+    def run(sync_conn) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = sync_conn
+        getattr(command, direction)(config, revision)
+
+    async with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        await conn.run_sync(run)
+        await conn.commit()
+        if engine.dialect.name == "sqlite":
+            await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            await conn.commit()
+
+
+async def test_renaming_the_preferences_tables_keeps_what_people_chose(engine, uow_factory):
+    """0014 renames nudge_preferences/nudge_opt_outs to preferences/preference_opt_outs: rows survive both ways."""
+    when = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    await _migrate(engine, "downgrade", "0010")
+    async with engine.begin() as conn:
+        user_id = (
+            await conn.execute(
+                text(
+                    "INSERT INTO users (teams_user_id, created_at, updated_at) VALUES ('t-1', :w, :w) RETURNING id"
+                ).bindparams(bindparam("w", type_=UTCDateTime())),
+                {"w": when},
+            )
+        ).scalar_one()
+        await conn.execute(
+            text(
+                "INSERT INTO nudge_preferences (user_id, work_days, work_start, work_end, updated_at)"
+                " VALUES (:u, '0,1', :s, :e, :w)"
+            ).bindparams(
+                bindparam("w", type_=UTCDateTime()), bindparam("s", type_=Time()), bindparam("e", type_=Time())
+            ),
+            {"u": user_id, "s": time(7), "e": time(15), "w": when},
+        )
+        await conn.execute(
+            text("INSERT INTO nudge_opt_outs (user_id, category) VALUES (:u, 'surveys')"), {"u": user_id}
+        )
+    await _migrate(engine, "upgrade", "head")
+
+    chosen = Preferences(
+        user_id=user_id,
+        hours=WorkingHours(days=frozenset({0, 1}), start=time(7), end=time(15)),
+        opted_out=frozenset({"surveys"}),
+    )
+    async with uow_factory() as uow:
+        assert await uow.preferences.get(user_id) == chosen
+    with pytest.raises(IntegrityError):  # the renamed check constraint still holds
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE preferences SET work_start = NULL WHERE user_id = :u"), {"u": user_id})
+
+    await _migrate(engine, "downgrade", "0010")
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT category FROM nudge_opt_outs"))).scalars().all() == ["surveys"]
+        assert (await conn.execute(text("SELECT work_days FROM nudge_preferences"))).scalars().all() == ["0,1"]
+    await _migrate(engine, "upgrade", "head")

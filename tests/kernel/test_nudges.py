@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.kernel.model import NudgePreferences, OutboundMessage, WorkingHours
+from core.kernel.model import OutboundMessage, Preferences, WorkingHours
 from core.kernel.nudges import enqueue_nudge
 from tests.fakes import FakeUnitOfWork, teams_address
 
@@ -23,7 +23,15 @@ async def uow():
 
 async def nudge(uow, content, now, key="k1", category="learning", **kwargs):
     return await enqueue_nudge(
-        uow, rules=content.nudges, user_id=1, category=category, message=MSG, dedupe_key=key, now=now, **kwargs
+        uow,
+        rules=content.nudges,
+        timezone=content.organisation.timezone,
+        user_id=1,
+        category=category,
+        message=MSG,
+        dedupe_key=key,
+        now=now,
+        **kwargs,
     )
 
 
@@ -60,7 +68,7 @@ async def test_transactional_reminders_ignore_budget_and_quiet_hours(uow, conten
 
 
 async def test_opt_out_suppresses_only_that_category(uow, content):
-    await uow.preferences.save(NudgePreferences(user_id=1, opted_out=frozenset({"learning"})), now=None)
+    await uow.preferences.save(Preferences(user_id=1, opted_out=frozenset({"learning"})), now=None)
     now = london(2026, 11, 25, 10, 0)
     assert (await nudge(uow, content, now)).reason == "opted out"
     assert (await nudge(uow, content, now, key="p", category="projects")).enqueued
@@ -68,7 +76,7 @@ async def test_opt_out_suppresses_only_that_category(uow, content):
 
 async def test_pause_suppresses_nudges_but_not_booking_reminders(uow, content):
     now = london(2026, 11, 25, 10, 0)
-    await uow.preferences.save(NudgePreferences(user_id=1, paused_until=now + timedelta(days=3)), now=now)
+    await uow.preferences.save(Preferences(user_id=1, paused_until=now + timedelta(days=3)), now=now)
     assert (await nudge(uow, content, now)).reason == "paused"
     assert (await nudge(uow, content, now, key="r", category="clinic_reminders")).enqueued
     later = await nudge(uow, content, now + timedelta(days=4), key="k-later")
@@ -77,7 +85,7 @@ async def test_pause_suppresses_nudges_but_not_booking_reminders(uow, content):
 
 async def test_personal_hours_override_the_default(uow, content):
     nights = WorkingHours(days=frozenset(range(7)), start=time(20), end=time(8))
-    await uow.preferences.save(NudgePreferences(user_id=1, hours=nights), now=None)
+    await uow.preferences.save(Preferences(user_id=1, hours=nights), now=None)
     decision = await nudge(uow, content, london(2026, 11, 25, 10, 0))
     assert decision.due_at == london(2026, 11, 25, 20, 0)
 

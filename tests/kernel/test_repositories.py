@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.kernel.contacts import record_contact
 from core.kernel.errors import StaleState
-from core.kernel.model import NudgePreferences, OutboundMessage, Role, WorkingHours
+from core.kernel.model import OutboundMessage, Preferences, Role, WorkingHours
 from storage.tables import user_roles
 from tests.fakes import teams_address
 
@@ -55,7 +55,7 @@ async def test_unknown_role_is_refused_by_the_database(uow_factory, engine):
 
 async def test_preferences_round_trip(uow_factory):
     user, _ = await add_person(uow_factory)
-    prefs = NudgePreferences(
+    prefs = Preferences(
         user_id=user.id,
         paused_until=NOW + timedelta(days=2),
         opted_out=frozenset({"events"}),

@@ -10,7 +10,7 @@ from fsrs import Rating
 from bot import registry
 from core.kernel.contacts import record_contact
 from core.kernel.errors import InvalidInput, NotAllowed
-from core.kernel.model import NudgePreferences, OutboundMessage
+from core.kernel.model import OutboundMessage, Preferences
 from core.learning import nudges, practice, progress
 from tests.fakes import FakeUnitOfWork, teams_address
 from tests.learning.data import LONDON, NOW, TextMessages, answer, small_course
@@ -173,7 +173,7 @@ async def test_daily_nudge_at_the_preferred_time_once_and_not_after_practice(lea
 async def test_learning_nudge_respects_quiet_hours_and_personal_time(learner, content):
     uow, user = learner
     await practise_yesterday(uow, user, content)
-    await uow.preferences.save(NudgePreferences(user_id=user.id, learning_time=time(6, 30)), now=NOW)
+    await uow.preferences.save(Preferences(user_id=user.id, learning_time=time(6, 30)), now=NOW)
     early = datetime(2026, 11, 25, 6, 45, tzinfo=LONDON).astimezone(UTC)
     assert await nudges.nudge_learners(uow, content=content, now=early, messages=MESSAGES) == 1
     [row] = uow.db.outbox.values()
@@ -183,10 +183,10 @@ async def test_learning_nudge_respects_quiet_hours_and_personal_time(learner, co
 async def test_learning_nudge_respects_the_budget_and_opt_out(learner, content):
     uow, user = learner
     await practise_yesterday(uow, user, content)
-    await uow.preferences.save(NudgePreferences(user_id=user.id, opted_out=frozenset({"learning"})), now=NOW)
+    await uow.preferences.save(Preferences(user_id=user.id, opted_out=frozenset({"learning"})), now=NOW)
     lunch = datetime(2026, 11, 25, 12, 30, tzinfo=LONDON).astimezone(UTC)
     assert await nudges.nudge_learners(uow, content=content, now=lunch, messages=MESSAGES) == 0
-    await uow.preferences.save(NudgePreferences(user_id=user.id), now=NOW)
+    await uow.preferences.save(Preferences(user_id=user.id), now=NOW)
     for key in ("a", "b"):  # two other nudges already today: the budget of 2 is used
         await uow.outbox.add(
             dedupe_key=key,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.kernel.errors import InvalidInput, NotAllowed
-from core.kernel.model import NudgePreferences, Role, WorkingHours
+from core.kernel.model import Preferences, Role, WorkingHours
 from core.sets import creation, meetings, membership, reminders
 from core.sets.commands import AttendanceMarks, InvalidAnswer, MyActions
 from core.sets.model import Mark, SwapStatus
@@ -261,7 +261,7 @@ async def test_reminders_land_at_nine_local_across_both_clock_changes(uow, conte
 async def test_a_reminder_keeps_the_persons_own_start_of_work(uow, content):
     created, _, people = await make_set(uow, content, members=5)
     await uow.preferences.save(
-        NudgePreferences(people[0].id, hours=WorkingHours(frozenset({2}), time(7, 30), time(19, 30))), now=NOW
+        Preferences(people[0].id, hours=WorkingHours(frozenset({2}), time(7, 30), time(19, 30))), now=NOW
     )
     meeting = (await meetings_of(uow, created.id))[0]  # Thu 14 January
     await run_ticks(uow, content, NOW, meeting.starts_at, step=timedelta(hours=1))
@@ -271,7 +271,7 @@ async def test_a_reminder_keeps_the_persons_own_start_of_work(uow, content):
 
 async def test_reminders_are_not_sent_to_someone_who_turned_them_off(uow, content):
     created, _, people = await make_set(uow, content, members=5)
-    await uow.preferences.save(NudgePreferences(people[0].id, opted_out=frozenset({"action_learning"})), now=NOW)
+    await uow.preferences.save(Preferences(people[0].id, opted_out=frozenset({"action_learning"})), now=NOW)
     meeting = (await meetings_of(uow, created.id))[0]
     await run_ticks(uow, content, NOW, meeting.starts_at, step=timedelta(hours=1))
     assert people[0].id not in {r["user_id"] for r in outbox(uow, "reminder")}

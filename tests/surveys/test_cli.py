@@ -1,29 +1,12 @@
 """`qibot surveys trigger` and `qibot surveys tick`, as an operator (or a test of the whole bot) uses them."""
 
 import asyncio
-import logging
 from datetime import UTC, datetime
-
-import pytest
 
 from bot import registry
 from bot.cli import main
 from storage.db import create_engine
 from tests.surveys.data import person
-
-
-@pytest.fixture
-def cli_db(tmp_path, monkeypatch):
-    url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
-    monkeypatch.chdir(tmp_path)  # no .env
-    monkeypatch.setenv("QIBOT_DATABASE_URL", url)
-    for name in ("MicrosoftAppId", "QIBOT_HOST"):
-        monkeypatch.delenv(name, raising=False)
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield url
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 async def in_db(url, work):

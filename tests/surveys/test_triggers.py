@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.kernel.errors import NotAllowed
-from core.kernel.model import NudgePreferences, Role
+from core.kernel.model import Preferences, Role
 from core.learning.model import LearningCard
 from core.surveys.answering import save_section
 from core.surveys.campaigns import add_months, start_campaign, survey_trigger
@@ -114,7 +114,7 @@ async def test_the_micro_learning_tick_sends_before_on_starting_and_after_on_com
 
 async def test_invitations_go_through_the_gate_once_and_respect_opt_outs(uow, content, messages):
     keen, opted_out = await person(uow, 1), await person(uow, 2)
-    await uow.preferences.save(NudgePreferences(user_id=opted_out.id, opted_out=frozenset({"surveys"})), now=NOW)
+    await uow.preferences.save(Preferences(user_id=opted_out.id, opted_out=frozenset({"surveys"})), now=NOW)
     for user in (keen, opted_out):
         await survey_trigger(uow, user_id=user.id, trigger="learning_started", content=content, now=NOW)
     assert await send_invitations(uow, content=content, messages=messages, now=NOW) == 1
