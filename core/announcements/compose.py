@@ -170,7 +170,7 @@ def read_draft(
     image_url = https_url(image, "image_url", "The image address") if image else None
     urgent = str(data.get("urgent") or "false") == "true"
     if urgent and not author.has_role(Role.ADMIN):
-        raise DraftProblem("Only a QI admin can mark an announcement urgent.", "urgent")
+        raise NotAllowed("Only a QI admin can mark an announcement urgent.")  # the toggle is not on a lead's card
     return Draft(
         title=title,
         text=text,

@@ -151,7 +151,7 @@ async def update_progress_card(
         message=OutboundMessage(
             card=messages.progress_card(announcement, progress, now), replaces=announcement.author_card
         ),
-        due_at=announcement.created_at,  # ahead of the copies still waiting (oldest due first)
+        due_at=announcement.created_at - timedelta(seconds=1),  # before every copy of it (oldest due first)
         counts_to_budget=False,
         now=now,
     )
