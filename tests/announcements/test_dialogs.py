@@ -132,3 +132,127 @@ async def test_a_lead_may_announce_but_not_urgently_and_not_manage_anothers(cont
     mine = await press_on_card(chat, await compose(chat), "Preview", **fields())
     theirs = await press_on_card(lead, mine.card, "Send")
     assert not theirs.commit and "Only its author or a QI admin" in card_text(theirs.card)
+
+
+async def sent_by_admin(content, **typed):
+    chat = await admin_chat(content)
+    for n in range(2, 8):
+        await staff(chat.uow, n)
+    review = await press_on_card(chat, await compose(chat), "Preview", **fields(**typed))
+    sent = await press_on_card(chat, review.card, "Schedule" if typed.get("when") == "later" else "Send")
+    assert sent.commit, card_text(sent.card)
+    return chat, review, sent.card
+
+
+async def test_the_authors_card_pauses_resumes_and_cancels_and_a_double_tap_changes_nothing(content):
+    chat, _, card = await sent_by_admin(content)
+    messages = registry.messages(content, FakeLinks())["announcements"]
+    await deliver_announcements(chat.uow, content=content, messages=messages, now=chat.clock.now())
+    paused = await press_on_card(chat, card, "Pause")
+    assert paused.commit and "Paused: 7 copies held back" in card_text(paused.card)
+    before = state(chat)
+    twice = await press_on_card(chat, card, "Pause")
+    assert not twice.commit and "not sending" in card_text(twice.card) and state(chat) == before
+    resumed = await press_on_card(chat, paused.card, "Resume")
+    assert "Resumed: 7 copies will be sent" in card_text(resumed.card)
+    await deliver_announcements(chat.uow, content=content, messages=messages, now=chat.clock.now())
+    keys = [r["dedupe_key"] for r in chat.uow.db.outbox.values() if ":to:" in r["dedupe_key"]]
+    assert len(keys) == 14 and sum(k.endswith(":2") for k in keys) == 7  # a second round only for the held ones
+    cancelled = await press_on_card(chat, resumed.card, "Cancel the send")
+    assert "Cancelled: 7 copies will not be sent" in card_text(cancelled.card)
+    assert not [b for b in cancelled.card["actions"] if b["title"] in ("Pause", "Resume")]
+
+
+async def test_admins_get_the_status_links_and_leads_do_not(content):
+    chat, _, card = await sent_by_admin(content)
+    files = await press_on_card(chat, card, "Status by person")
+    [links] = [m.card for m in files.messages]
+    urls = [a["url"] for a in links["actions"]]
+    assert any(u.endswith(".csv") for u in urls) and any(u.endswith(".xlsx") for u in urls)
+    lead = Chat(content, n=3, uow=chat.uow)
+    await lead.grant(__import__("core.kernel.model", fromlist=["Role"]).Role.LEAD)
+    refused = await press_on_card(lead, card, "Status by person")
+    assert not refused.commit and "Only its author or a QI admin" in card_text(refused.card)
+
+
+async def test_a_command_button_answers_in_a_new_message_and_keeps_the_announcement(content):
+    chat, review, _ = await sent_by_admin(content)
+    messages = registry.messages(content, FakeLinks())["announcements"]
+    await deliver_announcements(chat.uow, content=content, messages=messages, now=chat.clock.now())
+    copy_card = next(r["message"].card for r in chat.uow.db.outbox.values() if r["user_id"] != 1 and r["message"].card)
+    recipient = Chat(content, n=2, uow=chat.uow)
+    pressed = await press_on_card(recipient, copy_card, "Book a clinic")
+    assert pressed.card == copy_card and pressed.messages  # the clinics' answer, as a new message
+    outsider = Chat(content, n=40, uow=chat.uow)
+    forged = await press_on_card(outsider, copy_card, "Book a clinic")
+    assert "QI clinics: a new series" not in card_text(forged.card) + "".join(
+        card_text(m.card) for m in forged.messages
+    )
+
+
+async def test_a_scheduled_send_waits_for_its_minute(content):
+    chat, review, card = await sent_by_admin(content, when="later", date="2026-11-25", time="14:37")
+    assert "Scheduled for Wed 25 Nov 2026, 14:37" in card_text(card)
+    messages = registry.messages(content, FakeLinks())["announcements"]
+    await deliver_announcements(chat.uow, content=content, messages=messages, now=chat.clock.now())
+    assert not [r for r in chat.uow.db.outbox.values() if ":to:" in r["dedupe_key"]]
+    chat.clock.advance(hours=4, minutes=37)
+    await deliver_announcements(chat.uow, content=content, messages=messages, now=chat.clock.now())
+    rows = [r for r in chat.uow.db.outbox.values() if ":to:" in r["dedupe_key"]]
+    assert len(rows) == 7 and {r["due_at"] for r in rows} == {chat.clock.now()}
+
+
+async def test_the_gate_holds_opted_out_people_and_urgent_skips_only_the_budget(content):
+    from core.kernel.model import OutboundMessage
+    from core.kernel.nudges import notify
+
+    chat = await admin_chat(content)
+    quiet = await staff(chat.uow, 2)
+    busy = await staff(chat.uow, 3)
+    prefs = await chat.uow.preferences.get(quiet.id)
+    prefs.opted_out = frozenset({"news"})
+    await chat.uow.preferences.save(prefs, now=chat.clock.now())
+    for k in range(2):  # the daily budget (2) used up today
+        assert await notify(
+            chat.uow,
+            content,
+            user_id=busy.id,
+            category="events",
+            message=OutboundMessage(text="x"),
+            key=f"k{k}",
+            now=chat.clock.now(),
+        )
+    messages = registry.messages(content, FakeLinks())["announcements"]
+    for urgent in ("false", "true"):
+        review = await press_on_card(chat, await compose(chat), "Preview", **fields(urgent=urgent, title=urgent))
+        await press_on_card(chat, review.card, "Send")
+    await deliver_announcements(chat.uow, content=content, messages=messages, now=chat.clock.now())
+    rows = {r["dedupe_key"]: r for r in chat.uow.db.outbox.values() if ":to:" in r["dedupe_key"]}
+    busy_rows = sorted((r for r in rows.values() if r["user_id"] == busy.id), key=lambda r: r["id"])
+    normal, urgent_row = busy_rows
+    assert normal["due_at"].date() > chat.clock.now().date()  # waits for tomorrow's budget
+    assert urgent_row["due_at"] == chat.clock.now() and not urgent_row["counts_to_budget"]
+    assert not [r for r in rows.values() if r["user_id"] == quiet.id]
+    ids = sorted({int(k.split(":")[1]) for k in rows})  # the normal one first
+    progress = await chat.uow.announcements.progress(ids[0])
+    assert progress["opted_out"] == 1
+
+
+async def test_spread_sends_fall_inside_the_rest_of_the_working_day(content):
+    chat, _, _ = await sent_by_admin(content, spread="true")
+    messages = registry.messages(content, FakeLinks())["announcements"]
+    await deliver_announcements(chat.uow, content=content, messages=messages, now=chat.clock.now())
+    dues = [r["due_at"] for r in chat.uow.db.outbox.values() if ":to:" in r["dedupe_key"]]
+    end = chat.clock.now().replace(hour=18)  # 18:00 in London is 18:00 UTC in November
+    assert len(dues) == 7 and all(chat.clock.now() <= d < end for d in dues) and len(set(dues)) > 1
+
+
+async def test_discard_sends_nothing_and_the_draft_cannot_be_sent_after(content):
+    chat = await admin_chat(content)
+    await staff(chat.uow, 2)
+    review = await press_on_card(chat, await compose(chat), "Preview", **fields())
+    gone = await press_on_card(chat, review.card, "Cancel")
+    assert "Discarded" in card_text(gone.card)
+    late = await press_on_card(chat, review.card, "Send")
+    assert not late.commit and "already been sent" in card_text(late.card)
+    assert not chat.uow.db.outbox
