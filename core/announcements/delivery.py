@@ -47,10 +47,10 @@ async def deliver_announcements(
                     announcement.id, from_=frozenset({Status.DONE}), to=Status.SENDING, now=now, finished_at=None
                 )
                 announcement.status = Status.SENDING
+        if messages.installer is not None and announcement.status in (Status.SENDING, Status.DONE):
+            report["installs"] += await _install(uow, content, messages, announcement, now)
         if announcement.status == Status.SENDING:
             report["queued"] += await _feed(uow, content, messages, announcement, now)
-            if messages.installer is not None:
-                report["installs"] += await _install(uow, content, messages, announcement, now)
             progress = Progress(await uow.announcements.progress(announcement.id))
             if progress.outstanding == 0:
                 await uow.announcements.move(
