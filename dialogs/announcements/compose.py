@@ -42,7 +42,18 @@ def _multi(input_id: str, label: str, options: dict[str, str], value: tuple[str,
     return element
 
 
-def compose_card(turn: Turn, form: str, draft: Announcement | None = None) -> dict[str, Any]:
+SECTIONS = {  # the folded section each input is in, so a message about it is shown opened
+    "buttons": ("button1_label", "button1_target", "button2_label", "button2_target"),
+    "audience": ("sites", "trusts", "staff_groups", "experience", "roles"),
+    "schedule": ("when", "date", "time", "spread", "urgent"),
+}
+
+
+def compose_card(
+    turn: Turn, form: str, draft: Announcement | None = None, *, problem: str | None = None
+) -> dict[str, Any]:
+    """`problem`: the input a message is about; its section is shown open."""
+    opened = {name for name, inputs in SECTIONS.items() if problem in inputs}
     rules = turn.content.announcements.rules
     options = audience_choices(turn.content)
     audience = draft.audience if draft else None
@@ -87,7 +98,7 @@ def compose_card(turn: Turn, form: str, draft: Announcement | None = None) -> di
                     ),
                 )
             ],
-            open=bool(buttons),
+            open=bool(buttons) or "buttons" in opened,
         ),
         *cards.section(
             "audience",
@@ -98,7 +109,7 @@ def compose_card(turn: Turn, form: str, draft: Announcement | None = None) -> di
             _multi("staff_groups", "Staff groups", options["staff_groups"], audience.staff_groups if audience else ()),
             _multi("experience", "QI experience", options["experience"], audience.experience if audience else ()),
             _multi("roles", "Roles", options["roles"], audience.roles if audience else ()),
-            open=audience is not None and not audience.everyone,
+            open=(audience is not None and not audience.everyone) or "audience" in opened,
         ),
         *cards.section(
             "schedule",
@@ -124,7 +135,7 @@ def compose_card(turn: Turn, form: str, draft: Announcement | None = None) -> di
             )
             if turn.user.has_role(Role.ADMIN)
             else None,
-            open=later,
+            open=later or "schedule" in opened,
         ),
     ]
     return cards.card(
@@ -162,11 +173,11 @@ async def preview(turn: Turn) -> Response:
     try:
         draft = read_draft(turn.content, data, author=turn.user, now=turn.now, command_named=_command_named(turn))
     except DraftProblem as problem:
-        raise FormError(compose_card(turn, form), problem.message, field=problem.field) from None
+        raise FormError(compose_card(turn, form, problem=problem.field), problem.message, field=problem.field) from None
     members = await audience_of(turn.uow, turn.content, draft.audience)
     if not members:
         raise FormError(
-            compose_card(turn, form),
+            compose_card(turn, form, problem="sites"),
             "Nobody is in that audience: choose fewer parts, or other sites or groups.",
             field="sites",
         )

@@ -256,3 +256,25 @@ async def test_discard_sends_nothing_and_the_draft_cannot_be_sent_after(content)
     late = await press_on_card(chat, review.card, "Send")
     assert not late.commit and "already been sent" in card_text(late.card)
     assert not chat.uow.db.outbox
+
+
+async def test_edit_brings_the_draft_back_and_a_second_preview_updates_the_same_draft(content):
+    chat = await admin_chat(content)
+    await staff(chat.uow, 2, site="southend")
+    review = await press_on_card(chat, await compose(chat), "Preview", **fields(sites="southend"))
+    form = (await press_on_card(chat, review.card, "Edit")).card
+    text = card_text(form)
+    assert "QI clinics: a new series at Broomfield" in text
+    audience = next(e for e in form["body"] if e.get("id") == "audience")
+    assert audience["isVisible"] and any(i.get("value") == "southend" for i in audience["items"])
+    again = await press_on_card(chat, form, "Preview", **fields(title="Clinics at Southend", sites="southend"))
+    assert "Clinics at Southend" in card_text(again.card) and "Fewer than 5 people" in card_text(again.card)
+    drafts = chat.uow.db.__dict__["announcements_rows"]
+    assert len(drafts) == 1 and next(iter(drafts.values())).title == "Clinics at Southend"
+
+
+async def test_a_problem_in_a_folded_section_opens_it(content):
+    chat = await admin_chat(content)
+    response = await press_on_card(chat, await compose(chat), "Preview", **fields(staff_groups="students"))
+    audience = next(e for e in response.card["body"] if e.get("id") == "audience")
+    assert audience["isVisible"] and "Nobody is in that audience" in card_text({"body": audience["items"]})
