@@ -165,7 +165,9 @@ CAPABILITIES: tuple[Capability, ...] = (
         repository=SqlAnnouncementRepository,
         content=load_announcements,
         ticks=announcement_ticks.TICKS,
-        messages=lambda content, links, config: announcements.AnnouncementCards(content, links, installer_for(config)),
+        messages=lambda content, links, config: announcements.AnnouncementCards(
+            content, links, installer_for(config), config.admins
+        ),
         pages=announcement_pages.PAGES,
     ),
     Capability("profile", router=profile.router),

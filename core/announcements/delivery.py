@@ -47,10 +47,11 @@ async def deliver_announcements(
                     announcement.id, from_=frozenset({Status.DONE}), to=Status.SENDING, now=now, finished_at=None
                 )
                 announcement.status = Status.SENDING
+        if announcement.status == Status.SENDING:
+            report["queued"] += await _feed(uow, content, messages, announcement, now)
         if messages.installer is not None and announcement.status in (Status.SENDING, Status.DONE):
             report["installs"] += await _install(uow, content, messages, announcement, now)
         if announcement.status == Status.SENDING:
-            report["queued"] += await _feed(uow, content, messages, announcement, now)
             progress = Progress(await uow.announcements.progress(announcement.id))
             if progress.outstanding == 0:
                 await uow.announcements.move(
@@ -141,6 +142,7 @@ async def update_progress_card(
     if seen == announcement.progress_seen:
         return 0
     sequence = await uow.announcements.save_progress(announcement.id, seen=seen, now=now)
+    author = await uow.users.get(announcement.author_id) if announcement.author_id else None
     announcement.progress_seen = seen
     await uow.outbox.cancel(progress_key(announcement.id, 0)[:-1])  # an older update not sent yet is moot
     await uow.outbox.add(
@@ -149,7 +151,7 @@ async def update_progress_card(
         address_id=announcement.author_address_id,
         category=content.announcements.rules.category,
         message=OutboundMessage(
-            card=messages.progress_card(announcement, progress, now), replaces=announcement.author_card
+            card=messages.progress_card(announcement, progress, now, author), replaces=announcement.author_card
         ),
         due_at=announcement.created_at - timedelta(seconds=1),  # before every copy of it (oldest due first)
         counts_to_budget=False,

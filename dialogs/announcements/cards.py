@@ -89,7 +89,13 @@ def progress_bar(progress: Progress) -> dict[str, Any]:
 
 
 def progress_card(
-    announcement: Announcement, progress: Progress, actions: dict[str, Any], *, tz: ZoneInfo, now: datetime | None
+    announcement: Announcement,
+    progress: Progress,
+    actions: dict[str, Any],
+    *,
+    tz: ZoneInfo,
+    now: datetime | None,
+    admin: bool = False,
 ) -> dict[str, Any]:
     """The author's card. `actions`: the registered Actions by name (pause, resume, cancel, resend, refresh,
     export)."""
@@ -129,5 +135,6 @@ def progress_card(
     if progress.of(Delivery.FAILED) and status in (Status.SENDING, Status.DONE):
         buttons.append(cards.execute("Resend to failed", actions["resend"], data, inputs=False))
     buttons.append(cards.execute("Refresh", actions["refresh"], data, inputs=False))
-    buttons.append(cards.execute("Status by person", actions["export"], data, inputs=False))
+    if admin:  # the per-person file is for admins (checked again when pressed and when downloaded)
+        buttons.append(cards.execute("Status by person", actions["export"], data, inputs=False))
     return cards.card(*body, actions=buttons)

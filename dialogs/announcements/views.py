@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.announcements.model import Announcement, Progress
-from core.kernel.model import OutboundMessage
+from core.kernel.model import OutboundMessage, Role
 from dialogs.announcements import cards as announcement_cards
 from dialogs.kit import cards
 from dialogs.kit.types import Turn
@@ -86,15 +86,15 @@ def _audience_text(turn: Turn, announcement: Announcement) -> str:
     return "; ".join(parts)
 
 
-def progress_card(content, announcement: Announcement, progress: Progress, now=None) -> dict[str, Any]:
+def progress_card(content, announcement: Announcement, progress: Progress, now=None, *, admin=False) -> dict:
     return announcement_cards.progress_card(
-        announcement, progress, _actions(), tz=content.organisation.timezone, now=now
+        announcement, progress, _actions(), tz=content.organisation.timezone, now=now, admin=admin
     )
 
 
 async def progress_view(turn: Turn, announcement: Announcement, notice: str | None = None) -> dict[str, Any]:
     progress = Progress(await turn.uow.announcements.progress(announcement.id))
-    card = progress_card(turn.content, announcement, progress, turn.now)
+    card = progress_card(turn.content, announcement, progress, turn.now, admin=turn.user.has_role(Role.ADMIN))
     if notice:
         card["body"].insert(0, cards.notice(notice))
     return card

@@ -117,7 +117,7 @@ async def test_each_person_gets_one_copy_and_the_card_follows_the_counts(
     assert updates and all(u.activity["id"] == "act-1" for u in updates)  # the author's card, in place
     last = updates[-1].activity["attachments"][0]["content"]
     text = str(last)
-    assert "Sent" in text and "'5'" in text and "Resend to failed" in text
+    assert "Sent" in text and "'5'" in text and "Resend to failed" in text and "Status by person" in text
     async with uow_factory() as uow:
         assert (await uow.announcements.get(made)).status == Status.DONE
 

@@ -173,6 +173,11 @@ async def test_admins_get_the_status_links_and_leads_do_not(content):
     await lead.grant(__import__("core.kernel.model", fromlist=["Role"]).Role.LEAD)
     refused = await press_on_card(lead, card, "Status by person")
     assert not refused.commit and "Only its author or a QI admin" in card_text(refused.card)
+    own = await press_on_card(lead, await compose(lead), "Preview", **fields())
+    sent = await press_on_card(lead, own.card, "Send")
+    assert sent.commit and "Status by person" not in card_text(sent.card)
+    forged = await lead.press("announcements.export", a=find_action(own.card, "Send")["data"]["a"])
+    assert not forged.commit and "Only a QI admin can download" in card_text(forged.card)
 
 
 async def test_a_command_button_answers_in_a_new_message_and_keeps_the_announcement(content):
