@@ -114,7 +114,12 @@ def progress_card(
     body = [
         cards.text("Announcement", subtle=True, size="Small"),
         cards.title(announcement.title),
-        cards.notice(f"{headline}: {round(done_share * 100)}% done of {HIDDEN if small else f'{total:,}'} people"),
+        cards.notice(f"{headline}: {round(done_share * 100)}% done"),
+        cards.text(
+            f"{HIDDEN} people"
+            if small
+            else f"{progress.of(Delivery.SENT):,} of {total:,} people delivered, {progress.outstanding:,} still to go"
+        ),
         progress_bar(progress),
         cards.facts(rows),
     ]
