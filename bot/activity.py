@@ -95,7 +95,10 @@ def inbound_from_activity(turn_context: TurnContext) -> Inbound:
         action = value.get("action") if isinstance(value.get("action"), dict) else {}
         data = action.get("data") if isinstance(action.get("data"), dict) else {}
         verb = action.get("verb")
-        return Inbound(kind="action", verb=verb if isinstance(verb, str) else "", data=data, **common)
+        card = activity.reply_to_id if isinstance(activity.reply_to_id, str) and activity.reply_to_id else None
+        return Inbound(
+            kind="action", verb=verb if isinstance(verb, str) else "", data=data, card_activity_id=card, **common
+        )
     if isinstance(value.get("verb"), str):  # Action.Submit fallback on older clients
         return Inbound(kind="action", verb=value["verb"], data=value, **common)
     text = without_bot_mention(activity)

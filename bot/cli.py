@@ -4,7 +4,7 @@ qibot db upgrade                 apply database migrations
 qibot demo load                  load the demo people (idempotent)
 qibot serve                      run the bot (HTTP on QIBOT_HOST:QIBOT_PORT)
 qibot dev                        upgrade, load demo data, start the Agents Playground if npx exists, serve
-qibot roles grant WHO ROLE       WHO is an AAD object id or Teams user id; ROLE coach|facilitator|admin
+qibot roles grant WHO ROLE       WHO is an AAD object id or Teams user id; ROLE coach|facilitator|lead|admin
 qibot roles revoke WHO ROLE
 qibot manifest build             write build/appPackage.zip
 qibot forum faq-export [PATH]    write the forum's FAQ to PATH (default content/faq.yaml)
@@ -392,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     for action in ("grant", "revoke"):
         p = roles.add_parser(action)
         p.add_argument("who", help="AAD object id or Teams user id")
-        p.add_argument("role", help="coach, facilitator or admin")
+        p.add_argument("role", help="coach, facilitator, lead (programme lead) or admin")
         p.set_defaults(run=cmd_roles)
     manifest = sub.add_parser("manifest", help="Teams app package").add_subparsers(dest="action", required=True)
     build = manifest.add_parser("build")

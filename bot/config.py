@@ -81,6 +81,26 @@ class Config:
     survey_key: str = field(default="", repr=False)  # keys the survey pseudonyms (HMAC); never in the database
     openid_metadata_url: str = BOT_FRAMEWORK_OPENID_METADATA_URL  # where the channel's signing keys are listed
     openid_timeout: float = 5.0  # seconds for fetching the metadata and the keys
+    # Graph proactive install of the app for announcement recipients who do not have it (off unless configured).
+    graph_install: bool = False
+    graph_app_id: str = ""  # the app's id in the organisation's Teams app catalog (teamsApp id, not the bot id)
+    graph_client_id: str = ""  # default: MicrosoftAppId
+    graph_client_secret: str = field(default="", repr=False)  # default: MicrosoftAppPassword
+    graph_tenant_id: str = ""  # default: MicrosoftAppTenantId
+    graph_url: str = "https://graph.microsoft.com/v1.0"
+    graph_login_url: str = "https://login.microsoftonline.com"
+
+    @property
+    def graph_client(self) -> str:
+        return self.graph_client_id or self.app_id
+
+    @property
+    def graph_secret(self) -> str:
+        return self.graph_client_secret or self.app_password
+
+    @property
+    def graph_tenant(self) -> str:
+        return self.graph_tenant_id or self.app_tenant_id
 
     @property
     def production(self) -> bool:
@@ -140,6 +160,13 @@ class Config:
             survey_key=env.get("QIBOT_SURVEY_KEY", ""),
             openid_metadata_url=env.get("QIBOT_OPENID_METADATA_URL", "").strip() or BOT_FRAMEWORK_OPENID_METADATA_URL,
             openid_timeout=_float(env, "QIBOT_OPENID_TIMEOUT", 5.0),
+            graph_install=env.get("QIBOT_GRAPH_INSTALL", "off").strip().lower() in ("on", "1", "true", "yes"),
+            graph_app_id=env.get("QIBOT_GRAPH_APP_ID", "").strip(),
+            graph_client_id=env.get("QIBOT_GRAPH_CLIENT_ID", "").strip(),
+            graph_client_secret=env.get("QIBOT_GRAPH_CLIENT_SECRET", ""),
+            graph_tenant_id=env.get("QIBOT_GRAPH_TENANT_ID", "").strip(),
+            graph_url=env.get("QIBOT_GRAPH_URL", "").strip() or "https://graph.microsoft.com/v1.0",
+            graph_login_url=env.get("QIBOT_GRAPH_LOGIN_URL", "").strip() or "https://login.microsoftonline.com",
         )
         settings.validate()
         return settings
@@ -171,6 +198,23 @@ class Config:
                 f"Development mode (no MicrosoftAppId) has no authentication, so it only binds to loopback; "
                 f"QIBOT_HOST={self.host!r} is not. Set MicrosoftAppId and friends to serve other hosts."
             )
+        if self.graph_install:
+            missing = [
+                name
+                for name, value in (
+                    ("QIBOT_GRAPH_APP_ID", self.graph_app_id),
+                    ("QIBOT_GRAPH_CLIENT_ID or MicrosoftAppId", self.graph_client),
+                    ("QIBOT_GRAPH_CLIENT_SECRET or MicrosoftAppPassword", self.graph_secret),
+                    ("QIBOT_GRAPH_TENANT_ID or MicrosoftAppTenantId", self.graph_tenant),
+                )
+                if not value
+            ]
+            if missing:
+                raise ConfigError("QIBOT_GRAPH_INSTALL=on also needs " + ", ".join(missing))
+            if self.production and not (
+                self.graph_url.startswith("https://") and self.graph_login_url.startswith("https://")
+            ):
+                raise ConfigError("QIBOT_GRAPH_URL and QIBOT_GRAPH_LOGIN_URL must be https:// addresses in production")
         if self.log_format not in ("json", "text"):
             raise ConfigError("QIBOT_LOG_FORMAT must be json or text")
 

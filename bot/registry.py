@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Config
+from bot.graph_install import installer_for
+from core.announcements import ticks as announcement_ticks
 from core.clinics import ticks as clinic_ticks
 from core.coaching import ticks as coaching_ticks
 from core.events import ticks as event_ticks
@@ -30,6 +32,7 @@ from core.surveys import ticks as survey_ticks
 from core.surveys.pseudonyms import Pseudonyms
 from dialogs import (
     admin,
+    announcements,
     clinics,
     coaching,
     events,
@@ -43,6 +46,7 @@ from dialogs import (
     sets,
     surveys,
 )
+from dialogs.announcements import pages as announcement_pages
 from dialogs.clinics import pages as clinic_pages
 from dialogs.events import pages as event_pages
 from dialogs.kit.feature import FeatureRouter
@@ -51,6 +55,8 @@ from dialogs.projects import pages as project_pages
 from dialogs.sets import pages as set_pages
 from dialogs.surveys import pages as survey_pages
 from storage import content as content_loader
+from storage.announcements.content import load_announcements
+from storage.announcements.repository import SqlAnnouncementRepository
 from storage.clinics.content import load_clinics
 from storage.clinics.repository import SqlClinicRepository
 from storage.coaching.content import load_coaching
@@ -152,6 +158,17 @@ CAPABILITIES: tuple[Capability, ...] = (
             content, links, Pseudonyms(config.survey_pseudonym_key)
         ),
         pages=survey_pages.PAGES,
+    ),
+    Capability(
+        "announcements",
+        router=announcements.router,
+        repository=SqlAnnouncementRepository,
+        content=load_announcements,
+        ticks=announcement_ticks.TICKS,
+        messages=lambda content, links, config: announcements.AnnouncementCards(
+            content, links, installer_for(config), config.admins
+        ),
+        pages=announcement_pages.PAGES,
     ),
     Capability("profile", router=profile.router),
     Capability("preferences", router=preferences.router),

@@ -12,10 +12,11 @@ class Role(enum.StrEnum):
     STAFF = "staff"
     COACH = "coach"
     FACILITATOR = "facilitator"
+    LEAD = "lead"  # a programme lead: sends announcements (an admin may do everything a lead may)
     ADMIN = "admin"
 
 
-GRANTABLE_ROLES = frozenset({Role.COACH, Role.FACILITATOR, Role.ADMIN})
+GRANTABLE_ROLES = frozenset({Role.COACH, Role.FACILITATOR, Role.LEAD, Role.ADMIN})
 
 
 @dataclass(frozen=True)

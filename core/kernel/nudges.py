@@ -37,7 +37,10 @@ async def enqueue_nudge(
     dedupe_key: str,
     now: datetime,
     not_before: datetime | None = None,
+    budget: bool = True,
 ) -> NudgeDecision:
+    """`budget=False` (an urgent announcement): the message neither waits for nor uses the daily budget, but still
+    waits for the person's working hours and honours a pause and an opt-out."""
     kind = rules.category(category)
     address = await uow.addresses.personal(user_id)
     if address is None:
@@ -49,7 +52,12 @@ async def enqueue_nudge(
     if not kind.transactional:
         if prefs.paused_until and due < prefs.paused_until:
             return NudgeDecision(False, reason="paused")
-        due = await _next_slot_within_budget(uow, rules, timezone, prefs.hours or rules.default_hours, user_id, due)
+        hours = prefs.hours or rules.default_hours
+        due = (
+            await _next_slot_within_budget(uow, rules, timezone, hours, user_id, due)
+            if budget
+            else next_open(due, hours, timezone)
+        )
         if due is None:
             return NudgeDecision(False, reason="no slot within budget")
     inserted = await uow.outbox.add(
@@ -59,7 +67,7 @@ async def enqueue_nudge(
         category=category,
         message=message,
         due_at=due,
-        counts_to_budget=not kind.transactional,
+        counts_to_budget=budget and not kind.transactional,
         now=now,
     )
     if not inserted:
@@ -87,6 +95,7 @@ async def notify(
     key: str,
     now: datetime,
     not_before: datetime | None = None,
+    budget: bool = True,
 ) -> bool:
     """Tell a person something: the one way a capability queues a message to a person. It finds their personal
     chat and applies the organisation's rules (`enqueue_nudge`); once per `key`. True if it was queued."""
@@ -100,5 +109,6 @@ async def notify(
         dedupe_key=key,
         now=now,
         not_before=not_before,
+        budget=budget,
     )
     return decision.enqueued

@@ -28,6 +28,8 @@ class Inbound:
     thread_root: str | None = None
     activity_id: str | None = None
     mentions_bot: bool = False
+    # A card action: the id of the message holding the card (Teams' replyToId), so a later update can replace it.
+    card_activity_id: str | None = None
 
 
 @dataclass
