@@ -18,7 +18,7 @@ from core.announcements.ports import AnnouncementMessages
 from core.announcements.sending import progress_key, recipient_key
 from core.kernel.content import Content
 from core.kernel.model import OutboundMessage
-from core.kernel.nudges import enqueue_nudge
+from core.kernel.nudges import notify_or_say_why
 from core.kernel.ports import UnitOfWork
 from core.kernel.working_hours import next_open, windows_around
 
@@ -87,13 +87,13 @@ async def _feed(
     queued = 0
     for user_id, round_ in waiting:
         key = recipient_key(announcement.id, user_id, round_)
-        decision = await enqueue_nudge(
+        decision = await notify_or_say_why(
             uow,
-            rules=content.nudges,
+            content,
             user_id=user_id,
             category=rules.category,
             message=message,
-            dedupe_key=key,
+            key=key,
             now=now,
             not_before=_spread_slot(announcement, user_id, content, start) if announcement.spread else start,
             budget=not announcement.urgent,

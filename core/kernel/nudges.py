@@ -85,7 +85,13 @@ async def _next_slot_within_budget(uow, rules: NudgeRules, tz: ZoneInfo, hours, 
     return None
 
 
-async def notify(
+async def notify(uow: UnitOfWork, content: Content, **message) -> bool:
+    """Tell a person something: the one way a capability queues a message to a person. It finds their personal
+    chat and applies the organisation's rules (`enqueue_nudge`); once per `key`. True if it was queued."""
+    return (await notify_or_say_why(uow, content, **message)).enqueued
+
+
+async def notify_or_say_why(
     uow: UnitOfWork,
     content: Content,
     *,
@@ -96,10 +102,9 @@ async def notify(
     now: datetime,
     not_before: datetime | None = None,
     budget: bool = True,
-) -> bool:
-    """Tell a person something: the one way a capability queues a message to a person. It finds their personal
-    chat and applies the organisation's rules (`enqueue_nudge`); once per `key`. True if it was queued."""
-    decision = await enqueue_nudge(
+) -> NudgeDecision:
+    """`notify`, with the gate's decision: why a message was not queued (e.g. "no reachable personal chat")."""
+    return await enqueue_nudge(
         uow,
         rules=content.nudges,
         timezone=content.organisation.timezone,
@@ -111,4 +116,3 @@ async def notify(
         not_before=not_before,
         budget=budget,
     )
-    return decision.enqueued

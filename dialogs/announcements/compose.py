@@ -16,6 +16,7 @@ from core.announcements.compose import (
     save_draft,
 )
 from core.announcements.model import Announcement, Status
+from core.announcements.reading import discard_draft, draft_for_form, saved_announcement
 from core.announcements.sending import AlreadySent, announcement_for, send_announcement
 from core.kernel.content import Choice
 from core.kernel.errors import InvalidInput
@@ -184,7 +185,7 @@ async def preview(turn: Turn) -> Response:
     announcement_id = await save_draft(
         turn.uow, turn.content, author=turn.user, form_token=form, draft=draft, now=turn.now
     )
-    saved = await turn.uow.announcements.get(announcement_id)
+    saved = await saved_announcement(turn.uow, announcement_id)
     assert saved is not None
     not_installed = sum(1 for m in members if not m.installed)
     return Response(
@@ -209,16 +210,10 @@ async def edit(turn: Turn) -> Response:
 @router.action("discard", role=Role.LEAD)
 async def discard(turn: Turn) -> Response:
     require_announcer(turn.user)
-    form = str(turn.inbound.data.get("form") or "")
-    draft = await turn.uow.announcements.for_form(form) if form else None
+    draft = await draft_for_form(turn.uow, str(turn.inbound.data.get("form") or ""))
     if draft is None and "a" in turn.inbound.data:
         draft = await _draft(turn)
-    if draft is not None:
-        if draft.author_id != turn.user.id:
-            raise InvalidInput("That is not your draft.")
-        await turn.uow.announcements.move(
-            draft.id, from_=frozenset({Status.DRAFT}), to=Status.CANCELLED, now=turn.now, finished_at=turn.now
-        )
+    await discard_draft(turn.uow, user=turn.user, draft=draft, now=turn.now)
     return Response(card=cards.card(cards.notice("Discarded: nothing was sent.")))
 
 

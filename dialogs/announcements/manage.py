@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.announcements.reading import announcement_seen_by
 from core.announcements.sending import (
     announcement_for,
     cancel_announcement,
@@ -95,10 +96,7 @@ async def export(turn: Turn) -> Response:
 async def open_command(turn: Turn) -> Response:
     """A command button on an announcement: its answer comes as a new message; the announcement stays as it was."""
     command = turn.router.command_named(str(turn.inbound.data.get("command") or "")) if turn.router else None
-    announcement = await turn.uow.announcements.get(_id(turn))
-    if announcement is not None and announcement.author_id != turn.user.id:
-        if not await turn.uow.announcements.is_recipient(announcement.id, turn.user.id):
-            announcement = None  # a forged card: show nothing of someone else's announcement
+    announcement = await announcement_seen_by(turn.uow, turn.user, _id(turn))
     if command is None or announcement is None:
         return Response(messages=Response.show(turn.router.menu(turn, "Here is what I can do:")).messages)
     answer = await turn.router.run_command(turn, command)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.announcements.model import Announcement, Progress
+from core.announcements.reading import progress_of
 from core.kernel.model import OutboundMessage, Role
 from dialogs.announcements import cards as announcement_cards
 from dialogs.kit import cards
@@ -93,7 +94,7 @@ def progress_card(content, announcement: Announcement, progress: Progress, now=N
 
 
 async def progress_view(turn: Turn, announcement: Announcement, notice: str | None = None) -> dict[str, Any]:
-    progress = Progress(await turn.uow.announcements.progress(announcement.id))
+    progress = await progress_of(turn.uow, announcement)
     card = progress_card(turn.content, announcement, progress, turn.now, admin=turn.user.has_role(Role.ADMIN))
     if notice:
         card["body"].insert(0, cards.notice(notice))
