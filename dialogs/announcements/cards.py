@@ -65,7 +65,8 @@ def audience_line(total: int, not_installed: int) -> str:
         return f"{people}; everyone has the app installed."
     out = shown.cells["out"]
     if out.value is None:
-        return f"{people}; a few (fewer than 5) have not installed the app and will not receive it."
+        # hidden because it is under 5, or because it would give away the few who have the app (people minus it)
+        return f"{people}; some have not installed the app and will not receive it (how many is hidden)."
     verb = "has" if not_installed == 1 else "have"
     return f"{people}; {not_installed:,} {verb} not installed the app and will not receive it."
 

@@ -53,3 +53,14 @@ async def test_the_lead_role_is_granted_and_stored_on_both_databases(uow_factory
         assert Role.LEAD in stored.roles and stored.has_role(Role.LEAD) and not stored.has_role(Role.ADMIN)
         with pytest.raises(InvalidInput, match="lead"):
             await grant_role(uow, who="aad-1", role="programme boss", now=NOW)
+
+
+def test_the_audience_line_never_calls_a_large_hidden_group_a_few():
+    from dialogs.announcements.cards import audience_line
+
+    assert audience_line(1243, 57) == "1,243 people; 57 have not installed the app and will not receive it."
+    # 1 has the app: the 12 without it are hidden too (13 minus 12 would give the 1 away), but they are not "a few"
+    line = audience_line(13, 12)
+    assert line.startswith("13 people; some have not installed") and "12" not in line and "fewer" not in line
+    assert audience_line(3, 1).startswith("Fewer than 5 people")
+    assert audience_line(20, 0) == "20 people; everyone has the app installed."
