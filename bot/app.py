@@ -83,6 +83,7 @@ def create_app(
         clock,
         app_rate=config.send_rate,
         conversation_rate=config.conversation_rate,
+        lease_seconds=config.send_lease_seconds,
         policy=RetryPolicy(max_attempts=config.send_max_attempts),
         observer=metrics,
     )

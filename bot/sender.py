@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -50,41 +51,67 @@ def classify_error(exc: BaseException) -> SendOutcome:
     return SendOutcome(SendOutcomeKind.TRANSIENT, status, error=detail)
 
 
+def _wait_for_turn(
+    before_send: Callable[[], Awaitable[None]] | None, deadline: asyncio.Timeout, timeout: float
+) -> Callable[[], Awaitable[None]]:
+    """Await the rate limits with the send's clock stopped, then give the request itself the whole timeout: a
+    message waiting out a 429 pause is not a message that timed out."""
+
+    async def wait() -> None:
+        if before_send is not None:
+            deadline.reschedule(None)
+            await before_send()
+            deadline.reschedule(asyncio.get_running_loop().time() + timeout)
+
+    return wait
+
+
 class BotFrameworkSender:
     def __init__(self, adapter: BotAdapter, *, app_id: str, timeout: float = 15.0) -> None:
         self.adapter = adapter
         self.app_id = app_id
         self.timeout = timeout
 
-    async def send(self, address: ConversationAddress, message: OutboundMessage) -> SendOutcome:
+    async def send(
+        self,
+        address: ConversationAddress,
+        message: OutboundMessage,
+        *,
+        before_send: Callable[[], Awaitable[None]] | None = None,
+    ) -> SendOutcome:
         outcome: list[SendOutcome] = []
-
-        async def callback(context: TurnContext) -> None:
-            try:
-                activity = activity_from_message(message)
-                if message.replaces:
-                    activity.id = message.replaces
-                    await context.update_activity(activity)
-                else:
-                    await context.send_activity(activity)
-                outcome.append(SendOutcome(SendOutcomeKind.SENT, 201))
-            except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome the dispatcher acts on
-                outcome.append(classify_error(exc))
-
-        async def started(context: TurnContext) -> None:
-            # create_conversation has posted the message; this turn is in the conversation (thread) it started.
-            outcome.append(SendOutcome(SendOutcomeKind.SENT, 201, conversation_id=context.activity.conversation.id))
-
         try:
-            if message.new_thread:
-                await asyncio.wait_for(self._new_thread(address, message, started), self.timeout)
-            else:
-                await asyncio.wait_for(
-                    self.adapter.continue_conversation(
+            async with asyncio.timeout(self.timeout) as deadline:
+                on_the_wire_next = _wait_for_turn(before_send, deadline, self.timeout)
+
+                async def callback(context: TurnContext) -> None:
+                    try:
+                        activity = activity_from_message(message)
+                        await on_the_wire_next()  # the connector client is built: only the request is left
+                        if message.replaces:
+                            activity.id = message.replaces
+                            await context.update_activity(activity)
+                        else:
+                            await context.send_activity(activity)
+                        outcome.append(SendOutcome(SendOutcomeKind.SENT, 201))
+                    except asyncio.CancelledError:  # our own deadline: let it reach asyncio.timeout
+                        raise
+                    except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome the dispatcher acts on
+                        outcome.append(classify_error(exc))
+
+                async def started(context: TurnContext) -> None:
+                    # create_conversation has posted the message; this turn is in the conversation (thread) it started.
+                    outcome.append(
+                        SendOutcome(SendOutcomeKind.SENT, 201, conversation_id=context.activity.conversation.id)
+                    )
+
+                if message.new_thread:
+                    await on_the_wire_next()
+                    await self._new_thread(address, message, started)
+                else:
+                    await self.adapter.continue_conversation(
                         reference_from_address(address), callback, bot_app_id=self.app_id
-                    ),
-                    self.timeout,
-                )
+                    )
         except TimeoutError:
             return SendOutcome(SendOutcomeKind.TRANSIENT, error=f"timed out after {self.timeout:.0f}s")
         except Exception as exc:  # noqa: BLE001 - e.g. token acquisition failed before the callback ran

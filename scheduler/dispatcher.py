@@ -15,7 +15,7 @@ from typing import Protocol
 from core.kernel.delivery import RetryPolicy, decide
 from core.kernel.model import OutboxItem, StoredAddress
 from core.kernel.ports import Clock, Sender, SendOutcome, SendOutcomeKind, UnitOfWorkFactory
-from scheduler.ratelimit import PerKeyLimiter, TokenBucket
+from scheduler.ratelimit import AdaptiveRate, PerKeyLimiter, SendLimits, TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class Dispatcher:
         sender: Sender,
         clock: Clock,
         *,
-        app_rate: float = 40.0,
+        app_rate: float = 48.0,
         conversation_rate: float = 7.0,
         policy: RetryPolicy | None = None,
         batch_size: int | None = None,
@@ -45,6 +45,8 @@ class Dispatcher:
         observer: DeliveryObserver | None = None,
         rng: random.Random | None = None,
         bucket: TokenBucket | None = None,
+        per_conversation: PerKeyLimiter | None = None,
+        min_rate: float | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.sender = sender
@@ -53,43 +55,73 @@ class Dispatcher:
         # A batch is about five seconds of sending, so leases never run out while rows wait for tokens.
         self.batch_size = batch_size or max(10, int(app_rate * 5))
         self.lease_seconds = lease_seconds
-        # No burst: the grant comes a little before the request reaches the wire, so spacing sends evenly keeps
-        # the busiest second under the Teams limit (bench/RESULTS.md, caveat 1).
+        # No burst, and the token is taken by the sender right before its request goes out (SendLimits), so the
+        # busiest second at Teams is the bucket's rate (bench/RESULTS.md). app_rate is the ceiling: 429s cut it,
+        # clean sending wins it back (AdaptiveRate).
         self.bucket = bucket or TokenBucket(app_rate, capacity=1)
-        self.per_conversation = PerKeyLimiter(conversation_rate)
+        self.adaptive = AdaptiveRate(
+            self.bucket, ceiling=app_rate, floor=min(app_rate, min_rate or max(1.0, app_rate / 4))
+        )
+        self.per_conversation = per_conversation or PerKeyLimiter(conversation_rate)
+        self.limits = SendLimits(self.bucket, self.per_conversation)
         self.observer = observer or _NoObserver()
         self.rng = rng or random.Random()
+        self.concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._conversation_locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._in_hand: set[int] = set()  # rows this dispatcher holds (claimed, outcome not yet recorded)
 
-    async def run_once(self) -> int:
-        """Deliver one batch of due messages; returns how many were claimed."""
+    async def _claim(self) -> list[OutboxItem]:
         async with self.uow_factory() as uow:
             items = await uow.outbox.claim_due(
                 now=self.clock.now(), limit=self.batch_size, lease_seconds=self.lease_seconds
             )
             await uow.commit()
+        # A row whose lease ran out while it waited here (a long 429 pause) is still ours: never send it twice.
+        fresh = [item for item in items if item.id not in self._in_hand]
+        self._in_hand.update(item.id for item in fresh)
+        return fresh
+
+    async def run_once(self) -> int:
+        """Deliver one batch of due messages; returns how many were claimed."""
+        items = await self._claim()
         if items:
             gone: set[int] = set()  # people found unreachable during this batch
             await asyncio.gather(*(self._deliver(item, gone) for item in items))
         return len(items)
 
     async def drain(self, max_batches: int = 1000) -> int:
-        """Deliver batches until nothing is due (bounded, so one scheduler tick cannot run forever)."""
+        """Deliver batches until nothing is due (bounded, so one scheduler tick cannot run forever).
+
+        The next batch is claimed while the last sends of the previous one are still out, so the rate limit is
+        never left idle between batches."""
         total = 0
-        for _ in range(max_batches):
-            claimed = await self.run_once()
-            total += claimed
-            if claimed == 0:
-                break
+        gone: set[int] = set()
+        running: set[asyncio.Task] = set()
+        try:
+            for _ in range(max_batches):
+                items = await self._claim()
+                total += len(items)
+                if not items:
+                    break
+                running.update(asyncio.create_task(self._deliver(item, gone)) for item in items)
+                while len(running) > self.concurrency:  # claim again when the slots are about to run dry
+                    finished, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            if running:
+                await asyncio.gather(*running)
+        finally:
+            for task in running:
+                task.cancel()
         return total
 
     async def _deliver(self, item: OutboxItem, gone: set[int]) -> None:
-        async with self._slots:
-            try:
+        try:
+            async with self._slots:
                 await self._deliver_one(item, gone)
-            except Exception:  # a database hiccup: the lease runs out and the row is tried again
-                log.exception("delivery bookkeeping failed", extra={"outbox_id": item.id})
+        except Exception:  # a database hiccup: the lease runs out and the row is tried again
+            log.exception("delivery bookkeeping failed", extra={"outbox_id": item.id})
+        finally:
+            self._in_hand.discard(item.id)
 
     @contextlib.asynccontextmanager
     async def _conversation_turn(self, conversation_id: str):
@@ -119,9 +151,9 @@ class Dispatcher:
             if item.user_id in gone and stored.address.conversation_type == "personal":
                 outcome = SendOutcome(SendOutcomeKind.GONE, error="unreachable earlier in this batch")
             else:
-                await self.per_conversation.acquire(stored.address.conversation_id)
-                await self.bucket.acquire()
-                outcome = await self.sender.send(stored.address, item.message)
+                outcome = await self.sender.send(
+                    stored.address, item.message, before_send=self.limits.gate(stored.address.conversation_id)
+                )
             await self._record(item, outcome, gone, stored)
 
     async def _record(
@@ -129,7 +161,10 @@ class Dispatcher:
     ) -> None:
         now = self.clock.now()
         decision = decide(outcome, attempts_so_far=item.attempts, now=now, policy=self.policy, rng=self.rng)
+        if outcome.kind == SendOutcomeKind.SENT:
+            self.adaptive.sent()
         if decision.pause_until is not None:
+            self.adaptive.throttled()
             self.bucket.pause_for((decision.pause_until - now).total_seconds())
             log.warning(
                 "throttled by the connector: pausing all sends",

@@ -358,7 +358,9 @@ class FakeSender:
         self.script = list(script)
         self.attempts: list[tuple[ConversationAddress, OutboundMessage]] = []
 
-    async def send(self, address, message):
+    async def send(self, address, message, *, before_send=None):
+        if before_send is not None:
+            await before_send()
         self.attempts.append((address, message))
         return self.script.pop(0) if self.script else SendOutcome(SendOutcomeKind.SENT, 201)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -185,4 +185,13 @@ class SendOutcome:
 
 
 class Sender(Protocol):
-    async def send(self, address: ConversationAddress, message: OutboundMessage) -> SendOutcome: ...
+    async def send(
+        self,
+        address: ConversationAddress,
+        message: OutboundMessage,
+        *,
+        before_send: Callable[[], Awaitable[None]] | None = None,
+    ) -> SendOutcome:
+        """`before_send` (the rate limits) is awaited right before the request goes on the wire, after any
+        preparation, so the rate holds where the channel measures it; its wait is not part of the timeout."""
+        ...
