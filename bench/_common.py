@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import collections
 import contextlib
+import dataclasses
+import json
 import logging
 import math
 import os
 import platform
+import signal
 import sys
+import time
+import types
 import uuid
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,3 +75,455 @@ async def postgres_schema(url: str):
         async with admin.begin() as conn:
             await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         await admin.dispose()
+
+
+# --------------------------------------------------------------------------------- proactive delivery kit
+# Shared by bench/delivery.py (nudges) and scripts that send other kinds of outbox rows (announcements): seed
+# people, run the real dispatcher (in this process or in a worker subprocess that can be SIGKILLed), and count
+# what the fake connector accepted, per outbox row.
+
+TENANT = "tenant-bench"
+DEV_AUTH = dict(APP_ID="", APP_PASSWORD="", APP_TYPE="MultiTenant", APP_TENANTID="")
+
+
+@dataclasses.dataclass
+class Database:
+    url: str
+    schema: str | None = None
+
+    def engine(self):
+        from storage.db import create_engine
+
+        return create_engine(self.url, schema=self.schema)
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(postgres_url: str, sqlite_dir: Path, name: str):
+    """A migrated, empty database: a throw-away schema on PostgreSQL when a URL is given, else a SQLite file."""
+    from storage.migrate import upgrade
+
+    async def migrated(db: Database) -> Database:
+        engine = db.engine()
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+        return db
+
+    if postgres_url:
+        async with postgres_schema(postgres_url) as schema:
+            yield await migrated(Database(postgres_url, schema))
+    else:
+        yield await migrated(Database(f"sqlite+aiosqlite:///{sqlite_dir}/{name}.db"))
+
+
+async def seed_people(db: Database, *, users: int, service_url: str, tenant: str = TENANT) -> list[tuple[int, int]]:
+    """`users` people with a personal conversation address at `service_url` (as record_contact leaves them),
+    written in bulk; returns (user id, address id) in order."""
+    from sqlalchemy import insert, select
+
+    from core.kernel.clock import SystemClock
+    from storage.tables import conversation_addresses
+    from storage.tables import users as users_table
+    from tests.fakes import teams_address
+
+    now = SystemClock().now()
+    addresses = [teams_address(n, service_url=service_url, tenant=tenant) for n in range(users)]
+    engine = db.engine()
+    try:
+        async with engine.begin() as conn:
+            for chunk in range(0, users, 2000):
+                part = addresses[chunk : chunk + 2000]
+                await conn.execute(
+                    insert(users_table),
+                    [
+                        dict(
+                            teams_user_id=a.user_teams_id,
+                            aad_object_id=a.user_aad_id,
+                            tenant_id=tenant,
+                            name=a.user_name,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                        for a in part
+                    ],
+                )
+            ids = dict((await conn.execute(select(users_table.c.teams_user_id, users_table.c.id))).all())
+            for chunk in range(0, users, 2000):
+                part = addresses[chunk : chunk + 2000]
+                await conn.execute(
+                    insert(conversation_addresses),
+                    [
+                        dict(
+                            user_id=ids[a.user_teams_id],
+                            channel_id=a.channel_id,
+                            service_url=a.service_url,
+                            conversation_id=a.conversation_id,
+                            conversation_type=a.conversation_type,
+                            tenant_id=a.tenant_id,
+                            bot_id=a.bot_id,
+                            bot_name=a.bot_name,
+                            user_aad_id=a.user_aad_id,
+                            user_name=a.user_name,
+                            active=True,
+                            reachable=True,
+                            updated_at=now,
+                        )
+                        for a in part
+                    ],
+                )
+            by_user = dict(
+                (await conn.execute(select(conversation_addresses.c.user_id, conversation_addresses.c.id))).all()
+            )
+    finally:
+        await engine.dispose()
+    return [(ids[a.user_teams_id], by_user[ids[a.user_teams_id]]) for a in addresses]
+
+
+async def seed_outbox(db: Database, rows: list[dict]) -> None:
+    """Outbox rows in bulk; each dict: dedupe_key, user_id, address_id, category, message (an OutboundMessage),
+    due_at, and optionally counts_to_budget."""
+    from sqlalchemy import insert
+
+    from core.kernel.clock import SystemClock
+    from storage.tables import outbox
+
+    now = SystemClock().now()
+    engine = db.engine()
+    try:
+        async with engine.begin() as conn:
+            for chunk in range(0, len(rows), 2000):
+                await conn.execute(
+                    insert(outbox),
+                    [
+                        dict(
+                            dedupe_key=r["dedupe_key"],
+                            user_id=r["user_id"],
+                            address_id=r["address_id"],
+                            category=r["category"],
+                            counts_to_budget=r.get("counts_to_budget", False),
+                            payload=r["message"].to_json(),
+                            status="pending",
+                            due_at=r["due_at"],
+                            attempts=0,
+                            created_at=now,
+                        )
+                        for r in rows[chunk : chunk + 2000]
+                    ],
+                )
+    finally:
+        await engine.dispose()
+
+
+async def outbox_state(db: Database) -> tuple[dict[str, int], dict[str, str]]:
+    """Status counts, and the status of every row by dedupe key."""
+    from sqlalchemy import select
+
+    from storage.tables import outbox
+
+    engine = db.engine()
+    try:
+        async with engine.connect() as conn:
+            rows = (await conn.execute(select(outbox.c.dedupe_key, outbox.c.status))).all()
+    finally:
+        await engine.dispose()
+    status = {key: state for key, state in rows}
+    return dict(collections.Counter(status.values())), status
+
+
+@dataclasses.dataclass
+class Outcomes:
+    """The dispatcher's DeliveryObserver: counts outcomes."""
+
+    counts: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+
+    def delivered(self, outcome: str, latency_seconds: float | None = None) -> None:
+        self.counts[outcome] += 1
+
+
+async def dispatch_until_done(
+    db: Database,
+    *,
+    deadline: float,
+    app_rate: float | None = None,
+    lease_seconds: float = 300.0,
+    concurrency: int = 16,
+    batch_size: int | None = None,
+) -> dict:
+    """The dispatcher as the app wires it (create_app: SDK patches, BotFrameworkSender on a CloudAdapter in
+    development mode, Config's rates) and as the scheduler runs it (drain up to 20 batches a tick, a tick a
+    second), until no row is pending or sending or the deadline passes. Returns outcomes and the final rate."""
+    from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+
+    from bot import sdk_patches
+    from bot.config import Config
+    from bot.registry import uow_factory as sql_uow_factory
+    from bot.sender import BotFrameworkSender
+    from core.kernel.clock import SystemClock
+    from scheduler.dispatcher import Dispatcher
+
+    sdk_patches.apply()
+    config = Config()
+    engine = db.engine()
+    outcomes = Outcomes()
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(types.SimpleNamespace(**DEV_AUTH)))
+    uow_factory = sql_uow_factory(engine)
+    dispatcher = Dispatcher(
+        uow_factory,
+        BotFrameworkSender(adapter, app_id=""),
+        SystemClock(),
+        app_rate=app_rate or config.send_rate,
+        conversation_rate=config.conversation_rate,
+        lease_seconds=lease_seconds,
+        concurrency=concurrency,
+        batch_size=batch_size,
+        observer=outcomes,
+    )
+    finished = False
+    cpu_before, started_at = time.process_time(), time.monotonic()
+    try:
+        while time.monotonic() < deadline:
+            if await dispatcher.drain(max_batches=20):
+                continue
+            async with uow_factory() as uow:
+                counts = await uow.outbox.status_counts()
+            if not counts.get("pending") and not counts.get("sending"):
+                finished = True
+                break
+            await asyncio.sleep(1.0)  # the scheduler's tick
+    finally:
+        await engine.dispose()
+    return {
+        "outcomes": dict(outcomes.counts),
+        "finished": finished,
+        "final_rate": dispatcher.bucket.rate,
+        "rate_cuts": dispatcher.adaptive.cuts,
+        "cpu_seconds": time.process_time() - cpu_before,
+        # CLOCK_MONOTONIC is system-wide on Linux: the parent can compare these with its own clock.
+        "started_at": started_at,
+        "ended_at": time.monotonic(),
+    }
+
+
+def worker_command(db: Database, *, timeout: float, lease_seconds=300.0, concurrency=16, app_rate=None) -> list:
+    """The command line of a dispatcher worker subprocess (this file's `worker` entry point)."""
+    command = [sys.executable, __file__, "worker", "--database-url", db.url, "--timeout", str(timeout)]
+    command += ["--lease-seconds", str(lease_seconds), "--concurrency", str(concurrency)]
+    if db.schema:
+        command += ["--schema", db.schema]
+    if app_rate:
+        command += ["--app-rate", str(app_rate)]
+    if os.environ.get("QIBOT_BENCH_PROFILE"):
+        command += ["--profile", os.environ["QIBOT_BENCH_PROFILE"]]
+    return command
+
+
+def busiest_second(times: list[float]) -> int:
+    """The most events in any 1-second sliding window."""
+    times = sorted(times)
+    best, lo = 0, 0
+    for hi, t in enumerate(times):
+        while t - times[lo] >= 1.0:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
+@dataclasses.dataclass
+class Tally:
+    """What the connector saw, per outbox row (`key_of` reads a row's dedupe key from a received activity),
+    incrementally (the received list only grows)."""
+
+    connector: object
+    key_of: Callable
+    seen: int = 0
+    accepted: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    throttled: int = 0
+    updates: int = 0  # accepted PUTs (a message updated in place, e.g. a progress card)
+    other: int = 0
+
+    def update(self) -> int:
+        received = self.connector.received
+        for r in received[self.seen :]:
+            if 200 <= r.status < 300:
+                if r.method == "PUT":
+                    self.updates += 1
+                else:
+                    self.accepted[self.key_of(r)] += 1
+            elif r.status == 429:
+                self.throttled += 1
+            else:
+                self.other += 1
+        self.seen = len(received)
+        return sum(self.accepted.values())
+
+    def duplicates(self) -> int:
+        return sum(n - 1 for n in self.accepted.values() if n > 1)
+
+    def duplicated_keys(self) -> set:
+        return {key for key, n in self.accepted.items() if n > 1}
+
+    def lost(self, keys) -> list:
+        return [key for key in keys if not self.accepted.get(key)]
+
+    def rates(self, limit: float, elapsed: float) -> list[tuple[str, str]]:
+        received = self.connector.received
+        ok = [r.at for r in received if 200 <= r.status < 300]
+        span = (max(ok) - min(ok)) if len(ok) > 1 else 0.0
+        steady = (len(ok) - 1) / span if span else float("nan")
+        rate = len(ok) / elapsed
+        return [
+            ("elapsed (first claim to every row final)", f"{elapsed:.1f} s"),
+            ("delivered (2xx at the connector)", f"{len(ok):,}"),
+            ("achieved rate, whole run", f"{rate:.1f}/s = {rate / limit:.1%} of the {limit:g}/s limit"),
+            ("achieved rate, first to last delivery", f"{steady:.1f}/s = {steady / limit:.1%} of the limit"),
+            (
+                "busiest second at the connector (all requests / accepted)",
+                f"{busiest_second([r.at for r in received])} / {busiest_second(ok)}",
+            ),
+            ("429s received", f"{self.throttled:,}"),
+            ("other non-2xx", f"{self.other:,}"),
+        ]
+
+
+def crashing_connector(limit: float):
+    """The FakeConnector, plus: when the N-th message is accepted, SIGKILL the victim process before answering.
+
+    So the crash lands mid-send: that message reached the connector, but its sender never learns so."""
+    from tests.fake_connector import FakeConnector
+
+    class CrashingConnector(FakeConnector):
+        victim: int | None = None
+        kill_after: int = 0
+        accepted: int = 0
+        killed_at: float | None = None
+
+        async def _post(self, request):
+            response = await super()._post(request)
+            if 200 <= response.status < 300:
+                self.accepted += 1
+                if self.victim is not None and self.accepted >= self.kill_after:
+                    os.kill(self.victim, signal.SIGKILL)
+                    self.victim, self.killed_at = None, time.monotonic()
+            return response
+
+    return CrashingConnector(rate_limit=limit)
+
+
+@dataclasses.dataclass
+class CrashRun:
+    """What `kill_and_restart` saw."""
+
+    elapsed: float
+    killed_after: float
+    delivered_at_kill: int
+    sending_at_kill: int
+    in_flight: set
+    second_worker: dict
+
+
+async def run_worker(db: Database, *, seconds: float, **worker) -> dict:
+    """A dispatcher worker subprocess, to the end: what it reports (outcomes, finished, its CPU seconds)."""
+    process = await asyncio.create_subprocess_exec(
+        *worker_command(db, timeout=seconds, **worker), stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await process.communicate()
+    lines = [line for line in out.decode().splitlines() if line.startswith("RESULT ")]
+    result = json.loads(lines[-1][len("RESULT ") :]) if lines else {"finished": False}
+    if not result.get("finished"):
+        print(f"  the worker did not finish (exit code {process.returncode})")
+    return result
+
+
+async def kill_and_restart(db: Database, connector, tally: Tally, *, kill_after: int, seconds: float, **worker):
+    """A dispatcher worker subprocess is SIGKILLed when the connector accepts message `kill_after`; a second
+    worker finishes the job. In flight at the kill = rows still 'sending' whose message the connector had already
+    accepted (sent, outcome never recorded): the only rows that may be delivered twice."""
+    started = time.monotonic()
+    first = await asyncio.create_subprocess_exec(
+        *worker_command(db, timeout=seconds, **worker), stdout=asyncio.subprocess.PIPE
+    )
+    connector.kill_after, connector.victim = kill_after, first.pid
+    try:
+        async with asyncio.timeout(seconds):
+            await first.wait()
+    except TimeoutError:
+        first.kill()
+        raise TimeoutError("the first worker did not reach the kill point in time") from None
+    if connector.killed_at is None:
+        raise RuntimeError(f"the first worker exited ({first.returncode}) before it could be killed")
+    killed_after = connector.killed_at - started
+    await asyncio.sleep(1.0)  # requests the dead worker had already written may still be read: let them land
+    delivered_at_kill = tally.update()
+    accepted_at_kill = set(tally.accepted)
+    statuses, row_status = await outbox_state(db)
+    sending = {key for key, state in row_status.items() if state == "sending"}
+    in_flight = sending & accepted_at_kill
+    print(
+        f"  SIGKILLed the worker after {killed_after:.1f} s: {delivered_at_kill:,} delivered, {len(sending)} rows "
+        f"'sending' (claimed), {len(in_flight)} of them already accepted by the connector (in flight); "
+        f"outbox: {statuses}",
+        flush=True,
+    )
+    result = await run_worker(db, seconds=max(60.0, seconds - (time.monotonic() - started)), **worker)
+    return CrashRun(time.monotonic() - started, killed_after, delivered_at_kill, len(sending), in_flight, result)
+
+
+async def report_progress(tally: Tally, count: int, started: float, stop: asyncio.Event, every: float = 30.0):
+    while not stop.is_set():
+        try:
+            async with asyncio.timeout(every):
+                await stop.wait()
+        except TimeoutError:
+            done = tally.update()
+            elapsed = time.monotonic() - started
+            print(
+                f"  {elapsed:6.0f} s: {done:,}/{count:,} delivered ({done / elapsed:.1f}/s), {tally.throttled} 429s",
+                flush=True,
+            )
+
+
+def print_table(title: str, rows: list[tuple[str, str]]) -> None:
+    print(f"\n{title}\n")
+    print("| figure | value |")
+    print("|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+
+
+def _worker_main() -> int:
+    parser = argparse.ArgumentParser(description="a dispatcher worker for the delivery benchmarks")
+    parser.add_argument("worker")
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--schema")
+    parser.add_argument("--timeout", type=float, required=True)
+    parser.add_argument("--lease-seconds", type=float, default=300.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--app-rate", type=float)
+    parser.add_argument("--profile", help="write a CPU profile (cProfile, process time) to this file")
+    args = parser.parse_args()
+    quiet()
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+    result = asyncio.run(
+        dispatch_until_done(
+            Database(args.database_url, args.schema),
+            deadline=time.monotonic() + args.timeout,
+            app_rate=args.app_rate,
+            lease_seconds=args.lease_seconds,
+            concurrency=args.concurrency,
+        )
+    )
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+    print("RESULT " + json.dumps(result), flush=True)
+    return 0 if result["finished"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(_worker_main())

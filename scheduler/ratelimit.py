@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -90,9 +91,9 @@ class AdaptiveRate:
         *,
         ceiling: float,
         floor: float,
-        decrease: float = 0.85,
+        decrease: float = 0.9,
         step: float = 1.0,
-        every: float = 5.0,
+        every: float = 3.0,
         cooldown: float = 1.0,
         clock: Callable[[], float] | None = None,  # default: the bucket's
     ) -> None:
@@ -162,8 +163,10 @@ class PerKeyLimiter:
         slot = self._keys.get(key)
         if slot is None:
             slot = self._keys[key] = _Conversation()
-            for old in list(self._keys)[: max(0, len(self._keys) - self.max_keys)]:
-                if not self._keys[old].lock.locked():
+            if len(self._keys) > self.max_keys:
+                excess = len(self._keys) - self.max_keys
+                idle = [k for k, s in itertools.islice(self._keys.items(), 4 * excess) if not s.lock.locked()]
+                for old in idle[:excess]:
                     del self._keys[old]
         else:
             self._keys.move_to_end(key)

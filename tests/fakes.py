@@ -121,6 +121,9 @@ class FakeAddresses(_Repo):
     async def get(self, address_id):
         return self.db.addresses.get(address_id)
 
+    async def get_many(self, address_ids):
+        return {i: self.db.addresses[i] for i in address_ids if i in self.db.addresses}
+
     async def for_conversation(self, user_id, conversation_id):
         return next(
             (

@@ -60,6 +60,10 @@ class AddressRefresh:
 
 class AddressRepository(Protocol):
     async def get(self, address_id: int) -> StoredAddress | None: ...
+    async def get_many(self, address_ids: Sequence[int]) -> dict[int, StoredAddress]:
+        """The addresses that exist among `address_ids`, by id (one query for a dispatcher batch)."""
+        ...
+
     async def for_conversation(self, user_id: int, conversation_id: str) -> StoredAddress | None: ...
     async def personal(self, user_id: int) -> StoredAddress | None:
         """The user's active, reachable one-to-one chat with the bot, if any."""
