@@ -98,6 +98,7 @@ def create_app(
             capability_ticks=registry.ticks(messages),
         ),
         timezone=content.organisation.timezone,
+        observer=metrics,
     )
     app[keys.CONFIG] = config
     app[keys.ENGINE] = engine
