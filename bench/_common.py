@@ -372,11 +372,19 @@ class Tally:
         span = (max(ok) - min(ok)) if len(ok) > 1 else 0.0
         steady = (len(ok) - 1) / span if span else float("nan")
         rate = len(ok) / elapsed
+        per_window = collections.Counter(int((t - ok[0]) // 30) for t in ok)  # 30 s windows from the first delivery
+        last = max(per_window, default=0)
+        windows = sorted(n for k, n in per_window.items() if k != last) or [0]  # the last, partial one left out
         return [
             ("elapsed (first claim to every row final)", f"{elapsed:.1f} s"),
             ("delivered (2xx at the connector)", f"{len(ok):,}"),
             ("achieved rate, whole run", f"{rate:.1f}/s = {rate / limit:.1%} of the {limit:g}/s limit"),
             ("achieved rate, first to last delivery", f"{steady:.1f}/s = {steady / limit:.1%} of the limit"),
+            (
+                "30 s windows: median / best rate (how fast it goes when the machine gives it CPU)",
+                f"{percentile(windows, 50) / 30:.1f}/s / {windows[-1] / 30:.1f}/s = "
+                f"{percentile(windows, 50) / 30 / limit:.0%} / {windows[-1] / 30 / limit:.0%} of the limit",
+            ),
             (
                 "busiest second at the connector (all requests / accepted)",
                 f"{busiest_second([r.at for r in received])} / {busiest_second(ok)}",
