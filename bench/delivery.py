@@ -11,7 +11,7 @@ Phase B: kill mid-send and restart. The dispatcher runs in a worker subprocess, 
          than the sends in flight at the kill (rows still 'sending' whose message the connector had accepted).
 
 Each message's text carries its outbox dedupe key, so the connector can count deliveries per row. The shared
-pieces (seeding, worker, tally, crash) are in bench/_common.py.
+pieces are in bench/_common.py (seeding) and bench/_delivery.py (worker, tally, crash).
 
     .venv/bin/python bench/delivery.py                      # 15,000 nudges, SQLite, phases A and B (~12 min)
     .venv/bin/python bench/delivery.py --count 1000         # quick
@@ -30,18 +30,16 @@ from pathlib import Path
 import _common  # noqa: F401 - puts the repository root on sys.path
 from _common import (
     Database,
-    Tally,
     fresh_database,
-    kill_and_restart,
     load,
     machine,
     outbox_state,
     print_table,
     quiet,
-    report_progress,
     seed_outbox,
     seed_people,
 )
+from _delivery import Tally, crashing_connector, kill_and_restart, report_progress, run_worker
 
 KEY_PREFIX = "bench:"
 
@@ -85,8 +83,6 @@ def outcome_rows(tally: Tally, args, statuses) -> list[tuple[str, str]]:
 
 
 async def phase_a(db: Database, args) -> bool:
-    from _common import run_worker
-
     from tests.fake_connector import FakeConnector
 
     connector = FakeConnector(rate_limit=args.limit)
@@ -124,8 +120,6 @@ async def phase_a(db: Database, args) -> bool:
 
 
 async def phase_b(db: Database, args) -> bool:
-    from _common import crashing_connector
-
     connector = crashing_connector(args.limit)
     await connector.start()
     try:
