@@ -272,6 +272,7 @@ async def test_two_replicas_one_scheduler_and_a_killed_leader_is_replaced(databa
 
             flags = await until(one_leader, seconds=15, what="one leader")
             leader, standby = (replicas[0], replicas[1]) if flags[0] else (replicas[1], replicas[0])
+
             async def feedback_ran(replica):
                 return tick_runs(await metrics(http, replica), "events.feedback") >= 1
 
