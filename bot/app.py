@@ -83,6 +83,7 @@ def create_app(
         clock,
         app_rate=config.send_rate,
         conversation_rate=config.conversation_rate,
+        lease_seconds=config.send_lease_seconds,
         policy=RetryPolicy(max_attempts=config.send_max_attempts),
         observer=metrics,
     )
@@ -97,6 +98,7 @@ def create_app(
             capability_ticks=registry.ticks(messages),
         ),
         timezone=content.organisation.timezone,
+        observer=metrics,
     )
     app[keys.CONFIG] = config
     app[keys.ENGINE] = engine

@@ -70,8 +70,9 @@ class Config:
     allowed_tenants: frozenset[str] = frozenset()
     admins: frozenset[str] = frozenset()
     content_dir: Path | None = None
-    send_rate: float = 40.0
+    send_rate: float = 48.0  # the ceiling: Teams allows about 50/s per app per tenant; 429s lower it for a while
     conversation_rate: float = 7.0
+    send_lease_seconds: float = 300.0  # how long a claimed outbox row is held before another replica may retry it
     send_max_attempts: int = 6
     scheduler_enabled: bool = True
     log_format: str = "text"
@@ -149,8 +150,9 @@ class Config:
             allowed_tenants=_csv(env.get("QIBOT_ALLOWED_TENANTS")),
             admins=_csv(env.get("QIBOT_ADMINS")),
             content_dir=Path(env["QIBOT_CONTENT_DIR"]) if env.get("QIBOT_CONTENT_DIR") else None,
-            send_rate=_float(env, "QIBOT_SEND_RATE", 40.0),
+            send_rate=_float(env, "QIBOT_SEND_RATE", 48.0),
             conversation_rate=_float(env, "QIBOT_CONVERSATION_RATE", 7.0),
+            send_lease_seconds=_float(env, "QIBOT_SEND_LEASE_SECONDS", 300.0),
             send_max_attempts=_int(env, "QIBOT_SEND_MAX_ATTEMPTS", 6, minimum=1),
             scheduler_enabled=env.get("QIBOT_SCHEDULER", "on").strip().lower() not in ("off", "0", "false", "no"),
             log_format=env.get("QIBOT_LOG_FORMAT", "json" if app_id else "text").strip().lower(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 
 class Metrics:
@@ -26,6 +26,23 @@ class Metrics:
             buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600),
             registry=self.registry,
         )
+
+        self.scheduler_leader = Gauge(
+            "qibot_scheduler_leader", "1 while this replica runs the scheduler (holds the lock)", registry=self.registry
+        )
+        self.ticks = Counter(
+            "qibot_ticks",
+            "Scheduler tick runs on this replica, by tick and outcome",
+            ["tick", "outcome"],
+            registry=self.registry,
+        )
+
+    # The scheduler runner's SchedulerObserver port.
+    def leading(self, leading: bool) -> None:
+        self.scheduler_leader.set(1 if leading else 0)
+
+    def tick_ran(self, name: str, outcome: str) -> None:
+        self.ticks.labels(tick=name, outcome=outcome).inc()
 
     # The scheduler's DeliveryObserver port.
     def delivered(self, outcome: str, latency_seconds: float | None = None) -> None:

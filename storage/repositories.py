@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -171,6 +172,12 @@ class SqlAddressRepository:
 
     async def get(self, address_id: int) -> StoredAddress | None:
         return await self._one(conversation_addresses.c.id == address_id)
+
+    async def get_many(self, address_ids: Sequence[int]) -> dict[int, StoredAddress]:
+        if not address_ids:
+            return {}
+        stmt = _address_select.where(conversation_addresses.c.id.in_(sorted(set(address_ids))))
+        return {row["id"]: _address_from_row(row) for row in (await self.conn.execute(stmt)).mappings()}
 
     async def for_conversation(self, user_id: int, conversation_id: str) -> StoredAddress | None:
         return await self._one(

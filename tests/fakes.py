@@ -121,6 +121,9 @@ class FakeAddresses(_Repo):
     async def get(self, address_id):
         return self.db.addresses.get(address_id)
 
+    async def get_many(self, address_ids):
+        return {i: self.db.addresses[i] for i in address_ids if i in self.db.addresses}
+
     async def for_conversation(self, user_id, conversation_id):
         return next(
             (
@@ -358,7 +361,9 @@ class FakeSender:
         self.script = list(script)
         self.attempts: list[tuple[ConversationAddress, OutboundMessage]] = []
 
-    async def send(self, address, message):
+    async def send(self, address, message, *, before_send=None):
+        if before_send is not None:
+            await before_send()
         self.attempts.append((address, message))
         return self.script.pop(0) if self.script else SendOutcome(SendOutcomeKind.SENT, 201)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -60,6 +60,10 @@ class AddressRefresh:
 
 class AddressRepository(Protocol):
     async def get(self, address_id: int) -> StoredAddress | None: ...
+    async def get_many(self, address_ids: Sequence[int]) -> dict[int, StoredAddress]:
+        """The addresses that exist among `address_ids`, by id (one query for a dispatcher batch)."""
+        ...
+
     async def for_conversation(self, user_id: int, conversation_id: str) -> StoredAddress | None: ...
     async def personal(self, user_id: int) -> StoredAddress | None:
         """The user's active, reachable one-to-one chat with the bot, if any."""
@@ -185,4 +189,13 @@ class SendOutcome:
 
 
 class Sender(Protocol):
-    async def send(self, address: ConversationAddress, message: OutboundMessage) -> SendOutcome: ...
+    async def send(
+        self,
+        address: ConversationAddress,
+        message: OutboundMessage,
+        *,
+        before_send: Callable[[], Awaitable[None]] | None = None,
+    ) -> SendOutcome:
+        """`before_send` (the rate limits) is awaited right before the request goes on the wire, after any
+        preparation, so the rate holds where the channel measures it; its wait is not part of the timeout."""
+        ...

@@ -19,7 +19,7 @@ def test_defaults_are_development_on_loopback():
     assert not settings.production
     assert (settings.host, settings.port) == ("127.0.0.1", 3978)
     assert settings.database_url == "sqlite+aiosqlite:///var/qibot.db"
-    assert settings.send_rate == 40 and settings.conversation_rate == 7
+    assert settings.send_rate == 48 and settings.conversation_rate == 7 and settings.send_lease_seconds == 300
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "10.1.2.3", "example.org"])

@@ -76,3 +76,45 @@ async def test_sqlite_is_always_its_own_leader():
     await asyncio.sleep(0.3)
     await runner.stop()
     assert runner.scheduler is None and calls
+
+
+class Seen:
+    def __init__(self):
+        self.leading_calls, self.runs = [], []
+
+    def leading(self, leading):
+        self.leading_calls.append(leading)
+
+    def tick_ran(self, name, outcome):
+        self.runs.append((name, outcome))
+
+
+async def test_a_new_leader_runs_interval_ticks_at_once_not_after_a_whole_interval():
+    calls = []
+
+    async def hourly():
+        calls.append("hourly")
+
+    async def broken():
+        raise RuntimeError("boom")
+
+    async def nightly():
+        calls.append("nightly")
+
+    seen = Seen()
+    runner = SchedulerRunner(
+        SoleLeader(),
+        [
+            Tick("hourly", hourly, every_seconds=3600),
+            Tick("broken", broken, every_seconds=3600),
+            Tick("nightly", nightly, cron="0 3 * * *"),
+        ],
+        timezone="Europe/London",
+        observer=seen,
+    )
+    await runner.step()
+    await asyncio.sleep(0.3)
+    await runner.stop()
+    assert calls == ["hourly"]  # the cron tick keeps its time of day
+    assert sorted(seen.runs) == [("broken", "error"), ("hourly", "ok")]
+    assert seen.leading_calls == [True, False]

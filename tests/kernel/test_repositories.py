@@ -39,6 +39,17 @@ async def test_user_and_address_round_trip(uow_factory):
         assert (await uow.addresses.get(stored.id)).address == teams_address(1)
 
 
+async def test_addresses_for_a_dispatcher_batch_come_in_one_call(uow_factory):
+    people = [await add_person(uow_factory, n) for n in (1, 2, 3)]
+    ids = [stored.id for _, stored in people]
+    async with uow_factory() as uow:
+        found = await uow.addresses.get_many([ids[2], ids[0], ids[0], 999_999])
+        assert set(found) == {ids[0], ids[2]}  # duplicates collapse, unknown ids are left out
+        assert found[ids[2]] == await uow.addresses.get(ids[2])
+        assert found[ids[0]].address == teams_address(1)
+        assert await uow.addresses.get_many([]) == {}
+
+
 async def test_uncommitted_work_is_rolled_back(uow_factory):
     async with uow_factory() as uow:
         await record_contact(uow, address=teams_address(1), now=NOW)
