@@ -66,6 +66,7 @@ def create_app(
     )
     links = SignedLinks(config.base_url, config.link_secret or _development_secret())
     messages = registry.messages(content, links, config)
+    registry.wire(content)
     router = registry.router()
     router.check_intents(content.intents)
     bot = QiBot(

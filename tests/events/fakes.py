@@ -261,9 +261,6 @@ class RecordingEventMessages:
     def certificate(self, event, user, completed_on):
         return OutboundMessage(text=f"certificate {event.id} {user.id} {completed_on.isoformat()}")
 
-    def feedback_request(self, event, registration):
-        return OutboundMessage(text=f"feedback {registration.id}")
-
     def judge_invite(self, event):
         return OutboundMessage(text=f"judge {event.id}")
 
