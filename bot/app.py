@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import keys, registry, sdk_patches
 from bot.auth import ChannelTokenValidator, RequestAuthenticator, SigningKeys
 from bot.config import Config
+from bot.files import FileDownloader
 from bot.http import MAX_BODY_BYTES, add_routes, errors_without_traces
 from bot.links import SignedLinks
 from bot.metrics import Metrics
@@ -77,6 +78,7 @@ def create_app(
         admins=config.admins,
         links=links,
         messages=messages,
+        files=FileDownloader(https_only=config.production),
     )
     dispatcher = Dispatcher(
         uow_factory,

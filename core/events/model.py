@@ -272,6 +272,8 @@ class AbstractDraftView:
     can_edit: bool  # before the deadline, by its lead
     words: int
     word_limit: int
+    poster: Poster | None = None  # the poster file sent for it (without its bytes)
+    poster_max_bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -296,3 +298,17 @@ class Results:
     by_format: dict[str, list[AbstractResult]]  # poster / presentation, best first
     peoples_choice: list[Abstract]  # the most-voted poster(s); ties share it
     voting_closed: bool
+
+
+@dataclass(frozen=True)
+class Poster:
+    """The poster file of an abstract (PDF or PNG); `data` is loaded only when the file itself is served."""
+
+    abstract_id: int
+    filename: str
+    content_type: str  # application/pdf | image/png, from the file's own bytes
+    size: int
+    sha256: str
+    uploaded_by: int
+    uploaded_at: datetime
+    data: bytes | None = None

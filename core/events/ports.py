@@ -15,6 +15,7 @@ from core.events.model import (
     Format,
     Mark,
     Person,
+    Poster,
     Registration,
     RegistrationStatus,
     Score,
@@ -141,6 +142,21 @@ class EventRepository(Protocol):
         now: datetime,
     ) -> None: ...
     async def get_abstract(self, abstract_id: int) -> Abstract | None: ...
+    async def save_poster(
+        self,
+        *,
+        abstract_id: int,
+        filename: str,
+        content_type: str,
+        data: bytes,
+        sha256: str,
+        uploaded_by: int,
+        now: datetime,
+    ) -> Poster:
+        """Store (or replace) the abstract's poster."""
+        ...
+
+    async def get_poster(self, abstract_id: int, *, with_data: bool = False) -> Poster | None: ...
     async def event_abstracts(self, event_id: int, *, status: AbstractStatus | None = None) -> list[Abstract]: ...
     async def set_judges(self, event_id: int, user_ids: Sequence[int]) -> None: ...
     async def judges(self, event_id: int) -> list[Person]: ...

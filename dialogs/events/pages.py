@@ -23,6 +23,7 @@ from core.events.services import may_manage
 from core.kernel.errors import DomainError
 from core.kernel.pages import Page, PageError, PageRequest, PageResult
 from core.kernel.roles import effective_roles
+from dialogs.events.posters import POSTER
 from dialogs.events.wording import date_label, site, when, where
 
 REFRESH_SECONDS = 300  # the check-in screen asks for a fresh code this often (codes last longer)
@@ -181,4 +182,4 @@ def export_url(links, kind: str, *, user_id: int, event_id: int, expires_at) -> 
     return links.url(EXPORT, {"u": user_id, "v": event_id, "k": kind}, expires_at=expires_at, kind=kind)
 
 
-PAGES = (CALENDAR, CHECKIN_SCREEN, EXPORT)
+PAGES = (CALENDAR, CHECKIN_SCREEN, EXPORT, POSTER)

@@ -14,6 +14,7 @@ from core.events.model import (
     EventKind,
     EventStatus,
     Person,
+    Poster,
     Registration,
     RegistrationStatus,
     Score,
@@ -203,6 +204,17 @@ class FakeEvents(_Repo):
 
     async def get_abstract(self, abstract_id):
         return self._t("abstracts").get(abstract_id)
+
+    async def save_poster(self, *, abstract_id, filename, content_type, data, sha256, uploaded_by, now):
+        assert content_type in ("application/pdf", "image/png") and 0 < len(data) <= 20 * 1024 * 1024
+        self._t("posters")[abstract_id] = Poster(
+            abstract_id, filename, content_type, len(data), sha256, uploaded_by, now, bytes(data)
+        )
+        return replace(self._t("posters")[abstract_id], data=None)
+
+    async def get_poster(self, abstract_id, *, with_data=False):
+        poster = self._t("posters").get(abstract_id)
+        return poster if poster is None or with_data else replace(poster, data=None)
 
     async def event_abstracts(self, event_id, *, status=None):
         return sorted(
