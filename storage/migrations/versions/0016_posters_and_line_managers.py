@@ -1,4 +1,4 @@
-"""Celebration day posters (the file's bytes next to its abstract).
+"""Celebration day posters (the file's bytes next to its abstract), and line managers as people give them.
 
 Revision ID: 0016
 Revises: 0010
@@ -36,5 +36,17 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "line_managers",
+        sa.Column("user_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("manager_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("declared_at", UTCDateTime(), nullable=False),
+        sa.CheckConstraint("user_id <> manager_id", name="not_own_manager"),
+    )
+    op.create_index("ix_line_managers_manager_id", "line_managers", ["manager_id"])
+
+
 def downgrade() -> None:
+    op.drop_index("ix_line_managers_manager_id", table_name="line_managers")
+    op.drop_table("line_managers")
     op.drop_table("event_posters")
