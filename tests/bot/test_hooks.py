@@ -227,3 +227,19 @@ async def test_registering_at_once_on_a_real_database_invites_to_the_before_surv
         assert await send_invitations(uow, content=content, messages=messages, now=NOW) == 0
         await uow.commit()
     assert invitation.closes_at == NOW + timedelta(days=21)
+
+
+async def test_the_survey_report_names_each_events_feedback_by_when_it_began(content):
+    from tests.dialogs.harness import Chat, card_text, only_card
+
+    admin = Chat(content, n=50, admins=frozenset({"aad-50"}))
+    await admin.press("onboarding.save", site="basildon", staff_group="ahp", experience="none")
+    uow = admin.uow
+    user = await person(uow, 1, now=NOW)
+    day_id = await celebration(uow)
+    day = await uow.events.get_event(day_id)
+    registration = await sign_up(uow, content, user, day_id)
+    await mark_all(uow, content, await facilitator(uow), day, registration)
+    admin.clock.set(day.ends_at + timedelta(hours=2))
+    card = only_card(await admin.say("survey report"))
+    assert "Celebration day feedback, from Thu 17 Jun 2027" in card_text(card)
