@@ -116,7 +116,7 @@ class Router:
             return Response(messages=Response.show(error_card).messages, commit=False)
 
     async def _route_files(self, turn: Turn) -> Response:
-        """Files go to the capability that takes them; the first that answers wins."""
+        """Files go to the capability that registered a file handler (the first in registry order)."""
         for feature in self.features:
             if feature.on_files is not None:
                 return await feature.on_files(turn)
