@@ -280,6 +280,7 @@ class AbstractDraftView:
 class JudgeItem:
     abstract: Abstract
     mine: Score | None  # the judge's own score; nobody else's is shown
+    poster: Poster | None = None  # the poster file, for the score card (without its bytes)
 
 
 @dataclass(frozen=True)

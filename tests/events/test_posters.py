@@ -195,3 +195,27 @@ async def test_a_file_from_someone_with_no_abstract_is_answered_politely(content
     answer = only_card(await send_file(chat, InboundFile("notes.pdf", "pdf", "https://x.example/d", data=PDF)))
     assert "you have none open" in card_text(answer)
     assert not chat.uow.db.__dict__.get("events_posters")
+
+
+async def test_a_judge_sees_the_poster_on_the_score_card(content):
+    from core.events.commands import AbstractText
+
+    lead_chat = Chat(content, n=1)
+    await lead_chat.press("onboarding.save", site="basildon", staff_group="ahp", experience="none")
+    judge_chat = Chat(content, n=2, uow=lead_chat.uow)
+    await judge_chat.press("onboarding.save", site="southend", staff_group="ahp", experience="none")
+    await judge_chat.grant(Role.COACH)
+    uow = lead_chat.uow
+    lead = await uow.users.by_teams_id(lead_chat.address.user_teams_id)
+    judge = await uow.users.by_teams_id(judge_chat.address.user_teams_id)
+    event_id = await celebration(uow)
+    a = await an_abstract(uow, content, lead, event_id, 7)
+    text = AbstractText(a.id, a.title, a.aim, a.measures, a.changes, a.results, a.lessons, "poster")
+    await abstracts.save_abstract(uow, user=lead, text=text, submit=True, content=content, now=NOW)
+    await uow.events.set_judges(event_id, [judge.id])
+    without = (await judge_chat.press("events.score", abstract_id=a.id)).card
+    assert "View the poster" not in [b.get("title") for b in _buttons(without)]
+    await send_file(lead_chat, InboundFile("Falls.pdf", "pdf", "https://x.example/d", data=PDF))
+    card = (await judge_chat.press("events.score", abstract_id=a.id)).card
+    [view] = [b for b in _buttons(card) if b.get("title") == "View the poster"]
+    assert view["url"] == f"https://qibot.example/events/poster/a{a.id}-u{judge.id}"
