@@ -155,8 +155,8 @@ class QiBot(Bot):
     async def _conversation_update(self, context: TurnContext) -> None:
         activity = context.activity
         bot_id = activity.recipient.id if activity.recipient else None
-        added = [m.id for m in activity.members_added or []]
-        removed = [m.id for m in activity.members_removed or []]
+        added = [m.id for m in activity.members_added or [] if m is not None]  # a forged list may hold nulls
+        removed = [m.id for m in activity.members_removed or [] if m is not None]
         address = address_from_activity(activity)
         async with self.uow_factory() as uow:
             if bot_id in removed:
