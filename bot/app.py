@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import keys, registry, sdk_patches
 from bot.auth import ChannelTokenValidator, RequestAuthenticator, SigningKeys
 from bot.config import Config
+from bot.files import FileDownloader
 from bot.http import MAX_BODY_BYTES, add_routes, errors_without_traces
 from bot.links import SignedLinks
 from bot.metrics import Metrics
@@ -66,6 +67,7 @@ def create_app(
     )
     links = SignedLinks(config.base_url, config.link_secret or _development_secret())
     messages = registry.messages(content, links, config)
+    registry.wire(content)
     router = registry.router()
     router.check_intents(content.intents)
     bot = QiBot(
@@ -76,6 +78,7 @@ def create_app(
         admins=config.admins,
         links=links,
         messages=messages,
+        files=FileDownloader(https_only=config.production),
     )
     dispatcher = Dispatcher(
         uow_factory,

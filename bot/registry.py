@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import hooks
 from bot.config import Config
 from bot.graph_install import installer_for
 from core.announcements import ticks as announcement_ticks
@@ -211,3 +212,8 @@ def ticks(built_messages: Mapping[str, Any]) -> list[tuple[TickSpec, Any]]:
 
 def pages() -> tuple[Page, ...]:
     return tuple(page for c in CAPABILITIES for page in c.pages)
+
+
+def wire(content: Content) -> None:
+    """Connect one capability's hooks to another's services (bot/hooks.py), so neither imports the other."""
+    hooks.wire(content)

@@ -12,6 +12,7 @@ from botbuilder.core import Bot, InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
 from bot.activity import activity_from_message, address_from_activity, card_invoke_body, inbound_from_activity
+from bot.files import FileDownloader
 from core.kernel.contacts import Contact, record_contact, record_uninstall
 from core.kernel.content import Content
 from core.kernel.model import ConversationAddress, OutboundMessage, User
@@ -40,7 +41,9 @@ class QiBot(Bot):
         admins: frozenset[str],
         links: Links | None = None,
         messages: Mapping[str, Any] | None = None,
+        files: FileDownloader | None = None,
     ) -> None:
+        self.files = files or FileDownloader()
         self.links = links
         self.router = router
         self.messages = dict(messages or {})
@@ -99,6 +102,11 @@ class QiBot(Bot):
             async with self.uow_factory() as uow:
                 if not await self.router.follows(uow, inbound):
                     return
+        if inbound.kind == "message" and inbound.conversation_type == "personal":
+            # Files sent in the personal chat are fetched (bounded) before the unit of work opens, like sending.
+            files = await self.files.fetch_all(context.activity.attachments)
+            if files:
+                inbound = replace(inbound, files=files)
         # Nothing is sent while the unit of work is open: a slow connector must not hold a database connection.
         async with self.uow_factory() as uow:
             contact = await self._record(uow, address)
@@ -147,8 +155,8 @@ class QiBot(Bot):
     async def _conversation_update(self, context: TurnContext) -> None:
         activity = context.activity
         bot_id = activity.recipient.id if activity.recipient else None
-        added = [m.id for m in activity.members_added or []]
-        removed = [m.id for m in activity.members_removed or []]
+        added = [m.id for m in activity.members_added or [] if m is not None]  # a forged list may hold nulls
+        removed = [m.id for m in activity.members_removed or [] if m is not None]
         address = address_from_activity(activity)
         async with self.uow_factory() as uow:
             if bot_id in removed:

@@ -23,6 +23,7 @@ from core.kernel.ports import AddressRefresh
 from storage.tables import (
     conversation_addresses,
     conversation_state,
+    line_managers,
     preference_opt_outs,
     preferences,
     user_roles,
@@ -134,6 +135,31 @@ class SqlUserRepository:
             delete(user_roles).where(user_roles.c.user_id == user_id, user_roles.c.role == role.value)
         )
         return result.rowcount == 1
+
+    async def set_line_manager(self, user_id: int, manager_id: int | None, *, now: datetime) -> None:
+        if manager_id is None:
+            await self.conn.execute(delete(line_managers).where(line_managers.c.user_id == user_id))
+            return
+        stmt = _insert(self.conn, line_managers).values(user_id=user_id, manager_id=manager_id, declared_at=now)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["user_id"], set_={"manager_id": manager_id, "declared_at": now}
+        )
+        await self.conn.execute(stmt)
+
+    async def line_manager(self, user_id: int) -> int | None:
+        stmt = select(line_managers.c.manager_id).where(line_managers.c.user_id == user_id)
+        return (await self.conn.execute(stmt)).scalar_one_or_none()
+
+    async def line_pairs(self, user_ids) -> list[tuple[int, int]]:
+        ids = list(user_ids)
+        stmt = select(line_managers.c.user_id, line_managers.c.manager_id).where(
+            line_managers.c.user_id.in_(ids), line_managers.c.manager_id.in_(ids)
+        )
+        return [(u, m) for u, m in await self.conn.execute(stmt.order_by(line_managers.c.user_id))]
+
+    async def reports_of(self, manager_id: int) -> list[int]:
+        stmt = select(line_managers.c.user_id).where(line_managers.c.manager_id == manager_id)
+        return list((await self.conn.execute(stmt.order_by(line_managers.c.user_id))).scalars())
 
 
 def _address_from_row(row) -> StoredAddress:

@@ -89,6 +89,18 @@ user_roles = Table(
 )
 
 
+# Who a person's line manager is, as the person says (profile): sets keep a member and their line manager apart,
+# and mentor matching never proposes someone's own line. One manager per person, never themselves.
+line_managers = Table(
+    "line_managers",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("manager_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("declared_at", UTC_DT, nullable=False),
+    CheckConstraint("user_id <> manager_id", name="not_own_manager"),
+)
+
+
 conversation_addresses = Table(
     "conversation_addresses",
     metadata,

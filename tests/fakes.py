@@ -116,6 +116,26 @@ class FakeUsers(_Repo):
         self.db.users[user_id] = replace(user, roles=user.roles - {role})
         return True
 
+    def _lines(self) -> dict:
+        return self.db.__dict__.setdefault("line_managers", {})
+
+    async def set_line_manager(self, user_id, manager_id, *, now):
+        assert manager_id != user_id and (manager_id is None or manager_id in self.db.users)  # the SQL constraints
+        if manager_id is None:
+            self._lines().pop(user_id, None)
+        else:
+            self._lines()[user_id] = manager_id
+
+    async def line_manager(self, user_id):
+        return self._lines().get(user_id)
+
+    async def line_pairs(self, user_ids):
+        ids = set(user_ids)
+        return sorted((u, m) for u, m in self._lines().items() if u in ids and m in ids)
+
+    async def reports_of(self, manager_id):
+        return sorted(u for u, m in self._lines().items() if m == manager_id)
+
 
 class FakeAddresses(_Repo):
     async def get(self, address_id):

@@ -1,7 +1,7 @@
 """Mentor matching and mentoring: up to three proposals from people at a senior level with room for another
-mentee, preferring another site and another staff group, never someone who shares a project with the person
-nor a previous mentor; both sides accept; then a check-in nudge every six weeks until the mentee reaches the
-level."""
+mentee, preferring another site and another staff group, never the person's own line (their line manager or
+someone who reports to them, from the profile), someone who shares a project with the person, nor a previous
+mentor; both sides accept; then a check-in nudge every six weeks until the mentee reaches the level."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.kernel.model import User
 from core.kernel.nudges import notify
 from core.kernel.ports import UnitOfWork
+from core.profile.services import line_of
 from core.projects.services import project_colleagues
 
 
@@ -48,6 +49,7 @@ async def propose_mentors(uow: UnitOfWork, *, user: User, content: Content) -> l
     if any(m.status in (MentorshipStatus.PROPOSED, MentorshipStatus.ACTIVE) for m in history):
         raise InvalidInput("You already have a mentor, or have asked one: see **my coaching route**.")
     excluded = {m.mentor_id for m in history} | set(await project_colleagues(uow, user.id))
+    excluded |= await line_of(uow, user.id)  # never the person's own line (as given in their profile)
     candidates = await uow.coaching.candidates(senior_levels(coaching))
     rules = coaching.mentoring
     return rank(user, candidates, excluded=excluded, default_max=rules.max_mentees, limit=rules.proposals)

@@ -88,7 +88,7 @@ def prefill(story: ProjectStory, content: Content) -> dict[str, str | None]:
     }
 
 
-def _view(event: Event, abstract: Abstract, user: User, content: Content, now: datetime) -> AbstractDraftView:
+async def _view(uow, event: Event, abstract: Abstract, user: User, content: Content, now) -> AbstractDraftView:
     open_ = not event.cancelled and event.abstracts_close_at is not None and now < event.abstracts_close_at
     return AbstractDraftView(
         event,
@@ -96,6 +96,8 @@ def _view(event: Event, abstract: Abstract, user: User, content: Content, now: d
         can_edit=open_ and abstract.lead_id == user.id,
         words=word_count(*(getattr(abstract, f) for f in TEXT_FIELDS)),
         word_limit=content.events.rules.abstract_word_limit,
+        poster=await uow.events.get_poster(abstract.id),
+        poster_max_bytes=content.events.rules.poster_max_bytes,
     )
 
 
@@ -120,7 +122,7 @@ async def start_abstract(
         now=now,
         **fields,
     )
-    return _view(event, abstract, user, content, now)
+    return await _view(uow, event, abstract, user, content, now)
 
 
 async def _own_abstract(uow: UnitOfWork, user: User, abstract_id: int) -> Abstract:
@@ -134,7 +136,7 @@ async def _own_abstract(uow: UnitOfWork, user: User, abstract_id: int) -> Abstra
 
 async def abstract_view(uow: UnitOfWork, *, user: User, abstract_id: int, content: Content, now: datetime):
     abstract = await _own_abstract(uow, user, abstract_id)
-    return _view(await get_event(uow, abstract.event_id), abstract, user, content, now)
+    return await _view(uow, await get_event(uow, abstract.event_id), abstract, user, content, now)
 
 
 async def save_abstract(

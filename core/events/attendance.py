@@ -1,5 +1,6 @@
 """Attendance: the facilitator's register for each date, QR check-in at the venue, and completing a course
-(training attended, dated; the profile's QI experience; the certificate). Also the feedback card after an event.
+(training attended, dated; the profile's QI experience; the certificate). Also the answers to the interim feedback
+card (the surveys' feedback instrument replaced it; cards already sent still record their answers).
 
 QR check-in: the facilitator's screen shows a QR code of a Teams deep link to the bot,
 `https://teams.microsoft.com/l/chat/0/0?users=<bot id>&message=checkin%20<token>`. Scanning it opens the chat
@@ -13,7 +14,7 @@ for an event the person is not booked on.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from urllib.parse import quote
 
 from core.events import hooks
@@ -34,7 +35,6 @@ from core.events.ports import EventMessages
 from core.events.services import (
     CONFIRMED,
     MAX_COMMENT,
-    NEWS,
     UPDATES,
     clean_answer,
     fire,
@@ -52,7 +52,6 @@ from core.kernel.ports import Links, UnitOfWork
 from core.profile.services import save_profile
 
 CHECKIN_WORD = "checkin"
-LOOK_BACK = timedelta(days=2)  # how long after an event the feedback tick still sends its cards
 INVALID_CODE = "That check-in code is not valid or has expired. Please scan the code on the screen again."
 
 
@@ -267,26 +266,9 @@ async def raise_experience(uow: UnitOfWork, person: User, level: str | None, con
     )
 
 
-# --- feedback after the event ----------------------------------------------------------------------------------
-
-
-async def request_feedback(uow: UnitOfWork, *, content: Content, messages: EventMessages, now: datetime) -> int:
-    """Tick: an hour after an event's last date, everyone who attended a date gets a two-question card (once)."""
-    queued = 0
-    for event in await uow.events.events_ended(start=now - LOOK_BACK, end=now - timedelta(hours=1)):
-        marks = await uow.events.marks(event.id)
-        for registration in await uow.events.event_registrations(event.id, statuses=CONFIRMED):
-            if _attended(marks, registration):
-                queued += await notify(
-                    uow,
-                    content,
-                    user_id=registration.user_id,
-                    category=NEWS,
-                    message=messages.feedback_request(event, registration),
-                    key=f"{registration_key(registration.id)}feedback",
-                    now=now,
-                )
-    return queued
+# --- feedback cards already sent ------------------------------------------------------------------------------
+# After an event, the surveys capability now sends its feedback instrument (bot/hooks.py wires the events' hooks
+# to its triggers); the two-question card is no longer sent, but the cards already in people's chats still work.
 
 
 async def record_feedback(uow: UnitOfWork, *, user: User, answers: FeedbackAnswers, now: datetime) -> bool:

@@ -37,6 +37,7 @@ class EventRules:
     checkin_opens_before: timedelta
     checkin_code_lifetime: timedelta
     abstract_word_limit: int
+    poster_max_bytes: int = 10 * 1024 * 1024  # a poster file (PDF or PNG) may be this big
 
 
 @dataclass(frozen=True)

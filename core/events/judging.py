@@ -131,7 +131,7 @@ async def abstract_to_judge(uow: UnitOfWork, *, user: User, abstract_id: int) ->
         (s for s in await uow.events.event_scores(event.id) if s.judge_id == user.id and s.abstract_id == abstract.id),
         None,
     )
-    return JudgeItem(abstract, mine)
+    return JudgeItem(abstract, mine, await uow.events.get_poster(abstract.id))
 
 
 async def score_abstract(

@@ -272,12 +272,15 @@ class AbstractDraftView:
     can_edit: bool  # before the deadline, by its lead
     words: int
     word_limit: int
+    poster: Poster | None = None  # the poster file sent for it (without its bytes)
+    poster_max_bytes: int = 0
 
 
 @dataclass(frozen=True)
 class JudgeItem:
     abstract: Abstract
     mine: Score | None  # the judge's own score; nobody else's is shown
+    poster: Poster | None = None  # the poster file, for the score card (without its bytes)
 
 
 @dataclass(frozen=True)
@@ -296,3 +299,17 @@ class Results:
     by_format: dict[str, list[AbstractResult]]  # poster / presentation, best first
     peoples_choice: list[Abstract]  # the most-voted poster(s); ties share it
     voting_closed: bool
+
+
+@dataclass(frozen=True)
+class Poster:
+    """The poster file of an abstract (PDF or PNG); `data` is loaded only when the file itself is served."""
+
+    abstract_id: int
+    filename: str
+    content_type: str  # application/pdf | image/png, from the file's own bytes
+    size: int
+    sha256: str
+    uploaded_by: int
+    uploaded_at: datetime
+    data: bytes | None = None

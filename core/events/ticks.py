@@ -1,9 +1,9 @@
-"""The event jobs the scheduler runs: the feedback card after an event. (Reminders are queued when a place is
-confirmed, with their own times, so they need no tick.)"""
+"""The event jobs the scheduler runs: none. Reminders are queued when a place is confirmed, with their own times,
+and the feedback after an event is the surveys capability's (its tick sends the invitations bot/hooks.py makes
+from the events' hooks)."""
 
 from __future__ import annotations
 
-from core.events.attendance import request_feedback
 from core.kernel.ticks import TickSpec
 
-TICKS = (TickSpec("events.feedback", request_feedback, every_seconds=300),)
+TICKS: tuple[TickSpec, ...] = ()

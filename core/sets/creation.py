@@ -11,6 +11,7 @@ from core.kernel.model import PersonMatch, Role, User
 from core.kernel.nudges import notify
 from core.kernel.people import find_people
 from core.kernel.ports import UnitOfWork
+from core.profile.services import line_pairs
 from core.sets.commands import InvalidAnswer, SetDetails
 from core.sets.model import ActionSet, Draft, Pattern, SetStatus
 from core.sets.ports import SetMessages
@@ -159,6 +160,7 @@ async def add_member(
         raise InvalidInput(f"{person.name or 'That person'} is already in this set.")
     if len(members) >= rules.max_members:
         raise InvalidInput(f"A set has at most {rules.max_members} members, and this one is full.")
+    await _refuse_line_managers(uow, found, [m.user_id for m in members], adding=person.id)
     if not await uow.sets.add_member(set_id, person.id, now=now):
         raise InvalidInput(f"{person.name or 'That person'} is already in this set.")
     if found.active:
@@ -173,6 +175,21 @@ async def add_member(
             now=now,
         )
     return await _draft_view(uow, found, content)
+
+
+async def _refuse_line_managers(uow: UnitOfWork, found: ActionSet, members: list[int], *, adding=None) -> None:
+    """A set keeps a member and their line manager apart (facilitator included), so people can speak freely about
+    their work: line managers are as each person gave them in their profile."""
+    group = {found.facilitator_id, *members} | ({adding} if adding is not None else set())
+    for person_id, manager_id in await line_pairs(uow, group):
+        if adding is not None and adding not in (person_id, manager_id):
+            continue  # an older pair (declared after both joined) is caught when the set is created
+        person, manager = await uow.users.get(person_id), await uow.users.get(manager_id)
+        raise InvalidInput(
+            f"{(manager.name if manager else None) or 'Someone in this set'} is the line manager of "
+            f"{(person.name if person else None) or 'a member'}. A set keeps people and their line managers apart, "
+            "so everyone can talk freely: please choose someone else."
+        )
 
 
 async def remove_member(uow: UnitOfWork, *, user: User, set_id: int, member_id: int, content: Content) -> Draft:
@@ -197,6 +214,7 @@ async def create_set(
         raise InvalidInput(
             f"A set needs {rules.min_members} to {rules.max_members} members; this one has {len(members)}."
         )
+    await _refuse_line_managers(uow, found, [m.user_id for m in members])
     pattern = found.pattern
     times = meeting_times(
         pattern.first_date,

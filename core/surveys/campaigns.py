@@ -8,6 +8,7 @@ are rows; the tick in reminders.py turns them into messages through the outbox a
 from __future__ import annotations
 
 import calendar
+import hashlib
 from datetime import date, datetime, time, timedelta
 
 from core.kernel.content import Content
@@ -113,9 +114,25 @@ def add_months(when: datetime, months: int, content: Content) -> datetime:
     return datetime.combine(target, FOLLOW_UP_HOUR, tzinfo=tz).astimezone(when.tzinfo)
 
 
-async def standing_campaign(uow: UnitOfWork, instrument: Instrument, rule: TriggerRule, now: datetime) -> Campaign:
-    """The one campaign of a trigger rule, made the first time the rule fires (concurrent first firings agree)."""
-    found = await uow.surveys.standing_campaign(instrument.id, rule.id)
+def campaign_key(rule: TriggerRule, occasion: str | None) -> str:
+    """The standing campaign a rule invites into: one per rule, so a person is asked once per trigger; but a
+    feedback rule given an occasion (one course or celebration day) has one campaign per occasion, so the
+    person who comes to next year's celebration day is asked about that day too."""
+    if rule.wave != "feedback" or not occasion:
+        return rule.id
+    key = f"{rule.id}@{occasion}"
+    if len(key) > 40:  # the column's width: a long one keeps a digest of the occasion, still one per occasion
+        key = f"{rule.id[:23]}@{hashlib.sha256(occasion.encode()).hexdigest()[:16]}"
+    return key
+
+
+async def standing_campaign(
+    uow: UnitOfWork, instrument: Instrument, rule: TriggerRule, now: datetime, key: str | None = None
+) -> Campaign:
+    """The one campaign of a trigger rule (or of a feedback rule's occasion, `key`), made the first time the rule
+    fires (concurrent first firings agree)."""
+    key = key or rule.id
+    found = await uow.surveys.standing_campaign(instrument.id, key)
     if found is not None:
         return found
     made = await uow.surveys.add_campaign(
@@ -123,7 +140,7 @@ async def standing_campaign(uow: UnitOfWork, instrument: Instrument, rule: Trigg
         instrument_version=instrument.version,
         wave=rule.wave,
         series=rule.series,
-        rule_id=rule.id,
+        rule_id=key,
         opens_at=now,
         closes_at=None,
         reminders=rule.reminders,
@@ -133,15 +150,15 @@ async def standing_campaign(uow: UnitOfWork, instrument: Instrument, rule: Trigg
         form_token=None,
         now=now,
     )
-    return made or await uow.surveys.standing_campaign(instrument.id, rule.id)
+    return made or await uow.surveys.standing_campaign(instrument.id, key)
 
 
-async def _invite(uow, instrument, rule, user_id, opens_at, now, outcome: TriggerOutcome) -> None:
+async def _invite(uow, instrument, rule, user_id, opens_at, now, outcome: TriggerOutcome, occasion=None) -> None:
     needed = REQUIRES.get(rule.wave)
     if needed and not await uow.surveys.invited_to_wave(user_id, series=rule.series, wave=needed):
         outcome.skipped.append(rule.id)
         return
-    campaign = await standing_campaign(uow, instrument, rule, now)
+    campaign = await standing_campaign(uow, instrument, rule, now, campaign_key(rule, occasion))
     closes_at = opens_at + timedelta(days=rule.window_days)
     if closes_at <= now:
         outcome.skipped.append(rule.id)  # it happened too long ago for the survey to be useful now
@@ -151,7 +168,14 @@ async def _invite(uow, instrument, rule, user_id, opens_at, now, outcome: Trigge
 
 
 async def survey_trigger(
-    uow: UnitOfWork, *, user_id: int, trigger: str, content: Content, now: datetime, occurred_at: datetime | None = None
+    uow: UnitOfWork,
+    *,
+    user_id: int,
+    trigger: str,
+    content: Content,
+    now: datetime,
+    occurred_at: datetime | None = None,
+    occasion: str | None = None,
 ) -> TriggerOutcome:
     """The hook other capabilities call when something happens to a person: "learning_started",
     "learning_completed", "course_registered", "course_attended" or "celebration_day". Each instrument whose
@@ -159,17 +183,26 @@ async def survey_trigger(
     is scheduled `months` later at 09:00 local. Only the invitation is written here; the surveys tick sends it
     through the outbox and the nudge gate, so callers need no survey messages. Call it in the caller's unit of
     work, e.g. `await survey_trigger(uow, user_id=person.id, trigger="course_registered", content=content,
-    now=now)` from the events capability when someone registers for a course."""
+    now=now)`. The events capability's hooks reach it through the composition root (bot/hooks.py): a course
+    registration is "course_registered", a completed course "course_attended", attending the celebration day
+    "celebration_day"; `occasion` (e.g. "event:12") gives feedback rules one campaign per course or day."""
     occurred_at = occurred_at or now
     outcome = TriggerOutcome()
     for instrument, rule in content.surveys.rules_on(trigger):
-        await _invite(uow, instrument, rule, user_id, occurred_at, now, outcome)
+        await _invite(uow, instrument, rule, user_id, occurred_at, now, outcome, occasion)
     for instrument, rule in content.surveys.follow_ups_after(trigger):
         await _invite(uow, instrument, rule, user_id, add_months(occurred_at, rule.months, content), now, outcome)
     return outcome
 
 
-TRIGGERS = ("learning_started", "learning_completed", "course_registered", "course_attended", "celebration_day")
+TRIGGERS = (
+    "learning_started",
+    "learning_completed",
+    "course_registered",
+    "course_attended",
+    "celebration_day",
+    "webinar_attended",
+)
 
 
 async def trigger_for(uow: UnitOfWork, *, who: str, trigger: str, content: Content, now: datetime) -> TriggerOutcome:

@@ -20,6 +20,7 @@ from dialogs.events import (  # noqa: F401 (their handlers register)
     judging,
     manage,
     mine,
+    posters,
     register,
     reports,
     vote,

@@ -7,7 +7,7 @@ from core.events import abstracts as service
 from core.events.commands import AbstractText, InvalidAnswer
 from core.events.model import AbstractDraftView, AbstractStatus, Event, Format
 from core.kernel.content import Choice
-from dialogs.events import browse
+from dialogs.events import browse, posters
 from dialogs.events.router import router
 from dialogs.events.wording import STALE, event_when, text
 from dialogs.kit import cards
@@ -110,10 +110,12 @@ def abstract_card(turn: Turn, view: AbstractDraftView, notice: str | None = None
             size="Small",
         ),
     ]
+    head += posters.poster_line(turn, abstract, view.poster)
     if not view.can_edit:
         body = [cards.facts([("Title", abstract.title), ("Format", abstract.format.value.capitalize())])]
         body += [cards.text(f"**{label}**: {getattr(abstract, key) or '-'}") for key, label in LABELS.items()]
         return cards.card(*head, *body)
+    head.append(cards.text(posters.how_to_send(abstract, view.poster_max_bytes), subtle=True, size="Small"))
     fields = [
         cards.text_input(key, label, service.MAX_FIELD, getattr(abstract, key), multiline=True)
         for key, label in LABELS.items()

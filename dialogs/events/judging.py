@@ -9,6 +9,7 @@ from core.events.commands import InvalidAnswer, ScoreSheet
 from core.events.model import AbstractResult, JudgeItem, Results
 from core.kernel.content import Choice
 from core.kernel.model import Role
+from dialogs.events import posters
 from dialogs.events.router import router
 from dialogs.events.wording import STALE, event_when, text
 from dialogs.kit import cards
@@ -98,6 +99,7 @@ def score_card(turn: Turn, item: JudgeItem) -> dict:
         cards.title(abstract.title),
         cards.text(f"{abstract.format.value.capitalize()} · {_site(turn, abstract.site)}", subtle=True, size="Small"),
         *(cards.text(f"**{label}**: {value}") for label, value in parts if value),
+        *(posters.poster_line(turn, abstract, item.poster) if item.poster else ()),
         cards.heading("Your scores (1 to 4)"),
         *inputs,
         cards.text_input("comment", "Comment (optional)", 1000, mine.comment if mine else None, multiline=True),

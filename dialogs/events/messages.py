@@ -8,7 +8,7 @@ from datetime import date
 from core.events.model import Event, EventDate, Registration, Results
 from core.kernel.content import Content
 from core.kernel.model import OutboundMessage, User
-from dialogs.events import browse, checkin, judging, mine, vote
+from dialogs.events import browse, judging, mine, vote
 from dialogs.events.wording import join_button, placeholders, when
 from dialogs.kit import cards
 
@@ -59,9 +59,6 @@ class EventCards:
 
     def certificate(self, event: Event, user: User, completed_on: date) -> OutboundMessage:
         return OutboundMessage(card=certificate_card(self.content, event, user, completed_on))
-
-    def feedback_request(self, event: Event, registration: Registration) -> OutboundMessage:
-        return OutboundMessage(card=checkin.feedback_card(self.content, event, registration))
 
     def judge_invite(self, event: Event) -> OutboundMessage:
         said = self.content.events.say("judge_invite", **placeholders(event, event.dates[0], self.content))

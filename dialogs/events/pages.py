@@ -21,6 +21,7 @@ from core.events.services import get_event, may_manage
 from core.kernel.errors import DomainError, NotFound
 from core.kernel.pages import Page, PageError, PageRequest, PageResult
 from core.kernel.roles import person_with_roles
+from dialogs.events.posters import POSTER
 from dialogs.events.wording import date_label, site, when, where
 from dialogs.kit.calendar import calendar_file
 
@@ -174,4 +175,4 @@ def export_url(links, kind: str, *, user_id: int, event_id: int, expires_at) -> 
     return links.url(EXPORT, {"u": user_id, "v": event_id, "k": kind}, expires_at=expires_at, kind=kind)
 
 
-PAGES = (CALENDAR, CHECKIN_SCREEN, EXPORT)
+PAGES = (CALENDAR, CHECKIN_SCREEN, EXPORT, POSTER)

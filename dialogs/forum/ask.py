@@ -16,13 +16,23 @@ from dialogs.kit.types import Response, Turn
 NO_PROJECT = "none"
 
 
-async def ask_card(turn: Turn, draft: Post | None = None) -> dict:
+async def ask_card(turn: Turn, draft: Post | None = None, *, project_id: int | None = None) -> dict:
+    """The question card; `project_id` (from "Ask a coach" on a project card) is chosen when it is one of the
+    person's projects (the server checks it again when the question is posted)."""
     content = turn.content
     projects = await service.project_choices(turn.uow, turn.user)
     project_choices = [Choice(NO_PROJECT, "Not about a registered project")] + [
         Choice(str(pid), title) for pid, title in projects
     ]
+    chosen = str(draft.project_id) if draft and draft.project_id else NO_PROJECT
+    notice = None
+    if project_id is not None:
+        if project_id in {pid for pid, _ in projects}:
+            chosen = str(project_id)
+        else:
+            notice = cards.notice("That project is not an open one you lead, so the question will not name it.")
     return cards.card(
+        notice,
         cards.title("Ask a QI coach"),
         cards.text(
             "Coaches answer in Teams and their replies come back to you here. First I will show answers that "
@@ -42,7 +52,7 @@ async def ask_card(turn: Turn, draft: Post | None = None) -> dict:
             "project",
             "Which of your projects, if any?",
             project_choices,
-            str(draft.project_id) if draft and draft.project_id else NO_PROJECT,
+            chosen,
             required=False,
         ),
         cards.toggle(
@@ -61,7 +71,10 @@ async def ask_card(turn: Turn, draft: Post | None = None) -> dict:
     in_manifest=False,
 )
 async def ask(turn: Turn) -> Response:
-    return Response.show(await ask_card(turn))
+    """From the menu, typed, or "Ask a coach" on a project card (which sends the project's id)."""
+    raw = (turn.inbound.data or {}).get("project_id")
+    project_id = int(raw) if isinstance(raw, int | str) and str(raw).isdigit() and len(str(raw)) < 12 else None
+    return Response.show(await ask_card(turn, project_id=project_id))
 
 
 def _draft(data: dict) -> QuestionDraft:

@@ -68,6 +68,14 @@ class FeatureRouter:
 
     on_channel_message: ChannelHandler | None = None
     follows_channel_message: Follows | None = None
+    on_files: Handler | None = None  # files sent in the personal chat (a poster for an abstract)
+
+    def files(self, handler: Handler) -> Handler:
+        """Register the handler for files sent in the personal chat (one capability takes files today)."""
+        if self.on_files is not None:
+            raise ValueError(f"{self.feature} already has a file handler")
+        self.on_files = handler
+        return handler
 
     def channel_messages(self, *, follows: Follows):
         """Register the handler for channel messages this capability may claim (see ChannelHandler)."""

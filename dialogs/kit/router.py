@@ -24,6 +24,7 @@ from dialogs.kit.types import Inbound, Response, Turn
 log = logging.getLogger(__name__)
 
 FUZZY_CUTOFF = 0.8
+NO_FILES = "Thanks, but I cannot do anything with files here."
 VERB = re.compile(r"[a-z_]{1,30}\.[a-z_0-9]{1,40}")  # what may be logged of an unknown verb
 
 
@@ -84,6 +85,8 @@ class Router:
         try:
             if turn.inbound.kind == "action":
                 return await self._route_action(turn)
+            if turn.inbound.files:
+                return await self._route_files(turn)
             if turn.inbound.conversation_type == "channel":
                 for feature in self.features:
                     if feature.on_channel_message is not None:
@@ -111,6 +114,13 @@ class Router:
             if turn.inbound.kind == "action":
                 return Response(card=error_card, commit=False)
             return Response(messages=Response.show(error_card).messages, commit=False)
+
+    async def _route_files(self, turn: Turn) -> Response:
+        """Files go to the capability that registered a file handler (the first in registry order)."""
+        for feature in self.features:
+            if feature.on_files is not None:
+                return await feature.on_files(turn)
+        return Response.say(NO_FILES)
 
     def _not_allowed(self, turn: Turn, role: Role) -> Response:
         card = self.menu(turn, f"Sorry, that is only for a QI {role.value}. Here is what you can do:")

@@ -13,6 +13,24 @@ from core.kernel.ports import Links, UnitOfWork
 
 
 @dataclass(frozen=True)
+class InboundFile:
+    """A file the person sent the bot in their personal chat, already fetched by bot/ (bounded in size) before the
+    turn, so no download runs while the turn's unit of work is open. `data` is None when it could not be fetched:
+    `problem` says why ("too_large": it was over the bot's upload limit and the download was stopped;
+    "unavailable": the download failed)."""
+
+    name: str
+    file_type: str  # what Teams says the type is (e.g. "pdf"): a hint only, the bytes are what is checked
+    download_url: str
+    data: bytes | None = None
+    problem: str | None = None
+
+    @property
+    def size(self) -> int | None:
+        return len(self.data) if self.data is not None else None
+
+
+@dataclass(frozen=True)
 class Inbound:
     kind: str  # "message" (typed text) | "action" (an Action.Execute on a card)
     conversation_id: str
@@ -30,6 +48,7 @@ class Inbound:
     mentions_bot: bool = False
     # A card action: the id of the message holding the card (Teams' replyToId), so a later update can replace it.
     card_activity_id: str | None = None
+    files: tuple[InboundFile, ...] = ()  # files sent in a personal chat (a message may also have text)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from core.measurement import COMMON, CONCERN, IMPROVEMENT, NEUTRAL_HIGH, NEUTRAL_LOW, run_chart, xmr
 from core.projects import services as service
-from core.projects.model import Measure, ProjectStatus, ProjectView
+from core.projects.model import OPEN_STATUSES, Measure, ProjectStatus, ProjectView
 from dialogs.kit import cards
 from dialogs.kit.types import Response, Turn
 from dialogs.projects import evaluation, progress, review, search, wizard
@@ -18,6 +18,7 @@ from dialogs.projects.router import router
 
 MINE_EMPTY = "You have no projects yet. Type **register project** to start one."
 CLOSED = frozenset({ProjectStatus.COMPLETED, ProjectStatus.STOPPED})
+ASK_A_COACH = "forum.ask"  # the forum's question card; its `project_id` is checked again there
 
 
 async def show_project(turn: Turn, project_id: int, notice: str | None = None, *, asked: bool = False) -> Response:
@@ -69,6 +70,11 @@ def project_card(turn: Turn, view: ProjectView, notice: str | None = None, *, as
                 size="Small",
             )
         )
+    ask = turn.router.actions.get(ASK_A_COACH) if turn.router else None
+    if ask is not None and project.lead_id == turn.user.id and project.status in OPEN_STATUSES:
+        # The forum's question card with this project chosen (its registered action, found by verb: a capability
+        # never imports another)
+        actions.append(cards.execute("Ask a coach", ask, {"project_id": project.id}, inputs=False))
     actions.append(cards.execute("My projects", mine))
     return cards.card(*blocks, actions=actions)
 

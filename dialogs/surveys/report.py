@@ -13,7 +13,7 @@ from dialogs.kit.types import Response, Turn
 from dialogs.surveys import campaign, themes
 from dialogs.surveys.pages import file_url
 from dialogs.surveys.router import router
-from dialogs.surveys.wording import SERIES, WAVES
+from dialogs.surveys.wording import SERIES, WAVES, day
 
 LINK_LIFE = timedelta(hours=1)
 WITHHELD = "Not shown: with so few pairs, any figure here would identify somebody."
@@ -104,6 +104,8 @@ def report_card(turn: Turn, report: SurveyReport) -> dict:
     for wave in report.waves:
         c = wave.campaign
         name = f"{SERIES.get(c.series, c.series)} {WAVES.get(c.wave, c.wave)}" if c.series else f"campaign {c.id}"
+        if c.rule_id and "@" in c.rule_id:  # one campaign per event (feedback): which event, by when it began
+            name += f", from {day(c.opens_at, turn.content)}"
         means = [f"{_short(text)}: {mean:.2f}" for text, mean in wave.item_means if mean is not None]
         blocks.append(
             cards.list_row(

@@ -14,7 +14,12 @@ PRIVACY = (
     "5 or more people and never who answered; the code lets us match your answers now with your answers later."
 )
 WAVES = {"before": "before", "after": "after", "follow_up": "3-month follow-up", "feedback": "feedback"}
-SERIES = {"micro_learning": "Micro-learning", "qsir_course": "QSIR course", "celebration_day": "Celebration day"}
+SERIES = {
+    "micro_learning": "Micro-learning",
+    "qsir_course": "QSIR course",
+    "celebration_day": "Celebration day",
+    "webinar": "Webinar",
+}
 DECLINED_CHOICE = Choice(DECLINED, DECLINED_LABEL)
 
 

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.events.model import Abstract, AbstractStatus, Format, Person, Score
-from storage.events.tables import event_abstracts, event_judges, event_scores, event_votes
+from core.events.model import Abstract, AbstractStatus, Format, Person, Poster, Score
+from storage.events.tables import event_abstracts, event_judges, event_posters, event_scores, event_votes
 from storage.repositories import _insert
 from storage.tables import user_roles, users
 
@@ -44,6 +44,52 @@ def _abstract(row) -> Abstract:
 
 class CelebrationRows:
     conn: AsyncConnection
+
+    async def save_poster(
+        self,
+        *,
+        abstract_id: int,
+        filename: str,
+        content_type: str,
+        data: bytes,
+        sha256: str,
+        uploaded_by: int,
+        now: datetime,
+    ) -> Poster:
+        values = dict(
+            filename=filename,
+            content_type=content_type,
+            size=len(data),
+            sha256=sha256,
+            data=data,
+            uploaded_by=uploaded_by,
+            uploaded_at=now,
+        )
+        stmt = _insert(self.conn, event_posters).values(abstract_id=abstract_id, **values)
+        await self.conn.execute(stmt.on_conflict_do_update(index_elements=["abstract_id"], set_=values))
+        poster = await self.get_poster(abstract_id)
+        assert poster is not None
+        return poster
+
+    async def get_poster(self, abstract_id: int, *, with_data: bool = False) -> Poster | None:
+        columns = [c for c in event_posters.c if with_data or c.name != "data"]
+        row = (
+            (await self.conn.execute(select(*columns).where(event_posters.c.abstract_id == abstract_id)))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return Poster(
+            abstract_id=row["abstract_id"],
+            filename=row["filename"],
+            content_type=row["content_type"],
+            size=row["size"],
+            sha256=row["sha256"],
+            uploaded_by=row["uploaded_by"],
+            uploaded_at=row["uploaded_at"],
+            data=bytes(row["data"]) if with_data else None,
+        )
 
     async def save_abstract(
         self,

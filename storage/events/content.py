@@ -62,6 +62,7 @@ def load_events(content_dir: Path, organisation: Organisation) -> EventContent:
             checkin_opens_before=timedelta(minutes=rules["checkin_opens_minutes_before"]),
             checkin_code_lifetime=timedelta(minutes=rules["checkin_code_minutes"]),
             abstract_word_limit=rules["abstract_word_limit"],
+            poster_max_bytes=rules["poster_max_mb"] * 1024 * 1024,
         ),
         questions=tuple(Question(q["id"], q["label"], q["kind"]) for q in doc["questions"]),
         templates=tuple(templates),

@@ -1,5 +1,6 @@
 """Event tables: events and their dates, registrations (with the waitlist), attendance per date, training
-attended, feedback, and the celebration day's abstracts, judges, scores and votes; the exports' access log."""
+attended, feedback, and the celebration day's abstracts (with their posters), judges, scores and votes; the exports'
+access log."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -150,6 +152,25 @@ event_abstracts = Table(
     CheckConstraint("format IN ('poster', 'presentation')", name="known_format"),
     CheckConstraint("status IN ('draft', 'submitted')", name="known_status"),
     UniqueConstraint("event_id", "project_id", name="uq_event_abstracts_event_project"),
+)
+
+
+# A poster's bytes live in the database, next to its abstract: they commit or roll back with the turn, are in the
+# database's backups, and every instance of the bot serves them (no shared disk). Posters are at most a few MB
+# (content/events.yaml) and a celebration day has tens of them.
+event_posters = Table(
+    "event_posters",
+    metadata,
+    Column("abstract_id", Id, ForeignKey("event_abstracts.id", ondelete="CASCADE"), primary_key=True),
+    Column("filename", String(200), nullable=False),
+    Column("content_type", String(40), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("uploaded_by", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("uploaded_at", UTC_DT, nullable=False),
+    CheckConstraint("content_type IN ('application/pdf', 'image/png')", name="pdf_or_png"),
+    CheckConstraint("size > 0 AND size <= 20971520", name="size_up_to_20_mb"),
 )
 
 

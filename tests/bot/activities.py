@@ -87,3 +87,30 @@ def card_action(service_url: str, verb: str, data: dict | None = None, n: int = 
         },
     )
     return activity
+
+
+def file_message(
+    service_url: str, download_url: str, name: str = "Falls poster.pdf", file_type: str = "pdf", n: int = 1, text=""
+) -> dict:
+    """A file sent to the bot in the personal chat (manifest "supportsFiles": true): Teams uploads it to the
+    sender's OneDrive and posts a file.download.info attachment with a pre-authorised download URL, plus the
+    message's HTML rendering."""
+    activity = message(service_url, text, n)
+    activity["attachments"] = [
+        {
+            "contentType": "application/vnd.microsoft.teams.file.download.info",
+            "contentUrl": (
+                "https://contoso-my.sharepoint.com/personal/sam_contoso_com/Documents/"
+                f"Microsoft Teams Chat Files/{name}"
+            ),
+            "name": name,
+            "content": {
+                "downloadUrl": download_url,
+                "uniqueId": "1150D938-8870-4044-9F2C-5BBDEBA70C9D",
+                "fileType": file_type,
+                "etag": "{1150D938-8870-4044-9F2C-5BBDEBA70C9D},2",
+            },
+        },
+        {"contentType": "text/html", "content": "<div><div>\n<div>&nbsp;</div>\n</div>\n</div>"},
+    ]
+    return activity

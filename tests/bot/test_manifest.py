@@ -88,7 +88,7 @@ def test_optional_settings_are_used_when_given():
 def test_the_bot_works_in_personal_team_and_group_chat_scopes():
     (bot,) = render_manifest(ENV)["bots"]
     assert bot["scopes"] == ["personal", "team", "groupChat"]
-    assert bot["supportsFiles"] is False and bot["isNotificationOnly"] is False
+    assert bot["supportsFiles"] is True and bot["isNotificationOnly"] is False
 
 
 @pytest.mark.parametrize("name", ["QIBOT_TEAMS_APP_ID", "MicrosoftAppId"])

@@ -123,3 +123,12 @@ async def test_an_internal_failure_apologises_and_is_counted(client, connector, 
     metrics = await (await client.get("/metrics")).text()
     assert 'qibot_activities_total{outcome="error",type="message"} 1.0' in metrics
     assert client.app[keys.METRICS]  # the app keeps its own registry
+
+
+async def test_a_conversation_update_with_a_null_member_is_served_without_an_apology(client, connector):
+    activity = a.bot_added(connector.url)
+    activity["membersRemoved"] = [None]  # found by the envelope fuzz test: a forged list may hold nulls
+    await post(client, activity)
+    assert all("Sorry, something went wrong" not in (r.text or "") for r in connector.delivered())
+    metrics = await (await client.get("/metrics")).text()
+    assert 'outcome="error"' not in metrics

@@ -14,6 +14,7 @@ from core.events.model import (
     EventKind,
     EventStatus,
     Person,
+    Poster,
     Registration,
     RegistrationStatus,
     Score,
@@ -204,6 +205,17 @@ class FakeEvents(_Repo):
     async def get_abstract(self, abstract_id):
         return self._t("abstracts").get(abstract_id)
 
+    async def save_poster(self, *, abstract_id, filename, content_type, data, sha256, uploaded_by, now):
+        assert content_type in ("application/pdf", "image/png") and 0 < len(data) <= 20 * 1024 * 1024
+        self._t("posters")[abstract_id] = Poster(
+            abstract_id, filename, content_type, len(data), sha256, uploaded_by, now, bytes(data)
+        )
+        return replace(self._t("posters")[abstract_id], data=None)
+
+    async def get_poster(self, abstract_id, *, with_data=False):
+        poster = self._t("posters").get(abstract_id)
+        return poster if poster is None or with_data else replace(poster, data=None)
+
     async def event_abstracts(self, event_id, *, status=None):
         return sorted(
             (a for a in self._t("abstracts").values() if a.event_id == event_id and status in (None, a.status)),
@@ -260,9 +272,6 @@ class RecordingEventMessages:
 
     def certificate(self, event, user, completed_on):
         return OutboundMessage(text=f"certificate {event.id} {user.id} {completed_on.isoformat()}")
-
-    def feedback_request(self, event, registration):
-        return OutboundMessage(text=f"feedback {registration.id}")
 
     def judge_invite(self, event):
         return OutboundMessage(text=f"judge {event.id}")

@@ -230,7 +230,8 @@ async def test_the_faculty_create_and_edit_an_event_and_admins_judge_and_report(
 
 async def test_every_event_message_is_a_valid_card_with_registered_buttons(content):
     from core.events.model import Results
-    from dialogs.events import EventCards
+    from core.kernel.model import OutboundMessage
+    from dialogs.events import EventCards, checkin
     from tests.dialogs.harness import check_card
 
     uow = FakeUnitOfWork()
@@ -248,7 +249,7 @@ async def test_every_event_message_is_a_valid_card_with_registered_buttons(conte
     messages += [
         cards_.promoted(event, registration),
         cards_.certificate(event, user, date(2026, 12, 1)),
-        cards_.feedback_request(event, registration),
+        OutboundMessage(card=checkin.feedback_card(content, event, registration)),
         cards_.judge_invite(event),
         cards_.results(event, Results(event, True, 0, {"poster": [], "presentation": []}, [], True)),
     ]
