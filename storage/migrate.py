@@ -26,10 +26,19 @@ def head_revision() -> str:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    await _migrate(engine, command.upgrade, revision)
+
+
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    """Back to `revision` (the tests of a migration's data use it), in the same way as `upgrade`."""
+    await _migrate(engine, command.downgrade, revision)
+
+
+async def _migrate(engine: AsyncEngine, step, revision: str) -> None:
     def run(sync_conn) -> None:
         config = alembic_config()
         config.attributes["connection"] = sync_conn
-        command.upgrade(config, revision)
+        step(config, revision)
 
     sqlite = engine.dialect.name == "sqlite"
     async with engine.connect() as conn:

@@ -3,14 +3,13 @@
 from datetime import UTC, datetime, time
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Time, bindparam, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from core.kernel.model import Preferences, WorkingHours
-from storage.migrate import alembic_config, current_revision, head_revision, is_at_head, upgrade
+from storage.migrate import current_revision, downgrade, head_revision, is_at_head, upgrade
 from storage.tables import UTCDateTime, load_capability_tables
 
 
@@ -68,28 +67,10 @@ async def test_only_the_named_objects_are_left_out(engine):
     assert names and names <= undeclared, names - undeclared
 
 
-async def _migrate(engine, direction: str, revision: str) -> None:
-    """Up or down to `revision`, as storage.migrate.upgrade runs migrations (foreign keys off on SQLite)."""
-
-    def run(sync_conn) -> None:
-        config = alembic_config()
-        config.attributes["connection"] = sync_conn
-        getattr(command, direction)(config, revision)
-
-    async with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        await conn.run_sync(run)
-        await conn.commit()
-        if engine.dialect.name == "sqlite":
-            await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-            await conn.commit()
-
-
 async def test_renaming_the_preferences_tables_keeps_what_people_chose(engine, uow_factory):
     """0014 renames nudge_preferences/nudge_opt_outs to preferences/preference_opt_outs: rows survive both ways."""
     when = datetime(2026, 11, 1, 9, tzinfo=UTC)
-    await _migrate(engine, "downgrade", "0010")
+    await downgrade(engine, "0010")
     async with engine.begin() as conn:
         user_id = (
             await conn.execute(
@@ -111,7 +92,7 @@ async def test_renaming_the_preferences_tables_keeps_what_people_chose(engine, u
         await conn.execute(
             text("INSERT INTO nudge_opt_outs (user_id, category) VALUES (:u, 'surveys')"), {"u": user_id}
         )
-    await _migrate(engine, "upgrade", "head")
+    await upgrade(engine)
 
     chosen = Preferences(
         user_id=user_id,
@@ -124,8 +105,8 @@ async def test_renaming_the_preferences_tables_keeps_what_people_chose(engine, u
         async with engine.begin() as conn:
             await conn.execute(text("UPDATE preferences SET work_start = NULL WHERE user_id = :u"), {"u": user_id})
 
-    await _migrate(engine, "downgrade", "0010")
+    await downgrade(engine, "0010")
     async with engine.connect() as conn:
         assert (await conn.execute(text("SELECT category FROM nudge_opt_outs"))).scalars().all() == ["surveys"]
         assert (await conn.execute(text("SELECT work_days FROM nudge_preferences"))).scalars().all() == ["0,1"]
-    await _migrate(engine, "upgrade", "head")
+    await upgrade(engine)

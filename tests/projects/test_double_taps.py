@@ -6,13 +6,12 @@ import asyncio
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from alembic import command
 from sqlalchemy import bindparam, func, select, text
 
 from core.kernel.errors import DomainError
 from core.projects import services as svc
 from core.projects.commands import DataPoint, Pdsa
-from storage.migrate import alembic_config, upgrade
+from storage.migrate import downgrade, upgrade
 from storage.projects.tables import measure_points, pdsa_cycles, project_members, projects
 from storage.tables import UTC_DT
 from tests.projects.data import NOW, approved, person
@@ -153,24 +152,6 @@ async def test_thirty_copies_of_one_data_card_save_one_value_and_a_late_copy_cha
         assert await uow.projects.points(measure.id) == [(day, 7.0)]
 
 
-async def downgrade_one_step(engine) -> None:
-    """Back to the revision before 0009 (as storage.migrate.upgrade runs migrations, foreign keys off on SQLite)."""
-
-    def run(sync_conn) -> None:
-        config = alembic_config()
-        config.attributes["connection"] = sync_conn
-        command.downgrade(config, "0009-1")
-
-    async with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        await conn.run_sync(run)
-        await conn.commit()
-        if engine.dialect.name == "sqlite":
-            await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-            await conn.commit()
-
-
 async def insert(conn, table, **values) -> int:
     marks = ", ".join(f":{key}" for key in values)
     stmt = text(f"INSERT INTO {table} ({', '.join(values)}) VALUES ({marks}) RETURNING id").bindparams(
@@ -182,7 +163,7 @@ async def insert(conn, table, **values) -> int:
 async def test_the_migration_removes_the_copies_racing_taps_left(engine):
     """Databases from before the unique indexes may hold a lead's extra empty drafts and repeated team rows: the
     migration keeps the draft someone typed into (and every other project) and one row per person."""
-    await downgrade_one_step(engine)
+    await downgrade(engine, "0009-1")  # back to the revision before 0009
     when = datetime(2026, 11, 1, tzinfo=UTC)
     common = {"needs_coach": False, "created_at": when, "updated_at": when}
     async with engine.begin() as conn:
