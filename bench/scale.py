@@ -12,7 +12,7 @@ then prints p50/p95 and the resident memory (VmRSS now, VmHWM peak) against the 
 
     .venv/bin/python bench/scale.py                           # full size, SQLite and PostgreSQL
     .venv/bin/python bench/scale.py --scale 0.1 --runs 10     # a tenth of the trust, quicker
-    .venv/bin/python bench/scale.py --no-postgres             # SQLite only
+    .venv/bin/python bench/scale.py --no-postgres             # SQLite only (--no-sqlite: PostgreSQL only)
 
 PostgreSQL: --database-url (default postgresql://postgres@127.0.0.1:5432/test), in a throw-away schema.
 """
@@ -281,9 +281,8 @@ async def bench(args: argparse.Namespace) -> int:
     common = ["--seed", str(args.seed), "--scale", str(args.scale), "--runs", str(args.runs)]
     ok = True
     with tempfile.TemporaryDirectory(prefix="qibot-scale-") as tmp:
-        targets = [("SQLite", f"sqlite+aiosqlite:///{tmp}/scale.db", None)]
-        for name, url, schema in targets:
-            ok &= await _one(name, url, schema, common, args)
+        if not args.no_sqlite:
+            ok &= await _one("SQLite", f"sqlite+aiosqlite:///{tmp}/scale.db", None, common, args)
     if not args.no_postgres:
         async with postgres_schema(args.database_url) as schema:
             ok &= await _one("PostgreSQL", args.database_url, schema, common, args)
@@ -308,6 +307,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30, help="timed runs of each report and turn (default 30)")
     parser.add_argument("--database-url", default=PG_URL, help=f"PostgreSQL (default {PG_URL})")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed per subprocess")
     parser.add_argument("--generate", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
