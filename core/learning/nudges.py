@@ -17,9 +17,8 @@ async def nudge_learners(uow: UnitOfWork, *, content: Content, now: datetime, me
     tz = content.organisation.timezone
     day_start, day_end = local_day_bounds(now, tz)
     queued = 0
-    for user_id, due_count in await uow.learning.learners_due(due_before=day_end):
-        if any(t >= day_start for t in await uow.learning.review_times(user_id, since=day_start)):
-            continue  # practised today
+    # Not those who practised today; asked in one query, not one per learner (issue 16).
+    for user_id, due_count in await uow.learning.learners_due(due_before=day_end, not_practised_since=day_start):
         prefs = await uow.preferences.get(user_id)
         preferred = prefs.learning_time or content.learning.rules.default_nudge_time
         at = datetime.combine(now.astimezone(tz).date(), preferred, tzinfo=tz)

@@ -94,7 +94,8 @@ async def write_clinics(bulk: BulkWriter, trust: Trust) -> None:
             extra.append("cancelled")
         if made + len(extra) < wanted and len(actives) == capacity and not future and rng.random() < 0.3:
             extra.append("waitlisted")
-        spare = [p for p in here if p not in actives][: 4]
+        held = {p.id for p in actives}
+        spare = [p for p in rng.sample(here, min(len(here), len(actives) + 4)) if p.id not in held][:4]
         for status, person in zip(extra, rng.sample(spare, min(len(spare), len(extra))), strict=False):
             bid = first_booking + len(booking_rows)
             booking_rows.append((bid, sid, person.id, status, rng.choice(help_with), None, None, None, booked_at,

@@ -23,6 +23,7 @@ from storage.scale.plan import Trust
 
 ANSWERS = {"manager_agreement": "yes"}
 UPCOMING = 6
+START, END = time(9, 30), time(16, 30)
 
 
 class _Rows:
@@ -57,7 +58,7 @@ async def write_events(bulk: BulkWriter, trust: Trust) -> None:
     def add_event(template, site, first_day, *, title=None, kind=None, capacity=None, abstracts=False) -> tuple:
         eid = rows.id("events")
         days = [_weekday(first_day + timedelta(weeks=n)) for n in range(template.dates)]
-        spans = [(datetime.combine(d, time(9, 30), tzinfo=tz), datetime.combine(d, time(16, 30), tzinfo=tz)) for d in days]
+        spans = [(datetime.combine(d, START, tzinfo=tz), datetime.combine(d, END, tzinfo=tz)) for d in days]
         closes = spans[0][0] - content.rules.closes_before
         created = closes - timedelta(days=60)
         date_ids = []

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from storage.forum.tables import forum_channels, forum_deflections, forum_faq, forum_posts, forum_replies
+from core.forum.sla import add_working_days
+from storage.forum.tables import (
+    forum_channels,
+    forum_deflections,
+    forum_faq,
+    forum_posts,
+    forum_replies,
+    forum_subscriptions,
+)
 from storage.scale.bulk import BulkWriter
 from storage.scale.people import SERVICE_URL, TENANT
 from storage.scale.plan import Trust
@@ -22,6 +30,15 @@ QUESTIONS = (
     "How do I keep the team going after the first PDSA cycle?",
     "What is a good balancing measure for a discharge project?",
 )
+
+
+def _escalation(trust: Trust, posted) -> int:
+    """The level the escalation tick (every five minutes) has reached by now for a question still open."""
+    rules, forum = trust.content.nudges, trust.content.forum
+    clock = (rules.default_hours, rules.timezone, forum.bank_holidays)
+    first = add_working_days(posted, forum.answer_within, *clock)
+    second = add_working_days(first, forum.then_everyone_after, *clock)
+    return 2 if trust.end >= second else 1 if trust.end >= first else 0
 
 
 async def write_forum(bulk: BulkWriter, trust: Trust) -> None:
@@ -53,6 +70,12 @@ async def write_forum(bulk: BulkWriter, trust: Trust) -> None:
           "run chart shift sponsor audit pdsa", admin, trust.start, trust.start) for n in range(FAQS)],
     )
     coaches = [c for cs in trust.coaches.values() for c in cs]
+    # Coaches follow their own site's questions (so an escalation goes to them, not to every coach).
+    await bulk.write(
+        forum_subscriptions,
+        ("user_id", "kind", "value"),
+        [(c, "site", site) for site, ids in trust.coaches.items() for c in ids],
+    )
     post_id = await bulk.next_id(forum_posts)
     posts, replies, deflections = [], [], []
     recent = trust.end - timedelta(days=3)
@@ -66,7 +89,7 @@ async def write_forum(bulk: BulkWriter, trust: Trust) -> None:
         posted = created + timedelta(minutes=3) if status not in ("draft", "resolved") else None
         answered = posted + timedelta(hours=rng.randint(1, 60)) if status in ("answered", "closed") else None
         closed = answered + timedelta(days=rng.randint(1, 10)) if status == "closed" else None
-        escalation = (2 if created < recent else rng.randint(0, 1)) if status == "open" else 0
+        escalation = _escalation(trust, posted) if status == "open" else 0
         topic = rng.choice(topics)
         posts.append((pid, "question", person.id, QUESTIONS[n % len(QUESTIONS)], topic, person.site, None,
                       rng.random() < 0.5, status, rng.choice(("yes", "yes", "partly", "no")) if closed else None,
@@ -81,7 +104,7 @@ async def write_forum(bulk: BulkWriter, trust: Trust) -> None:
         if status == "resolved":
             deflections.append((pid, person.id, faq_id + n % FAQS, None, created + timedelta(minutes=1)))
     stories = [p for p in trust.projects if p[2] == "completed"]
-    for n, (project, lead, _status, site, _division) in enumerate(rng.sample(stories, round(len(stories) * STORIES))):
+    for project, lead, _status, site, _division in rng.sample(stories, round(len(stories) * STORIES)):
         at = trust.moment(rng, after=trust.end - timedelta(days=700))
         posts.append((post_id + len(posts), "story", lead, "What we changed, and what happened.", None, site,
                       project, True, "open", None, 0, None, None, None, None, at, at, None, None, at))

@@ -11,6 +11,7 @@ from storage.learning.tables import (
     learning_bites_seen,
     learning_cards,
     learning_completions,
+    learning_question_totals,
     learning_reviews,
     learning_serves,
 )
@@ -62,6 +63,7 @@ async def write_learning(bulk: BulkWriter, trust: Trust) -> None:
     serve_id = await bulk.next_id(learning_serves)
     review_id = await bulk.next_id(learning_reviews)
     serves, reviews, cards, seen, completions, awards = [], [], [], [], [], []
+    totals = {q.id: [0, 0, 0] for q in questions}  # the running totals the repository keeps with each review
     for person, many in zip(learners, counts, strict=True):
         began = trust.moment(rng, after=person.joined, before=trust.end - timedelta(days=1))
         span = max(60.0, min((trust.end - began).total_seconds(), many * 1.5 * 86400))
@@ -86,6 +88,9 @@ async def write_learning(bulk: BulkWriter, trust: Trust) -> None:
                             rng.randint(3_000, 60_000), card[0] == 0, at))
             serve_id += 1
             review_id += 1
+            totals[question.id][0] += 1
+            totals[question.id][1] += correct
+            totals[question.id][2] += card[0] == 0
             card[0] += 1
             card[1] += 0 if correct else 1
             card[2] = card[2] or (at if correct else None)
@@ -118,6 +123,11 @@ async def write_learning(bulk: BulkWriter, trust: Trust) -> None:
         ("user_id", "question_id", "state", "step", "stability", "difficulty", "due", "last_review", "reps",
          "lapses", "first_correct_at", "updated_at"),
         cards,
+    )
+    await bulk.write(
+        learning_question_totals,
+        ("question_id", "answers", "correct", "people"),
+        [(qid, answers, right, people) for qid, (answers, right, people) in totals.items() if answers],
     )
     await bulk.write(learning_bites_seen, ("user_id", "bite_id", "seen_at"), seen)
     await bulk.write(learning_completions, ("user_id", "topic_id", "completed_at"), completions)

@@ -97,8 +97,8 @@ async def _roles(bulk: BulkWriter, trust: Trust, rng, sites: list[str]) -> None:
             rows.append((c.id, "coach", c.joined))
             profiles.append((c.id, rng.choice(("qi_coach", "qi_coach", "senior_coach")), 3, c.joined))
     others = [p for p in trust.staff if p.id not in taken]
-    picked = rng.sample(others, min(len(others), max(3, trust.count("staff") // 1500) + max(2, trust.count("staff") // 3000)))
     split = max(3, trust.count("staff") // 1500)
+    picked = rng.sample(others, min(len(others), split + max(2, trust.count("staff") // 3000)))
     trust.facilitators = [p.id for p in picked[:split]]
     trust.admins = [p.id for p in picked[split:]] or [picked[0].id]
     rows += [(pid, "facilitator", trust.start) for pid in trust.facilitators]

@@ -76,8 +76,8 @@ class Trust:
     coaches: dict[str, list[int]] = field(default_factory=dict)  # site -> coach user ids
     facilitators: list[int] = field(default_factory=list)
     admins: list[int] = field(default_factory=list)
-    projects: list[tuple[int, int, str, str | None, str | None]] = field(default_factory=list)  # id, lead, status, site, division
-    course_events: list[int] = field(default_factory=list)
+    # (id, lead, status, site, division) of every project, for the abstracts and stories that name one
+    projects: list[tuple[int, int, str, str | None, str | None]] = field(default_factory=list)
 
     @property
     def end(self) -> datetime:

@@ -115,6 +115,13 @@ async def test_the_rows_keep_the_services_rules(engine, content):
         "SELECT r.id FROM learning_reviews r JOIN learning_serves s ON s.id = r.serve_id "
         "WHERE s.user_id <> r.user_id OR s.question_id <> r.question_id OR s.served_at > r.answered_at",
     )
+    # The learning report's running totals are those of the reviews.
+    assert await _all(engine, "SELECT question_id, answers, correct, people FROM learning_question_totals "
+                      "ORDER BY question_id") == await _all(
+        engine,
+        "SELECT question_id, COUNT(*), SUM(CASE WHEN correct THEN 1 ELSE 0 END), COUNT(DISTINCT user_id) "
+        "FROM learning_reviews GROUP BY question_id ORDER BY question_id",
+    )
     # Completed training: every date of the course attended.
     assert not await _all(
         engine,
