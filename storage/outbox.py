@@ -112,6 +112,10 @@ class SqlOutboxRepository:
             values["started_conversation"] = started_conversation
         await self.conn.execute(update(outbox).where(outbox.c.id == item_id).values(**values))
 
+    async def has(self, dedupe_key: str) -> bool:
+        stmt = select(outbox.c.id).where(outbox.c.dedupe_key == dedupe_key).limit(1)
+        return (await self.conn.execute(stmt)).first() is not None
+
     async def started_conversation(self, dedupe_key: str) -> str | None:
         stmt = select(outbox.c.started_conversation).where(
             outbox.c.dedupe_key == dedupe_key, outbox.c.status == OutboxStatus.SENT.value

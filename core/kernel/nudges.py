@@ -37,6 +37,10 @@ async def enqueue_nudge(
     not_before: datetime | None = None,
 ) -> NudgeDecision:
     kind = rules.category(category)
+    # A tick asks again every run for what it queued before (a stale project, a lapsed learner): one look-up says
+    # so, before the gate's reads (issue 16). The outbox's unique key still decides a race.
+    if await uow.outbox.has(dedupe_key):
+        return NudgeDecision(False, reason="duplicate")
     address = await uow.addresses.personal(user_id)
     if address is None:
         return NudgeDecision(False, reason="no reachable personal chat")

@@ -14,7 +14,6 @@ from html import escape
 import qrcode
 import qrcode.image.pure
 from icalendar import Calendar, Event, vText
-from openpyxl import Workbook
 
 from core.events import reports
 from core.events.attendance import checkin_link
@@ -134,6 +133,8 @@ def to_csv(table: reports.AttendeeList) -> bytes:
 
 
 def to_xlsx(table: reports.AttendeeList) -> bytes:
+    from openpyxl import Workbook  # imported here: the bot's memory stays lower until someone downloads one (issue 16)
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Attendees"

@@ -64,6 +64,7 @@ learning_reviews = Table(
     CheckConstraint("rating BETWEEN 1 AND 4", name="rating_1_to_4"),
     Index("ix_learning_reviews_user_time", "user_id", "answered_at"),
     Index("ix_learning_reviews_question", "question_id"),
+    Index("ix_learning_reviews_answered_at", "answered_at"),  # who practised lately, by site (issue 16)
 )
 
 

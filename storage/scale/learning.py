@@ -65,8 +65,10 @@ async def write_learning(bulk: BulkWriter, trust: Trust) -> None:
     serves, reviews, cards, seen, completions, awards = [], [], [], [], [], []
     totals = {q.id: [0, 0, 0] for q in questions}  # the running totals the repository keeps with each review
     for person, many in zip(learners, counts, strict=True):
-        began = trust.moment(rng, after=person.joined, before=trust.end - timedelta(days=1))
-        span = max(60.0, min((trust.end - began).total_seconds(), many * 1.5 * 86400))
+        # A learner keeps at it for a while (about a day and a half per review), at any time in the five years.
+        room = (trust.end - max(trust.start, person.joined)).total_seconds()
+        span = max(60.0, min(room - 86400, many * 1.5 * 86400))
+        began = trust.moment(rng, after=person.joined, before=trust.end - timedelta(seconds=span))
         times = sorted(began + timedelta(seconds=rng.uniform(0, span)) for _ in range(many))
         state: dict[str, list] = {}  # question id -> [reps, lapses, first_correct_at, last_review, last_correct]
         opened = 0  # new questions are taken in the course's order

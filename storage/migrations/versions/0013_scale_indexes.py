@@ -15,6 +15,7 @@ branch_labels = None
 depends_on = None
 
 INDEXES = (
+    ("ix_learning_reviews_answered_at", "learning_reviews", ["answered_at"]),
     ("ix_event_registrations_event_status", "event_registrations", ["event_id", "status"]),
     ("ix_event_attendance_date", "event_attendance", ["date_id"]),
     ("ix_event_training_event", "event_training", ["event_id"]),
