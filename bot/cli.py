@@ -2,6 +2,8 @@
 
 qibot db upgrade                 apply database migrations
 qibot demo load                  load the demo people (idempotent)
+qibot demo scale [--seed N] [--scale F] [--today YYYY-MM-DD]
+                                 write a five-year synthetic trust (15,000 staff...) into an empty database
 qibot serve                      run the bot (HTTP on QIBOT_HOST:QIBOT_PORT)
 qibot dev                        upgrade, load demo data, start the Agents Playground if npx exists, serve
 qibot roles grant WHO ROLE       WHO is an AAD object id or Teams user id; ROLE coach|facilitator|lead|admin
@@ -26,6 +28,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.config import Config, ConfigError
+from bot.demo_scale import cmd_demo_scale
 from bot.logs import configure_logging
 from core.kernel.clock import SystemClock
 from core.kernel.errors import DomainError
@@ -359,6 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     db.add_parser("upgrade", help="apply migrations").set_defaults(run=cmd_db_upgrade)
     demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="action", required=True)
     demo.add_parser("load", help="load demo data").set_defaults(run=cmd_demo_load)
+    scale = demo.add_parser("scale", help="write a five-year synthetic trust into an empty database")
+    scale.add_argument("--seed", type=int, default=16, help="the same seed gives the same trust (default 16)")
+    scale.add_argument("--scale", type=float, default=1.0, help="1 = 15,000 staff, 500,000 reviews... (default 1)")
+    scale.add_argument("--today", help="the day the five years end (default today); with the seed, fixes the data")
+    scale.set_defaults(run=cmd_demo_scale)  # bot/demo_scale.py
     clinics = sub.add_parser("clinics", help="QI clinics").add_subparsers(dest="action", required=True)
     clinics.add_parser("sync", help="create sessions from content/clinics.yaml").set_defaults(run=cmd_clinics_sync)
     learning = sub.add_parser("learning", help="micro-learning").add_subparsers(dest="action", required=True)

@@ -3,6 +3,7 @@ PostgreSQL) and marked with its outcome right after its send."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,8 @@ from storage.repositories import _insert
 from storage.tables import (
     outbox,
 )
+
+KEYS_PER_QUERY = 500  # dedupe keys asked about in one IN (...)
 
 
 class SqlOutboxRepository:
@@ -111,6 +114,19 @@ class SqlOutboxRepository:
         if started_conversation:
             values["started_conversation"] = started_conversation
         await self.conn.execute(update(outbox).where(outbox.c.id == item_id).values(**values))
+
+    async def queued(self, dedupe_keys: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        keys = list(dict.fromkeys(dedupe_keys))
+        for start in range(0, len(keys), KEYS_PER_QUERY):
+            chunk = keys[start : start + KEYS_PER_QUERY]
+            rows = await self.conn.execute(select(outbox.c.dedupe_key).where(outbox.c.dedupe_key.in_(chunk)))
+            found.update(rows.scalars())
+        return found
+
+    async def has(self, dedupe_key: str) -> bool:
+        stmt = select(outbox.c.id).where(outbox.c.dedupe_key == dedupe_key).limit(1)
+        return (await self.conn.execute(stmt)).first() is not None
 
     async def started_conversation(self, dedupe_key: str) -> str | None:
         stmt = select(outbox.c.started_conversation).where(

@@ -264,6 +264,12 @@ class FakeOutbox(_Repo):
         if started_conversation:
             row["started_conversation"] = started_conversation
 
+    async def queued(self, dedupe_keys):
+        return {r["dedupe_key"] for r in self.db.outbox.values()} & set(dedupe_keys)
+
+    async def has(self, dedupe_key):
+        return any(r["dedupe_key"] == dedupe_key for r in self.db.outbox.values())
+
     async def started_conversation(self, dedupe_key):
         return next(
             (

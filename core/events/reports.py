@@ -53,17 +53,15 @@ async def events_report(uow: UnitOfWork, *, user: User, content: Content, now: d
         if event.ends_at > now:
             continue  # only events that are over: the figures do not move while one is running
         attended = {m.registration_id for m in await uow.events.marks(event.id) if m.mark == Mark.ATTENDED}
-        for registration in await uow.events.event_registrations(event.id, statuses=(RegistrationStatus.CONFIRMED,)):
+        confirmed = await uow.events.event_registrations(event.id, statuses=(RegistrationStatus.CONFIRMED,))
+        for registration in confirmed:
             if registration.id in attended:
                 people[registration.user_id] = (
                     registration.user_site or NOT_SET,
                     registration.user_staff_group or NOT_SET,
                 )
-        completed |= {
-            r.user_id
-            for r in await uow.events.event_registrations(event.id, statuses=(RegistrationStatus.CONFIRMED,))
-            if any(t.event_id == event.id for t in await uow.events.training_of(r.user_id))
-        }
+        trained = await uow.events.trained_at(event.id)  # one query per event, not one per person (issue 16)
+        completed |= {r.user_id for r in confirmed if r.user_id in trained}
         if event.kind == EventKind.CELEBRATION:
             for abstract in await uow.events.event_abstracts(event.id, status=AbstractStatus.SUBMITTED):
                 abstracts[(abstract.site or NOT_SET, abstract.division or NOT_SET)] += 1

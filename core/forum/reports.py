@@ -73,19 +73,38 @@ def _sum(a: Cell, b: Cell) -> str:
     return HIDDEN if a.value is None or b.value is None else str(a.value + b.value)
 
 
-def _rows(posts: list[Post], key: Callable[[Post], str], labels: dict[str, str], content, now) -> tuple[ReportRow, ...]:
+@dataclass(frozen=True)
+class _Timed:
+    """A question with its SLA worked out once (each question is in three breakdowns)."""
+
+    post: Post
+    column: str
+    first_answer: timedelta | None
+    to_close: timedelta | None
+
+
+def _timed(post: Post, content: Content, now: datetime) -> _Timed:
+    return _Timed(
+        post,
+        _column(post, content, now),
+        _working(content, post.posted_at, post.first_answer_at) if post.first_answer_at else None,
+        _working(content, post.posted_at, post.closed_at) if post.closed_at else None,
+    )
+
+
+def _rows(posts: list[_Timed], key: Callable[[Post], str], labels: dict[str, str]) -> tuple[ReportRow, ...]:
     counts: dict[str, dict[str, int]] = {k: dict.fromkeys(COLUMNS, 0) for k in labels}
     firsts: dict[str, list[timedelta]] = {k: [] for k in labels}
     closes: dict[str, list[timedelta]] = {k: [] for k in labels}
-    for post in posts:
-        group = key(post)
+    for timed in posts:
+        group = key(timed.post)
         if group not in counts:
             continue
-        counts[group][_column(post, content, now)] += 1
-        if post.first_answer_at:
-            firsts[group].append(_working(content, post.posted_at, post.first_answer_at))
-        if post.closed_at:
-            closes[group].append(_working(content, post.posted_at, post.closed_at))
+        counts[group][timed.column] += 1
+        if timed.first_answer is not None:
+            firsts[group].append(timed.first_answer)
+        if timed.to_close is not None:
+            closes[group].append(timed.to_close)
     table = suppress_table(counts)
     return tuple(
         ReportRow(
@@ -125,8 +144,9 @@ async def forum_report(uow: UnitOfWork, *, user: User, content: Content, now: da
     month_labels = {f"{m:%Y-%m}": f"{m:%B %Y}" for m in months}
     site_labels = {s.id: s.label for s in content.organisation.sites}
     topic_labels = {t.id: t.label for t in content.forum.topics}
-    by_month = _rows(posts, lambda p: f"{p.posted_at.astimezone(tz):%Y-%m}", month_labels, content, now)
-    by_site = _rows(posts, lambda p: p.site or "", site_labels, content, now)
-    by_topic = _rows(posts, lambda p: p.topic or "", topic_labels, content, now)
+    timed = [_timed(p, content, now) for p in posts]
+    by_month = _rows(timed, lambda p: f"{p.posted_at.astimezone(tz):%Y-%m}", month_labels)
+    by_site = _rows(timed, lambda p: p.site or "", site_labels)
+    by_topic = _rows(timed, lambda p: p.topic or "", topic_labels)
     counted = suppress_table({"all": {"n": len(posts)}}).total
     return ForumReport(by_month, by_site, by_topic, counted, footnote())

@@ -42,6 +42,10 @@ async def enqueue_nudge(
     """`budget=False` (an urgent announcement): the message neither waits for nor uses the daily budget, but still
     waits for the person's working hours and honours a pause and an opt-out."""
     kind = rules.category(category)
+    # A tick asks again every run for what it queued before (a stale project, a lapsed learner): one look-up says
+    # so, before the gate's reads (issue 16). The outbox's unique key still decides a race.
+    if await uow.outbox.has(dedupe_key):
+        return NudgeDecision(False, reason="duplicate")
     address = await uow.addresses.personal(user_id)
     if address is None:
         return NudgeDecision(False, reason="no reachable personal chat")

@@ -273,8 +273,31 @@ def _another_value(key: tuple, values: dict, equations: list, cap: int) -> bool:
     the true ones first (the truth fits, so another solution is usually a small step away)."""
     steps = [SEARCH_STEPS]
 
-    def near(k: tuple) -> list[int]:
-        return sorted(range(1, cap + 1), key=lambda v: abs(v - values[k]))
+    def near(k: tuple):
+        """1..cap nearest the true value first, the lower of two equally near first (sorted by distance, made
+        lazily: the search mostly stops within a few values, and cap grows with the counts)."""
+        true = values[k]
+        if 1 <= true <= cap:
+            yield true
+        for distance in range(1, cap + abs(true) + 1):
+            low, high = true - distance, true + distance
+            if low > cap or high < 1:
+                continue
+            if low < 1 and high > cap:
+                return
+            if 1 <= low <= cap:
+                yield low
+            if 1 <= high <= cap:
+                yield high
+
+    def first_fit(assign: dict, k: tuple, skip: int | None = None) -> bool:
+        """Whether some value of `k` (other than `skip`) fits; once the step budget is spent, nothing fits."""
+        for v in near(k):
+            if steps[0] < 0:
+                return False
+            if v != skip and fits({**assign, k: v}):
+                return True
+        return False
 
     def fits(assign: dict) -> bool:
         steps[0] -= 1
@@ -290,9 +313,9 @@ def _another_value(key: tuple, values: dict, equations: list, cap: int) -> bool:
                 return fits({**assign, free[0][0]: free[0][1] * rest})
             if free and (tightest is None or len(free) < len(tightest)):
                 tightest = free
-        return tightest is None or any(fits({**assign, tightest[0][0]: v}) for v in near(tightest[0][0]))
+        return tightest is None or first_fit(assign, tightest[0][0])
 
-    return any(fits({key: v}) for v in near(key) if v != values[key])
+    return first_fit({}, key, skip=values[key])
 
 
 NOT_SET = "not_set"  # the group of people whose site or staff group is not recorded

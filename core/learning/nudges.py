@@ -17,9 +17,14 @@ async def nudge_learners(uow: UnitOfWork, *, content: Content, now: datetime, me
     tz = content.organisation.timezone
     day_start, day_end = local_day_bounds(now, tz)
     queued = 0
-    for user_id, due_count in await uow.learning.learners_due(due_before=day_end):
-        if any(t >= day_start for t in await uow.learning.review_times(user_id, since=day_start)):
-            continue  # practised today
+    # Not those who practised today, nor those already nudged today: asked in a few queries for all of them, not
+    # several per learner (issue 16).
+    due = await uow.learning.learners_due(due_before=day_end, not_practised_since=day_start)
+    key = {user_id: f"learning:{user_id}:{now.astimezone(tz).date().isoformat()}" for user_id, _ in due}
+    done = await uow.outbox.queued(list(key.values()))
+    for user_id, due_count in due:
+        if key[user_id] in done:
+            continue
         prefs = await uow.preferences.get(user_id)
         preferred = prefs.learning_time or content.learning.rules.default_nudge_time
         at = datetime.combine(now.astimezone(tz).date(), preferred, tzinfo=tz)
@@ -32,7 +37,7 @@ async def nudge_learners(uow: UnitOfWork, *, content: Content, now: datetime, me
             user_id=user_id,
             category="learning",
             message=messages.nudge(count),
-            key=f"learning:{user_id}:{now.astimezone(tz).date().isoformat()}",
+            key=key[user_id],
             now=now,
             not_before=at.astimezone(now.tzinfo),
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from fsrs import State
 
@@ -123,9 +123,6 @@ async def progress(uow: UnitOfWork, *, user: User, content: Content, now: dateti
 
 # --- read only, for other capabilities ----------------------------------------------------------------------------
 
-_EVER = datetime(2000, 1, 1, tzinfo=UTC)
-_NEVER = datetime(9999, 1, 1, tzinfo=UTC)
-
 
 @dataclass(frozen=True)
 class LearningMilestones:
@@ -137,10 +134,5 @@ class LearningMilestones:
 async def learning_milestones(uow: UnitOfWork, *, content: Content) -> list[LearningMilestones]:
     """Everyone who has started the micro-learning, with when they started and completed it. Read only; the
     surveys capability sends its before and after surveys from it."""
-    award = content.learning.rules.award
-    found = []
-    for user_id, _ in await uow.learning.learners_due(due_before=_NEVER):
-        times = await uow.learning.review_times(user_id, since=_EVER)
-        if times:
-            found.append(LearningMilestones(user_id, min(times), (await uow.learning.awards(user_id)).get(award)))
-    return found
+    started = await uow.learning.learners_started(content.learning.rules.award)
+    return [LearningMilestones(user_id, first, awarded) for user_id, first, awarded in started]

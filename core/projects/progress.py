@@ -352,15 +352,19 @@ async def chart_for(
 async def nudge_stale(uow: UnitOfWork, *, content: Content, messages: ProjectMessages, now: datetime) -> int:
     """Tick: a live project with no update for 30 days gets its lead one quick-update card (once per lull)."""
     queued = 0
-    for project in await uow.projects.stale(updated_before=now - content.projects.stale_after):
-        lull = project.updated_at.date().isoformat()
+    stale = await uow.projects.stale(updated_before=now - content.projects.stale_after)
+    key = {p.id: f"project:{p.id}:stale:{p.updated_at.date().isoformat()}" for p in stale}
+    done = await uow.outbox.queued(list(key.values()))  # nudged in this lull already: one query for all (issue 16)
+    for project in stale:
+        if key[project.id] in done:
+            continue
         queued += await notify(
             uow,
             content,
             user_id=project.lead_id,
             category="projects",
             message=messages.stale(project),
-            key=f"project:{project.id}:stale:{lull}",
+            key=key[project.id],
             now=now,
         )
     return queued

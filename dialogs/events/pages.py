@@ -129,6 +129,7 @@ def to_csv(table: reports.AttendeeList) -> bytes:
 
 
 def to_xlsx(table: reports.AttendeeList) -> bytes:
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Attendees"

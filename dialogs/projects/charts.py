@@ -12,12 +12,10 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-from matplotlib import dates as mdates
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn: the bot's memory without it is ~60 MB less
+    from matplotlib.figure import Figure
 
 from core.measurement import COMMON, CONCERN, IMPROVEMENT, NEUTRAL_HIGH, NEUTRAL_LOW, Rebase, RunsTable, run_chart, xmr
 from core.projects.model import Measure
@@ -44,6 +42,8 @@ REASON_CHARS = 24
 def phone_figure():
     """A figure and its axes at phone size. The object API (no pyplot): no global state, so charts can be drawn
     in worker threads; the Agg canvas measures text for the margins."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
     fig = Figure(figsize=SIZE, dpi=DPI)
     FigureCanvasAgg(fig)
     return fig, fig.subplots()
@@ -94,6 +94,7 @@ def draw_chart(
 
 
 def _draw_xmr(ax, measure: Measure, days, values, *, fix_after, rebases):
+    from matplotlib import dates as mdates
     chart = xmr(values, improvement=measure.improvement, fix_after=fix_after, rebases=rebases, dates=days)
     notes = []
     for segment in chart.segments:
@@ -134,6 +135,8 @@ def _draw_run_chart(ax, measure: Measure, days, values, runs_table: RunsTable | 
 
 def date_ticks(ax, days: list[date]) -> None:
     """At most MAX_X_TICKS dates, evenly spread over the points, day and month (or month and year over a year)."""
+    from matplotlib import dates as mdates
+    from matplotlib.ticker import FixedLocator, FuncFormatter
     if not days:
         return
     step = max(1, -(-(len(days) - 1) // (MAX_X_TICKS - 1)))
@@ -160,6 +163,8 @@ def label_ticks(ax, labels: Sequence[str]) -> None:
 
 def phone_layout(fig: Figure, ax, values: Sequence[float], lines, kinds: Sequence[str], notes: Sequence[str]) -> None:
     """Ticks, line labels, key and notes at phone size, and margins that fit them (measured, not guessed)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator
     whole = all(float(v).is_integer() for v in values)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=MAX_Y_TICKS - 1, integer=whole, min_n_ticks=2))
     ax.tick_params(labelsize=FONT, length=3, pad=2)

@@ -8,8 +8,6 @@ import csv
 import io
 from datetime import date
 
-from openpyxl import Workbook
-
 from core.kernel.content import Content
 from core.kernel.suppression import footnote
 from core.projects.reports import BREAKDOWNS, ProjectReport, export_table, summary_table
@@ -70,6 +68,8 @@ def to_csv(report: ProjectReport, content: Content | None = None) -> bytes:
 
 
 def to_xlsx(report: ProjectReport, content: Content | None = None) -> bytes:
+    from openpyxl import Workbook  # imported here: the bot's memory stays lower until someone downloads one (issue 16)
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Projects"

@@ -6,9 +6,6 @@ from __future__ import annotations
 import csv
 import io
 
-from matplotlib.figure import Figure
-from openpyxl import Workbook
-
 from core.surveys.exports import FIXED, InstrumentExport
 from core.surveys.reports import SurveyReport
 from dialogs.surveys.wording import SERIES
@@ -19,6 +16,8 @@ SIZE, DPI = (6.0, 3.0), 160
 
 def change_chart(report: SurveyReport) -> bytes:
     """Per series with 5+ pairs: the matched people's mean before and after, each with its 95% CI."""
+    from matplotlib.figure import Figure  # imported here: less memory until someone downloads one (issue 16)
+
     shown = [c for c in report.changes if c.before_ci and c.after_ci]
     fig = Figure(figsize=SIZE, dpi=DPI)
     ax = fig.subplots()
@@ -70,6 +69,8 @@ def to_csv(exports: list[InstrumentExport]) -> bytes:
 
 
 def to_xlsx(exports: list[InstrumentExport]) -> bytes:
+    from openpyxl import Workbook  # imported here: the bot's memory stays lower until someone downloads one (issue 16)
+
     book = Workbook()
     book.remove(book.active)
     for export in exports:

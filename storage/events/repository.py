@@ -317,6 +317,10 @@ class SqlEventRepository(CelebrationRows):
         )
         return [TrainingRecord(r["user_id"], r["event_id"], r["course"], r["completed_on"]) for r in rows.mappings()]
 
+    async def trained_at(self, event_id: int) -> set[int]:
+        rows = await self.conn.execute(select(event_training.c.user_id).where(event_training.c.event_id == event_id))
+        return set(rows.scalars())
+
     async def trained_people(self, *, start: date, end: date) -> int:
         return (
             await self.conn.execute(

@@ -87,6 +87,7 @@ event_registrations = Table(
         postgresql_where=text(ACTIVE),
     ),
     Index("ix_event_registrations_user_status", "user_id", "status"),
+    Index("ix_event_registrations_event_status", "event_id", "status"),  # an event's confirmed list (issue 16)
 )
 
 
@@ -100,6 +101,7 @@ event_attendance = Table(
     Column("marked_at", UTC_DT, nullable=False),
     CheckConstraint("mark IN ('attended', 'no_show')", name="known_mark"),
     CheckConstraint("method IN ('register', 'qr')", name="known_method"),
+    Index("ix_event_attendance_date", "date_id"),  # an event's marks, through its dates (issue 16)
 )
 
 
@@ -115,6 +117,7 @@ event_training = Table(
     Column("created_at", UTC_DT, nullable=False),
     UniqueConstraint("user_id", "event_id", name="uq_event_training_user_event"),
     Index("ix_event_training_completed_on", "completed_on"),
+    Index("ix_event_training_event", "event_id"),  # who completed an event's course (issue 16)
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.learning.model import LearningCard, Serve
@@ -13,6 +13,7 @@ from storage.learning.tables import (
     learning_bites_seen,
     learning_cards,
     learning_completions,
+    learning_question_totals,
     learning_reviews,
     learning_serves,
 )
@@ -108,6 +109,10 @@ class SqlLearningRepository:
         return result.rowcount == 1
 
     async def add_review(self, *, user_id, question_id, serve_id, correct, sure, rating, duration_ms, new_card, now):
+        earlier = select(learning_reviews.c.id).where(
+            learning_reviews.c.user_id == user_id, learning_reviews.c.question_id == question_id
+        )
+        newcomer = 0 if (await self.conn.execute(earlier.limit(1))).first() else 1  # their first answer to it
         await self.conn.execute(
             learning_reviews.insert().values(
                 user_id=user_id,
@@ -119,6 +124,20 @@ class SqlLearningRepository:
                 duration_ms=duration_ms,
                 new_card=new_card,
                 answered_at=now,
+            )
+        )
+        totals = learning_question_totals.c
+        right = 1 if correct else 0
+        await self.conn.execute(
+            _insert(self.conn, learning_question_totals)
+            .values(question_id=question_id, answers=1, correct=right, people=1)
+            .on_conflict_do_update(
+                index_elements=["question_id"],
+                set_={
+                    "answers": totals.answers + 1,
+                    "correct": totals.correct + right,
+                    "people": totals.people + newcomer,
+                },
             )
         )
 
@@ -177,13 +196,29 @@ class SqlLearningRepository:
         )
         return dict(rows.all())
 
-    async def learners_due(self, *, due_before: datetime) -> list[tuple[int, int]]:
-        rows = await self.conn.execute(
-            select(learning_cards.c.user_id, func.count())
-            .where(learning_cards.c.due < due_before)
-            .group_by(learning_cards.c.user_id)
-        )
+    async def learners_due(
+        self, *, due_before: datetime, not_practised_since: datetime | None = None
+    ) -> list[tuple[int, int]]:
+        stmt = select(learning_cards.c.user_id, func.count()).where(learning_cards.c.due < due_before)
+        if not_practised_since is not None:
+            practised = select(learning_reviews.c.id).where(
+                learning_reviews.c.user_id == learning_cards.c.user_id,
+                learning_reviews.c.answered_at >= not_practised_since,
+            )
+            stmt = stmt.where(~practised.exists())
+        rows = await self.conn.execute(stmt.group_by(learning_cards.c.user_id))
         return [(user_id, count) for user_id, count in rows]
+
+    async def learners_started(self, award: str) -> list[tuple[int, datetime, datetime | None]]:
+        first = await self.conn.execute(
+            select(learning_reviews.c.user_id, func.min(learning_reviews.c.answered_at))
+            .group_by(learning_reviews.c.user_id)
+            .order_by(learning_reviews.c.user_id)
+        )
+        awards = learning_awards.c
+        rows = await self.conn.execute(select(awards.user_id, awards.awarded_at).where(awards.award == award))
+        held = dict(rows.all())
+        return [(user_id, at, held.get(user_id)) for user_id, at in first]
 
     async def participation_by_site(self, *, since: datetime) -> list[tuple[str | None, int, int]]:
         practised = (
@@ -199,15 +234,10 @@ class SqlLearningRepository:
         return [(site, staff, active) for site, staff, active in rows]
 
     async def question_stats(self) -> list[tuple[str, int, int, int]]:
-        rows = await self.conn.execute(
-            select(
-                learning_reviews.c.question_id,
-                func.count(),
-                func.sum(case((learning_reviews.c.correct.is_(True), 1), else_=0)),
-                func.count(func.distinct(learning_reviews.c.user_id)),
-            ).group_by(learning_reviews.c.question_id)
-        )
-        return [(qid, answers, int(correct or 0), people) for qid, answers, correct, people in rows]
+        """From the running totals add_review keeps (not a count over every review)."""
+        totals = learning_question_totals
+        rows = await self.conn.execute(select(totals).order_by(totals.c.question_id))
+        return [(r.question_id, r.answers, r.correct, r.people) for r in rows]
 
     async def award_holders(self, award: str) -> list[tuple[str | None, str | None, int]]:
         rows = await self.conn.execute(

@@ -64,6 +64,21 @@ learning_reviews = Table(
     CheckConstraint("rating BETWEEN 1 AND 4", name="rating_1_to_4"),
     Index("ix_learning_reviews_user_time", "user_id", "answered_at"),
     Index("ix_learning_reviews_question", "question_id"),
+    Index("ix_learning_reviews_answered_at", "answered_at"),  # who practised lately, by site (issue 16)
+)
+
+
+# Answers, correct answers and people per question, kept in step with learning_reviews by the repository (in the
+# same transaction as each review): the faculty's report reads 95 rows here instead of counting 500,000 reviews.
+learning_question_totals = Table(
+    "learning_question_totals",
+    metadata,
+    Column("question_id", String(60), primary_key=True),
+    Column("answers", Integer, nullable=False),
+    Column("correct", Integer, nullable=False),
+    Column("people", Integer, nullable=False),
+    CheckConstraint("correct >= 0 AND correct <= answers", name="correct_within_answers"),
+    CheckConstraint("people >= 1 AND people <= answers", name="people_within_answers"),
 )
 
 

@@ -169,6 +169,9 @@ class FakeEvents(_Repo):
     async def training_of(self, user_id):
         return sorted((t for t in self._t("training").values() if t.user_id == user_id), key=lambda t: t.completed_on)
 
+    async def trained_at(self, event_id):
+        return {t.user_id for t in self._t("training").values() if t.event_id == event_id}
+
     async def trained_people(self, *, start, end):
         return len({t.user_id for t in self._t("training").values() if start <= t.completed_on < end})
 

@@ -93,6 +93,10 @@ async def test_outbox_dedupe_budget_and_cancel(uow_factory):
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.outbox.status_counts() == {"pending": 2, "cancelled": 2}
+        # Known whatever became of them (a cancelled key is not queued again by a tick), in chunks of keys.
+        assert await uow.outbox.has("booking:5:day") and not await uow.outbox.has("booking:6:day")
+        asked = ["booking:5:day", "quiz:1:2026-11-25", *(f"none:{n}" for n in range(1200)), "booking:50:hour"]
+        assert await uow.outbox.queued(asked) == {"booking:5:day", "quiz:1:2026-11-25", "booking:50:hour"}
 
 
 async def test_claim_takes_due_rows_once_and_reclaims_after_the_lease(uow_factory):

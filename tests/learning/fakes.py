@@ -85,12 +85,24 @@ class FakeLearning(_Repo):
     async def awards(self, user_id):
         return {a: at for (u, a), at in self._d("awards", {}).items() if u == user_id}
 
-    async def learners_due(self, *, due_before):
+    async def learners_due(self, *, due_before, not_practised_since=None):
         counts: dict[int, int] = {}
+        practised = (
+            {r["user_id"] for r in self._d("reviews", []) if r["now"] >= not_practised_since}
+            if not_practised_since is not None
+            else set()
+        )
         for (user_id, _), card in self._d("cards", {}).items():
-            if card.due < due_before:
+            if card.due < due_before and user_id not in practised:
                 counts[user_id] = counts.get(user_id, 0) + 1
         return sorted(counts.items())
+
+    async def learners_started(self, award):
+        first: dict[int, object] = {}
+        for r in self._d("reviews", []):
+            first[r["user_id"]] = min(first.get(r["user_id"], r["now"]), r["now"])
+        awards = {u: at for (u, a), at in self._d("awards", {}).items() if a == award}
+        return [(user_id, at, awards.get(user_id)) for user_id, at in sorted(first.items())]
 
     async def participation_by_site(self, *, since):
         active = {r["user_id"] for r in self._d("reviews", []) if r["now"] >= since}
