@@ -35,7 +35,7 @@ QUESTIONS = (
 def _escalation(trust: Trust, posted) -> int:
     """The level the escalation tick (every five minutes) has reached by now for a question still open."""
     rules, forum = trust.content.nudges, trust.content.forum
-    clock = (rules.default_hours, rules.timezone, forum.bank_holidays)
+    clock = (rules.default_hours, trust.content.organisation.timezone, forum.bank_holidays)
     first = add_working_days(posted, forum.answer_within, *clock)
     second = add_working_days(first, forum.then_everyone_after, *clock)
     return 2 if trust.end >= second else 1 if trust.end >= first else 0
