@@ -85,7 +85,7 @@ user_roles = Table(
     Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("role", String(20), primary_key=True),
     Column("granted_at", UTC_DT, nullable=False),
-    CheckConstraint("role IN ('coach', 'facilitator', 'admin')", name="known_role"),
+    CheckConstraint("role IN ('coach', 'facilitator', 'admin', 'programme_lead')", name="known_role"),
 )
 
 

@@ -13,9 +13,10 @@ class Role(enum.StrEnum):
     COACH = "coach"
     FACILITATOR = "facilitator"
     ADMIN = "admin"
+    PROGRAMME_LEAD = "programme_lead"  # sees the programme's measures (the board's dashboard), changes nothing
 
 
-GRANTABLE_ROLES = frozenset({Role.COACH, Role.FACILITATOR, Role.ADMIN})
+GRANTABLE_ROLES = frozenset({Role.COACH, Role.FACILITATOR, Role.ADMIN, Role.PROGRAMME_LEAD})
 
 
 @dataclass(frozen=True)

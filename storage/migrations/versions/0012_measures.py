@@ -1,0 +1,51 @@
+"""Programme measures: staff headcount by month, site and staff group; the programme lead role; indexes for the
+measures' evidence (awards by award and date, projects by the date they were submitted).
+
+Revision ID: 0012
+Revises: 0010
+Create Date: 2026-12-01
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from storage.tables import UTCDateTime
+
+revision = "0012"
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+OLD_ROLES = "role IN ('coach', 'facilitator', 'admin')"
+NEW_ROLES = "role IN ('coach', 'facilitator', 'admin', 'programme_lead')"
+
+
+def _roles(check: str) -> None:
+    # batch mode: SQLite cannot alter a CHECK constraint, so the table is copied; PostgreSQL alters it in place.
+    with op.batch_alter_table("user_roles") as batch:
+        batch.drop_constraint("ck_user_roles_known_role", type_="check")
+        batch.create_check_constraint("known_role", check)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "measure_headcount",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("site", sa.String(40), nullable=False),
+        sa.Column("staff_group", sa.String(40), nullable=False),
+        sa.Column("headcount", sa.Integer(), nullable=False),
+        sa.Column("imported_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("month", "site", "staff_group", name="pk_measure_headcount"),
+        sa.CheckConstraint("headcount >= 0", name="headcount_not_negative"),
+    )
+    op.create_index("ix_learning_awards_award_awarded_at", "learning_awards", ["award", "awarded_at"])
+    op.create_index("ix_projects_submitted_at", "projects", ["submitted_at"])
+    _roles(NEW_ROLES)
+
+
+def downgrade() -> None:
+    op.execute("DELETE FROM user_roles WHERE role = 'programme_lead'")
+    _roles(OLD_ROLES)
+    op.drop_index("ix_projects_submitted_at", table_name="projects")
+    op.drop_index("ix_learning_awards_award_awarded_at", table_name="learning_awards")
+    op.drop_table("measure_headcount")
