@@ -45,6 +45,7 @@ class Equity:
 
 
 def _rank(rows: list[EquityRow]) -> tuple[EquityRow, ...]:
+    rows = [r for r in rows if r.headcount or r.count.value != 0]  # a group with no staff and nobody trained
     ranked = sorted((r for r in rows if r.gap is not None), key=lambda r: (r.gap, r.label))
     return (*ranked, *(r for r in rows if r.gap is None))
 

@@ -38,7 +38,7 @@ class Series:
     chart_months: tuple[date, ...]  # the month of each chart point
     signal: str  # the latest complete month's variation: common_cause | improvement | concern | neutral_* | none
     assurance: str | None  # consistent_pass | consistent_fail | inconsistent | None (no target or no chart)
-    cumulative: suppression.Cell | None = None  # people: distinct people ever, up to now
+    cumulative: suppression.Cell | None = None  # people: distinct people ever, to the last complete month
 
     @property
     def latest(self) -> MonthPoint | None:
@@ -67,12 +67,28 @@ def monthly_values(measure: MeasureDefinition, facts: list[Fact]) -> dict[date, 
     return values
 
 
-def _point(measure: MeasureDefinition, month: date, found: tuple[float, int] | None, partial: bool) -> MonthPoint:
+def hidden_months(measure: MeasureDefinition, values: dict[date, tuple[float, int]], last_complete: date) -> set[date]:
+    """Counted months to hide: 1-4 on their own, and, within each 12-month window whose total the table shows,
+    the complementary months that stop a hidden one being the total minus the shown ones. (Distinct people do not
+    add up across months, as one person may be in two; protecting them as if they did only hides more.)"""
+    hidden = set()
+    for back in (0, 12):
+        end = add_months(last_complete, -back)
+        counts = {m: values.get(m, (0.0, 0))[1] for m in months_between(add_months(end, -11), end)}
+        total = sum(counts.values()) if measure.kind == "items" else None
+        cells = suppression.suppress_counts(counts, total).cells
+        hidden |= {m for m, cell in cells.items() if cell.suppressed}
+    return hidden
+
+
+def _point(
+    measure: MeasureDefinition, month: date, found: tuple[float, int] | None, partial: bool, hidden: set[date]
+) -> MonthPoint:
     value, n = found if found else (0.0, 0)
-    if measure.kind == "people":
+    if measure.kind in ("people", "items"):
         cell = suppression.count(n)
-        return MonthPoint(month, None if cell.suppressed else value, cell.text, partial, n)
-    if measure.kind == "items":
+        if cell.suppressed or month in hidden:
+            return MonthPoint(month, None, suppression.HIDDEN, partial, n)
         return MonthPoint(month, value, str(n), partial, n)
     if n < suppression.THRESHOLD:
         return MonthPoint(month, None, "fewer than 5 pairs" if n else "no pairs", partial, n)
@@ -85,7 +101,8 @@ def build_series(measure: MeasureDefinition, facts: list[Fact], *, current: date
     window_start = add_months(current, -(months_shown - 1))
     first = max(window_start, min(values, default=current))
     months = months_between(min(first, current), current)
-    points = tuple(_point(measure, m, values.get(m), m == current) for m in months)
+    hidden = hidden_months(measure, values, add_months(current, -1)) if measure.kind != "mean_change" else set()
+    points = tuple(_point(measure, m, values.get(m), m == current, hidden) for m in months)
     charted = [p for p in points if not p.partial and p.value is not None]
     chart, signal, assurance = None, NO_SIGNAL, None
     if len(charted) >= 2:
@@ -102,5 +119,5 @@ def build_series(measure: MeasureDefinition, facts: list[Fact], *, current: date
         signal = chart.points[-1].kind if latest.value is not None else NO_SIGNAL
     cumulative = None
     if measure.kind == "people":
-        cumulative = suppression.count(len({f.key for f in facts if f.month <= current}))
+        cumulative = suppression.count(len({f.key for f in facts if f.month < current}))
     return Series(measure, points, chart, tuple(p.month for p in charted), signal, assurance, cumulative)
