@@ -145,6 +145,8 @@ def _change(this: Cell, last: Cell) -> str:
     if this.value is None or last.value is None:
         return ""
     diff = this.value - last.value
+    if diff == 0:
+        return "no change"
     return f"{diff:+d} ({100 * diff / last.value:+.0f}%)" if last.value else f"{diff:+d}"
 
 

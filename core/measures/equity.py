@@ -16,7 +16,8 @@ from core.measures.breakdowns import MeasureTable
 
 @dataclass(frozen=True)
 class EquityRow:
-    label: str  # "Nursing and midwifery (registered) at Southend University Hospital"
+    label: str  # for a sentence: "nursing and midwifery (registered) staff at Southend University Hospital"
+    name: str  # for a table: "Nursing and midwifery (registered) at Southend University Hospital"
     count: Cell
     headcount: int | None
     rate: float | None  # percent; None when hidden or no headcount
@@ -50,10 +51,10 @@ def _rank(rows: list[EquityRow]) -> tuple[EquityRow, ...]:
     return (*ranked, *(r for r in rows if r.gap is None))
 
 
-def _row(label: str, cell: Cell, headcount: int | None, overall: float | None) -> EquityRow:
+def _row(label: str, name: str, cell: Cell, headcount: int | None, overall: float | None) -> EquityRow:
     rate = 100 * cell.value / headcount if cell.value is not None and headcount else None
     gap = rate - overall if rate is not None and overall is not None else None
-    return EquityRow(label, cell, headcount, rate, gap)
+    return EquityRow(label, name, cell, headcount, rate, gap)
 
 
 def equity(table: MeasureTable, headcount: Mapping[tuple[str, str], int], content: Content) -> Equity:
@@ -65,14 +66,12 @@ def equity(table: MeasureTable, headcount: Mapping[tuple[str, str], int], conten
         else None
     )
     groups = [
-        _row(
-            f"{r.label.lower() if r.key != NOT_SET else 'staff group not recorded'}", r.cumulative, r.headcount, overall
-        )
+        _row(r.label.lower(), r.label, r.cumulative, r.headcount, overall)
         for r in table.rows
         if r.dimension == "staff_group" and r.key != NOT_SET
     ]
     sites = [
-        _row(f"staff at {r.label}", r.cumulative, r.headcount, overall)
+        _row(f"staff at {r.label}", r.label, r.cumulative, r.headcount, overall)
         for r in table.rows
         if r.dimension == "site" and r.key != NOT_SET
     ]
@@ -81,6 +80,7 @@ def equity(table: MeasureTable, headcount: Mapping[tuple[str, str], int], conten
         for (site, group), cell in table.cross.cells.items():
             if NOT_SET in (site, group):
                 continue
-            label = f"{org.label('staff_groups', group).lower()} staff at {org.label('sites', site)}"
-            cross.append(_row(label, cell, headcount.get((site, group)), overall))
+            group_label, site_label = org.label("staff_groups", group), org.label("sites", site)
+            label = f"{group_label.lower()} staff at {site_label}"
+            cross.append(_row(label, f"{group_label} at {site_label}", cell, headcount.get((site, group)), overall))
     return Equity(table.measure.verb, overall, _rank(groups), _rank(sites), _rank(cross))

@@ -19,6 +19,7 @@ from core.measures.model import Fact
 from core.measures.months import add_months, months_between
 
 NO_SIGNAL = "none"  # too few complete months for a chart
+HIDDEN_SIGNAL = "hidden"  # the latest complete month is hidden, so it has no signal to show
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ class Series:
     points: tuple[MonthPoint, ...]  # every month shown, the partial one last
     chart: XmR | None  # over the complete, shown months; None with fewer than two
     chart_months: tuple[date, ...]  # the month of each chart point
-    signal: str  # the latest complete month's variation: common_cause | improvement | concern | neutral_* | none
+    signal: str  # the latest complete month's variation: common_cause | improvement | concern | neutral_* |
+    # none (too few months) | hidden (the latest month is hidden)
     assurance: str | None  # consistent_pass | consistent_fail | inconsistent | None (no target or no chart)
     cumulative: suppression.Cell | None = None  # people: distinct people ever, to the last complete month
 
@@ -116,7 +118,7 @@ def build_series(measure: MeasureDefinition, facts: list[Fact], *, current: date
         )
         assurance = chart.assurance
         latest = next(p for p in reversed(points) if not p.partial)
-        signal = chart.points[-1].kind if latest.value is not None else NO_SIGNAL
+        signal = chart.points[-1].kind if latest.value is not None else HIDDEN_SIGNAL
     cumulative = None
     if measure.kind == "people":
         cumulative = suppression.count(len({f.key for f in facts if f.month < current}))

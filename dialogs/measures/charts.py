@@ -15,7 +15,7 @@ from matplotlib.patches import Circle
 
 from core.measurement import COMMON, CONCERN, IMPROVEMENT, NEUTRAL_HIGH, NEUTRAL_LOW
 from core.measures.months import label
-from core.measures.series import NO_SIGNAL, Series
+from core.measures.series import HIDDEN_SIGNAL, NO_SIGNAL, Series
 
 GREY, BLUE, ORANGE, PURPLE = "#A6A6A6", "#00B0F0", "#E46C0A", "#490092"
 LINE_GREY, LIMIT_GREY = "#7F7F7F", "#595959"
@@ -27,6 +27,7 @@ SIGNAL_WORDS = {
     NEUTRAL_HIGH: "special cause: higher",
     NEUTRAL_LOW: "special cause: lower",
     NO_SIGNAL: "too few months for a chart",
+    HIDDEN_SIGNAL: "no signal: the latest month is hidden (small numbers)",
 }
 ASSURANCE_WORDS = {
     "consistent_pass": "will consistently meet the target",
@@ -35,7 +36,9 @@ ASSURANCE_WORDS = {
     None: "no target",
 }
 ASSURANCE_COLOURS = {"consistent_pass": BLUE, "consistent_fail": ORANGE, "inconsistent": GREY}
-DPI = 150
+DPI = 200
+SIZE = (4.4, 2.9)  # inches: shown about 370 px wide on a phone (text about 11 px) and at most 560 px on a laptop
+FONT = 9
 
 
 def _png(fig: Figure) -> bytes:
@@ -45,8 +48,8 @@ def _png(fig: Figure) -> bytes:
 
 
 def chart_png(series: Series) -> bytes:
-    """The measure's chart, 6.4 x 2.8 inches: fits a laptop column and scales down to a phone's width."""
-    fig = Figure(figsize=(6.4, 2.8), dpi=DPI)
+    """The measure's chart, drawn for a phone's width (SIZE); the page caps it on a laptop so text stays in scale."""
+    fig = Figure(figsize=SIZE, dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.subplots()
     months = [p.month for p in series.points]
@@ -64,6 +67,7 @@ def chart_png(series: Series) -> bytes:
     if run:
         ax.plot(*zip(*run, strict=True), color=LINE_GREY, linewidth=1.2, zorder=1)
     chart = series.chart
+    lines: list[tuple[str, float]] = []
     if chart is not None:
         chart_x = [x[m] for m in series.chart_months]
         for segment in chart.segments:
@@ -78,19 +82,17 @@ def chart_png(series: Series) -> bytes:
         ax.scatter(
             chart_x, [p.value for p in chart.points], c=[KIND_COLOURS[p.kind] for p in chart.points], s=22, zorder=2
         )
-        for text, y in (
-            (f"upper {chart.upper_limit:.3g}", chart.upper_limit),
-            (f"mean {chart.mean:.3g}", chart.mean),
-            (f"lower {chart.lower_limit:.3g}", chart.lower_limit),
-        ):
-            ax.annotate(text, (1.01, y), xycoords=("axes fraction", "data"), fontsize=7.5, va="center")
+        lines = [(f"mean {chart.mean:.3g}", chart.mean)]
+        if chart.upper_limit > chart.mean:  # limits that collapse onto the mean (no variation) are not labelled
+            lines = [(f"upper {chart.upper_limit:.3g}", chart.upper_limit), *lines]
+            lines.append((f"lower {chart.lower_limit:.3g}", chart.lower_limit))
         if series.measure.target is not None:
             ax.axhline(series.measure.target, color="#c00000", linewidth=1, linestyle=(0, (4, 2)))
             ax.annotate(
                 f"target {series.measure.target:g}",
                 (0.0, series.measure.target),
                 xycoords=("axes fraction", "data"),
-                fontsize=7.5,
+                fontsize=FONT - 1,
                 color="#c00000",
                 va="bottom",
             )
@@ -105,16 +107,49 @@ def chart_png(series: Series) -> bytes:
         if last_shown is not None:
             ax.plot([x[last_shown.month], i], [last_shown.value, current.value], color=LINE_GREY, linestyle=":", lw=1)
         ax.scatter([i], [current.value], s=28, facecolors="white", edgecolors=LINE_GREY, linewidths=1.5, zorder=3)
-        ax.annotate("so far", (i, current.value), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=7.5)
-    step = max(1, len(months) // 6)
+        ax.annotate(
+            "so far", (i, current.value), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=FONT - 1
+        )
+    values = [p.value for p in series.points if p.value is not None]
+    ys = (
+        values
+        + [y for _, y in lines]
+        + ([series.measure.target] if chart and series.measure.target is not None else [])
+    )
+    low, high = (min(ys), max(ys)) if ys else (0.0, 1.0)
+    if series.measure.kind != "mean_change" and low >= 0:
+        low = 0.0  # counts start at zero
+    pad = (high - low) * 0.08 or 1.0
+    ax.set_ylim(low - (pad if low < 0 or series.measure.kind == "mean_change" else 0), high + pad)
+    _label_lines(ax, lines, ax.get_ylim())
+    step = max(1, -(-len(months) // 5))
     ticks = list(range(0, len(months), step))
-    ax.set_xticks(ticks, [label(months[i]) for i in ticks], fontsize=7.5)
+    ax.set_xticks(ticks, [label(months[i]) for i in ticks], fontsize=FONT - 1)
     ax.tick_params(axis="y", labelsize=7.5)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_xlim(-0.7, max(len(months) - 0.3, 1))
     ax.set_ylabel(series.measure.unit, fontsize=8)
-    fig.subplots_adjust(left=0.09, right=0.86, top=0.95, bottom=0.13)
+    fig.subplots_adjust(left=0.12, right=0.80, top=0.95, bottom=0.13)
     return _png(fig)
+
+
+def _label_lines(ax, lines, ylim) -> None:
+    """Each line's name and value right of the plot, pushed apart so no two overlap."""
+    span = (ylim[1] - ylim[0]) or 1.0
+    placed: list[float] = []
+    for text, y in sorted(lines, key=lambda pair: -pair[1]):
+        at = y if not placed else min(y, placed[-1] - span * 0.11)
+        placed.append(at)
+        ax.annotate(
+            text,
+            (1, y),
+            xycoords=("axes fraction", "data"),
+            xytext=(1.02, (at - ylim[0]) / span),
+            textcoords="axes fraction",
+            fontsize=FONT - 1,
+            va="center",
+            annotation_clip=False,
+        )
 
 
 def _icon(colour: str, letter: str, *, filled: bool) -> bytes:
@@ -137,7 +172,7 @@ def variation_icon(series: Series) -> bytes:
     """Making Data Count's variation icon for the latest complete month: grey common cause, blue improvement,
     orange concern, purple neutral; H or L for a special cause high or low."""
     kind = series.signal
-    if kind == NO_SIGNAL:
+    if kind in (NO_SIGNAL, HIDDEN_SIGNAL):
         return _icon(GREY, "–", filled=False)
     direction = series.chart.points[-1].direction if series.chart else 0
     letter = "~" if kind == COMMON else ("H" if direction > 0 else "L")

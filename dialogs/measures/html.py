@@ -22,10 +22,12 @@ section{background:#fff;border-radius:8px;padding:12px;margin-bottom:12px;box-sh
 h2{font-size:1.05rem;margin:0 0 4px} h3{font-size:.95rem;margin:12px 0 4px} p{margin:4px 0}
 .big{font-size:1.4rem;font-weight:600} .muted{color:#616161;font-size:.85rem}
 .icons{display:flex;gap:8px;align-items:center;flex-wrap:wrap;margin:6px 0} .icons img{width:32px;height:32px}
-.chart{width:100%;height:auto;display:block} .scroll{overflow-x:auto}
+.chart{width:100%;max-width:560px;height:auto;display:block} .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.85rem}
 th,td{padding:4px 6px;border-bottom:1px solid #e0e0e0;text-align:right}
-th:first-child,td:first-child{text-align:left} thead th{background:#f0f0f0;position:sticky;top:0}
+th:first-child,td:first-child{text-align:left;position:sticky;left:0;background:#fff;max-width:14em}
+thead th{background:#f0f0f0} thead th:first-child{background:#f0f0f0}
+@media (max-width:600px){table{font-size:.8rem} th,td{padding:4px} main{padding:8px}}
 tr.dim td{background:#fafafa;font-weight:600;text-align:left}
 .links a{display:inline-block;margin:4px 8px 4px 0;padding:8px 12px;background:#464775;color:#fff;border-radius:4px;
 text-decoration:none} footer{padding:8px 16px 24px;font-size:.8rem;color:#616161}
@@ -61,7 +63,7 @@ def _measure_section(series, *, with_chart: bool = True) -> str:
         _img(variation_icon(series), SIGNAL_WORDS[series.signal])
         + f"<span>{escape(SIGNAL_WORDS[series.signal])}</span>"
     )
-    if series.assurance is not None or m.target is not None:
+    if series.assurance is not None:
         icons += _img(assurance_icon(series), ASSURANCE_WORDS[series.assurance])
         icons += f"<span>{escape(ASSURANCE_WORDS[series.assurance])}</span>"
     extra = "".join(f'<p class="muted">{escape(t)}</p>' for t in (so_far(series), cumulative(series)) if t)
@@ -139,7 +141,7 @@ def _equity(d: Dashboard) -> str:
             + "".join(
                 f"<td>{escape(c)}</td>"
                 for c in (
-                    r.label[:1].upper() + r.label[1:],
+                    r.name,
                     r.count.text,
                     "" if r.headcount is None else str(r.headcount),
                     "" if r.rate is None else f"{r.rate:.1f}%",
@@ -151,7 +153,7 @@ def _equity(d: Dashboard) -> str:
         )
         parts.append(
             f'<h3>{escape(title)}, furthest below first</h3><div class="scroll"><table><thead><tr><th>Group</th>'
-            f"<th>{escape(e.verb.capitalize())}</th><th>Headcount</th><th>Reach</th><th>Against overall (points)</th>"
+            f"<th>{escape(e.verb.capitalize())}</th><th>Headcount</th><th>Reach</th><th>Gap (points)</th>"
             f"</tr></thead><tbody>{body}</tbody></table></div>"
         )
     return "".join(parts) + "</section>"
