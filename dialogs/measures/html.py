@@ -177,7 +177,7 @@ def board_html(d: Dashboard, *, organisation: str) -> bytes:
         lead = f"<p><b>Reach:</b> {e.overall:.1f}% of all staff {escape(e.verb)}. {escape(e.headline() or '')}</p>"
     style = (
         "<style>@page{size:A4 landscape;margin:10mm} .grid{grid-template-columns:1fr 1fr}"
-        " .chart{max-height:52mm;width:auto;max-width:100%} section{padding:6px;margin-bottom:6px}"
+        " @media print{.chart{max-height:52mm;width:auto;max-width:100%} section{padding:6px;margin-bottom:6px}}"
         " .big{font-size:1.1rem}</style>"
     )
     return _page(
