@@ -13,6 +13,7 @@ from core.measures.model import HeadcountRow
 from storage.measures.tables import measure_headcount
 
 CHUNK = 1000
+IMPORT_LOCK = 0x6D656173  # "meas": one headcount import at a time on PostgreSQL (released at commit)
 
 
 class SqlMeasureRepository:
@@ -21,6 +22,10 @@ class SqlMeasureRepository:
 
     async def replace_headcount(self, rows: Sequence[HeadcountRow], *, now: datetime) -> int:
         months = sorted({r.month for r in rows})
+        if self.conn.dialect.name == "postgresql":
+            # Two imports at once: the second waits, then replaces the first's rows (its delete sees them once the
+            # first commits) instead of failing on the primary key. SQLite writes one transaction at a time anyway.
+            await self.conn.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK)))
         await self.conn.execute(delete(measure_headcount).where(measure_headcount.c.month.in_(months)))
         values = [
             {

@@ -3,7 +3,7 @@ full dashboard, for admins and programme leads only, reachable from the admin ca
 
 from core.kernel.model import Role
 from core.kernel.suppression import HIDDEN
-from tests.dialogs.harness import Chat, card_text, find_action, only_card
+from tests.dialogs.harness import Chat, card_text, only_card
 from tests.measures.data import HEADCOUNT_CSV, NOW, small_trust
 
 
