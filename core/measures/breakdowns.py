@@ -78,6 +78,8 @@ def _key(value: str | None, known: Mapping[str, str]) -> str:
 
 def _people(facts: list[Fact], measure: MeasureDefinition) -> dict[str, tuple[str | None, str | None, float]]:
     """One entry per person (or project, or pair): where they belong, and the mean of their values."""
+    if measure is None or measure.kind != "mean_change":  # counts: where each belongs is all that matters
+        return {f.key: (f.site, f.staff_group, 1.0) for f in facts}
     found: dict[str, list[Fact]] = {}
     for fact in facts:
         found.setdefault(fact.key, []).append(fact)

@@ -10,7 +10,12 @@ def month_of(when: date | datetime, tz: ZoneInfo) -> date:
     """The first day of the local month `when` falls in (a UTC datetime is converted first: 23:30 UTC on 31 May
     in summer is June in London)."""
     if isinstance(when, datetime):
-        when = when.astimezone(tz).date()
+        day = when.date()
+        # A zone's offset is under a day, so only the first and last days of a month can change month; the rest
+        # skip the (costly, on five years of evidence) conversion.
+        if day.day <= 1 or day.day >= 28 or when.tzinfo is None:
+            day = when.astimezone(tz).date()
+        return day.replace(day=1)
     return when.replace(day=1)
 
 

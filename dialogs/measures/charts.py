@@ -7,6 +7,7 @@ of the limits. A month hidden by suppression, or with too few pairs, is a gap in
 
 from __future__ import annotations
 
+import functools
 import io
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -152,6 +153,7 @@ def _label_lines(ax, lines, ylim) -> None:
         )
 
 
+@functools.lru_cache(maxsize=32)  # a handful of icons, drawn once per process (immutable bytes)
 def _icon(colour: str, letter: str, *, filled: bool) -> bytes:
     fig = Figure(figsize=(0.5, 0.5), dpi=DPI)
     FigureCanvasAgg(fig)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, case, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.kernel.model import Role
@@ -338,6 +338,38 @@ class SqlSurveyRepository:
             .order_by(survey_responses.c.id)
         )
         return [_response(r) for r in (await self.conn.execute(stmt)).mappings()]
+
+    async def scale_scores(self, instrument_id: str, items, *, mean: bool, waves: Sequence[str]):
+        # The score is computed by the database from the stored answers (an item counts only when its answer is a
+        # JSON number; any other answer makes the whole score NULL, as SQL arithmetic does), so five years of
+        # responses are one query returning one number each, with no JSON decoded in Python.
+        r = survey_responses
+        terms = []
+        for item_id, flip in items:
+            if self.conn.dialect.name == "postgresql":
+                is_number = func.json_typeof(r.c.answers[item_id]) == "number"
+                value = r.c.answers[item_id].as_float()
+            else:
+                path = f'$."{item_id}"'
+                is_number = func.json_type(r.c.answers, path).in_(("integer", "real"))
+                value = func.json_extract(r.c.answers, path)
+            number = case((is_number, value), else_=null())
+            terms.append(flip - number if flip is not None else number)
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
+        score = (total * 1.0 / len(terms)) if mean else total * 1.0
+        stmt = (
+            select(r.c.id, r.c.pseudonym, r.c.series, r.c.wave, r.c.site, r.c.staff_group, r.c.submitted_at, score)
+            .where(
+                r.c.instrument_id == instrument_id,
+                r.c.status == ResponseStatus.SUBMITTED.value,
+                r.c.series.is_not(None),
+                r.c.wave.in_(list(waves)),
+            )
+            .order_by(r.c.id)
+        )
+        return [(*row[:7], None if row[7] is None else float(row[7])) for row in await self.conn.execute(stmt)]
 
     # --- themes --------------------------------------------------------------------------------------------------
 
