@@ -18,13 +18,15 @@ depends_on = None
 
 OLD_ROLES = "role IN ('coach', 'facilitator', 'admin')"
 NEW_ROLES = "role IN ('coach', 'facilitator', 'admin', 'programme_lead')"
+OLD_NAME, NEW_NAME = "ck_user_roles_ck_user_roles_known_role", "ck_user_roles_known_role"
 
 
-def _roles(check: str) -> None:
+def _roles(check: str, *, drop: str, create: str) -> None:
     # batch mode: SQLite cannot alter a CHECK constraint, so the table is copied; PostgreSQL alters it in place.
+    # op.f: the names as they are in the database (0001's got the naming convention twice).
     with op.batch_alter_table("user_roles") as batch:
-        batch.drop_constraint("ck_user_roles_known_role", type_="check")
-        batch.create_check_constraint("known_role", check)
+        batch.drop_constraint(op.f(drop), type_="check")
+        batch.create_check_constraint(op.f(create), check)
 
 
 def upgrade() -> None:
@@ -40,12 +42,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_learning_awards_award_awarded_at", "learning_awards", ["award", "awarded_at"])
     op.create_index("ix_projects_submitted_at", "projects", ["submitted_at"])
-    _roles(NEW_ROLES)
+    _roles(NEW_ROLES, drop=OLD_NAME, create=NEW_NAME)
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM user_roles WHERE role = 'programme_lead'")
-    _roles(OLD_ROLES)
+    _roles(OLD_ROLES, drop=NEW_NAME, create=OLD_NAME)
     op.drop_index("ix_projects_submitted_at", table_name="projects")
     op.drop_index("ix_learning_awards_award_awarded_at", table_name="learning_awards")
     op.drop_table("measure_headcount")
