@@ -176,9 +176,12 @@ def board_html(d: Dashboard, *, organisation: str) -> bytes:
     if e is not None and e.overall is not None:
         lead = f"<p><b>Reach:</b> {e.overall:.1f}% of all staff {escape(e.verb)}. {escape(e.headline() or '')}</p>"
     style = (
-        "<style>@page{size:A4 landscape;margin:10mm} .grid{grid-template-columns:1fr 1fr}"
-        " @media print{.chart{max-height:52mm;width:auto;max-width:100%} section{padding:6px;margin-bottom:6px}}"
-        " .big{font-size:1.1rem}</style>"
+        "<style>@page{size:A4 landscape;margin:8mm} .grid{grid-template-columns:1fr 1fr}"
+        " .big{font-size:1.1rem}"
+        " @media print{body{font-size:9pt} header{padding:4px 8px} header h1{font-size:13pt} main{padding:0}"
+        " .grid{gap:4mm} section{padding:2mm 3mm;margin-bottom:2mm} .chart{height:36mm;width:auto;max-width:100%}"
+        " .icons{margin:1mm 0} .icons img{width:18px;height:18px} p{margin:1mm 0} footer{padding:1mm 8px}"
+        " .muted{font-size:8pt}}</style>"
     )
     return _page(
         "Programme measures: board summary", _subtitle(d, organisation), f'{style}{lead}<div class="grid">{cards}</div>'

@@ -2,6 +2,7 @@
 app on a random port: nothing wider than the screen, every chart drawn, the tables readable by scrolling inside
 their box. Screenshots go to test-artifacts/measures/ to be looked at."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -50,7 +51,12 @@ async def test_the_dashboard_fits_a_phone_and_a_laptop(client, uows, content, cl
             board = await browser.new_page(viewport=WIDTHS[screen])
             await board.goto(str(client.make_url(path(client, "print", lead, soon))))
             await board.screenshot(path=ARTIFACTS / f"board-{screen}.png", full_page=True)
-            pdf = await board.pdf(format="A4", landscape=True)
+            await board.emulate_media(media="print")
+            await board.set_viewport_size({"width": 1123, "height": 794})  # A4 landscape at 96 dpi
+            await board.screenshot(path=ARTIFACTS / f"board-{screen}-print.png")
+            pdf = await board.pdf(format="A4", landscape=True, print_background=True)
+            (ARTIFACTS / f"board-{screen}.pdf").write_bytes(pdf)
             assert pdf.startswith(b"%PDF")
+            assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1  # the board summary prints on one page
         finally:
             await browser.close()
