@@ -70,7 +70,7 @@ async def project(uow, lead, *, submitted: str | None, evaluated: str | None = N
     return draft.id
 
 
-async def pairs(uow, content, rows: list[tuple[str, str, int, int]], *, after: str) -> None:
+async def pairs(uow, content, rows: list[tuple[str, str, int, int | str]], *, after: str) -> None:
     """Matched self-efficacy responses: (site, staff group, before score, after score) a person."""
     scale = content.surveys.instrument("qi_self_efficacy")
     campaigns = {}

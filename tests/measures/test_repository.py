@@ -123,3 +123,22 @@ async def test_the_programme_lead_role_can_be_granted(uow_factory):
         await uow.commit()
     async with uow_factory() as uow:
         assert changed and Role.PROGRAMME_LEAD in (await uow.users.get(user.id)).roles
+
+
+async def test_survey_pairs_are_scored_by_the_database_as_the_survey_report_scores_them(uow_factory, content):
+    from core.surveys.pairs import matched_pairs
+    from core.surveys.reports import score
+    from tests.measures.data import pairs
+
+    async with uow_factory() as uow:
+        await small_trust(uow, content)
+        # one more person whose "after" declines an item: not scored, so no pair
+        await pairs(uow, content, [("southend", "ahp", 2, "prefer_not_to_say")], after="2026-10-11")
+        await uow.commit()
+    async with uow_factory() as uow:
+        found = await matched_pairs(uow, instrument_id="qi_self_efficacy", scoring_id="self_efficacy", content=content)
+        responses = await uow.surveys.responses("qi_self_efficacy")
+    assert sorted(p.change for p in found) == [0.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    scale = content.surveys.instrument("qi_self_efficacy")
+    scored = [score(scale.scoring[0], scale, r.answers) for r in responses]
+    assert scored.count(None) == 1 and sorted(s for s in scored if s is not None) == [2.0] * 8 + [3.0] * 5
