@@ -109,3 +109,24 @@ async def test_without_headcount_there_is_no_reach(uow, content):
     d = await dashboard(uow, content, headcount=False)
     assert d.headcount_month is None and d.equity.overall is None
     assert all(r.reach == "" for r in d.tables[0].rows)
+
+
+async def test_limits_are_fixed_and_rebased_as_content_says(uow, content):
+    from dataclasses import replace
+
+    from core.measurement import Rebase
+    from core.measures.evidence import facts_of
+    from core.measures.series import build_series
+    from dialogs.measures.charts import chart_png
+
+    await small_trust(uow, content)
+    trained = content.measures.measure("staff_trained")
+    facts = await facts_of(uow, trained, content)
+    rebased = replace(trained, rebases=(Rebase(date(2026, 9, 1), "Fundamentals moved online"),), fix_after=None)
+    series = build_series(rebased, facts, current=date(2026, 11, 1), months_shown=36)
+    first, second = series.chart.segments
+    assert (first.reason, second.reason) == (None, "Fundamentals moved online")
+    assert series.chart_months[second.start] == date(2026, 9, 1) and second.trial  # two months: trial limits
+    assert chart_png(series).startswith(b"\x89PNG")
+    longer = build_series(trained, facts, current=date(2027, 6, 1), months_shown=36)  # 19 complete months
+    assert longer.chart.segments[0].fixed and longer.chart.segments[0].baseline == 12
