@@ -11,6 +11,7 @@ qibot roles revoke WHO ROLE
 qibot manifest build             write build/appPackage.zip
 qibot forum faq-export [PATH]    write the forum's FAQ to PATH (default content/faq.yaml)
 qibot forum faq-import [PATH]    add or update FAQ entries from PATH (default content/faq.yaml)
+qibot headcount import FILE.csv  load staff headcount by month, site and staff group (counts only; all or nothing)
 """
 
 from __future__ import annotations
@@ -260,6 +261,38 @@ def cmd_forum_faq_import(config: Config, args) -> int:
     return 0
 
 
+def cmd_headcount_import(config: Config, args) -> int:
+    """Check the whole file first; one bad line refuses it and nothing changes (one transaction)."""
+    from bot import registry
+    from core.measures.headcount import import_headcount
+
+    content = registry.load_content(config.content_dir)
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as problem:
+        print(f"qibot: cannot read {args.file}: {getattr(problem, 'strerror', None) or problem}", file=sys.stderr)
+        return 1
+
+    async def work(engine):
+        async with registry.uow_factory(engine)() as uow:
+            summary = await import_headcount(uow, text=text, content=content, now=SystemClock().now())
+            await uow.commit()
+            return summary
+
+    try:
+        summary = asyncio.run(_with_engine(config, work))
+    except DomainError as problem:
+        print(f"qibot: {problem.message}", file=sys.stderr)
+        return 1
+    months = (
+        f"{summary.months[0]:%Y-%m} to {summary.months[-1]:%Y-%m}"
+        if len(summary.months) > 1
+        else f"{summary.months[0]:%Y-%m}"
+    )
+    print(f"headcount imported: {summary.rows} rows for {months}; {summary.staff} staff in {summary.months[-1]:%Y-%m}")
+    return 0
+
+
 def _serve(config: Config) -> None:
     from bot.app import create_app
 
@@ -394,6 +427,12 @@ def main(argv: list[str] | None = None) -> int:
     surveys.add_parser("tick", help="run the survey triggers, invitations and reminders once").set_defaults(
         run=cmd_surveys
     )
+    headcount = sub.add_parser("headcount", help="staff headcount (the measures' denominators)").add_subparsers(
+        dest="action", required=True
+    )
+    load = headcount.add_parser("import", help="load a CSV of month, site, staff_group, headcount (counts only)")
+    load.add_argument("file", help="the CSV file")
+    load.set_defaults(run=cmd_headcount_import)
     sub.add_parser("serve", help="run the bot").set_defaults(run=cmd_serve)
     sub.add_parser("dev", help="what make run does").set_defaults(run=cmd_dev)
     roles = sub.add_parser("roles", help="grant or revoke roles").add_subparsers(dest="action", required=True)

@@ -27,6 +27,7 @@ from core.kernel.content import Content
 from core.kernel.pages import Page
 from core.kernel.ticks import TickSpec
 from core.learning import ticks as learning_ticks
+from core.measures import ticks as measure_ticks
 from core.projects import ticks as project_ticks
 from core.sets import ticks as set_ticks
 from core.surveys import ticks as survey_ticks
@@ -40,6 +41,7 @@ from dialogs import (
     forum,
     help,
     learning,
+    measures,
     onboarding,
     preferences,
     profile,
@@ -52,6 +54,7 @@ from dialogs.clinics import pages as clinic_pages
 from dialogs.events import pages as event_pages
 from dialogs.kit.feature import FeatureRouter
 from dialogs.kit.router import Router
+from dialogs.measures import pages as measure_pages
 from dialogs.projects import pages as project_pages
 from dialogs.sets import pages as set_pages
 from dialogs.surveys import pages as survey_pages
@@ -68,6 +71,8 @@ from storage.forum.content import load_forum
 from storage.forum.repository import SqlForumRepository
 from storage.learning.content import load_learning
 from storage.learning.repository import SqlLearningRepository
+from storage.measures.content import load_measures
+from storage.measures.repository import SqlMeasureRepository
 from storage.projects.content import load_projects
 from storage.projects.repository import SqlProjectRepository
 from storage.sets.content import load_sets
@@ -170,6 +175,14 @@ CAPABILITIES: tuple[Capability, ...] = (
             content, links, installer_for(config), config.admins
         ),
         pages=announcement_pages.PAGES,
+    ),
+    Capability(
+        "measures",
+        router=measures.router,
+        repository=SqlMeasureRepository,
+        content=load_measures,
+        ticks=measure_ticks.TICKS,
+        pages=measure_pages.PAGES,
     ),
     Capability("profile", router=profile.router),
     Capability("preferences", router=preferences.router),

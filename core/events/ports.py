@@ -108,6 +108,13 @@ class EventRepository(Protocol):
         """Distinct people who completed a course in [start, end): the programme's "staff attending training"."""
         ...
 
+    async def training_evidence(
+        self, *, courses: Sequence[str] | None = None
+    ) -> list[tuple[int, date, str | None, str | None]]:
+        """(person, completed on, their site, their staff group) for every course completed (of `courses`, or of
+        any course): the programme measures' evidence of training, one query."""
+        ...
+
     async def add_feedback(self, registration_id: int, *, rating: int, comment: str | None, now: datetime) -> bool: ...
 
     # the celebration day

@@ -12,7 +12,7 @@ class Role(enum.StrEnum):
     STAFF = "staff"
     COACH = "coach"
     FACILITATOR = "facilitator"
-    LEAD = "lead"  # a programme lead: sends announcements (an admin may do everything a lead may)
+    LEAD = "lead"  # a programme lead: sends announcements, sees the programme measures (admins may too)
     ADMIN = "admin"
 
 

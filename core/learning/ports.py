@@ -68,6 +68,11 @@ class LearningRepository(Protocol):
         of the same people and add up to the same total."""
         ...
 
+    async def award_evidence(self, award: str) -> list[tuple[int, datetime, str | None, str | None]]:
+        """(person, awarded at, their site, their staff group) for everyone holding `award`, one query: the
+        programme measures' evidence of micro-learning completed."""
+        ...
+
 
 class LearningMessages(Protocol):
     """The proactive learning messages (dialogs/learning/messages.py), built once in the composition root."""

@@ -84,6 +84,15 @@ class ProjectRepository(Protocol):
         """One row per registered project (no drafts) with its evaluation scores: EXPORT_COLUMNS and updated_at."""
         ...
 
+    async def registration_evidence(self) -> list[tuple[int, datetime, str | None, str | None]]:
+        """(project, submitted at, its site, its lead's staff group) for every registered project (no drafts):
+        the programme measures' evidence of projects registered, one query."""
+        ...
+
+    async def evaluation_evidence(self) -> list[tuple[int, datetime, str | None, str | None]]:
+        """(project, evaluation submitted at, its site, its lead's staff group) for every project evaluated."""
+        ...
+
 
 class ProjectMessages(Protocol):
     """The project's proactive messages, built once in the composition root (dialogs/projects/messages.py)."""

@@ -104,6 +104,15 @@ class SurveyRepository(Protocol):
         """Every submitted response to the instrument, in id order."""
         ...
 
+    async def scale_scores(
+        self, instrument_id: str, items: Sequence[tuple[str, float | None]], *, mean: bool, waves: Sequence[str]
+    ) -> list[tuple[int, str, str, str, str | None, str | None, datetime, float | None]]:
+        """For other capabilities' reports (matched pairs): every submitted response of those waves in a series,
+        in id order, as (id, pseudonym, series, wave, site, staff group, submitted at, score). The score is the
+        mean (or sum) of `items`, each (item id, min + max of its scale for a reverse item, else None); None
+        unless every item's answer is a number (as reports.score)."""
+        ...
+
     # --- themes for free text ------------------------------------------------------------------------------------
     async def themes(self, instrument_id: str) -> list[Theme]: ...
     async def add_theme(self, instrument_id: str, label: str, *, by: int, now: datetime) -> Theme:

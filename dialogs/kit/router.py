@@ -123,7 +123,7 @@ class Router:
         return Response.say(NO_FILES)
 
     def _not_allowed(self, turn: Turn, role: Role) -> Response:
-        card = self.menu(turn, f"Sorry, that is only for a QI {role.value}. Here is what you can do:")
+        card = self.menu(turn, f"Sorry, that is only for a QI {role.value.replace('_', ' ')}. Here is what you can do:")
         return Response(messages=Response.show(card).messages, commit=False)
 
     async def _route_action(self, turn: Turn) -> Response:

@@ -330,6 +330,15 @@ class SqlEventRepository(CelebrationRows):
             )
         ).scalar_one()
 
+    async def training_evidence(self, *, courses=None) -> list[tuple[int, date, str | None, str | None]]:
+        stmt = select(event_training.c.user_id, event_training.c.completed_on, users.c.site, users.c.staff_group).join(
+            users, users.c.id == event_training.c.user_id
+        )
+        if courses is not None:
+            stmt = stmt.where(event_training.c.course.in_(list(courses)))
+        rows = await self.conn.execute(stmt.order_by(event_training.c.completed_on, event_training.c.user_id))
+        return [(u, on, site, group) for u, on, site, group in rows]
+
     async def add_feedback(self, registration_id: int, *, rating: int, comment: str | None, now: datetime) -> bool:
         stmt = _insert(self.conn, event_feedback).values(
             registration_id=registration_id, rating=rating, comment=comment, created_at=now

@@ -239,6 +239,15 @@ class SqlLearningRepository:
         rows = await self.conn.execute(select(totals).order_by(totals.c.question_id))
         return [(r.question_id, r.answers, r.correct, r.people) for r in rows]
 
+    async def award_evidence(self, award: str) -> list[tuple[int, datetime, str | None, str | None]]:
+        rows = await self.conn.execute(
+            select(learning_awards.c.user_id, learning_awards.c.awarded_at, users.c.site, users.c.staff_group)
+            .join(users, users.c.id == learning_awards.c.user_id)
+            .where(learning_awards.c.award == award)
+            .order_by(learning_awards.c.awarded_at, learning_awards.c.user_id)
+        )
+        return [(u, at, site, group) for u, at, site, group in rows]
+
     async def award_holders(self, award: str) -> list[tuple[str | None, str | None, int]]:
         rows = await self.conn.execute(
             select(users.c.site, users.c.staff_group, func.count(func.distinct(learning_awards.c.user_id)))

@@ -106,4 +106,5 @@ learning_awards = Table(
     Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("award", String(60), primary_key=True),
     Column("awarded_at", UTC_DT, nullable=False),
+    Index("ix_learning_awards_award_awarded_at", "award", "awarded_at"),  # the programme measures' evidence
 )

@@ -138,6 +138,24 @@ class SqlProgressRecords:
             return None
         return EvaluationRecord.of(row)
 
+    async def registration_evidence(self) -> list[tuple[int, datetime, str | None, str | None]]:
+        stmt = (
+            select(projects.c.id, projects.c.submitted_at, projects.c.site, _lead.c.staff_group)
+            .join(_lead, _lead.c.id == projects.c.lead_id)
+            .where(projects.c.status != ProjectStatus.DRAFT.value, projects.c.submitted_at.is_not(None))
+            .order_by(projects.c.submitted_at, projects.c.id)
+        )
+        return [tuple(r) for r in await self.conn.execute(stmt)]
+
+    async def evaluation_evidence(self) -> list[tuple[int, datetime, str | None, str | None]]:
+        stmt = (
+            select(projects.c.id, project_evaluations.c.submitted_at, projects.c.site, _lead.c.staff_group)
+            .join(project_evaluations, project_evaluations.c.project_id == projects.c.id)
+            .join(_lead, _lead.c.id == projects.c.lead_id)
+            .order_by(project_evaluations.c.submitted_at, projects.c.id)
+        )
+        return [tuple(r) for r in await self.conn.execute(stmt)]
+
     async def report_rows(self) -> list[dict]:
         """One row per registered project (no drafts) with its evaluation scores, for reports and exports."""
         stmt = (

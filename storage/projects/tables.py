@@ -63,6 +63,7 @@ projects = Table(
     ),
     CheckConstraint("status = 'draft' OR governance <> 'research'", name="research_not_registered"),
     Index("ix_projects_lead", "lead_id"),
+    Index("ix_projects_submitted_at", "submitted_at"),  # the programme measures' projects registered a month
     Index("ix_projects_status_site", "status", "site"),
     # One new draft per lead: thirty copies of "register project" make one. A project returned for changes is a
     # draft again but was submitted before, so it does not count against the lead's new draft.

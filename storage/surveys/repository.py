@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, case, cast, func, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.kernel.model import Role
@@ -338,6 +339,46 @@ class SqlSurveyRepository:
             .order_by(survey_responses.c.id)
         )
         return [_response(r) for r in (await self.conn.execute(stmt)).mappings()]
+
+    async def scale_scores(self, instrument_id: str, items, *, mean: bool, waves: Sequence[str]):
+        # The score is computed by the database from the stored answers (an item counts only when its answer is a
+        # JSON number; any other answer makes the whole score NULL, as SQL arithmetic does), so five years of
+        # responses are one query returning one number each, with no JSON decoded in Python. PostgreSQL parses
+        # a json value again on every access, so the answers are made jsonb once per row (a materialised CTE).
+        r = survey_responses
+        columns = (r.c.id, r.c.pseudonym, r.c.series, r.c.wave, r.c.site, r.c.staff_group, r.c.submitted_at)
+        wanted = (
+            r.c.instrument_id == instrument_id,
+            r.c.status == ResponseStatus.SUBMITTED.value,
+            r.c.series.is_not(None),
+            r.c.wave.in_(list(waves)),
+        )
+        postgres = self.conn.dialect.name == "postgresql"
+        if postgres:
+            rows = select(*columns, cast(r.c.answers, JSONB).label("a")).where(*wanted).cte("scored")
+            rows = rows.prefix_with("MATERIALIZED")
+            source, answers = rows, rows.c.a
+        else:
+            source, answers = r, r.c.answers
+        terms = []
+        for item_id, flip in items:
+            if postgres:
+                number = case((func.jsonb_typeof(answers[item_id]) == "number", answers[item_id].as_float()))
+            else:
+                path = f'$."{item_id}"'
+                is_number = func.json_type(answers, path).in_(("integer", "real"))
+                number = case((is_number, func.json_extract(answers, path)))
+            terms.append(flip - number if flip is not None else number)
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
+        score = (total * 1.0 / len(terms)) if mean else total * 1.0
+        picked = [source.c[c.name] for c in columns]
+        stmt = select(*picked, score)
+        if not postgres:
+            stmt = stmt.where(*wanted)
+        stmt = stmt.order_by(source.c.id)
+        return [(*row[:7], None if row[7] is None else float(row[7])) for row in await self.conn.execute(stmt)]
 
     # --- themes --------------------------------------------------------------------------------------------------
 

@@ -175,6 +175,14 @@ class FakeEvents(_Repo):
     async def trained_people(self, *, start, end):
         return len({t.user_id for t in self._t("training").values() if start <= t.completed_on < end})
 
+    async def training_evidence(self, *, courses=None):
+        found = []
+        for t in self._t("training").values():
+            if courses is None or t.course in courses:
+                user = self.db.users[t.user_id]
+                found.append((t.user_id, t.completed_on, user.site, user.staff_group))
+        return sorted(found, key=lambda row: (row[1], row[0]))
+
     async def add_feedback(self, registration_id, *, rating, comment, now):
         if registration_id in self._t("feedback"):
             return False

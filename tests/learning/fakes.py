@@ -120,6 +120,14 @@ class FakeLearning(_Repo):
             stats[r["question_id"]] = (answers + 1, correct + r["correct"], people | {r["user_id"]})
         return [(q, a, c, len(p)) for q, (a, c, p) in stats.items()]
 
+    async def award_evidence(self, award):
+        found = []
+        for (user_id, held), at in self._d("awards", {}).items():
+            if held == award:
+                user = self.db.users[user_id]
+                found.append((user_id, at, user.site, user.staff_group))
+        return sorted(found, key=lambda row: (row[1], row[0]))
+
     async def award_holders(self, award):
         counts: dict = {}
         for user_id, held in self._d("awards", {}):

@@ -379,6 +379,21 @@ class FakeProjects(_Repo):
             return None
         return EvaluationRecord.of(row)
 
+    async def registration_evidence(self):
+        rows = [
+            (r["id"], r["submitted_at"], r["site"], self.db.users[r["lead_id"]].staff_group)
+            for r in self._tables["projects"].values()
+            if r["status"] != ProjectStatus.DRAFT.value and r["submitted_at"] is not None
+        ]
+        return sorted(rows, key=lambda row: (row[1], row[0]))
+
+    async def evaluation_evidence(self):
+        rows = []
+        for project_id, e in self._tables["evaluations"].items():
+            r = self._tables["projects"][project_id]
+            rows.append((project_id, e["submitted_at"], r["site"], self.db.users[r["lead_id"]].staff_group))
+        return sorted(rows, key=lambda row: (row[1], row[0]))
+
     async def report_rows(self):
         rows = []
         registered = [r for r in self._tables["projects"].values() if r["status"] != ProjectStatus.DRAFT.value]

@@ -179,6 +179,18 @@ class FakeSurveys(_Repo):
             if r.instrument_id == instrument_id and r.submitted
         ]
 
+    async def scale_scores(self, instrument_id, items, *, mean, waves):
+        rows = []
+        for r in sorted(self._d("responses").values(), key=lambda r: r.id):
+            if r.instrument_id == instrument_id and r.submitted and r.series and r.wave in waves:
+                values = [r.answers.get(item_id) for item_id, _ in items]
+                score = None
+                if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+                    flipped = [v if flip is None else flip - v for v, (_, flip) in zip(values, items, strict=True)]
+                    score = sum(flipped) / len(flipped) if mean else float(sum(flipped))
+                rows.append((r.id, r.pseudonym, r.series, r.wave, r.site, r.staff_group, r.submitted_at, score))
+        return rows
+
     # --- themes
     async def themes(self, instrument_id):
         return sorted(

@@ -1,0 +1,3 @@
+from dialogs.kit.feature import FeatureRouter
+
+router = FeatureRouter("measures")
