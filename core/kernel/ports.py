@@ -217,5 +217,5 @@ class Sender(Protocol):
         before_send: Callable[[], Awaitable[None]] | None = None,
     ) -> SendOutcome:
         """`before_send` (the rate limits) is awaited right before the request goes on the wire, after any
-        preparation, so the rate holds where the channel measures it; its wait is not part of the timeout."""
+        preparation, so the rate holds where the channel counts it; its wait is not part of the timeout."""
         ...

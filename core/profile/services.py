@@ -59,6 +59,12 @@ async def save_line_manager(uow: UnitOfWork, *, user: User, manager_id: int | No
     return manager
 
 
+async def line_manager_of(uow: UnitOfWork, user: User) -> User | None:
+    """The line manager a person gave in their profile, if any."""
+    manager_id = await uow.users.line_manager(user.id)
+    return await uow.users.get(manager_id) if manager_id is not None else None
+
+
 async def line_of(uow: UnitOfWork, user_id: int) -> set[int]:
     """The person's own line: their line manager and the people who report to them."""
     manager = await uow.users.line_manager(user_id)

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 from core.events import posters as service
 from core.events.model import Abstract, Poster
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.kernel.pages import Page, PageError, PageRequest, PageResult
-from core.kernel.roles import effective_roles
+from core.kernel.roles import person_with_roles
 from dialogs.events.router import router
 from dialogs.kit import cards
 from dialogs.kit.types import Response, Turn
@@ -86,10 +85,9 @@ async def poster_sent(turn: Turn) -> Response:
 
 
 async def _poster(request: PageRequest) -> PageResult:
-    viewer = await request.uow.users.get(request.claims["u"])
+    viewer = await person_with_roles(request.uow, request.claims["u"], request.admins)
     if viewer is None:
         raise PageError(403, "This link is not for you.")
-    viewer = replace(viewer, roles=effective_roles(viewer, request.admins))
     try:
         _, poster = await service.poster_file(request.uow, viewer=viewer, abstract_id=request.claims["a"])
     except NotFound as gone:

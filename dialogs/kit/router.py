@@ -32,6 +32,9 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
+ROLE_NAMES = {Role.LEAD: "programme lead"}  # how a refusal names a role, where its id is not plain English
+
+
 class Router:
     def __init__(self, features: Sequence[FeatureRouter]) -> None:
         self.features = tuple(features)
@@ -123,7 +126,8 @@ class Router:
         return Response.say(NO_FILES)
 
     def _not_allowed(self, turn: Turn, role: Role) -> Response:
-        card = self.menu(turn, f"Sorry, that is only for a QI {role.value.replace('_', ' ')}. Here is what you can do:")
+        who = ROLE_NAMES.get(role, role.value)
+        card = self.menu(turn, f"Sorry, that is only for a QI {who}. Here is what you can do:")
         return Response(messages=Response.show(card).messages, commit=False)
 
     async def _route_action(self, turn: Turn) -> Response:

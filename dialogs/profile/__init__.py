@@ -6,7 +6,7 @@ from __future__ import annotations
 from core.kernel.errors import InvalidInput
 from core.kernel.model import PersonMatch, Role, User
 from core.kernel.people import find_people
-from core.profile.services import save_line_manager
+from core.profile.services import line_manager_of, save_line_manager
 from dialogs.kit import cards
 from dialogs.kit.feature import FeatureRouter
 from dialogs.kit.forms import FormError, card_int
@@ -21,8 +21,7 @@ SEARCH_LIMIT = 8
 async def profile_card(turn: Turn, *, saved: str | None = None) -> dict:
     user, org = turn.user, turn.content.organisation
     roles = ", ".join(r.value for r in sorted(user.roles, key=list(Role).index))
-    manager_id = await turn.uow.users.line_manager(user.id)
-    manager = await turn.uow.users.get(manager_id) if manager_id is not None else None
+    manager = await line_manager_of(turn.uow, user)
     line = (manager.name or "someone who uses the bot") if manager else "not given"
     return cards.card(
         cards.notice(saved) if saved else None,

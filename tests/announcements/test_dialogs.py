@@ -107,7 +107,7 @@ async def test_staff_cannot_announce_nor_forge_the_cards(content):
     draft_id = find_action(review.card, "Send")["data"]["a"]
     someone = Chat(content, n=2, uow=chat.uow)
     refused = await someone.say("announce")
-    assert "only for a QI lead" in card_text(only_card(refused))
+    assert "only for a QI programme lead" in card_text(only_card(refused))
     before = state(chat)
     for verb, data in (
         ("announcements.preview", {"form": "abcdefgh12345678", **fields()}),
@@ -116,7 +116,7 @@ async def test_staff_cannot_announce_nor_forge_the_cards(content):
         ("announcements.export", {"a": draft_id}),
     ):
         response = await someone.press(verb, **data)
-        assert not response.commit and "only for a QI lead" in card_text(response.card)
+        assert not response.commit and "only for a QI programme lead" in card_text(response.card)
     assert state(chat) == before
 
 
