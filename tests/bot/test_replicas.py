@@ -50,6 +50,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ROWS = 150  # outbox rows due at the start: about 3 s of sending at 48/s
 KILL_AFTER = 40  # SIGKILL the leader once the connector has accepted this many of them
 TAKEOVER_LIMIT = 10.0
+TICK = "surveys.invitations"  # an interval tick: a new leader runs it at once
+INVITATION = "surveys:inv:"  # the dedupe keys of the survey invitations it queues
 
 
 @pytest.fixture
@@ -168,8 +170,10 @@ async def leading(http, replica) -> bool:
 
 async def seed(engine, connector: FakeConnector) -> list[int]:
     """ROWS nudges due now (each carries its dedupe key in its text), and an event that ended yesterday with two
-    people who attended: the events.feedback tick owes each of them one card. Returns the attendees' user ids."""
+    people who attended: their course's surveys are owed (the events hooks, as the app wires them), which the
+    surveys.invitations tick sends. Returns the attendees' user ids."""
     content = registry.load_content()
+    registry.wire(content)  # as create_app does: a completed course invites its attendees to its surveys
     uow_factory = registry.uow_factory(engine)
     now = SystemClock().now()
     async with uow_factory() as uow:
@@ -273,11 +277,13 @@ async def test_two_replicas_one_scheduler_and_a_killed_leader_is_replaced(databa
             flags = await until(one_leader, seconds=15, what="one leader")
             leader, standby = (replicas[0], replicas[1]) if flags[0] else (replicas[1], replicas[0])
 
-            async def feedback_ran(replica):
-                return tick_runs(await metrics(http, replica), "events.feedback") >= 1
+            async def invitations_ran(replica):
+                return tick_runs(await metrics(http, replica), TICK) >= 1
 
-            await until(lambda: feedback_ran(leader), seconds=20, what="the leader runs events.feedback at once")
+            await until(lambda: invitations_ran(leader), seconds=20, what=f"the leader runs {TICK} at once")
             assert "qibot_ticks_total{" not in await metrics(http, standby)
+            first_run = {key for key, _, _ in await outbox_rows(engine) if key.startswith(INVITATION)}
+            assert len(first_run) >= len(attendees), first_run  # each attendee was sent their survey
 
             # Both serve /api/messages.
             await say_help(http, leader, connector, 1)
@@ -309,7 +315,7 @@ async def test_two_replicas_one_scheduler_and_a_killed_leader_is_replaced(databa
                 return rows if not unfinished else None
 
             rows = await until(outbox_done, seconds=40, what="the new leader finishes the outbox", every=0.5)
-            await until(lambda: feedback_ran(standby), seconds=20, what="events.feedback runs again on takeover")
+            await until(lambda: invitations_ran(standby), seconds=20, what=f"{TICK} runs again on takeover")
             await say_help(http, standby, connector, 3)  # and it still serves
     finally:
         running = [r.process for r in replicas if r.process.returncode is None]
@@ -335,6 +341,5 @@ async def test_two_replicas_one_scheduler_and_a_killed_leader_is_replaced(databa
     duplicated = {key for key, n in counts.items() if n > 1}
     assert duplicated <= in_flight and len(in_flight) <= 16
     assert sum(counts[key] - 1 for key in duplicated) <= len(in_flight)
-    # The feedback tick ran on both leaders; its work was done once: one card per attendee.
-    feedback = [key for key in statuses if key.endswith("feedback")]
-    assert len(feedback) == len(attendees) == 2
+    # The invitations tick ran on both leaders; its work was done once: the second run queued nothing new.
+    assert {key for key in statuses if key.startswith(INVITATION)} == first_run
