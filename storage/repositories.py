@@ -38,10 +38,17 @@ class SqlUserRepository:
         self.conn = conn
 
     async def _load(self, where) -> User | None:
-        row = (await self.conn.execute(select(users).where(where))).mappings().first()
-        if row is None:
+        """The person and their roles in one statement (one row per role; one row with no role)."""
+        stmt = (
+            select(users, user_roles.c.role)
+            .select_from(users.outerjoin(user_roles, user_roles.c.user_id == users.c.id))
+            .where(where)
+        )
+        rows = (await self.conn.execute(stmt)).mappings().all()
+        if not rows:
             return None
-        roles = (await self.conn.execute(select(user_roles.c.role).where(user_roles.c.user_id == row["id"]))).scalars()
+        row = rows[0]
+        roles = {r["role"] for r in rows if r["id"] == row["id"] and r["role"] is not None}
         return User(
             id=row["id"],
             teams_user_id=row["teams_user_id"],
