@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -33,18 +33,21 @@ def _insert(conn: AsyncConnection, table):
     return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
 
 
+# The person and their roles in one statement (one row per role; one row with no role).
+_user_select = select(users, user_roles.c.role).select_from(
+    users.outerjoin(user_roles, user_roles.c.user_id == users.c.id)
+)
+# Every turn runs this one and _ADDRESS_FOR_CONVERSATION: built once, so SQLAlchemy neither rebuilds them nor
+# recomputes their cache keys.
+_USER_BY_TEAMS_ID = _user_select.where(users.c.teams_user_id == bindparam("teams_user_id"))
+
+
 class SqlUserRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def _load(self, where) -> User | None:
-        """The person and their roles in one statement (one row per role; one row with no role)."""
-        stmt = (
-            select(users, user_roles.c.role)
-            .select_from(users.outerjoin(user_roles, user_roles.c.user_id == users.c.id))
-            .where(where)
-        )
-        rows = (await self.conn.execute(stmt)).mappings().all()
+    async def _load(self, stmt, params: dict | None = None) -> User | None:
+        rows = (await self.conn.execute(stmt, params)).mappings().all()
         if not rows:
             return None
         row = rows[0]
@@ -63,13 +66,13 @@ class SqlUserRepository:
         )
 
     async def get(self, user_id: int) -> User | None:
-        return await self._load(users.c.id == user_id)
+        return await self._load(_user_select.where(users.c.id == user_id))
 
     async def by_teams_id(self, teams_user_id: str) -> User | None:
-        return await self._load(users.c.teams_user_id == teams_user_id)
+        return await self._load(_USER_BY_TEAMS_ID, {"teams_user_id": teams_user_id})
 
     async def find(self, key: str) -> User | None:
-        return await self._load(or_(users.c.aad_object_id == key, users.c.teams_user_id == key))
+        return await self._load(_user_select.where(or_(users.c.aad_object_id == key, users.c.teams_user_id == key)))
 
     async def add(self, *, teams_user_id, aad_object_id, tenant_id, name, now) -> User:
         await self.insert_if_new(
@@ -168,6 +171,12 @@ _address_select = select(conversation_addresses, users.c.teams_user_id).join(
 )
 
 
+_ADDRESS_FOR_CONVERSATION = _address_select.where(
+    conversation_addresses.c.user_id == bindparam("user_id"),
+    conversation_addresses.c.conversation_id == bindparam("conversation_id"),
+)
+
+
 class SqlAddressRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -180,11 +189,9 @@ class SqlAddressRepository:
         return await self._one(conversation_addresses.c.id == address_id)
 
     async def for_conversation(self, user_id: int, conversation_id: str) -> StoredAddress | None:
-        return await self._one(
-            and_(
-                conversation_addresses.c.user_id == user_id, conversation_addresses.c.conversation_id == conversation_id
-            )
-        )
+        params = {"user_id": user_id, "conversation_id": conversation_id}
+        row = (await self.conn.execute(_ADDRESS_FOR_CONVERSATION, params)).mappings().first()
+        return _address_from_row(row) if row else None
 
     async def personal(self, user_id: int) -> StoredAddress | None:
         stmt = (
