@@ -37,9 +37,29 @@ def _insert(conn: AsyncConnection, table):
 _user_select = select(users, user_roles.c.role).select_from(
     users.outerjoin(user_roles, user_roles.c.user_id == users.c.id)
 )
-# Every turn runs this one and _ADDRESS_FOR_CONVERSATION: built once, so SQLAlchemy neither rebuilds them nor
-# recomputes their cache keys.
+# Statements built once (this one, _ADDRESS_FOR_CONVERSATION and _PERSON_WITH_ADDRESS, which every turn runs):
+# SQLAlchemy neither rebuilds them nor recomputes their cache keys on each call.
 _USER_BY_TEAMS_ID = _user_select.where(users.c.teams_user_id == bindparam("teams_user_id"))
+
+
+def _user_from_rows(rows) -> User | None:
+    """A person from _user_select's rows (one per role, the first row's person)."""
+    if not rows:
+        return None
+    row = rows[0]
+    roles = {r["role"] for r in rows if r["id"] == row["id"] and r["role"] is not None}
+    return User(
+        id=row["id"],
+        teams_user_id=row["teams_user_id"],
+        aad_object_id=row["aad_object_id"],
+        tenant_id=row["tenant_id"],
+        name=row["name"],
+        site=row["site"],
+        staff_group=row["staff_group"],
+        experience=row["experience"],
+        onboarded_at=row["onboarded_at"],
+        roles=frozenset({Role.STAFF, *(Role(r) for r in roles)}),
+    )
 
 
 class SqlUserRepository:
@@ -47,23 +67,7 @@ class SqlUserRepository:
         self.conn = conn
 
     async def _load(self, stmt, params: dict | None = None) -> User | None:
-        rows = (await self.conn.execute(stmt, params)).mappings().all()
-        if not rows:
-            return None
-        row = rows[0]
-        roles = {r["role"] for r in rows if r["id"] == row["id"] and r["role"] is not None}
-        return User(
-            id=row["id"],
-            teams_user_id=row["teams_user_id"],
-            aad_object_id=row["aad_object_id"],
-            tenant_id=row["tenant_id"],
-            name=row["name"],
-            site=row["site"],
-            staff_group=row["staff_group"],
-            experience=row["experience"],
-            onboarded_at=row["onboarded_at"],
-            roles=frozenset({Role.STAFF, *(Role(r) for r in roles)}),
-        )
+        return _user_from_rows((await self.conn.execute(stmt, params)).mappings().all())
 
     async def get(self, user_id: int) -> User | None:
         return await self._load(_user_select.where(users.c.id == user_id))
@@ -177,6 +181,22 @@ _ADDRESS_FOR_CONVERSATION = _address_select.where(
 )
 
 
+# The person, their roles and their address in one conversation: one statement (one row per role), as a turn
+# needs them. The address's columns are labelled "address_<name>" (both tables have id, tenant_id...).
+_ADDRESS_COLUMNS = [c.label(f"address_{c.name}") for c in conversation_addresses.c]
+_PERSON_WITH_ADDRESS = (
+    select(users, user_roles.c.role, *_ADDRESS_COLUMNS)
+    .select_from(
+        users.outerjoin(user_roles, user_roles.c.user_id == users.c.id).outerjoin(
+            conversation_addresses,
+            (conversation_addresses.c.user_id == users.c.id)
+            & (conversation_addresses.c.conversation_id == bindparam("conversation_id")),
+        )
+    )
+    .where(users.c.teams_user_id == bindparam("teams_user_id"))
+)
+
+
 class SqlAddressRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -192,6 +212,16 @@ class SqlAddressRepository:
         params = {"user_id": user_id, "conversation_id": conversation_id}
         row = (await self.conn.execute(_ADDRESS_FOR_CONVERSATION, params)).mappings().first()
         return _address_from_row(row) if row else None
+
+    async def with_person(self, teams_user_id: str, conversation_id: str) -> tuple[User | None, StoredAddress | None]:
+        params = {"teams_user_id": teams_user_id, "conversation_id": conversation_id}
+        rows = (await self.conn.execute(_PERSON_WITH_ADDRESS, params)).mappings().all()
+        user = _user_from_rows(rows)
+        if user is None or rows[0]["address_id"] is None:
+            return user, None
+        prefix = len("address_")
+        row = {key[prefix:]: value for key, value in rows[0].items() if key.startswith("address_")}
+        return user, _address_from_row({**row, "teams_user_id": user.teams_user_id})
 
     async def personal(self, user_id: int) -> StoredAddress | None:
         stmt = (

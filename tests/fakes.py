@@ -121,6 +121,10 @@ class FakeAddresses(_Repo):
     async def get(self, address_id):
         return self.db.addresses.get(address_id)
 
+    async def with_person(self, teams_user_id, conversation_id):
+        user = next((copy.copy(u) for u in self.db.users.values() if u.teams_user_id == teams_user_id), None)
+        return user, (await self.for_conversation(user.id, conversation_id) if user else None)
+
     async def for_conversation(self, user_id, conversation_id):
         return next(
             (

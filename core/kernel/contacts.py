@@ -29,9 +29,8 @@ async def record_contact(uow: UnitOfWork, *, address: ConversationAddress, now: 
     replica's uninstall or "unreachable" mark is seen) and written only when a field or a flag differs.
     """
     address = tidy_address(address)
-    user = await uow.users.by_teams_id(address.user_teams_id)
+    user, stored = await uow.addresses.with_person(address.user_teams_id, address.conversation_id)
     if user is not None and _same_identity(user, address):
-        stored = await uow.addresses.for_conversation(user.id, address.conversation_id)
         if stored is not None and stored.active and stored.reachable and stored.address == address:
             return Contact(user=user, first_contact=False, reinstalled=False, new_conversation=False, changed=False)
     first = False

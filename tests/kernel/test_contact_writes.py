@@ -145,3 +145,27 @@ async def test_concurrent_turns_of_one_person_agree(engine, uow_factory, writes)
     assert (await _stored(engine, moved.conversation_id))["service_url"] == moved.service_url
     async with engine.connect() as conn:
         assert len((await conn.execute(select(users.c.id))).all()) == 1
+
+
+async def test_with_person_reads_the_person_roles_and_address_in_one_statement(engine, uow_factory):
+    from core.kernel.model import Role
+
+    statements: list[str] = []
+    contact = await _record(uow_factory, teams_address(1), NOW)
+    async with uow_factory() as uow:
+        await uow.users.grant_role(contact.user.id, Role.ADMIN, now=NOW)
+        await uow.users.grant_role(contact.user.id, Role.COACH, now=NOW)
+        await uow.commit()
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine.sync_engine, "before_cursor_execute", listener)
+    try:
+        async with uow_factory() as uow:
+            user, stored = await uow.addresses.with_person("29:user-1", teams_address(1).conversation_id)
+            elsewhere = await uow.addresses.with_person("29:user-1", "19:other@thread.v2")
+            nobody = await uow.addresses.with_person("29:nobody", teams_address(1).conversation_id)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", listener)
+    assert len(statements) == 3
+    assert user.roles == {Role.STAFF, Role.ADMIN, Role.COACH} and user.id == contact.user.id
+    assert stored.address == teams_address(1) and stored.active and stored.reachable and stored.user_id == user.id
+    assert elsewhere == (user, None) and nobody == (None, None)
