@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pstats
+import signal
+import time
 from pathlib import Path
 
 # (label, file suffix, function name): the costs issue 16 names, and the steps of a turn around them.
@@ -53,3 +55,19 @@ def summary(path: Path, *, turns: int, top: int = 20) -> str:
         short = "/".join(Path(filename).parts[-2:]) if "/" in filename else filename
         lines.append(f"    {tottime / turns * 1000:6.3f} ms {calls / turns:7.1f}  {short}:{name}")
     return "\n".join(lines)
+
+
+def profile_on_signals(loop, path: str) -> None:
+    """SIGUSR1 starts cProfile in this server process, SIGUSR2 stops it and writes the stats to `path`. It times
+    the event loop's thread in CPU time (not wall time, which a busy machine inflates at random); the aiosqlite
+    and executor threads are not profiled."""
+    import cProfile
+
+    profiler = cProfile.Profile(time.thread_time)
+
+    def stop() -> None:
+        profiler.disable()
+        profiler.dump_stats(path)
+
+    loop.add_signal_handler(signal.SIGUSR1, profiler.enable)
+    loop.add_signal_handler(signal.SIGUSR2, stop)

@@ -78,22 +78,6 @@ def _serve_echo() -> object:
     return app
 
 
-def _profile_on_signals(loop: asyncio.AbstractEventLoop, path: str) -> None:
-    """SIGUSR1 starts cProfile in this server process, SIGUSR2 stops it and writes the stats to `path`. It times
-    the event loop's thread in CPU time (not wall time, which a busy machine inflates at random); the aiosqlite
-    and executor threads are not profiled."""
-    import cProfile
-
-    profiler = cProfile.Profile(time.thread_time)
-
-    def stop() -> None:
-        profiler.disable()
-        profiler.dump_stats(path)
-
-    loop.add_signal_handler(signal.SIGUSR1, profiler.enable)
-    loop.add_signal_handler(signal.SIGUSR2, stop)
-
-
 async def serve(kind: str, database_url: str, schema: str | None, profile: str | None = None) -> None:
     """Subprocess mode: start one bot on a free loopback port, print READY <port>, run until SIGTERM."""
     from aiohttp import web
@@ -110,7 +94,9 @@ async def serve(kind: str, database_url: str, schema: str | None, profile: str |
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGINT, stop.set)
     if profile:
-        _profile_on_signals(loop, profile)
+        from _profile import profile_on_signals
+
+        profile_on_signals(loop, profile)
     print(f"READY {port}", flush=True)
     await stop.wait()
     await runner.cleanup()
