@@ -2,13 +2,16 @@
 
 Each bot runs in its own subprocess (so the load generator does not share its CPU time): our app built with
 create_app on a fresh, migrated SQLite file with the scheduler off, or a botbuilder ActivityHandler echo bot
-behind the same CloudAdapter. Both are in development mode (no MicrosoftAppId: no JWT validation, replies sent
-without a token). This process runs the load generator and a FakeConnector (no rate limit) that receives the
-replies, so it can check that every request got its reply.
+behind the same CloudAdapter, with the same SDK patches as ours (bot/sdk_patches.py), so the floor is a fair one.
+Both are in development mode (no MicrosoftAppId: no JWT validation, replies sent without a token). This process
+runs the load generator and a FakeConnector (no rate limit) that receives the replies, so it can check that every
+request got its reply. It prints, at each concurrency, our CPU per turn, p50 and p99 as multiples of the echo
+bot's (issue 16's target: at most 2x).
 
-    .venv/bin/python bench/turns.py                         # 200 users, concurrency 50, 3000 requests each
-    .venv/bin/python bench/turns.py --requests 500 --users 50 --concurrency 20
+    .venv/bin/python bench/turns.py                         # 1 and 50 in flight, 200 users
+    .venv/bin/python bench/turns.py --concurrency 1 --requests-one 500 --users 50
     .venv/bin/python bench/turns.py --database-url postgresql://postgres@127.0.0.1:5432/test  # + PostgreSQL
+    .venv/bin/python bench/turns.py --concurrency 1 --profile /tmp/prof  # + where each server's CPU goes
 
 Loopback only; bounded by --requests and --timeout.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -54,6 +58,10 @@ def _serve_echo() -> object:
     from botbuilder.core import ActivityHandler, MessageFactory, TurnContext
     from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
+    from bot import sdk_patches
+
+    sdk_patches.apply()  # the same SDK fixes as create_app applies to ours, so the floor is a fair one
+
     class EchoBot(ActivityHandler):
         async def on_message_activity(self, turn_context: TurnContext) -> None:
             await turn_context.send_activity(MessageFactory.text(turn_context.activity.text))
@@ -70,7 +78,7 @@ def _serve_echo() -> object:
     return app
 
 
-async def serve(kind: str, database_url: str, schema: str | None) -> None:
+async def serve(kind: str, database_url: str, schema: str | None, profile: str | None = None) -> None:
     """Subprocess mode: start one bot on a free loopback port, print READY <port>, run until SIGTERM."""
     from aiohttp import web
 
@@ -85,6 +93,10 @@ async def serve(kind: str, database_url: str, schema: str | None) -> None:
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGINT, stop.set)
+    if profile:
+        from _profile import profile_on_signals
+
+        profile_on_signals(loop, profile)
     print(f"READY {port}", flush=True)
     await stop.wait()
     await runner.cleanup()
@@ -171,6 +183,8 @@ def _cpu_seconds(pid: int) -> float:
 @dataclass
 class Figures:
     name: str
+    kind: str
+    concurrency: int
     run: Run
     missing_replies: int
     users_without_reply: int
@@ -178,17 +192,29 @@ class Figures:
     server_cpu_s: float
     replies: int
 
+    @property
+    def cpu_ms(self) -> float:
+        return self.server_cpu_s / max(1, self.run.requests) * 1000
+
+    @property
+    def rate(self) -> float:
+        return self.run.requests / self.run.elapsed
+
+    def p(self, pct: float) -> float:
+        return percentile(self.run.latencies_ms, pct)
+
     def row(self) -> list[str]:
         lat = self.run.latencies_ms
         return [
             self.name,
+            str(self.concurrency),
             str(self.run.requests),
-            f"{percentile(lat, 50):.1f}",
-            f"{percentile(lat, 95):.1f}",
-            f"{percentile(lat, 99):.1f}",
+            f"{self.p(50):.1f}",
+            f"{self.p(95):.1f}",
+            f"{self.p(99):.1f}",
             f"{max(lat) if lat else float('nan'):.1f}",
-            f"{self.run.requests / self.run.elapsed:.0f}",
-            f"{self.server_cpu_s / max(1, self.run.requests) * 1000:.2f}",
+            f"{self.rate:.0f}",
+            f"{self.cpu_ms:.2f}",
             f"{self.run.requests - self.run.non_2xx}/{self.run.requests}",
             f"{self.users - self.users_without_reply}/{self.users}",
         ]
@@ -202,7 +228,7 @@ class Target:
     schema: str | None = None
 
 
-async def bench_one(target: Target, args: argparse.Namespace) -> Figures:
+async def bench_one(target: Target, args: argparse.Namespace, concurrency: int, profile: str | None) -> Figures:
     from tests.fake_connector import FakeConnector
 
     connector = FakeConnector()  # no rate limit: we measure the bot, not throttling
@@ -210,6 +236,10 @@ async def bench_one(target: Target, args: argparse.Namespace) -> Figures:
     command = [sys.executable, __file__, "--serve", target.kind, "--database-url", target.database_url]
     if target.schema:
         command += ["--schema", target.schema]
+    if profile:
+        command += ["--profile", profile]
+    requests = args.requests if concurrency > 1 else args.requests_one
+    users = min(args.users, requests)
     proc = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
     try:
         async with asyncio.timeout(60):
@@ -217,17 +247,23 @@ async def bench_one(target: Target, args: argparse.Namespace) -> Figures:
         if not line.startswith("READY "):
             raise RuntimeError(f"{target.name} did not start (said {line!r})")
         url = f"http://127.0.0.1:{int(line.split()[1])}/api/messages"
-        common = dict(users=args.users, concurrency=args.concurrency, text=args.text)
+        common = dict(users=users, concurrency=concurrency, text=args.text)
         async with asyncio.timeout(args.timeout):
             # Warm-up: every user's first contact (creates the user and address), imports, pools, caches.
-            warm = await drive(url, connector.url, phase="warm", total=max(args.warmup, args.users), **common)
+            warm = await drive(url, connector.url, phase="warm", total=max(args.warmup, users), **common)
             if warm.non_2xx:
                 print(f"  warm-up: {warm.non_2xx} requests failed ({warm.statuses})")
             connector.received.clear()
+            if profile:
+                proc.send_signal(signal.SIGUSR1)
+                await asyncio.sleep(0.1)
             cpu_before = _cpu_seconds(proc.pid)
-            run = await drive(url, connector.url, phase="run", total=args.requests, **common)
+            run = await drive(url, connector.url, phase="run", total=requests, **common)
             cpu = _cpu_seconds(proc.pid) - cpu_before
             await asyncio.sleep(0.2)  # replies are sent inside the turn, but leave a moment for stragglers
+            if profile:
+                proc.send_signal(signal.SIGUSR2)
+                await asyncio.sleep(1.0)
     finally:
         if proc.returncode is None:
             proc.send_signal(signal.SIGTERM)
@@ -243,89 +279,121 @@ async def bench_one(target: Target, args: argparse.Namespace) -> Figures:
     missing = [(activity_id, user) for activity_id, user in run.ids if activity_id not in replied]
     return Figures(
         target.name,
+        target.kind,
+        concurrency,
         run,
         len(missing),
         len({user for _, user in missing}),
-        min(args.users, args.requests),
+        users,
         cpu,
         len(connector.delivered()),
     )
 
 
+HEADER = ["bot", "in flight", "requests", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s", "server CPU ms/req", "2xx"]
+HEADER.append("users replied")
+TARGET_RATIO = 2.0  # issue 16: a turn's CPU, p50 and p99 at most 2x the echo bot's
+
+
+def print_ratios(results: list[Figures]) -> bool:
+    """Ours against the echo bot at the same concurrency: CPU per turn, p50 and p99 (lower is better)."""
+    met = True
+    print(f"ratios to the echo bot (target: each at most {TARGET_RATIO:.1f}x):")
+    for floor in (f for f in results if f.kind == "echo"):
+        for f in (f for f in results if f.kind == "ours" and f.concurrency == floor.concurrency):
+            ratios = {
+                "CPU/turn": f.cpu_ms / floor.cpu_ms,
+                "p50": f.p(50) / floor.p(50),
+                "p99": f.p(99) / floor.p(99),
+            }
+            ok = all(r <= TARGET_RATIO for r in ratios.values())
+            met &= ok
+            shown = ", ".join(f"{k} x{v:.2f}" for k, v in ratios.items())
+            print(
+                f"  {f.name}, {f.concurrency} in flight: {shown}; throughput {f.rate / floor.rate:.0%} of the "
+                f"echo bot's -> {'within' if ok else 'OVER'} target"
+            )
+    return met
+
+
 async def bench(args: argparse.Namespace) -> int:
+    levels = [int(c) for c in args.concurrency.split(",")]
     print(f"machine: {machine()}; {load()}")
     print(
-        f"load: {args.requests} '{args.text}' messages from {args.users} users, "
-        f"concurrency {args.concurrency}, after {max(args.warmup, args.users)} warm-up requests; "
-        "loopback; fake connector without a rate limit"
+        f"load: '{args.text}' messages from up to {args.users} users at {levels} in flight "
+        f"({args.requests_one} requests one at a time, {args.requests} otherwise), after at least "
+        f"{args.warmup} warm-up requests; loopback; fake connector without a rate limit"
     )
     results = []
+    profile_dir = Path(args.profile) if args.profile else None
+    if profile_dir:
+        profile_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="qibot-bench-") as tmp:
-        targets = [Target("QI Companion (SQLite)", "ours", f"sqlite+aiosqlite:///{tmp}/turns.db")]
-        for target in targets:
-            print(f"running {target.name} ...", flush=True)
-            results.append(await bench_one(target, args))
-    if args.database_url:
-        async with postgres_schema(args.database_url) as schema:
-            target = Target("QI Companion (PostgreSQL)", "ours", args.database_url, schema)
-            print(f"running {target.name} ...", flush=True)
-            results.append(await bench_one(target, args))
-    echo = Target("botbuilder echo bot (floor)", "echo")
-    print(f"running {echo.name} ...", flush=True)
-    results.append(await bench_one(echo, args))
+        for level in levels:
+            targets = [Target("QI Companion (SQLite)", "ours", f"sqlite+aiosqlite:///{tmp}/turns-{level}.db")]
+            async with contextlib.AsyncExitStack() as stack:
+                if args.database_url:
+                    schema = await stack.enter_async_context(postgres_schema(args.database_url))
+                    targets.append(Target("QI Companion (PostgreSQL)", "ours", args.database_url, schema))
+                targets.append(Target("botbuilder echo bot (floor, same SDK patches)", "echo"))
+                for target in targets:
+                    print(f"running {target.name}, {level} in flight ...", flush=True)
+                    profile = None
+                    if profile_dir and level == levels[0]:
+                        db = "pg" if target.schema else "sqlite"
+                        profile = str(profile_dir / f"{target.kind}-{db if target.kind == 'ours' else 'x'}.pstats")
+                    results.append(await bench_one(target, args, level, profile))
 
-    header = [
-        "bot",
-        "requests",
-        "p50 ms",
-        "p95 ms",
-        "p99 ms",
-        "max ms",
-        "req/s",
-        "server CPU ms/req",
-        "2xx",
-        "users replied",
-    ]
     print()
-    print("| " + " | ".join(header) + " |")
-    print("|" + "|".join("---" for _ in header) + "|")
+    print("| " + " | ".join(HEADER) + " |")
+    print("|" + "|".join("---" for _ in HEADER) + "|")
     for f in results:
         print("| " + " | ".join(f.row()) + " |")
     print()
     ok = True
     for f in results:
         print(
-            f"{f.name}: status codes {dict(sorted(f.run.statuses.items()))}, client errors {f.run.errors}, "
-            f"replies received {f.replies}, requests without a reply {f.missing_replies}"
+            f"{f.name} ({f.concurrency} in flight): status codes {dict(sorted(f.run.statuses.items()))}, "
+            f"client errors {f.run.errors}, replies received {f.replies}, requests without a reply "
+            f"{f.missing_replies}"
         )
         ok &= f.run.non_2xx == 0 and f.missing_replies == 0
-    floor = results[-1]
-    for f in results[:-1]:
-        slower = percentile(f.run.latencies_ms, 50) / percentile(floor.run.latencies_ms, 50)
-        share = (f.run.requests / f.run.elapsed) / (floor.run.requests / floor.run.elapsed)
-        print(f"{f.name} vs echo: p50 x{slower:.1f}, throughput {share:.0%} of the echo bot's")
+    met = print_ratios(results)
+    if profile_dir:
+        from _profile import summary
+
+        for path in sorted(profile_dir.glob("*.pstats")):
+            turns = args.requests_one if levels[0] == 1 else args.requests
+            print(summary(path, turns=turns))
     print(load())
     verdict = "PASS" if ok else "FAIL"
     print(f"{verdict}: every request got a 2xx and every user got its reply at the connector")
+    print(f"{'PASS' if met else 'FAIL'}: CPU, p50 and p99 within {TARGET_RATIO:.1f}x of the echo bot's")
     return 0 if ok else 1
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=200, help="distinct users (default 200)")
-    parser.add_argument("--concurrency", type=int, default=50, help="requests in flight (default 50)")
+    parser.add_argument("--concurrency", default="1,50", help="requests in flight, comma-separated (default 1,50)")
     parser.add_argument("--requests", type=int, default=3000, help="measured requests per bot (default 3000)")
+    parser.add_argument(
+        "--requests-one", type=int, default=1000, help="measured requests per bot one at a time (default 1000)"
+    )
     parser.add_argument("--warmup", type=int, default=300, help="warm-up requests (at least one per user)")
     parser.add_argument("--text", default="help", help="message text (default: help)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds allowed per bot (default 600)")
     parser.add_argument(
         "--database-url", default="", help="also run our bot on this PostgreSQL database (in a throw-away schema)"
     )
+    parser.add_argument(
+        "--profile", default="", help="write cProfile stats of each server at the first concurrency to this folder"
+    )
     parser.add_argument("--serve", choices=["ours", "echo"], help=argparse.SUPPRESS)
     parser.add_argument("--schema", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        asyncio.run(serve(args.serve, args.database_url, args.schema))
+        asyncio.run(serve(args.serve, args.database_url, args.schema, args.profile or None))
         return 0
     quiet()
     return asyncio.run(bench(args))

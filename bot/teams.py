@@ -86,8 +86,10 @@ class QiBot(Bot):
         return replace(user, roles=effective_roles(user, self.admins))
 
     async def _record(self, uow, address: ConversationAddress) -> Contact:
+        """Committed at once, so the contact stays recorded even if the dialog then fails or rolls back."""
         contact = await record_contact(uow, address=address, now=self.clock.now())
-        await uow.commit()
+        if contact.changed:
+            await uow.commit()
         return contact
 
     async def _dialog_turn(self, context: TurnContext) -> None:

@@ -41,9 +41,15 @@ def create_engine(url: str, *, pool_size: int = 10, schema: str | None = None) -
         # One connection: SQLite has one writer anyway, and a single connection makes writes queue in-process
         # instead of failing with "database is locked".
         engine = create_async_engine(
-            url, pool_size=1, max_overflow=0, connect_args={"timeout": 30}, hide_parameters=True
+            url,
+            pool_size=1,
+            max_overflow=0,
+            connect_args={"timeout": 30},
+            hide_parameters=True,
+            pool_reset_on_return=None,  # _rollback_if_open does it, only when needed
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "reset", _rollback_if_open)
         return engine
     connect_args = {"server_settings": {"search_path": schema}} if schema else {}
     return create_async_engine(
@@ -75,6 +81,13 @@ def _keep_rows_out_of_logs() -> None:
         logger = logging.getLogger(name)
         if _ROW_FILTER not in logger.filters:
             logger.addFilter(_ROW_FILTER)
+
+
+def _rollback_if_open(dbapi_connection, _record, state) -> None:
+    """The pool's rollback when a connection is returned, skipped when SQLite has no transaction open (after a
+    commit, or after reads only): each call to aiosqlite is a round trip to its thread, on every turn."""
+    if state.asyncio_safe and dbapi_connection.driver_connection.in_transaction:
+        dbapi_connection.rollback()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

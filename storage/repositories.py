@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -35,36 +35,50 @@ def _insert(conn: AsyncConnection, table):
     return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
 
 
+# The person and their roles in one statement (one row per role; one row with no role).
+_user_select = select(users, user_roles.c.role).select_from(
+    users.outerjoin(user_roles, user_roles.c.user_id == users.c.id)
+)
+# Statements built once (this one, _ADDRESS_FOR_CONVERSATION and _PERSON_WITH_ADDRESS, which every turn runs):
+# SQLAlchemy neither rebuilds them nor recomputes their cache keys on each call.
+_USER_BY_TEAMS_ID = _user_select.where(users.c.teams_user_id == bindparam("teams_user_id"))
+
+
+def _user_from_rows(rows) -> User | None:
+    """A person from _user_select's rows (one per role, the first row's person)."""
+    if not rows:
+        return None
+    row = rows[0]
+    roles = {r["role"] for r in rows if r["id"] == row["id"] and r["role"] is not None}
+    return User(
+        id=row["id"],
+        teams_user_id=row["teams_user_id"],
+        aad_object_id=row["aad_object_id"],
+        tenant_id=row["tenant_id"],
+        name=row["name"],
+        site=row["site"],
+        staff_group=row["staff_group"],
+        experience=row["experience"],
+        onboarded_at=row["onboarded_at"],
+        roles=frozenset({Role.STAFF, *(Role(r) for r in roles)}),
+    )
+
+
 class SqlUserRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def _load(self, where) -> User | None:
-        row = (await self.conn.execute(select(users).where(where))).mappings().first()
-        if row is None:
-            return None
-        roles = (await self.conn.execute(select(user_roles.c.role).where(user_roles.c.user_id == row["id"]))).scalars()
-        return User(
-            id=row["id"],
-            teams_user_id=row["teams_user_id"],
-            aad_object_id=row["aad_object_id"],
-            tenant_id=row["tenant_id"],
-            name=row["name"],
-            site=row["site"],
-            staff_group=row["staff_group"],
-            experience=row["experience"],
-            onboarded_at=row["onboarded_at"],
-            roles=frozenset({Role.STAFF, *(Role(r) for r in roles)}),
-        )
+    async def _load(self, stmt, params: dict | None = None) -> User | None:
+        return _user_from_rows((await self.conn.execute(stmt, params)).mappings().all())
 
     async def get(self, user_id: int) -> User | None:
-        return await self._load(users.c.id == user_id)
+        return await self._load(_user_select.where(users.c.id == user_id))
 
     async def by_teams_id(self, teams_user_id: str) -> User | None:
-        return await self._load(users.c.teams_user_id == teams_user_id)
+        return await self._load(_USER_BY_TEAMS_ID, {"teams_user_id": teams_user_id})
 
     async def find(self, key: str) -> User | None:
-        return await self._load(or_(users.c.aad_object_id == key, users.c.teams_user_id == key))
+        return await self._load(_user_select.where(or_(users.c.aad_object_id == key, users.c.teams_user_id == key)))
 
     async def add(self, *, teams_user_id, aad_object_id, tenant_id, name, now) -> User:
         await self.insert_if_new(
@@ -188,6 +202,28 @@ _address_select = select(conversation_addresses, users.c.teams_user_id).join(
 )
 
 
+_ADDRESS_FOR_CONVERSATION = _address_select.where(
+    conversation_addresses.c.user_id == bindparam("user_id"),
+    conversation_addresses.c.conversation_id == bindparam("conversation_id"),
+)
+
+
+# The person, their roles and their address in one conversation: one statement (one row per role), as a turn
+# needs them. The address's columns are labelled "address_<name>" (both tables have id, tenant_id...).
+_ADDRESS_COLUMNS = [c.label(f"address_{c.name}") for c in conversation_addresses.c]
+_PERSON_WITH_ADDRESS = (
+    select(users, user_roles.c.role, *_ADDRESS_COLUMNS)
+    .select_from(
+        users.outerjoin(user_roles, user_roles.c.user_id == users.c.id).outerjoin(
+            conversation_addresses,
+            (conversation_addresses.c.user_id == users.c.id)
+            & (conversation_addresses.c.conversation_id == bindparam("conversation_id")),
+        )
+    )
+    .where(users.c.teams_user_id == bindparam("teams_user_id"))
+)
+
+
 class SqlAddressRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -206,11 +242,19 @@ class SqlAddressRepository:
         return {row["id"]: _address_from_row(row) for row in (await self.conn.execute(stmt)).mappings()}
 
     async def for_conversation(self, user_id: int, conversation_id: str) -> StoredAddress | None:
-        return await self._one(
-            and_(
-                conversation_addresses.c.user_id == user_id, conversation_addresses.c.conversation_id == conversation_id
-            )
-        )
+        params = {"user_id": user_id, "conversation_id": conversation_id}
+        row = (await self.conn.execute(_ADDRESS_FOR_CONVERSATION, params)).mappings().first()
+        return _address_from_row(row) if row else None
+
+    async def with_person(self, teams_user_id: str, conversation_id: str) -> tuple[User | None, StoredAddress | None]:
+        params = {"teams_user_id": teams_user_id, "conversation_id": conversation_id}
+        rows = (await self.conn.execute(_PERSON_WITH_ADDRESS, params)).mappings().all()
+        user = _user_from_rows(rows)
+        if user is None or rows[0]["address_id"] is None:
+            return user, None
+        prefix = len("address_")
+        row = {key[prefix:]: value for key, value in rows[0].items() if key.startswith("address_")}
+        return user, _address_from_row({**row, "teams_user_id": user.teams_user_id})
 
     async def personal(self, user_id: int) -> StoredAddress | None:
         stmt = (

@@ -26,8 +26,9 @@ class SqlUnitOfWork:
         self._conn: AsyncConnection | None = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
+        # No explicit BEGIN: the connection begins a transaction at its first statement (SQLAlchemy's autobegin),
+        # so a unit of work that ends with a commit or rollback has nothing left to roll back at the end.
         self._conn = await self._engine.connect()
-        await self._conn.begin()
         self.users = SqlUserRepository(self._conn)
         self.addresses = SqlAddressRepository(self._conn)
         self.preferences = SqlPreferenceRepository(self._conn)
@@ -49,12 +50,10 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         assert self._conn is not None
         await self._conn.commit()
-        await self._conn.begin()
 
     async def rollback(self) -> None:
         assert self._conn is not None
         await self._conn.rollback()
-        await self._conn.begin()
 
 
 class SqlUnitOfWorkFactory:

@@ -144,6 +144,10 @@ class FakeAddresses(_Repo):
     async def get_many(self, address_ids):
         return {i: self.db.addresses[i] for i in address_ids if i in self.db.addresses}
 
+    async def with_person(self, teams_user_id, conversation_id):
+        user = next((copy.copy(u) for u in self.db.users.values() if u.teams_user_id == teams_user_id), None)
+        return user, (await self.for_conversation(user.id, conversation_id) if user else None)
+
     async def for_conversation(self, user_id, conversation_id):
         return next(
             (
