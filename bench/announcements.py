@@ -108,23 +108,40 @@ async def seed(db: Database, count: int, service_url: str) -> tuple[int, dict[st
 
 
 class Keys:
-    """Each received copy's outbox dedupe key (the card is the same for everyone: the conversation says whose)."""
+    """Each received copy's outbox dedupe key (the card is the same for everyone: the conversation says whose),
+    from the recipients' rounds as send_announcement left them."""
 
-    def __init__(self, announcement_id: int, by_conversation: dict[str, int]) -> None:
+    def __init__(self, announcement_id: int, by_conversation: dict[str, int], rounds: dict[int, int]) -> None:
         from core.announcements.sending import recipient_key
 
-        self.by_conversation = {c: recipient_key(announcement_id, u, 0) for c, u in by_conversation.items()}
+        self.by_conversation = {c: recipient_key(announcement_id, u, rounds[u]) for c, u in by_conversation.items()}
         self.all = list(self.by_conversation.values())
 
     def __call__(self, received) -> str | None:
         return self.by_conversation.get(received.conversation_id)
 
 
+async def rounds_of(db: Database, announcement_id: int) -> dict[int, int]:
+    from sqlalchemy import select
+
+    from storage.announcements.tables import announcement_recipients as recipients
+
+    engine = db.engine()
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                select(recipients.c.user_id, recipients.c.round).where(recipients.c.announcement_id == announcement_id)
+            )
+            return dict(rows.all())
+    finally:
+        await engine.dispose()
+
+
 async def seeded(db: Database, args, connector) -> Keys:
     started = time.perf_counter()
     announcement_id, by_conversation = await seed(db, args.count, connector.url)
     print(f"  seeded {args.count:,} staff and the author, announcement sent in {time.perf_counter() - started:.1f} s")
-    return Keys(announcement_id, by_conversation)
+    return Keys(announcement_id, by_conversation, await rounds_of(db, announcement_id))
 
 
 def card_rows(connector, first_copy: float, last_copy: float) -> list[tuple[str, str]]:
@@ -280,6 +297,10 @@ async def phase_b(db: Database, args) -> bool:
     )
     print_table(f"Phase B ({args.backend}, {args.count:,} staff, SIGKILL at {args.kill_at:.0%}, restart)", rows)
     print(f"\nsecond worker: outcomes {crash.second_worker.get('outcomes')}, ticks {crash.second_worker.get('ticks')}")
+    print(f"the message accepted at the kill: {at_the_kill(connector, keys)}")
+    for key in sorted(tally.duplicated_keys(), key=str):
+        times = [r.at - connector.killed_at for r in connector.delivered() if r.method == "POST" and keys(r) == key]
+        print(f"  delivered twice: {key} at {', '.join(f'{t:+.2f} s' for t in times)} from the kill")
     lost = tally.lost(keys.all)
     stray = tally.duplicated_keys() - crash.in_flight
     dups = tally.duplicates()
@@ -293,6 +314,15 @@ async def phase_b(db: Database, args) -> bool:
         ),
     ]
     return report_checks(checks)
+
+
+def at_the_kill(connector, keys: Keys) -> str:
+    """The request whose acceptance triggered the SIGKILL (the last one accepted up to the kill)."""
+    before = [r for r in connector.delivered() if connector.killed_at is not None and r.at <= connector.killed_at]
+    if not before:
+        return "-"
+    last = max(before, key=lambda r: r.at)
+    return f"{last.method} to {'the author' if last.method == 'PUT' else keys(last)}"
 
 
 def worker_options(args, lease_seconds: float) -> dict:
