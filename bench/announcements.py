@@ -169,9 +169,19 @@ def _median(values: list[float]) -> float:
     return sorted(values)[len(values) // 2] if values else float("nan")
 
 
+def copy_times(connector, keys: Keys) -> list[float]:
+    return sorted(r.at for r in connector.received if r.method == "POST" and 200 <= r.status < 300 and keys(r))
+
+
 def copy_span(connector, keys: Keys) -> tuple[float, float]:
-    times = [r.at for r in connector.received if r.method == "POST" and 200 <= r.status < 300 and keys(r)]
-    return (min(times), max(times)) if times else (0.0, 0.0)
+    times = copy_times(connector, keys)
+    return (times[0], times[-1]) if times else (0.0, 0.0)
+
+
+def pauses(times: list[float], at_least: float = 1.0) -> tuple[int, float, float]:
+    """Gaps of at least `at_least` seconds between two copies: how many, their total, the longest."""
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False) if b - a >= at_least]
+    return len(gaps), sum(gaps), max(gaps, default=0.0)
 
 
 async def announcement_state(db: Database, announcement_id: int) -> tuple[str, dict[str, int]]:
@@ -200,6 +210,10 @@ async def outcome_rows(db: Database, tally: Tally, keys: Keys, args) -> list[tup
         (
             "copies delivered, first to last copy",
             f"{last - first:.1f} s, {rate:.1f}/s = {rate / args.limit:.1%} of the limit",
+        ),
+        (
+            "pauses of 1 s or more between two copies (total, longest)",
+            "{} ({:.1f} s, {:.1f} s)".format(*pauses(copy_times(tally.connector, keys))),
         ),
         ("duplicates (extra copies to a person)", f"{tally.duplicates():,}"),
         ("losses (staff who never got their copy)", f"{len(tally.lost(keys.all)):,}"),
