@@ -344,7 +344,7 @@ def at_the_kill(connector, keys: Keys) -> str:
 def rate_rows(tally: Tally, args, elapsed: float) -> list[tuple[str, str]]:
     """bench/_delivery.py's rate figures; here the run is from the worker's start to the announcement Done with its
     last card update sent (so it includes the first tick's feeding and the wait for the tick that says Done)."""
-    rows = rate_rows(tally, args, elapsed)
+    rows = tally.rates(args.limit, elapsed)
     return [("elapsed (worker start to Done, last card update sent)", rows[0][1])] + rows[1:]
 
 
