@@ -31,6 +31,41 @@ class Outcomes:
         self.counts[outcome] += 1
 
 
+def bench_dispatcher(
+    uow_factory,
+    *,
+    app_rate: float | None = None,
+    lease_seconds: float = 300.0,
+    concurrency: int = 16,
+    batch_size: int | None = None,
+    observer=None,
+):
+    """The dispatcher as the app wires it (create_app: SDK patches, BotFrameworkSender on a CloudAdapter in
+    development mode, Config's rates)."""
+    from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+
+    from bot import sdk_patches
+    from bot.config import Config
+    from bot.sender import BotFrameworkSender
+    from core.kernel.clock import SystemClock
+    from scheduler.dispatcher import Dispatcher
+
+    sdk_patches.apply()
+    config = Config()
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(types.SimpleNamespace(**DEV_AUTH)))
+    return Dispatcher(
+        uow_factory,
+        BotFrameworkSender(adapter, app_id=""),
+        SystemClock(),
+        app_rate=app_rate or config.send_rate,
+        conversation_rate=config.conversation_rate,
+        lease_seconds=lease_seconds,
+        concurrency=concurrency,
+        batch_size=batch_size,
+        observer=observer,
+    )
+
+
 async def dispatch_until_done(
     db: Database,
     *,
@@ -40,30 +75,16 @@ async def dispatch_until_done(
     concurrency: int = 16,
     batch_size: int | None = None,
 ) -> dict:
-    """The dispatcher as the app wires it (create_app: SDK patches, BotFrameworkSender on a CloudAdapter in
-    development mode, Config's rates) and as the scheduler runs it (drain up to 20 batches a tick, a tick a
+    """The dispatcher (`bench_dispatcher`) as the scheduler runs it (drain up to 20 batches a tick, a tick a
     second), until no row is pending or sending or the deadline passes. Returns outcomes and the final rate."""
-    from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-
-    from bot import sdk_patches
-    from bot.config import Config
     from bot.registry import uow_factory as sql_uow_factory
-    from bot.sender import BotFrameworkSender
-    from core.kernel.clock import SystemClock
-    from scheduler.dispatcher import Dispatcher
 
-    sdk_patches.apply()
-    config = Config()
     engine = db.engine()
     outcomes = Outcomes()
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(types.SimpleNamespace(**DEV_AUTH)))
     uow_factory = sql_uow_factory(engine)
-    dispatcher = Dispatcher(
+    dispatcher = bench_dispatcher(
         uow_factory,
-        BotFrameworkSender(adapter, app_id=""),
-        SystemClock(),
-        app_rate=app_rate or config.send_rate,
-        conversation_rate=config.conversation_rate,
+        app_rate=app_rate,
         lease_seconds=lease_seconds,
         concurrency=concurrency,
         batch_size=batch_size,
@@ -95,9 +116,12 @@ async def dispatch_until_done(
     }
 
 
-def worker_command(db: Database, *, timeout: float, lease_seconds=300.0, concurrency=16, app_rate=None) -> list:
-    """The command line of a dispatcher worker subprocess (this file's `worker` entry point)."""
-    command = [sys.executable, __file__, "worker", "--database-url", db.url, "--timeout", str(timeout)]
+def worker_command(
+    db: Database, *, timeout: float, lease_seconds=300.0, concurrency=16, app_rate=None, script: str = __file__
+) -> list:
+    """The command line of a dispatcher worker subprocess: this file's `worker` entry point, or another script's
+    that takes the same arguments (bench/announcements.py: the dispatcher and the announcements' tick)."""
+    command = [sys.executable, script, "worker", "--database-url", db.url, "--timeout", str(timeout)]
     command += ["--lease-seconds", str(lease_seconds), "--concurrency", str(concurrency)]
     if db.schema:
         command += ["--schema", db.schema]
