@@ -422,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     surveys = sub.add_parser("surveys", help="surveys").add_subparsers(dest="action", required=True)
     fire = surveys.add_parser("trigger", help="fire a survey trigger for one person")
     fire.add_argument("who", help="AAD object id or Teams user id")
-    fire.add_argument("trigger", help="course_registered, course_attended, celebration_day, learning_started, ...")
+    fire.add_argument("trigger", help="course_registered, course_date_attended, course_attended, celebration_day, ...")
     fire.set_defaults(run=cmd_surveys)
     surveys.add_parser("tick", help="run the survey triggers, invitations and reminders once").set_defaults(
         run=cmd_surveys

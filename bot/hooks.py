@@ -2,8 +2,10 @@
 events' hooks ("registered", "attended first date", "completed") fire the surveys' triggers.
 
 - a confirmed place on a course -> "course_registered": the self-efficacy "before" survey;
-- a course completed (every date attended) -> "course_attended": the "after" survey, its follow-up 3 months
-  later, and the course feedback survey (one campaign per course, so each course is asked about);
+- a course date attended (its first) -> "course_date_attended": the course feedback survey, when the course is
+  over, for completers and for those who came but did not complete (one campaign per course);
+- a course completed (every date attended) -> "course_attended": the "after" survey and its follow-up 3 months
+  later;
 - attending the celebration day -> "celebration_day", a webinar -> "webinar_attended": the feedback survey.
 
 What comes after an event opens when the event is over. Each trigger invites a person at most once (the surveys'
@@ -26,7 +28,11 @@ _wired: list[tuple[str, Any]] = []  # what wire() subscribed, so wiring again (a
 
 def _trigger(kind: EventKind, hook: str) -> str | None:
     if kind == EventKind.COURSE:
-        return {event_hooks.REGISTERED: "course_registered", event_hooks.COMPLETED: "course_attended"}.get(hook)
+        return {
+            event_hooks.REGISTERED: "course_registered",
+            event_hooks.ATTENDED_FIRST_DATE: "course_date_attended",
+            event_hooks.COMPLETED: "course_attended",
+        }.get(hook)
     if hook == event_hooks.ATTENDED_FIRST_DATE:
         return {EventKind.CELEBRATION: "celebration_day", EventKind.WEBINAR: "webinar_attended"}.get(kind)
     return None

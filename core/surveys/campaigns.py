@@ -178,13 +178,15 @@ async def survey_trigger(
     occasion: str | None = None,
 ) -> TriggerOutcome:
     """The hook other capabilities call when something happens to a person: "learning_started",
-    "learning_completed", "course_registered", "course_attended" or "celebration_day". Each instrument whose
+    "learning_completed", "course_registered", "course_date_attended", "course_attended", "celebration_day" or
+    "webinar_attended" (TRIGGERS). Each instrument whose
     triggers name it invites the person (once per rule, however often it is called), and any follow-up after it
     is scheduled `months` later at 09:00 local. Only the invitation is written here; the surveys tick sends it
     through the outbox and the nudge gate, so callers need no survey messages. Call it in the caller's unit of
     work, e.g. `await survey_trigger(uow, user_id=person.id, trigger="course_registered", content=content,
     now=now)`. The events capability's hooks reach it through the composition root (bot/hooks.py): a course
-    registration is "course_registered", a completed course "course_attended", attending the celebration day
+    registration is "course_registered", attending a course's first date "course_date_attended", a completed
+    course "course_attended", attending the celebration day
     "celebration_day"; `occasion` (e.g. "event:12") gives feedback rules one campaign per course or day."""
     occurred_at = occurred_at or now
     outcome = TriggerOutcome()
@@ -199,6 +201,7 @@ TRIGGERS = (
     "learning_started",
     "learning_completed",
     "course_registered",
+    "course_date_attended",
     "course_attended",
     "celebration_day",
     "webinar_attended",

@@ -131,7 +131,7 @@ async def test_completing_a_course_brings_after_follow_up_and_feedback_when_it_e
     assert (follow_up.month, follow_up.hour) == ((event.ends_at.month + 2) % 12 + 1, 9)
 
 
-async def test_a_course_not_completed_sends_no_after_survey(uow, content):
+async def test_a_course_not_completed_sends_no_after_survey_but_asks_for_feedback_when_it_ends(uow, content):
     event_id = await add_event(uow, starts_at=NOW + timedelta(days=10), template="practitioner", dates=5)
     event = await uow.events.get_event(event_id)
     user = await person(uow, 1, now=NOW, experience="qsir_fundamentals")
@@ -146,7 +146,9 @@ async def test_a_course_not_completed_sends_no_after_survey(uow, content):
         messages=EVENTS,
         now=event.dates[0].ends_at,
     )
-    assert [w for _, w, _, _ in await invited(uow, user.id)] == ["before"]
+    got = {(wave, key): opens for _, wave, key, opens in await invited(uow, user.id)}
+    assert set(got) == {("before", "course_before"), ("feedback", f"course_feedback@event:{event_id}")}
+    assert got[("feedback", f"course_feedback@event:{event_id}")] == event.ends_at  # once the course is over
 
 
 async def test_the_celebration_day_sends_feedback_when_it_ends_once_per_day_and_each_year(uow, content):

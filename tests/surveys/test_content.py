@@ -72,7 +72,7 @@ def test_the_scoping_survey_asks_understanding_training_help_staff_group_and_sit
 
 def test_feedback_is_sent_after_a_course_and_the_celebration_day(content):
     feedback = content.surveys.instrument("course_feedback")
-    assert {r.on for r in feedback.triggers} == {"course_attended", "celebration_day", "webinar_attended"}
+    assert {r.on for r in feedback.triggers} == {"course_date_attended", "celebration_day", "webinar_attended"}
 
 
 def test_legacy_trusts_come_from_the_organisation_file(content):
