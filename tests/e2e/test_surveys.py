@@ -1,16 +1,17 @@
 """End to end in the Microsoft 365 Agents Playground: the before and after self-efficacy survey, as a person would.
 
-On a fresh database, with the playground user as an admin: onboard, start the micro-learning (`quiz`, one
-answer), then `qibot surveys tick` (what the scheduler runs: the micro-learning trigger makes the "before"
-invitation; the scheduler is off in these tests, so the person opens it from `my surveys`). Answer part 1, part of
-part 2, Finish later, come back through `my surveys` where it stopped, submit. Completing all eleven topics is too
-long for a test, so `qibot surveys trigger user-id-0 learning_completed` stands in for it (the same call the
-tick makes); the "after" survey completes the pair, which the database and `survey report` show. Screenshots go
+On the demo data, with the playground user as an admin: onboard at Broomfield and sign up for its QSIR
+Fundamentals date (`events`): the events' "registered" hook makes the self-efficacy "before" invitation (the
+scheduler is off in these tests, so the person opens it from `my surveys`). Answer part 1, part of part 2, Finish
+later, come back through `my surveys` where it stopped, submit. The course is weeks away, so
+`qibot surveys trigger user-id-0 course_attended` stands in for completing it (the call the completion hook
+makes); the "after" survey completes the pair, which the database and `survey report` show. Screenshots go
 to test-artifacts/e2e/surveys-NN-step.png."""
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -33,7 +34,7 @@ PRIVACY = "stored under a code made from your account, not your name"
 @pytest.fixture
 def surveys_playground(tmp_path) -> Iterator[Playground]:
     admins = {"QIBOT_ADMINS": PLAYGROUND_USER_AAD_ID}
-    with running_playground(tmp_path, log_prefix="surveys-", env=admins) as playground:
+    with running_playground(tmp_path, demo=True, log_prefix="surveys-", env=admins) as playground:
         yield playground
 
 
@@ -81,13 +82,19 @@ async def _before_and_after(chat: Chat, playground: Playground, database: Path) 
     await welcome.get_by_role("button", name="Save and start").click()
     await chat.card_saying(0, "Thanks, you are all set.", SITE)
 
-    # Start the micro-learning: one answer to one question.
-    await chat.say("quiz")
-    quiz = await chat.card_saying(1, "New question")
-    await quiz.get_by_role("button", name="A", exact=True).click()
-    await chat.card_saying(1, "Comes back")
-    out = qibot(database, "surveys", "tick")
-    assert "surveys.learning_triggers: 1" in out, out
+    # Sign up for a QSIR course: a confirmed place brings the "before" survey.
+    await chat.say("events")
+    listing = await chat.card_saying(1, "Courses and events", "QSIR Fundamentals", SITE)
+    row = (
+        listing.locator(".ac-container")
+        .filter(has_text="QSIR Fundamentals")
+        .filter(has=page.get_by_role("button", name="Register", exact=True))
+    )
+    await row.last.get_by_role("button", name="Register", exact=True).click()
+    form = await chat.card_saying(1, "Register: QSIR Fundamentals", "My manager has agreed")
+    await form.get_by_role("checkbox", name=re.compile("My manager has agreed")).check()
+    await form.get_by_role("button", name="Register", exact=True).click()
+    await chat.card_saying(1, "You have a place. See you there!")
 
     # The before survey: `my surveys` lists it; Start opens part 1 with the privacy sentence.
     await chat.say("my surveys")
@@ -122,8 +129,8 @@ async def _before_and_after(chat: Chat, playground: Playground, database: Path) 
     thanks = await chat.card_saying(3, "Thank you: your answers are in.", "Change my answers")
     await chat.shot("before-done", thanks)
 
-    # Completing the micro-learning (stood in for by the trigger the tick fires): the after survey.
-    assert "learning_after" in qibot(database, "surveys", "trigger", "user-id-0", "learning_completed")
+    # Completing the course (stood in for by the trigger its completion fires): the after survey.
+    assert "course_after" in qibot(database, "surveys", "trigger", "user-id-0", "course_attended")
     await chat.say("my surveys")
     mine = await chat.card_saying(4, "My surveys", "Not started", "Answered")
     await mine.get_by_role("button", name="Start").click()
