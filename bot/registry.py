@@ -143,7 +143,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         repository=SqlForumRepository,
         content=load_forum,
         ticks=forum_ticks.TICKS,
-        messages=lambda content, links, config: forum.ForumCards(content),
+        messages=lambda content, links, config: forum.ForumCards(
+            content,
+            lambda measure, points, viewer, now: project_pages.chart_url(
+                links, measure, points, viewer=viewer, now=now
+            ),
+        ),
     ),
     Capability(
         "events",

@@ -179,4 +179,15 @@ class ForumMessages(Protocol):
     def escalation(self, post: Post, *, asker: str, level: int) -> OutboundMessage: ...
     def still_open(self, post: Post) -> OutboundMessage: ...
     def story_offer(self, project_id: int, title: str) -> OutboundMessage: ...
-    def story_card(self, post: Post, *, lead: str, summary: list[tuple[str, str]]) -> OutboundMessage: ...
+    def story_card(
+        self,
+        post: Post,
+        *,
+        lead: str,
+        summary: list[tuple[str, str]],
+        chart=None,
+        lead_id: int | None = None,
+        now: datetime | None = None,
+    ) -> OutboundMessage:
+        """`chart`: (measure, points) of the project's chart, if it has data; the image link is the lead's."""
+        ...

@@ -73,6 +73,9 @@ async def share_story(
         return Shared(await uow.forum.story_of(project.id), already=True)
     await uow.forum.set_channel(post.id, channel.id)
     lead = user.name or "The project lead"
-    card = messages.story_card(post, lead=lead, summary=summary(project, evaluation))
+    chart = await projects.story_chart(uow, project)
+    card = messages.story_card(
+        post, lead=lead, summary=summary(project, evaluation), chart=chart, lead_id=user.id, now=now
+    )
     await start_thread(uow, post, channel, card, now)
     return Shared(post, already=False)

@@ -58,6 +58,7 @@ from core.projects.team import (
     projects_coached_by,
     search_projects,
     stories_led_by,
+    story_chart,
 )
 from core.projects.wizard import (
     REVIEW_STEP,
@@ -101,6 +102,7 @@ __all__ = [
     "close",
     "completed_since",
     "completed_story",
+    "story_chart",
     "coach_choices",
     "complete_pdsa",
     "cycle_to_complete",

@@ -130,6 +130,17 @@ async def completed_story(uow: UnitOfWork, *, user: User, project_id: int) -> tu
     return project, {**answers, "spread": record.spread, "lessons": record.lessons}
 
 
+async def story_chart(uow: UnitOfWork, project: Project):
+    """The measure a story shows as its chart, with its points: the outcome measure, else the first measure that
+    has data; None without data."""
+    ordered = sorted(project.measures, key=lambda m: m.kind != "outcome")
+    for measure in ordered:
+        points = await uow.projects.points(measure.id)
+        if points:
+            return measure, points
+    return None
+
+
 ProjectStory = tuple[Project, list[PdsaCycle], EvaluationRecord | None, dict[int, tuple[date, float, int]]]
 
 

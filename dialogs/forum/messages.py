@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from core.forum.model import Post, Reply
 from core.kernel.content import Content
 from core.kernel.model import OutboundMessage
@@ -13,8 +16,11 @@ from dialogs.kit import cards
 
 
 class ForumCards:
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Content, chart_link: Callable[..., str] | None = None) -> None:
+        """`chart_link(measure, points, viewer, now)`: a project chart's image link, given by the composition root (the
+        forum does not import the projects' pages)."""
         self.content = content
+        self.chart_link = chart_link
 
     def thread_card(self, post: Post, *, asker: str, project: str | None) -> OutboundMessage:
         return OutboundMessage(card=question_card(self.content, post, asker=asker, project=project))
@@ -89,5 +95,18 @@ class ForumCards:
     def story_offer(self, project_id: int, title: str) -> OutboundMessage:
         return OutboundMessage(card=stories.offer_card(project_id, title))
 
-    def story_card(self, post: Post, *, lead: str, summary: list[tuple[str, str]]) -> OutboundMessage:
-        return OutboundMessage(card=story_card(self.content, post, lead=lead, summary=summary))
+    def story_card(
+        self,
+        post: Post,
+        *,
+        lead: str,
+        summary: list[tuple[str, str]],
+        chart=None,
+        lead_id: int | None = None,
+        now: datetime | None = None,
+    ) -> OutboundMessage:
+        image = None
+        if chart is not None and self.chart_link is not None and lead_id is not None and now is not None:
+            measure, points = chart
+            image = (self.chart_link(measure, points, lead_id, now), f"{measure.name}: chart of {len(points)} points")
+        return OutboundMessage(card=story_card(self.content, post, lead=lead, summary=summary, chart=image))

@@ -26,11 +26,16 @@ def question_card(content: Content, post: Post, *, asker: str, project: str | No
     )
 
 
-def story_card(content: Content, post: Post, *, lead: str, summary: list[tuple[str, str]]) -> dict:
+def story_card(
+    content: Content, post: Post, *, lead: str, summary: list[tuple[str, str]], chart: tuple[str, str] | None = None
+) -> dict:
+    """`chart`: (image url, alt text) of the project's chart."""
+    image = {"type": "Image", "url": chart[0], "altText": chart[1], "size": "Stretch"} if chart else None
     return cards.card(
         cards.text("A QI STORY", subtle=True, size="Small"),
         cards.title(post.text),
         cards.facts([("Shared by", lead), ("Site", site(content, post)), *summary]),
+        image,
         cards.text("Reply in this thread: your replies go to the project's lead.", subtle=True, size="Small"),
     )
 

@@ -13,6 +13,7 @@ from core.kernel.contacts import record_contact
 from core.kernel.model import Role
 from core.projects.commands import Evaluation
 from core.projects.model import ProjectStatus
+from dialogs.forum.messages import ForumCards
 from storage.forum.content import read_faq_file, write_faq_file
 from tests.fakes import teams_address
 from tests.forum.data import CHANNEL, GROUP, NOW, TEAM, channel_address, messages
@@ -205,8 +206,14 @@ async def test_a_story_is_shared_once_to_the_community_channel(uow_factory, cont
     lead, admin = who[1], who[3]
     async with uow_factory() as uow:
         project = await uow.projects.create_draft(lead.id, now=NOW)
+        await uow.projects.set_measures(
+            project.id, [("process", "Rounds done", "Share of rounds signed"), ("outcome", "Falls", "Falls a week")]
+        )
         await uow.projects.mark_submitted(project.id, now=NOW)
         await uow.projects.mark_approved(project.id, by=admin.id, comment=None, now=NOW)
+        outcome = next(m for m in (await uow.projects.get(project.id)).measures if m.kind == "outcome")
+        for week, falls in enumerate((8, 6, 5)):
+            await uow.projects.add_point(outcome.id, on=NOW.date() - timedelta(weeks=3 - week), value=falls, now=NOW)
         await uow.projects.mark_closed(project.id, ProjectStatus.COMPLETED, now=NOW)
         await uow.projects.save_evaluation(
             project.id,
@@ -229,10 +236,18 @@ async def test_a_story_is_shared_once_to_the_community_channel(uow_factory, cont
         assert await stories.offer_stories(uow, content=content, messages=messages(content), now=NOW) == 1
         await uow.commit()
 
+    def chart_link(measure, points, viewer, now):
+        return f"https://bot.example/charts/{measure.id}-{len(points)}-{viewer}.png"
+
     async def share():
         async with uow_factory() as uow:
             done = await stories.share_story(
-                uow, user=lead, project_id=project.id, content=content, messages=messages(content), now=NOW
+                uow,
+                user=lead,
+                project_id=project.id,
+                content=content,
+                messages=ForumCards(content, chart_link),
+                now=NOW,
             )
             await uow.commit()
             return done
@@ -244,6 +259,9 @@ async def test_a_story_is_shared_once_to_the_community_channel(uow_factory, cont
         [story] = [i for i in items if i.message.new_thread]
         card = str(story.message.card)
         assert "Falls halved" in card and "Start small" in card and "Adopted" in card
+        [image] = [b for b in story.message.card["body"] if b["type"] == "Image"]  # the outcome measure's chart
+        assert image["url"] == f"https://bot.example/charts/{outcome.id}-3-{lead.id}.png"
+        assert image["altText"] == "Falls: chart of 3 points"
         address = await uow.addresses.get(story.address_id)
         assert address.address.conversation_id == "19:community@thread.tacv2"
         assert await stories.offer_stories(uow, content=content, messages=messages(content), now=NOW) == 0
