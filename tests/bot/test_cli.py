@@ -71,10 +71,10 @@ async def test_projects_report_writes_exports(cli_db, capsys, tmp_path):
 
 
 def test_serve_refuses_a_database_that_is_not_migrated_and_says_what_to_run(cli_db, capsys, monkeypatch):
-    from bot import cli
+    from bot import serve
 
     served = []
-    monkeypatch.setattr(cli, "_serve", served.append)
+    monkeypatch.setattr(serve, "_serve", served.append)
     assert run(["serve"]) == 1
     assert "run `qibot db upgrade` first" in capsys.readouterr().err and served == []
     assert run(["db", "upgrade"]) == 0
@@ -82,13 +82,13 @@ def test_serve_refuses_a_database_that_is_not_migrated_and_says_what_to_run(cli_
 
 
 def test_ctrl_c_during_start_up_ends_with_one_line_and_no_traceback(cli_db, capsys, monkeypatch):
-    from bot import cli
+    from bot import serve
 
     def interrupted(_config):
         raise KeyboardInterrupt
 
     assert run(["db", "upgrade"]) == 0
-    monkeypatch.setattr(cli, "_serve", interrupted)
+    monkeypatch.setattr(serve, "_serve", interrupted)
     assert run(["serve"]) == 130
     err = capsys.readouterr().err
     assert err.strip().endswith("qibot: stopped") and "Traceback" not in err
