@@ -2,30 +2,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.kernel.errors import StaleState
 from core.kernel.model import (
     ConversationAddress,
     PersonMatch,
-    Preferences,
     Role,
     StoredAddress,
     User,
-    WorkingHours,
 )
 from core.kernel.ports import AddressRefresh
 from storage.tables import (
     conversation_addresses,
-    conversation_state,
     line_managers,
-    preference_opt_outs,
-    preferences,
     user_roles,
     users,
 )
@@ -332,91 +325,3 @@ class SqlAddressRepository:
             )
             .values(reachable=False, updated_at=now)
         )
-
-
-class SqlPreferenceRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
-    async def get(self, user_id: int) -> Preferences:
-        row = (await self.conn.execute(select(preferences).where(preferences.c.user_id == user_id))).mappings().first()
-        opted = (
-            await self.conn.execute(
-                select(preference_opt_outs.c.category).where(preference_opt_outs.c.user_id == user_id)
-            )
-        ).scalars()
-        prefs = Preferences(user_id=user_id, opted_out=frozenset(opted))
-        if row is not None:
-            prefs.paused_until = row["paused_until"]
-            prefs.learning_time = row["learning_time"]
-            if row["work_days"]:
-                prefs.hours = WorkingHours(
-                    days=frozenset(int(d) for d in row["work_days"].split(",")),
-                    start=row["work_start"],
-                    end=row["work_end"],
-                )
-        return prefs
-
-    async def save(self, prefs: Preferences, *, now: datetime) -> None:
-        hours = prefs.hours
-        values = dict(
-            user_id=prefs.user_id,
-            paused_until=prefs.paused_until,
-            work_days=",".join(str(d) for d in sorted(hours.days)) if hours else None,
-            work_start=hours.start if hours else None,
-            work_end=hours.end if hours else None,
-            learning_time=prefs.learning_time,
-            updated_at=now,
-        )
-        stmt = _insert(self.conn, preferences).values(**values)
-        await self.conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["user_id"], set_={k: v for k, v in values.items() if k != "user_id"}
-            )
-        )
-        await self.conn.execute(delete(preference_opt_outs).where(preference_opt_outs.c.user_id == prefs.user_id))
-        if prefs.opted_out:
-            await self.conn.execute(
-                insert(preference_opt_outs),
-                [{"user_id": prefs.user_id, "category": c} for c in sorted(prefs.opted_out)],
-            )
-
-
-class SqlConversationStateRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
-    async def load(self, conversation_id: str, user_id: int) -> tuple[dict[str, Any], int]:
-        row = (
-            await self.conn.execute(
-                select(conversation_state.c.data, conversation_state.c.version).where(
-                    conversation_state.c.conversation_id == conversation_id, conversation_state.c.user_id == user_id
-                )
-            )
-        ).first()
-        return (dict(row.data), row.version) if row else ({}, 0)
-
-    async def save(
-        self, conversation_id: str, user_id: int, data: dict[str, Any], *, expected_version: int, now: datetime
-    ) -> int:
-        new_version = expected_version + 1
-        if expected_version == 0:
-            stmt = (
-                _insert(self.conn, conversation_state)
-                .values(conversation_id=conversation_id, user_id=user_id, data=data, version=1, updated_at=now)
-                .on_conflict_do_nothing(index_elements=["conversation_id", "user_id"])
-            )
-        else:
-            stmt = (
-                update(conversation_state)
-                .where(
-                    conversation_state.c.conversation_id == conversation_id,
-                    conversation_state.c.user_id == user_id,
-                    conversation_state.c.version == expected_version,
-                )
-                .values(data=data, version=new_version, updated_at=now)
-            )
-        result = await self.conn.execute(stmt)
-        if result.rowcount != 1:
-            raise StaleState("This conversation moved on in another window. Please try again.")
-        return new_version

@@ -10,13 +10,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.conversation_state import SqlConversationStateRepository
 from storage.outbox import SqlOutboxRepository
-from storage.repositories import (
-    SqlAddressRepository,
-    SqlConversationStateRepository,
-    SqlPreferenceRepository,
-    SqlUserRepository,
-)
+from storage.preferences import SqlPreferenceRepository
+from storage.repositories import SqlAddressRepository, SqlUserRepository
 
 
 class SqlUnitOfWork:

@@ -11,9 +11,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.kernel.model import Role
-from core.surveys.model import Audience, Campaign, Invitation, Response, ResponseStatus, Theme
+from core.surveys.model import Audience, Campaign, Invitation, Response, ResponseStatus
 from storage.repositories import _insert
-from storage.surveys.tables import survey_campaigns, survey_codes, survey_invitations, survey_responses, survey_themes
+from storage.surveys.tables import survey_campaigns, survey_invitations, survey_responses
+from storage.surveys.themes import SqlThemeRows
 from storage.tables import user_roles, users
 
 INSERT_CHUNK = 500
@@ -69,7 +70,7 @@ def _response(row) -> Response:
     )
 
 
-class SqlSurveyRepository:
+class SqlSurveyRepository(SqlThemeRows):
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
@@ -379,48 +380,3 @@ class SqlSurveyRepository:
             stmt = stmt.where(*wanted)
         stmt = stmt.order_by(source.c.id)
         return [(*row[:7], None if row[7] is None else float(row[7])) for row in await self.conn.execute(stmt)]
-
-    # --- themes --------------------------------------------------------------------------------------------------
-
-    async def themes(self, instrument_id: str) -> list[Theme]:
-        stmt = (
-            select(survey_themes)
-            .where(survey_themes.c.instrument_id == instrument_id)
-            .order_by(survey_themes.c.label_key)
-        )
-        return [Theme(r["id"], r["instrument_id"], r["label"]) for r in (await self.conn.execute(stmt)).mappings()]
-
-    async def add_theme(self, instrument_id: str, label: str, *, by: int, now: datetime) -> Theme:
-        key = label.casefold()
-        await self.conn.execute(
-            _insert(self.conn, survey_themes)
-            .values(instrument_id=instrument_id, label=label, label_key=key, created_by=by, created_at=now)
-            .on_conflict_do_nothing(index_elements=["instrument_id", "label_key"])
-        )
-        row = (
-            (
-                await self.conn.execute(
-                    select(survey_themes).where(
-                        survey_themes.c.instrument_id == instrument_id, survey_themes.c.label_key == key
-                    )
-                )
-            )
-            .mappings()
-            .one()
-        )
-        return Theme(row["id"], row["instrument_id"], row["label"])
-
-    async def codes(self, instrument_id: str) -> dict[tuple[int, str], tuple[int, ...]]:
-        stmt = (
-            select(survey_codes.c.response_id, survey_codes.c.item_id, survey_codes.c.themes)
-            .join(survey_responses, survey_responses.c.id == survey_codes.c.response_id)
-            .where(survey_responses.c.instrument_id == instrument_id)
-        )
-        return {(r, i): tuple(t or ()) for r, i, t in await self.conn.execute(stmt)}
-
-    async def save_code(
-        self, response_id: int, item_id: str, theme_ids: Sequence[int], *, by: int, now: datetime
-    ) -> None:
-        values = dict(themes=list(theme_ids), coded_by=by, coded_at=now)
-        stmt = _insert(self.conn, survey_codes).values(response_id=response_id, item_id=item_id, **values)
-        await self.conn.execute(stmt.on_conflict_do_update(index_elements=["response_id", "item_id"], set_=values))
