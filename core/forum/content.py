@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from core.kernel.content import Choice
+from core.kernel.content import Choice, choice_label
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class ForumContent:
     bank_holidays: frozenset[date]
 
     def topic_label(self, topic: str | None) -> str:
-        return next((t.label for t in self.topics if t.id == topic), "Other")
+        return choice_label(self.topics, topic, "Other")
 
     def is_topic(self, topic: object) -> bool:
         return any(t.id == topic for t in self.topics)

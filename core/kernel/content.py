@@ -20,6 +20,11 @@ class Choice:
     label: str
 
 
+def choice_label(choices, value: str | None, missing: str = "not set") -> str:
+    """The label of the choice whose id is `value` (any objects with `id` and `label`), or `missing`."""
+    return next((choice.label for choice in choices if choice.id == value), missing)
+
+
 @dataclass(frozen=True)
 class Organisation:
     name: str
@@ -30,10 +35,7 @@ class Organisation:
     timezone: ZoneInfo = ZoneInfo("Europe/London")  # every local date and time the bot shows or schedules
 
     def label(self, kind: str, value: str | None) -> str:
-        for choice in getattr(self, kind):
-            if choice.id == value:
-                return choice.label
-        return "not set"
+        return choice_label(getattr(self, kind), value)
 
     def is_valid(self, kind: str, value: str | None) -> bool:
         return any(choice.id == value for choice in getattr(self, kind))

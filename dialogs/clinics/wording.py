@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.clinics.model import BookingView, ClinicSession
-from core.kernel.content import Content
+from core.kernel.content import Content, choice_label
 from dialogs.kit import cards
 from dialogs.kit.forms import field_error
 
@@ -73,7 +73,7 @@ def capitalised(text: str) -> str:
 
 def help_label(content: Content, help_with: str) -> str:
     """The label of an intake choice ("Measurement and data")."""
-    return next((c.label for c in content.clinics.rules.help_with if c.id == help_with), help_with)
+    return choice_label(content.clinics.rules.help_with, help_with, missing=help_with)
 
 
 def session_pairs(session: ClinicSession, content: Content) -> list[tuple[str, str]]:

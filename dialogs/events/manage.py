@@ -15,9 +15,9 @@ from core.kernel.model import Role
 from dialogs.events import judging, register, reports
 from dialogs.events.pages import export_url
 from dialogs.events.router import router
-from dialogs.events.wording import STALE, TRUST_WIDE, clock, day, event_when, site, text, when, whole
+from dialogs.events.wording import STALE, TRUST_WIDE, clock, day, event_when, site, text, when
 from dialogs.kit import cards
-from dialogs.kit.forms import FormError, card_int
+from dialogs.kit.forms import FormError, card_int, card_number
 from dialogs.kit.types import Response, Turn
 
 EXPORT_MINUTES = 60
@@ -143,7 +143,7 @@ async def create(turn: Turn) -> Response:
         site=None if chosen_site in (None, "", TRUST_WIDE) else chosen_site,
         venue=text(data, "venue"),
         online_url=text(data, "online_url"),
-        capacity=whole(data, "capacity"),
+        capacity=card_number(data, "capacity", whole=True, invalid=-1),
         dates=tuple(day(data, f"date_{n}") for n in range(1, template.dates + 1)),
         starts=clock(data, "starts"),
         ends=clock(data, "ends"),
@@ -202,7 +202,7 @@ async def save(turn: Turn) -> Response:
         title=text(data, "title"),
         venue=text(data, "venue"),
         online_url=text(data, "online_url"),
-        capacity=whole(data, "capacity"),
+        capacity=card_number(data, "capacity", whole=True, invalid=-1),
         closes_on=day(data, "closes_on"),
     )
     try:

@@ -96,19 +96,3 @@ def clock(data: dict, key: str) -> time | None:
         except ValueError:
             return None
     return None
-
-
-def whole(data: dict, key: str) -> int | None:
-    """A whole number typed in a form; None when empty, -1 when it is not one (the service says what is wrong)."""
-    value = data.get(key)
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool):
-        return -1
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 9:
-        return int(value.strip())
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e9:
-        return int(value)
-    return -1

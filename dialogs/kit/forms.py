@@ -7,6 +7,7 @@ invalid input.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from core.kernel.errors import DomainError, InvalidInput
@@ -76,6 +77,18 @@ def _number(value: Any) -> float | int | None:
     if number != number or number in (float("inf"), float("-inf")):
         return None
     return int(number) if number.is_integer() else number
+
+
+def card_number(data: Mapping[str, Any], key: str, *, whole: bool = False, invalid: Any = None) -> Any:
+    """A number typed in a form (cards send strings): None when left empty, `invalid` when it is not a finite
+    number (with `whole`, not a whole one). Services check the range, so their message names the field."""
+    value = data.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    number = _number(value.strip() if isinstance(value, str) else value)
+    if number is None or (whole and not isinstance(number, int)):
+        return invalid
+    return number if whole else float(number)
 
 
 def card_int(

@@ -44,6 +44,7 @@ def phone_figure():
     in worker threads; the Agg canvas measures text for the margins."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+
     fig = Figure(figsize=SIZE, dpi=DPI)
     FigureCanvasAgg(fig)
     return fig, fig.subplots()
@@ -95,6 +96,7 @@ def draw_chart(
 
 def _draw_xmr(ax, measure: Measure, days, values, *, fix_after, rebases):
     from matplotlib import dates as mdates
+
     chart = xmr(values, improvement=measure.improvement, fix_after=fix_after, rebases=rebases, dates=days)
     notes = []
     for segment in chart.segments:
@@ -137,6 +139,7 @@ def date_ticks(ax, days: list[date]) -> None:
     """At most MAX_X_TICKS dates, evenly spread over the points, day and month (or month and year over a year)."""
     from matplotlib import dates as mdates
     from matplotlib.ticker import FixedLocator, FuncFormatter
+
     if not days:
         return
     step = max(1, -(-(len(days) - 1) // (MAX_X_TICKS - 1)))
@@ -165,6 +168,7 @@ def phone_layout(fig: Figure, ax, values: Sequence[float], lines, kinds: Sequenc
     """Ticks, line labels, key and notes at phone size, and margins that fit them (measured, not guessed)."""
     from matplotlib.lines import Line2D
     from matplotlib.ticker import MaxNLocator
+
     whole = all(float(v).is_integer() for v in values)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=MAX_Y_TICKS - 1, integer=whole, min_n_ticks=2))
     ax.tick_params(labelsize=FONT, length=3, pad=2)

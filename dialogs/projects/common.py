@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
-from core.kernel.content import Content
+from core.kernel.content import Content, choice_label
 from core.kernel.errors import InvalidInput
 from core.projects.commands import InvalidField
 from core.projects.model import Project
@@ -52,17 +52,6 @@ def day(data: Mapping[str, Any], key: str) -> date | None:
     """A date input's value, or None when it is empty or not a date."""
     try:
         return date.fromisoformat(str(data.get(key) or "").strip())
-    except ValueError:
-        return None
-
-
-def number(data: Mapping[str, Any], key: str) -> float | None:
-    """A number input's value, or None when it is empty or not a number."""
-    value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return None
-    try:
-        return float(str(value).strip())
     except ValueError:
         return None
 
@@ -148,11 +137,6 @@ def date_input(
 def choice(input_id: str, label: str, choices, value: str | None, *, required: bool = True, **options) -> dict:
     """A choice checked on the server (see text_input); a required one says so in its label."""
     return cards.choice_set(input_id, label + (REQUIRED if required else ""), choices, value, required=False, **options)
-
-
-def choice_label(choices, value: str | None) -> str:
-    """The label of a project choice (division, strategic aim), or "not set"."""
-    return next((c.label for c in choices if c.id == value), "not set")
 
 
 def summary_facts(content: Content, project: Project, *, private: bool) -> dict:

@@ -8,11 +8,11 @@ import csv
 import io
 from datetime import date
 
-from core.kernel.content import Content
+from core.kernel.content import Content, choice_label
 from core.kernel.suppression import footnote
 from core.projects.reports import BREAKDOWNS, ProjectReport, export_table, summary_table
 from dialogs.projects.charts import KIND_COLOURS, LIMIT_GREY, LINE_GREY, label_ticks, phone_figure, phone_layout, png
-from dialogs.projects.common import GOVERNANCE_LABEL, choice_label
+from dialogs.projects.common import GOVERNANCE_LABEL
 
 HEADINGS = {  # the export's columns as people read them
     "id": "Project number",

@@ -9,9 +9,10 @@ from datetime import date
 from core.measurement import MIN_FIX_AFTER, XmR
 from core.projects import services as service
 from dialogs.kit import cards
+from dialogs.kit.forms import card_number
 from dialogs.kit.types import Response, Turn
 from dialogs.projects import view
-from dialogs.projects.common import card_id, day, number, or_refuse, text
+from dialogs.projects.common import card_id, day, or_refuse, text
 from dialogs.projects.pages import chart_url
 from dialogs.projects.router import router
 
@@ -144,7 +145,7 @@ async def limits_form(turn: Turn) -> Response:
 
 @router.action("fix_limits")
 async def fix_limits(turn: Turn) -> Response:
-    baseline = number(turn.inbound.data, "fix_after")
+    baseline = card_number(turn.inbound.data, "fix_after")
     work = service.fix_limits(turn.uow, user=turn.user, measure_id=_measure_id(turn), fix_after=baseline)
     shown = await or_refuse(turn, work, _form(turn))
     notice = f"Limits fixed on the first {shown.measure.fix_after} points."

@@ -14,9 +14,10 @@ from core.projects import services as service
 from core.projects.commands import ChartSetting, DataPoint, InvalidField, Pdsa
 from core.projects.model import Measure, Project
 from dialogs.kit import cards
+from dialogs.kit.forms import card_number
 from dialogs.kit.types import Response, Turn
 from dialogs.projects import limits, view
-from dialogs.projects.common import card_id, date_input, day, number, or_refuse, project_list, text, text_input
+from dialogs.projects.common import card_id, date_input, day, or_refuse, project_list, text, text_input
 from dialogs.projects.router import router
 
 ACT_CHOICES = tuple(Choice(act, act.capitalize()) for act in service.ACTS)
@@ -69,7 +70,7 @@ async def score_form(turn: Turn) -> Response:
 
 @router.action("score")
 async def score(turn: Turn) -> Response:
-    value = number(turn.inbound.data, "score")
+    value = card_number(turn.inbound.data, "score")
     work = service.set_score(
         turn.uow, user=turn.user, project_id=card_id(turn), score=value, content=turn.content, now=turn.now
     )
@@ -255,7 +256,7 @@ async def _add_point(turn: Turn, project_id: int) -> None:
     values = turn.inbound.data
     if str(values.get("measure_id") or "").strip() == "":
         raise InvalidField("measure_id", "Please choose the measure.")
-    point = DataPoint(card_id(turn, "measure_id"), day(values, "on"), number(values, "value"))
+    point = DataPoint(card_id(turn, "measure_id"), day(values, "on"), card_number(values, "value"))
     await service.add_data(
         turn.uow, user=turn.user, point=point, project_id=project_id, now=turn.now, nonce=card_nonce(turn)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from core.kernel.content import Content
+from core.kernel.content import Content, choice_label
 from core.kernel.errors import InvalidInput
 from core.projects import services as service
 from core.projects.commands import Aim, Basics, Governance, Measures, MeasureText, TeamAndCoach, TypedStep
@@ -14,7 +14,7 @@ from dialogs.kit import cards
 from dialogs.kit.forms import card_int, refill
 from dialogs.kit.types import Response, Turn
 from dialogs.projects import view
-from dialogs.projects.common import STALE, card_id, choice_label, day, messages, refuse, summary_facts, text
+from dialogs.projects.common import STALE, card_id, day, messages, refuse, summary_facts, text
 from dialogs.projects.router import router
 from dialogs.projects.steps import MEASURE_SLOTS, STEP_BODIES, STEP_TITLES, previous_answers
 

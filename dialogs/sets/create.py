@@ -14,7 +14,7 @@ from core.sets.commands import InvalidAnswer, SetDetails
 from core.sets.model import ActionSet, Draft
 from core.sets.services import MAX_COHORT, MAX_NAME, MAX_URL, MAX_VENUE
 from dialogs.kit import cards
-from dialogs.kit.forms import FormError, card_int
+from dialogs.kit.forms import FormError, card_int, card_number
 from dialogs.kit.types import Response, Turn
 from dialogs.sets import mine
 from dialogs.sets.router import router
@@ -117,16 +117,6 @@ def _time(value: object) -> time | None:
         return None
 
 
-def _number(data: dict, key: str) -> int | None:
-    if data.get(key) in (None, ""):
-        return None
-    try:
-        return card_int(data, key)
-    except InvalidInput:
-        text = str(data.get(key))
-        return int(float(text)) if text.replace(".", "", 1).isdigit() and float(text).is_integer() else None
-
-
 def details_from(data: dict) -> SetDetails:
     chosen_site = data.get("site")
     return SetDetails(
@@ -135,8 +125,8 @@ def details_from(data: dict) -> SetDetails:
         cohort=data.get("cohort"),
         first_date=_date(data.get("first_date")),
         local_time=_time(data.get("local_time")),
-        every_weeks=_number(data, "every_weeks"),
-        meetings=_number(data, "meetings"),
+        every_weeks=card_number(data, "every_weeks", whole=True),
+        meetings=card_number(data, "meetings", whole=True),
         venue=data.get("venue"),
         online_url=data.get("online_url"),
     )

@@ -5,7 +5,8 @@ import pytest
 from core.kernel.errors import InvalidInput
 from core.kernel.text import clean_text
 from dialogs.kit import cards
-from dialogs.kit.forms import card_int, field_error, refill
+from core.kernel.content import Choice, choice_label
+from dialogs.kit.forms import card_int, card_number, field_error, refill
 from dialogs.kit.run import run_command
 
 
@@ -43,6 +44,44 @@ def test_refill_puts_back_every_value_typed_and_the_message_under_its_field():
 def test_a_number_input_never_gets_a_non_number():
     card = refill(form(), {"n": "lots"})
     assert "value" not in card["body"][1]["items"][0]
+
+
+@pytest.mark.parametrize(("raw", "value"), [("12", 12.0), (" 2.5 ", 2.5), (9, 9.0), ("-3", -3.0), (0.25, 0.25)])
+def test_card_number_reads_what_a_number_input_sends(raw, value):
+    assert card_number({"x": raw}, "x") == value
+    assert isinstance(card_number({"x": raw}, "x"), float)
+
+
+@pytest.mark.parametrize("raw", [None, "", "   "])
+def test_card_number_is_none_for_an_empty_input(raw):
+    assert card_number({"x": raw}, "x", invalid=-1) is None
+    assert card_number({"x": raw}, "x", whole=True, invalid=-1) is None
+    assert card_number({}, "x") is None
+
+
+@pytest.mark.parametrize("raw", ["lots", "1,5", "nan", "inf", "-Infinity", "1e400", True, False, [1], {"a": 1}])
+def test_card_number_gives_the_callers_invalid_value_for_a_non_number(raw):
+    assert card_number({"x": raw}, "x") is None
+    assert card_number({"x": raw}, "x", invalid=-1) == -1
+    assert card_number({"x": raw}, "x", whole=True, invalid=-1) == -1
+
+
+@pytest.mark.parametrize(("raw", "value"), [("12", 12), (" 7 ", 7), ("3.0", 3), (4.0, 4), (25, 25), ("-2", -2)])
+def test_card_number_whole_reads_whole_numbers_as_ints(raw, value):
+    number = card_number({"x": raw}, "x", whole=True, invalid=-1)
+    assert number == value and isinstance(number, int)
+
+
+@pytest.mark.parametrize("raw", ["1.5", 2.5, "0.1"])
+def test_card_number_whole_refuses_a_fraction(raw):
+    assert card_number({"x": raw}, "x", whole=True, invalid=-1) == -1
+
+
+def test_choice_label_finds_the_label_or_says_what_is_missing():
+    choices = (Choice("qi", "Measurement and data"), Choice("pdsa", "PDSA cycles"))
+    assert choice_label(choices, "pdsa") == "PDSA cycles"
+    assert choice_label(choices, "gone") == "not set"
+    assert choice_label(choices, None, "Other") == "Other"
 
 
 @pytest.mark.parametrize(("raw", "value"), [("12", 12), (" 7 ", 7), (9, 9), ("-3", -3)])
