@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+from core.announcements.commands import DraftForm, button_field
 from core.announcements.content import AnnouncementContent
 from core.announcements.model import Audience, AudienceFilter, AudienceMember, Button, Draft
 from core.kernel.content import Content
@@ -52,13 +52,9 @@ def https_url(value: str, field: str, what: str) -> str:
     return value
 
 
-def _choices(data: Mapping[str, Any], key: str, allowed: set[str], what: str) -> tuple[str, ...]:
-    raw = data.get(key) or ""
-    if not isinstance(raw, str):
-        raise DraftProblem(f"Please choose {what} from the list.", key)
-    picked = tuple(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
-    unknown = [p for p in picked if p not in allowed]
-    if unknown:
+def _choices(picked: tuple[str, ...], key: str, allowed: set[str], what: str) -> tuple[str, ...]:
+    picked = tuple(dict.fromkeys(picked))
+    if any(p not in allowed for p in picked):
         raise DraftProblem(f"Please choose {what} from the list.", key)
     return picked
 
@@ -76,7 +72,7 @@ def audience_choices(content: Content) -> dict[str, dict[str, str]]:
     }
 
 
-def read_audience(content: Content, data: Mapping[str, Any]) -> Audience:
+def read_audience(content: Content, picked: Audience) -> Audience:
     options = audience_choices(content)
     words = {
         "sites": "sites",
@@ -85,61 +81,55 @@ def read_audience(content: Content, data: Mapping[str, Any]) -> Audience:
         "experience": "QI experience levels",
         "roles": "roles",
     }
-    return Audience(**{key: _choices(data, key, set(options[key]), words[key]) for key in options})
+    return Audience(**{key: _choices(getattr(picked, key), key, set(options[key]), words[key]) for key in options})
 
 
-def read_when(content: Content, data: Mapping[str, Any], *, now: datetime) -> datetime | None:
+def read_when(content: Content, form: DraftForm, *, now: datetime) -> datetime | None:
     """None for now; else the local date and time (to the minute) as UTC, in the future and not too far ahead."""
-    if str(data.get("when") or "now") == "now":
+    if form.send_now:
         return None
     tz = content.organisation.timezone
-    try:
-        day = date.fromisoformat(str(data.get("date") or "").strip())
-    except ValueError:
-        raise DraftProblem("Please choose the date to send it.", "date") from None
-    try:
-        moment = time.fromisoformat(str(data.get("time") or "").strip()[:5])
-    except ValueError:
-        raise DraftProblem("Please give the time as hours and minutes, like 09:30.", "time") from None
+    day, moment = form.send_on, form.send_time
+    if day is None:
+        raise DraftProblem("Please choose the date to send it.", "send_on")
+    if moment is None:
+        raise DraftProblem("Please give the time as hours and minutes, like 09:30.", "send_time")
     local = datetime.combine(day, moment.replace(second=0, microsecond=0), tzinfo=tz)
     as_utc = local.astimezone(UTC)
     if as_utc.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
-        raise DraftProblem("That time does not exist on that day (the clocks go forward). Choose another.", "time")
+        raise DraftProblem("That time does not exist on that day (the clocks go forward). Choose another.", "send_time")
     if as_utc <= now:
-        raise DraftProblem("That time has already passed. Choose a time in the future, or send it now.", "time")
+        raise DraftProblem("That time has already passed. Choose a time in the future, or send it now.", "send_time")
     limit = content.announcements.rules.max_days_ahead
     if as_utc > now + timedelta(days=limit):
-        raise DraftProblem(f"An announcement can be scheduled up to {limit} days ahead.", "date")
+        raise DraftProblem(f"An announcement can be scheduled up to {limit} days ahead.", "send_on")
     return as_utc
 
 
-def read_buttons(
-    content: Content, data: Mapping[str, Any], command_named: Callable[[str], str | None]
-) -> tuple[Button, ...]:
+def read_buttons(content: Content, form: DraftForm, command_named: Callable[[str], str | None]) -> tuple[Button, ...]:
     rules = content.announcements.rules
     buttons = []
-    for n in range(1, rules.max_buttons + 1):
-        label = _text(data.get(f"button{n}_label"), 10_000, "", f"button{n}_label") or ""
-        target = str(data.get(f"button{n}_target") or "").strip()
+    for n, typed in enumerate(form.buttons[: rules.max_buttons], start=1):
+        label_field, target_field = button_field(n, "label"), button_field(n, "target")
+        label = _text(typed.label, 10_000, "", label_field) or ""
+        target = str(typed.target or "").strip()
         if not label and not target:
             continue
         if not label:
-            raise DraftProblem(f"Please give button {n} a label.", f"button{n}_label")
+            raise DraftProblem(f"Please give button {n} a label.", label_field)
         if len(label) > rules.button_label_limit:
-            raise DraftProblem(
-                f"Button {n}'s label is too long (at most {rules.button_label_limit}).", f"button{n}_label"
-            )
+            raise DraftProblem(f"Button {n}'s label is too long (at most {rules.button_label_limit}).", label_field)
         if not target:
-            raise DraftProblem(f"Please give button {n} a link or a command.", f"button{n}_target")
+            raise DraftProblem(f"Please give button {n} a link or a command.", target_field)
         if target.lower().startswith(("https:", "http:", "www.")):
-            buttons.append(Button(label, "url", https_url(target, f"button{n}_target", f"Button {n}'s link")))
+            buttons.append(Button(label, "url", https_url(target, target_field, f"Button {n}'s link")))
             continue
         command = command_named(target)
         if command is None:
             raise DraftProblem(
                 f"Button {n}: {target[:40]!r} is neither an https:// link nor a command of the bot (like "
                 '"book clinic" or "events").',
-                f"button{n}_target",
+                target_field,
             )
         buttons.append(Button(label, "command", command))
     return tuple(buttons)
@@ -147,7 +137,7 @@ def read_buttons(
 
 def read_draft(
     content: Content,
-    data: Mapping[str, Any],
+    form: DraftForm,
     *,
     author: User,
     now: datetime,
@@ -156,29 +146,29 @@ def read_draft(
     """Check every field of the compose card; the first problem raises DraftProblem naming its field."""
     require_announcer(author)
     rules = content.announcements.rules
-    title = " ".join((_text(data.get("title"), 10_000, "the title", "title") or "").split())
+    title = " ".join((_text(form.title, 10_000, "the title", "title") or "").split())
     if not title:
         raise DraftProblem("Please give the announcement a title.", "title")
     if len(title) > rules.title_limit:
         raise DraftProblem(f"The title is too long: {len(title)} characters (at most {rules.title_limit}).", "title")
-    text = _text(str(data.get("text") or "").replace("\r\n", "\n"), 100_000, "the text", "text")
+    text = _text(str(form.text or "").replace("\r\n", "\n"), 100_000, "the text", "text")
     if not text:
         raise DraftProblem("Please write the text of the announcement.", "text")
     if len(text) > rules.text_limit:
         raise DraftProblem(f"The text is too long: {len(text):,} characters (at most {rules.text_limit:,}).", "text")
-    image = str(data.get("image_url") or "").strip()
+    image = str(form.image_url or "").strip()
     image_url = https_url(image, "image_url", "The image address") if image else None
-    urgent = str(data.get("urgent") or "false") == "true"
+    urgent = form.urgent
     if urgent and not author.has_role(Role.ADMIN):
         raise NotAllowed("Only a QI admin can mark an announcement urgent.")  # the toggle is not on a lead's card
     return Draft(
         title=title,
         text=text,
         image_url=image_url,
-        buttons=read_buttons(content, data, command_named),
-        audience=read_audience(content, data),
-        send_at=read_when(content, data, now=now),
-        spread=str(data.get("spread") or "false") == "true",
+        buttons=read_buttons(content, form, command_named),
+        audience=read_audience(content, form.audience),
+        send_at=read_when(content, form, now=now),
+        spread=form.spread,
         urgent=urgent,
     )
 

@@ -5,8 +5,10 @@ nothing and says why."""
 from __future__ import annotations
 
 import secrets
+from datetime import date, time
 from typing import Any
 
+from core.announcements.commands import ButtonForm, DraftForm
 from core.announcements.compose import (
     DraftProblem,
     audience_choices,
@@ -15,7 +17,7 @@ from core.announcements.compose import (
     require_announcer,
     save_draft,
 )
-from core.announcements.model import Announcement, Status
+from core.announcements.model import Announcement, Audience, Status
 from core.announcements.reading import discard_draft, draft_for_form, saved_announcement
 from core.announcements.sending import AlreadySent, announcement_for, send_announcement
 from core.kernel.content import Choice
@@ -48,6 +50,53 @@ SECTIONS = {  # the folded section each input is in, so a message about it is sh
     "audience": ("sites", "trusts", "staff_groups", "experience", "roles"),
     "schedule": ("when", "date", "time", "spread", "urgent"),
 }
+
+
+AUDIENCE_PARTS = ("sites", "trusts", "staff_groups", "experience", "roles")
+INPUTS = {"send_on": "date", "send_time": "time"}  # a DraftForm field -> its input, where the names differ
+
+
+def _input_of(field: str) -> str:
+    if field.startswith("buttons."):
+        _, n, part = field.split(".")
+        return f"button{n}_{part}"
+    return INPUTS.get(field, field)
+
+
+def _picked(value: object) -> tuple[str, ...]:
+    """A multi-select's value ("a,b"); anything else is kept whole, so the service refuses it as not a choice."""
+    if value is None:
+        return ()
+    if not isinstance(value, str):
+        return (str(value),)
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _parsed(parse, value: object):
+    try:
+        return parse(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+def draft_form(turn: Turn) -> DraftForm:
+    """The compose card's inputs as typed values: the card's input ids stop here."""
+    data = turn.inbound.data
+    return DraftForm(
+        title=data.get("title"),
+        text=data.get("text"),
+        image_url=data.get("image_url"),
+        buttons=tuple(
+            ButtonForm(data.get(f"button{n}_label"), data.get(f"button{n}_target"))
+            for n in range(1, turn.content.announcements.rules.max_buttons + 1)
+        ),
+        audience=Audience(**{part: _picked(data.get(part)) for part in AUDIENCE_PARTS}),
+        send_now=str(data.get("when") or "now") == "now",
+        send_on=_parsed(date.fromisoformat, data.get("date")),
+        send_time=_parsed(lambda text: time.fromisoformat(text[:5]), data.get("time")),
+        spread=str(data.get("spread") or "false") == "true",
+        urgent=str(data.get("urgent") or "false") == "true",
+    )
 
 
 def compose_card(
@@ -170,11 +219,13 @@ def _form(turn: Turn) -> str:
 @router.action("preview", role=Role.LEAD)
 async def preview(turn: Turn) -> Response:
     form = _form(turn)
-    data = turn.inbound.data
     try:
-        draft = read_draft(turn.content, data, author=turn.user, now=turn.now, command_named=_command_named(turn))
+        draft = read_draft(
+            turn.content, draft_form(turn), author=turn.user, now=turn.now, command_named=_command_named(turn)
+        )
     except DraftProblem as problem:
-        raise FormError(compose_card(turn, form, problem=problem.field), problem.message, field=problem.field) from None
+        field = _input_of(problem.field)
+        raise FormError(compose_card(turn, form, problem=field), problem.message, field=field) from None
     members = await audience_of(turn.uow, turn.content, draft.audience)
     if not members:
         raise FormError(

@@ -283,3 +283,41 @@ async def test_a_problem_in_a_folded_section_opens_it(content):
     response = await press_on_card(chat, await compose(chat), "Preview", **fields(staff_groups="students"))
     audience = next(e for e in response.card["body"] if e.get("id") == "audience")
     assert audience["isVisible"] and "Nobody is in that audience" in card_text({"body": audience["items"]})
+
+
+def _input(card: dict, input_id: str) -> dict:
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("id") == input_id and node.get("type", "").startswith("Input."):
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    assert len(found) == 1, input_id
+    return found[0]
+
+
+async def test_each_problem_is_shown_by_its_own_input_and_its_section_opens(content):
+    chat = await admin_chat(content)
+    card = await compose(chat)
+    cases = [
+        (dict(when="later", date="2026-11-24", time="09:00"), "time", "schedule", "already passed"),
+        (dict(when="later", date="not a date", time="09:00"), "date", "schedule", "choose the date"),
+        (dict(when="later", date="2026-12-24", time="half nine"), "time", "schedule", "hours and minutes"),
+        (dict(when="later", date="2031-01-01", time="09:00"), "date", "schedule", "days ahead"),
+        (dict(button2_target="events"), "button2_label", "buttons", "give button 2 a label"),
+        (dict(button1_label="More", button1_target="make tea"), "button1_target", "buttons", "neither"),
+        (dict(trusts="Atlantis"), "trusts", "audience", "from the list"),
+    ]
+    for typed, input_id, section, message in cases:
+        response = await press_on_card(chat, card, "Preview", **fields(**typed))
+        assert not response.commit, typed
+        assert message in _input(response.card, input_id).get("errorMessage", ""), (typed, input_id)
+        opened = next(e for e in response.card["body"] if e.get("id") == section)
+        assert opened["isVisible"], typed

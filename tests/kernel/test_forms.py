@@ -2,10 +2,10 @@
 
 import pytest
 
+from core.kernel.content import Choice, choice_label
 from core.kernel.errors import InvalidInput
 from core.kernel.text import clean_text
 from dialogs.kit import cards
-from core.kernel.content import Choice, choice_label
 from dialogs.kit.forms import card_int, card_number, field_error, refill
 from dialogs.kit.run import run_command
 
