@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import pstats
 import random
 import statistics
 import sys
@@ -242,6 +244,7 @@ async def main() -> None:
     parser.add_argument("--staff", type=int, default=15_000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the dashboard's runs to FILE")
     args = parser.parse_args()
     content = registry.load_content()
     admin = None
@@ -261,6 +264,9 @@ async def main() -> None:
         print(f"{engine.dialect.name}: synthetic trust written in {time.perf_counter() - began:.1f} s")
         numbers, pages = [], []
         uows = registry.uow_factory(engine)
+        profile = cProfile.Profile() if args.profile else None
+        if profile:
+            profile.enable()
         for _ in range(args.runs):
             async with uows() as uow:
                 began = time.perf_counter()
@@ -269,8 +275,16 @@ async def main() -> None:
             began = time.perf_counter()
             dashboard_html(d, organisation="Trust", links={})
             pages.append(numbers[-1] + 1000 * (time.perf_counter() - began))
+        if profile:
+            profile.disable()
+            profile.dump_stats(args.profile)
+            pstats.Stats(args.profile).sort_stats("cumulative").print_stats(25)
         trained = d.series[0]
         print(f"  staff trained: {trained.cumulative.text} people in all; {d.equity.overall:.1f}% of staff reached")
+        print(
+            f"  first open, every chart drawn: numbers {numbers[0]:.0f} ms, full page {pages[0]:.0f} ms; later opens "
+            "reuse a chart whose series is unchanged (dialogs/measures/charts.py)"
+        )
         for name, times in (("dashboard numbers", numbers), ("full page (numbers, charts, HTML)", pages)):
             print(
                 f"  {name}: p50 {statistics.median(times):.0f} ms, p95 {percentile(times, 95):.0f} ms "

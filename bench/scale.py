@@ -240,8 +240,16 @@ def _print(name: str, generated: dict, lines: list[dict]) -> bool:
         "rows: "
         + ", ".join(
             f"{t} {counts.get(t, 0):,}"
-            for t in ("users", "clinic_bookings", "learning_reviews", "projects", "measure_points", "event_training",
-                      "survey_responses", "forum_posts")
+            for t in (
+                "users",
+                "clinic_bookings",
+                "learning_reviews",
+                "projects",
+                "measure_points",
+                "event_training",
+                "survey_responses",
+                "forum_posts",
+            )
         )  # fmt: skip
     )
     print("\n| what | kind | runs | p50 ms | p95 ms | max ms | target | |")

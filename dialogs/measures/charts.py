@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import io
+import threading
+from collections import OrderedDict
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -48,7 +50,28 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+CHARTS_KEPT = 32  # a few dashboards' worth of charts (PNGs of about 60 KB)
+_drawn: OrderedDict[str, bytes] = OrderedDict()
+_drawn_lock = threading.Lock()  # pages are drawn in worker threads (asyncio.to_thread)
+
+
 def chart_png(series: Series) -> bytes:
+    """The measure's chart. A chart is a pure function of its series, so one drawn for an equal series (same
+    measure, points, limits and signals: its repr) is reused; new numbers draw a new chart."""
+    key = repr(series)
+    with _drawn_lock:
+        if key in _drawn:
+            _drawn.move_to_end(key)
+            return _drawn[key]
+    png = _draw_chart(series)
+    with _drawn_lock:
+        _drawn[key] = png
+        while len(_drawn) > CHARTS_KEPT:
+            _drawn.popitem(last=False)
+    return png
+
+
+def _draw_chart(series: Series) -> bytes:
     """The measure's chart, drawn for a phone's width (SIZE); the page caps it on a laptop so text stays in scale."""
     fig = Figure(figsize=SIZE, dpi=DPI)
     FigureCanvasAgg(fig)

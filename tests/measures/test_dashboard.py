@@ -130,3 +130,26 @@ async def test_limits_are_fixed_and_rebased_as_content_says(uow, content):
     assert chart_png(series).startswith(b"\x89PNG")
     longer = build_series(trained, facts, current=date(2027, 6, 1), months_shown=36)  # 19 complete months
     assert longer.chart.segments[0].fixed and longer.chart.segments[0].baseline == 12
+
+
+async def test_a_chart_is_drawn_again_only_when_its_series_changes(uow, content):
+    from dataclasses import replace
+
+    from core.measures.evidence import facts_of
+    from core.measures.series import build_series
+    from dialogs.measures import charts
+
+    await small_trust(uow, content)
+    trained = content.measures.measure("staff_trained")
+    facts = await facts_of(uow, trained, content)
+    series = build_series(trained, facts, current=date(2026, 11, 1), months_shown=36)
+    first = charts.chart_png(series)
+    same = build_series(trained, facts, current=date(2026, 11, 1), months_shown=36)  # an equal series, built anew
+    assert charts.chart_png(same) is first  # not drawn again
+    latest = series.latest.month
+    newcomers = [replace(facts[-1], month=latest, key=f"person:new-{n}") for n in range(20)]  # a visible rise
+    changed = build_series(trained, facts + newcomers, current=date(2026, 11, 1), months_shown=36)
+    assert changed != series
+    redrawn = charts.chart_png(changed)
+    assert redrawn is not first and redrawn != first and redrawn.startswith(b"\x89PNG")
+    assert charts._draw_chart(series) == first  # what is kept is exactly what would be drawn
