@@ -4,6 +4,7 @@ does: migrate, load the demo data, start the Agents Playground beside the bot, s
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import shutil
@@ -21,12 +22,20 @@ ROOT = Path(__file__).resolve().parent.parent
 PLAYGROUND_PORT = 56150
 
 
+async def freeze_start_up_heap(_app: web.Application | None = None) -> None:
+    """Once started, the modules, content, SDK and SQLAlchemy objects (about 240,000) live as long as the process.
+    Frozen, the collector stops re-scanning them in each full collection (about 150 ms of CPU every ~700 turns,
+    a stall for every turn in flight). Only objects alive now are frozen; later garbage is collected as before."""
+    gc.collect()
+    gc.freeze()
+
+
 def _serve(config: Config) -> None:
     from bot.app import create_app
 
-    web.run_app(
-        create_app(config), host=config.host, port=config.port, print=None, access_log=None, handle_signals=True
-    )
+    app = create_app(config)
+    app.on_startup.append(freeze_start_up_heap)  # the serving process only: a test process would keep its garbage
+    web.run_app(app, host=config.host, port=config.port, print=None, access_log=None, handle_signals=True)
 
 
 def cmd_serve(config: Config, _args) -> int:
