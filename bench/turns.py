@@ -86,9 +86,9 @@ async def serve(kind: str, database_url: str, schema: str | None, profile: str |
     app = await _serve_ours(database_url, schema) if kind == "ours" else _serve_echo()
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    from bot.serve import freeze_start_up_heap
+    from bot.serve import settle_heap
 
-    await freeze_start_up_heap()  # as `qibot serve` does once started; the echo bot too, so the floor stays fair
+    await settle_heap()  # the collector settings of `qibot serve`; the echo bot's too, so the floor stays fair
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]
