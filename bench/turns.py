@@ -2,7 +2,8 @@
 
 Each bot runs in its own subprocess (so the load generator does not share its CPU time): our app built with
 create_app on a fresh, migrated SQLite file with the scheduler off, or a botbuilder ActivityHandler echo bot
-behind the same CloudAdapter, with the same SDK patches as ours (bot/sdk_patches.py), so the floor is a fair one.
+behind the same CloudAdapter, with the same SDK patches as ours (bot/sdk_patches.py) and the same collector
+settings as `qibot serve` (bot/serve.py: settle_heap), so the floor is a fair one.
 Both are in development mode (no MicrosoftAppId: no JWT validation, replies sent without a token). This process
 runs the load generator and a FakeConnector (no rate limit) that receives the replies, so it can check that every
 request got its reply. It prints, at each concurrency, our CPU per turn, p50 and p99 as multiples of the echo
@@ -86,6 +87,9 @@ async def serve(kind: str, database_url: str, schema: str | None, profile: str |
     app = await _serve_ours(database_url, schema) if kind == "ours" else _serve_echo()
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
+    from bot.serve import settle_heap
+
+    await settle_heap()  # the collector settings of `qibot serve`; the echo bot's too, so the floor stays fair
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]

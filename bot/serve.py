@@ -4,6 +4,7 @@ does: migrate, load the demo data, start the Agents Playground beside the bot, s
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import shutil
@@ -21,12 +22,27 @@ ROOT = Path(__file__).resolve().parent.parent
 PLAYGROUND_PORT = 56150
 
 
+GC_THRESHOLD = (10_000, 10, 10)  # CPython's default is (700, 10, 10)
+
+
+async def settle_heap(_app: web.Application | None = None) -> None:
+    """Once started, the modules, content, SDK and SQLAlchemy objects (about 240,000) live as long as the process.
+    Frozen, the collector stops re-scanning them in each full collection (about 150 ms of CPU every ~700 turns,
+    a stall for every turn in flight); only objects alive now are frozen, later garbage is collected as before.
+    A turn leaves a few hundred objects for the collector (requests sessions, coroutines, SQLAlchemy results): with
+    the default threshold each turn or two triggers a young collection, and those promote the objects of the turns
+    still in flight. A young generation of 10,000 is collected every ~25 turns instead, for a few MB at most."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
+
+
 def _serve(config: Config) -> None:
     from bot.app import create_app
 
-    web.run_app(
-        create_app(config), host=config.host, port=config.port, print=None, access_log=None, handle_signals=True
-    )
+    app = create_app(config)
+    app.on_startup.append(settle_heap)  # the serving process only: a test process would keep its garbage
+    web.run_app(app, host=config.host, port=config.port, print=None, access_log=None, handle_signals=True)
 
 
 def cmd_serve(config: Config, _args) -> int:

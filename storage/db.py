@@ -50,6 +50,7 @@ def create_engine(url: str, *, pool_size: int = 10, schema: str | None = None) -
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "reset", _rollback_if_open)
+        _skip_empty_transaction_ends(engine.sync_engine.dialect)
         return engine
     connect_args = {"server_settings": {"search_path": schema}} if schema else {}
     return create_async_engine(
@@ -88,6 +89,31 @@ def _rollback_if_open(dbapi_connection, _record, state) -> None:
     commit, or after reads only): each call to aiosqlite is a round trip to its thread, on every turn."""
     if state.asyncio_safe and dbapi_connection.driver_connection.in_transaction:
         dbapi_connection.rollback()
+
+
+def _skip_empty_transaction_ends(dialect) -> None:
+    """A read-only unit of work (a `help` turn) ends with a COMMIT or ROLLBACK of a transaction SQLite never
+    opened: sqlite3 then does nothing (it checks `sqlite3_get_autocommit`, which `in_transaction` reads), but the
+    call is still a round trip to aiosqlite's thread. The check is made here, on the same connection, and nothing
+    else runs on it meanwhile (SQLAlchemy awaits each call), so the result is the same without the round trip.
+    SQLAlchemy's own transaction state is reset as before: only the driver call is skipped."""
+    do_commit, do_rollback = dialect.do_commit, dialect.do_rollback
+
+    def open_(dbapi_connection) -> bool:
+        try:
+            return dbapi_connection.driver_connection.in_transaction
+        except ValueError:  # aiosqlite's connection is closed: the driver call decides, as before
+            return True
+
+    def commit(dbapi_connection) -> None:
+        if open_(dbapi_connection):
+            do_commit(dbapi_connection)
+
+    def rollback(dbapi_connection) -> None:
+        if open_(dbapi_connection):
+            do_rollback(dbapi_connection)
+
+    dialect.do_commit, dialect.do_rollback = commit, rollback
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
