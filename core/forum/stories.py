@@ -23,8 +23,11 @@ DECISIONS = {"adopt": "Adopted", "adapt": "Adapted", "abandon": "Abandoned"}
 async def offer_stories(uow: UnitOfWork, *, content: Content, messages: ForumMessages, now: datetime) -> int:
     """Tick: each recently completed project's lead is offered "share your story" (once per project)."""
     queued = 0
-    for project in await projects.completed_since(uow, now - OFFER_WINDOW):
-        if await uow.forum.story_of(project.id) is not None:
+    completed = await projects.completed_since(uow, now - OFFER_WINDOW)
+    key = {p.id: f"forum:story_offer:{p.id}" for p in completed}
+    offered = await uow.outbox.queued(list(key.values()))  # offered before: one query for all (issue 16)
+    for project in completed:
+        if key[project.id] in offered or await uow.forum.story_of(project.id) is not None:
             continue
         queued += await notify(
             uow,
@@ -32,7 +35,7 @@ async def offer_stories(uow: UnitOfWork, *, content: Content, messages: ForumMes
             user_id=project.lead_id,
             category=REMINDERS,
             message=messages.story_offer(project.id, project.title or "your project"),
-            key=f"forum:story_offer:{project.id}",
+            key=key[project.id],
             now=now,
         )
     return queued

@@ -17,19 +17,22 @@ async def nudge_learners(uow: UnitOfWork, *, content: Content, now: datetime, me
     tz = content.organisation.timezone
     day_start, day_end = local_day_bounds(now, tz)
     queued = 0
-    # Not those who practised today, nor those already nudged today: asked in a few queries for all of them, not
-    # several per learner (issue 16).
-    due = await uow.learning.learners_due(due_before=day_end, not_practised_since=day_start)
-    key = {user_id: f"learning:{user_id}:{now.astimezone(tz).date().isoformat()}" for user_id, _ in due}
+    # Not those who practised today, nor those already nudged today, and each one's nudge time with the listing:
+    # a few queries for all of them, not several per learner (issue 16).
+    today = now.astimezone(tz).date()
+    default = content.learning.rules.default_nudge_time
+    listed = await uow.learning.learners_due_at(due_before=day_end, not_practised_since=day_start)
+    due = [
+        (user_id, due_count, at)
+        for user_id, due_count, learning_time in listed
+        # not yet: queued once their time has come, so practice before then still counts
+        if now >= (at := datetime.combine(today, learning_time or default, tzinfo=tz))
+    ]
+    key = {user_id: f"learning:{user_id}:{today.isoformat()}" for user_id, *_ in due}
     done = await uow.outbox.queued(list(key.values()))
-    for user_id, due_count in due:
+    for user_id, due_count, at in due:
         if key[user_id] in done:
             continue
-        prefs = await uow.preferences.get(user_id)
-        preferred = prefs.learning_time or content.learning.rules.default_nudge_time
-        at = datetime.combine(now.astimezone(tz).date(), preferred, tzinfo=tz)
-        if now < at:
-            continue  # not yet: queued once their time has come, so practice before then still counts
         count = min(due_count, content.learning.rules.daily_review_cap)
         queued += await notify(
             uow,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Protocol
 
 from core.kernel.model import OutboundMessage, User
@@ -53,6 +53,14 @@ class LearningRepository(Protocol):
         self, *, due_before: datetime, not_practised_since: datetime | None = None
     ) -> list[tuple[int, int]]:
         """(user id, number of cards due) for everyone with a card due before the given time."""
+        ...
+
+    async def learners_due_at(
+        self, *, due_before: datetime, not_practised_since: datetime
+    ) -> list[tuple[int, int, time | None]]:
+        """`learners_due` of those who have not practised since, with each one's chosen nudge time (None: the
+        content's default), by user id: one query for all, so the nudge tick does not read everyone's preferences
+        one by one to see whose time has come (issue 16)."""
         ...
 
     async def participation_by_site(self, *, since: datetime) -> list[tuple[str | None, int, int]]:

@@ -104,14 +104,7 @@ async def project_colleagues(uow: UnitOfWork, user_id: int) -> frozenset[int]:
 async def completed_since(uow: UnitOfWork, since: datetime) -> list[Project]:
     """Completed projects last changed at or after `since`: what other capabilities may follow up with their leads
     (the forum offers "share your story"). Other capabilities use this, never the project tables."""
-    rows = await uow.projects.report_rows()
-    found = []
-    for row in rows:
-        if row["status"] == ProjectStatus.COMPLETED.value and row["updated_at"] and row["updated_at"] >= since:
-            project = await uow.projects.get(row["id"])
-            if project is not None:
-                found.append(project)
-    return found
+    return await uow.projects.completed_since(since)
 
 
 async def completed_story(uow: UnitOfWork, *, user: User, project_id: int) -> tuple[Project, dict]:

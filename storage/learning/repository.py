@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -18,7 +18,7 @@ from storage.learning.tables import (
     learning_serves,
 )
 from storage.repositories import _insert
-from storage.tables import users
+from storage.tables import preferences, users
 
 _CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "first_correct_at")
 
@@ -199,15 +199,33 @@ class SqlLearningRepository:
     async def learners_due(
         self, *, due_before: datetime, not_practised_since: datetime | None = None
     ) -> list[tuple[int, int]]:
-        stmt = select(learning_cards.c.user_id, func.count()).where(learning_cards.c.due < due_before)
+        stmt = self._due(due_before, not_practised_since)
+        rows = await self.conn.execute(stmt.group_by(learning_cards.c.user_id))
+        return [(user_id, count) for user_id, count in rows]
+
+    async def learners_due_at(
+        self, *, due_before: datetime, not_practised_since: datetime
+    ) -> list[tuple[int, int, time | None]]:
+        cards = self._due(due_before, not_practised_since).group_by(learning_cards.c.user_id).subquery()
+        rows = await self.conn.execute(
+            select(cards.c.user_id, cards.c.due_count, preferences.c.learning_time)
+            .select_from(cards.outerjoin(preferences, preferences.c.user_id == cards.c.user_id))
+            .order_by(cards.c.user_id)
+        )
+        return [(user_id, count, at) for user_id, count, at in rows]
+
+    @staticmethod
+    def _due(due_before: datetime, not_practised_since: datetime | None):
+        stmt = select(learning_cards.c.user_id, func.count().label("due_count")).where(
+            learning_cards.c.due < due_before
+        )
         if not_practised_since is not None:
             practised = select(learning_reviews.c.id).where(
                 learning_reviews.c.user_id == learning_cards.c.user_id,
                 learning_reviews.c.answered_at >= not_practised_since,
             )
             stmt = stmt.where(~practised.exists())
-        rows = await self.conn.execute(stmt.group_by(learning_cards.c.user_id))
-        return [(user_id, count) for user_id, count in rows]
+        return stmt
 
     async def learners_started(self, award: str) -> list[tuple[int, datetime, datetime | None]]:
         first = await self.conn.execute(

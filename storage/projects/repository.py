@@ -47,6 +47,8 @@ FIELDS = (
     "wizard_step",
 )
 
+CHUNK = 500  # projects a query: well under SQLite's and asyncpg's bound-parameter limits
+
 _lead, _coach = aliased(users), aliased(users)
 _select = (
     select(projects, _lead.c.name.label("lead_name"), _coach.c.name.label("coach_name"))
@@ -76,26 +78,35 @@ class SqlProjectRepository(SqlProgressRecords):
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def _load(self, where, *, order=None, limit: int | None = None) -> list[Project]:
-        stmt = _select.where(where).order_by(order if order is not None else projects.c.updated_at.desc())
+    async def _load(self, where, *, order=(projects.c.updated_at.desc(),), limit: int | None = None) -> list[Project]:
+        stmt = _select.where(where).order_by(*order)
         rows = (await self.conn.execute(stmt.limit(limit) if limit else stmt)).mappings().all()
-        result = []
-        for r in rows:
-            team = (
-                await self.conn.execute(
-                    select(project_members.c.name, project_members.c.role, project_members.c.user_id)
-                    .where(project_members.c.project_id == r["id"])
-                    .order_by(project_members.c.position)
-                )
-            ).all()
-            measures = (
+        teams: dict[int, list] = {}
+        measures: dict[int, list] = {}
+        rebases: dict[int, tuple[Rebase, ...]] = {}
+        # Team, measures and rebases for all the projects at once, not three queries a project (issue 16: the
+        # stale-project and story ticks list hundreds).
+        for at in range(0, len(rows), CHUNK):
+            ids = [r["id"] for r in rows[at : at + CHUNK]]
+            members = project_members.c
+            for pid, name, role, uid in await self.conn.execute(
+                select(members.project_id, members.name, members.role, members.user_id)
+                .where(members.project_id.in_(ids))
+                .order_by(members.project_id, members.position)
+            ):
+                teams.setdefault(pid, []).append((name, role, uid))
+            for m in (
                 await self.conn.execute(
                     select(project_measures)
-                    .where(project_measures.c.project_id == r["id"])
-                    .order_by(project_measures.c.position)
+                    .where(project_measures.c.project_id.in_(ids))
+                    .order_by(project_measures.c.project_id, project_measures.c.position)
                 )
-            ).mappings()
-            rebases = await self._rebases(project_measures.c.project_id == r["id"])
+            ).mappings():
+                measures.setdefault(m["project_id"], []).append(m)
+            rebases.update(await self._rebases(project_measures.c.project_id.in_(ids)))
+        result = []
+        for r in rows:
+            team = teams.get(r["id"], [])
             result.append(
                 Project(
                     id=r["id"],
@@ -107,7 +118,7 @@ class SqlProjectRepository(SqlProgressRecords):
                     coach_name=r["coach_name"],
                     team=tuple(TeamMember(n, role) for n, role, _ in team),
                     member_ids=frozenset(uid for *_, uid in team if uid is not None),
-                    measures=tuple(_measure(m, rebases.get(m["id"], ())) for m in measures),
+                    measures=tuple(_measure(m, rebases.get(m["id"], ())) for m in measures.get(r["id"], [])),
                     **{f: r[f] for f in FIELDS},
                 )
             )
@@ -319,6 +330,12 @@ class SqlProjectRepository(SqlProgressRecords):
     async def stale(self, *, updated_before: datetime) -> list[Project]:
         return await self._load(
             projects.c.status.in_([s.value for s in LIVE_STATUSES]) & (projects.c.updated_at < updated_before)
+        )
+
+    async def completed_since(self, since: datetime) -> list[Project]:
+        return await self._load(
+            (projects.c.status == ProjectStatus.COMPLETED.value) & (projects.c.updated_at >= since),
+            order=(projects.c.submitted_at, projects.c.id),
         )
 
     async def coaches(self, site: str | None) -> list[tuple[int, str]]:

@@ -97,6 +97,11 @@ class FakeLearning(_Repo):
                 counts[user_id] = counts.get(user_id, 0) + 1
         return sorted(counts.items())
 
+    async def learners_due_at(self, *, due_before, not_practised_since):
+        due = await self.learners_due(due_before=due_before, not_practised_since=not_practised_since)
+        prefs = self.db.preferences
+        return [(u, n, prefs[u].learning_time if u in prefs else None) for u, n in due]
+
     async def learners_started(self, award):
         first: dict[int, object] = {}
         for r in self._d("reviews", []):

@@ -310,6 +310,15 @@ class FakeProjects(_Repo):
         live = {s.value for s in LIVE_STATUSES}
         return self._load(lambda r: r["status"] in live and r["updated_at"] < updated_before)
 
+    async def completed_since(self, since):
+        done = [
+            r
+            for r in self._tables["projects"].values()
+            if r["status"] == ProjectStatus.COMPLETED.value and r["updated_at"] >= since
+        ]
+        done.sort(key=lambda r: (r["submitted_at"] is not None, r["submitted_at"] or 0, r["id"]))
+        return [self._project(r) for r in done]
+
     async def coaches(self, site):
         found = [u for u in self.db.users.values() if Role.COACH in u.roles and (not site or u.site == site)]
         return [(u.id, u.name or "QI coach") for u in sorted(found, key=lambda u: (u.name or "", u.id))]
