@@ -426,8 +426,11 @@ async def schedule_until_done(db: Database, *, deadline: float, app_rate, lease_
         while time.monotonic() < deadline:
             await asyncio.sleep(1.0)
             async with uow_factory() as uow:
-                counts = await uow.outbox.status_counts()
+                # Announcements first: the tick that marks one Done queues its last card update in the same
+                # commit, so the outbox read after it sees that row (on PostgreSQL each statement sees the latest
+                # commit; read the other way round, a commit between the two reads stopped the worker early).
                 active = await uow.announcements.active(since=clock.now())
+                counts = await uow.outbox.status_counts()
             if not counts.get("pending") and not counts.get("sending") and all(a.status == Status.DONE for a in active):
                 finished = True
                 break

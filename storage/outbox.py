@@ -15,12 +15,11 @@ from core.kernel.model import (
     OutboxItem,
     OutboxStatus,
 )
-from storage.repositories import _insert
+from core.kernel.ports import NewOutboxRow
+from storage.repositories import _insert, chunks
 from storage.tables import (
     outbox,
 )
-
-KEYS_PER_QUERY = 500  # dedupe keys asked about in one IN (...)
 
 
 class SqlOutboxRepository:
@@ -48,6 +47,50 @@ class SqlOutboxRepository:
         )
         result = await self.conn.execute(stmt)
         return result.rowcount == 1
+
+    async def add_many(self, rows: Sequence[NewOutboxRow], *, now: datetime) -> set[str]:
+        """INSERT ... ON CONFLICT DO NOTHING RETURNING, executed for all rows at once (SQLAlchemy sends them as
+        multi-row statements of up to 1,000); a message shared by the rows (an announcement's card) is
+        serialised once."""
+        if not rows:
+            return set()
+        payloads: dict[int, dict] = {}
+        for row in rows:
+            payloads.setdefault(id(row.message), row.message.to_json())
+        values = [
+            dict(
+                dedupe_key=row.dedupe_key,
+                user_id=row.user_id,
+                address_id=row.address_id,
+                category=row.category,
+                counts_to_budget=row.counts_to_budget,
+                payload=payloads[id(row.message)],
+                status=OutboxStatus.PENDING.value,
+                due_at=row.due_at,
+                attempts=0,
+                created_at=now,
+            )
+            for row in rows
+        ]
+        stmt = (
+            _insert(self.conn, outbox)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(outbox.c.dedupe_key)
+        )
+        return set((await self.conn.execute(stmt, values)).scalars())
+
+    async def budgeted_due_times(self, user_ids: Sequence[int], *, since: datetime) -> dict[int, list[datetime]]:
+        found: dict[int, list[datetime]] = {}
+        for chunk in chunks(sorted(set(user_ids))):
+            stmt = select(outbox.c.user_id, outbox.c.due_at).where(
+                outbox.c.user_id.in_(chunk),
+                outbox.c.counts_to_budget.is_(True),
+                outbox.c.status != OutboxStatus.CANCELLED.value,
+                outbox.c.due_at >= since,
+            )
+            for user_id, due_at in await self.conn.execute(stmt):
+                found.setdefault(user_id, []).append(due_at)
+        return found
 
     async def count_budgeted(self, user_id: int, start: datetime, end: datetime) -> int:
         stmt = (
@@ -117,9 +160,7 @@ class SqlOutboxRepository:
 
     async def queued(self, dedupe_keys: Sequence[str]) -> set[str]:
         found: set[str] = set()
-        keys = list(dict.fromkeys(dedupe_keys))
-        for start in range(0, len(keys), KEYS_PER_QUERY):
-            chunk = keys[start : start + KEYS_PER_QUERY]
+        for chunk in chunks(list(dict.fromkeys(dedupe_keys))):
             rows = await self.conn.execute(select(outbox.c.dedupe_key).where(outbox.c.dedupe_key.in_(chunk)))
             found.update(rows.scalars())
         return found

@@ -28,6 +28,15 @@ def _insert(conn: AsyncConnection, table):
     return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
 
 
+PER_QUERY = 500  # ids or keys asked about in one IN (...), well inside both databases' parameter limits
+
+
+def chunks(values: Sequence, size: int = PER_QUERY):
+    """`values` in slices of `size`, for a read about many people that stays a few queries."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 # The person and their roles in one statement (one row per role; one row with no role).
 _user_select = select(users, user_roles.c.role).select_from(
     users.outerjoin(user_roles, user_roles.c.user_id == users.c.id)
@@ -262,6 +271,19 @@ class SqlAddressRepository:
         )
         row = (await self.conn.execute(stmt)).mappings().first()
         return _address_from_row(row) if row else None
+
+    async def personal_many(self, user_ids: Sequence[int]) -> dict[int, StoredAddress]:
+        found: dict[int, StoredAddress] = {}
+        for chunk in chunks(sorted(set(user_ids))):
+            stmt = _address_select.where(
+                conversation_addresses.c.user_id.in_(chunk),
+                conversation_addresses.c.conversation_type == "personal",
+                conversation_addresses.c.active.is_(True),
+                conversation_addresses.c.reachable.is_(True),
+            ).order_by(conversation_addresses.c.updated_at, conversation_addresses.c.id)
+            for row in (await self.conn.execute(stmt)).mappings():
+                found[row["user_id"]] = _address_from_row(row)  # the latest one wins, as in `personal`
+        return found
 
     async def upsert(self, user_id: int, address: ConversationAddress, *, now: datetime) -> StoredAddress:
         return (await self.refresh(user_id, address, now=now)).stored

@@ -168,6 +168,10 @@ class FakeAddresses(_Repo):
             None,
         )
 
+    async def personal_many(self, user_ids):
+        found = {u: await self.personal(u) for u in user_ids}
+        return {u: a for u, a in found.items() if a is not None}
+
     async def upsert(self, user_id, address: ConversationAddress, *, now):
         return (await self.refresh(user_id, address, now=now)).stored
 
@@ -198,6 +202,9 @@ class FakePreferences(_Repo):
     async def get(self, user_id):
         return copy.copy(self.db.preferences.get(user_id)) or Preferences(user_id=user_id)
 
+    async def get_many(self, user_ids):
+        return {u: await self.get(u) for u in user_ids}
+
     async def save(self, prefs, *, now):
         self.db.preferences[prefs.user_id] = copy.copy(prefs)
 
@@ -225,6 +232,26 @@ class FakeOutbox(_Repo):
             created_at=now,
         )
         return True
+
+    async def add_many(self, rows, *, now):
+        inserted = set()
+        for row in rows:
+            fields = {f: getattr(row, f) for f in row.__dataclass_fields__}
+            if await self.add(**fields, now=now):
+                inserted.add(row.dedupe_key)
+        return inserted
+
+    async def budgeted_due_times(self, user_ids, *, since):
+        found: dict[int, list] = {}
+        for r in self.db.outbox.values():
+            if (
+                r["user_id"] in user_ids
+                and r["counts_to_budget"]
+                and r["status"] != OutboxStatus.CANCELLED.value
+                and r["due_at"] >= since
+            ):
+                found.setdefault(r["user_id"], []).append(r["due_at"])
+        return found
 
     async def count_budgeted(self, user_id, start, end):
         return sum(

@@ -18,7 +18,7 @@ from core.announcements.ports import AnnouncementMessages
 from core.announcements.sending import progress_key, recipient_key
 from core.kernel.content import Content
 from core.kernel.model import OutboundMessage
-from core.kernel.nudges import notify_or_say_why
+from core.kernel.nudges import Nudge, notify_many
 from core.kernel.ports import UnitOfWork
 from core.kernel.working_hours import next_open, windows_around
 
@@ -84,31 +84,31 @@ async def _feed(
         return 0
     message = OutboundMessage(card=messages.announcement_card(announcement))
     start = max(now, announcement.send_at or now)
-    queued = 0
-    for user_id, round_ in waiting:
-        key = recipient_key(announcement.id, user_id, round_)
-        decision = await notify_or_say_why(
-            uow,
-            content,
+    keys = [recipient_key(announcement.id, user_id, round_) for user_id, round_ in waiting]
+    nudges = [
+        Nudge(
             user_id=user_id,
             category=rules.category,
             message=message,
             key=key,
-            now=now,
             not_before=_spread_slot(announcement, user_id, content, start) if announcement.spread else start,
             budget=not announcement.urgent,
         )
+        for (user_id, _), key in zip(waiting, keys, strict=True)
+    ]
+    # The whole slice through the gate at once: a few queries for all of it, not several per person, so the tick
+    # holds the database (SQLite's one connection) for a moment, not seconds, while the dispatcher waits.
+    decisions = await notify_many(uow, content, nudges, now=now)
+    states = []
+    for (user_id, _), key, decision in zip(waiting, keys, decisions, strict=True):
         if decision.enqueued or decision.reason == "duplicate":
-            state = RecipientState.QUEUED
-            queued += 1
+            states.append((user_id, RecipientState.QUEUED, key))
         elif decision.reason == NO_CHAT:
-            state = RecipientState.NOT_INSTALLED
+            states.append((user_id, RecipientState.NOT_INSTALLED, None))
         else:
-            state = RecipientState.OPTED_OUT
-        await uow.announcements.set_state(
-            announcement.id, user_id, state, key=key if state == RecipientState.QUEUED else None, now=now
-        )
-    return queued
+            states.append((user_id, RecipientState.OPTED_OUT, None))
+    await uow.announcements.set_states(announcement.id, states, now=now)
+    return sum(state == RecipientState.QUEUED for _, state, _ in states)
 
 
 async def _install(

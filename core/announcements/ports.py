@@ -42,9 +42,12 @@ class AnnouncementRepository(Protocol):
         """(person, round) of recipients whose copy is not queued yet, by person."""
         ...
 
-    async def set_state(
-        self, announcement_id: int, user_id: int, state: RecipientState, *, key: str | None, now: datetime
-    ) -> None: ...
+    async def set_states(
+        self, announcement_id: int, states: Sequence[tuple[int, RecipientState, str | None]], *, now: datetime
+    ) -> None:
+        """(person, state, outbox key when queued) for a slice of recipients, in one round trip."""
+        ...
+
     async def queued_count(self, announcement_id: int) -> int:
         """Copies of this announcement waiting in the outbox (pending or being sent)."""
         ...

@@ -85,6 +85,10 @@ class AddressRepository(Protocol):
         """The user's active, reachable one-to-one chat with the bot, if any."""
         ...
 
+    async def personal_many(self, user_ids: Sequence[int]) -> dict[int, StoredAddress]:
+        """`personal` for many people, by person (those without one are missing), in a query per 500."""
+        ...
+
     async def upsert(self, user_id: int, address: ConversationAddress, *, now: datetime) -> StoredAddress: ...
     async def refresh(self, user_id: int, address: ConversationAddress, *, now: datetime) -> AddressRefresh: ...
     async def set_active(self, address_id: int, active: bool, *, now: datetime) -> None: ...
@@ -93,7 +97,24 @@ class AddressRepository(Protocol):
 
 class PreferenceRepository(Protocol):
     async def get(self, user_id: int) -> Preferences: ...
+    async def get_many(self, user_ids: Sequence[int]) -> dict[int, Preferences]:
+        """`get` for many people, by person (every one of them, defaults where nothing is stored)."""
+        ...
+
     async def save(self, prefs: Preferences, *, now: datetime) -> None: ...
+
+
+@dataclass(frozen=True)
+class NewOutboxRow:
+    """A message the nudge gate admitted, for `OutboxRepository.add_many` (the fields of `add`)."""
+
+    dedupe_key: str
+    user_id: int
+    address_id: int
+    category: str
+    message: OutboundMessage
+    due_at: datetime
+    counts_to_budget: bool
 
 
 @dataclass(frozen=True)
@@ -117,8 +138,17 @@ class OutboxRepository(Protocol):
         """Insert unless the dedupe key exists; True if inserted."""
         ...
 
+    async def add_many(self, rows: Sequence[NewOutboxRow], *, now: datetime) -> set[str]:
+        """Insert each row unless its dedupe key exists; the keys inserted (a few statements for all)."""
+        ...
+
     async def count_budgeted(self, user_id: int, start: datetime, end: datetime) -> int:
         """Nudges that count to the daily budget, due in [start, end), not cancelled."""
+        ...
+
+    async def budgeted_due_times(self, user_ids: Sequence[int], *, since: datetime) -> dict[int, list[datetime]]:
+        """When each person's nudges that count to the budget are due, from `since` on, not cancelled (the
+        gate counts them per day for a whole batch)."""
         ...
 
     async def claim_due(self, *, now: datetime, limit: int, lease_seconds: float) -> list[OutboxItem]: ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.announcements.model import (
@@ -90,6 +90,14 @@ _DELIVERY = case(
         ),
     ),
     else_=recipients.c.state,
+)
+
+
+# One recipient's state, executed for a whole slice at once (executemany: one round trip to the database).
+_SET_STATE = (
+    update(recipients)
+    .where(recipients.c.announcement_id == bindparam("b_announcement"), recipients.c.user_id == bindparam("b_user"))
+    .values(state=bindparam("b_state"), outbox_key=bindparam("b_key"), updated_at=bindparam("b_now"))
 )
 
 
@@ -184,11 +192,12 @@ class SqlAnnouncementRepository:
         )
         return [(u, r) for u, r in await self.conn.execute(stmt)]
 
-    async def set_state(self, announcement_id, user_id, state: RecipientState, *, key, now) -> None:
+    async def set_states(self, announcement_id, states, *, now) -> None:
+        if not states:
+            return
         await self.conn.execute(
-            update(recipients)
-            .where(recipients.c.announcement_id == announcement_id, recipients.c.user_id == user_id)
-            .values(state=state.value, outbox_key=key, updated_at=now)
+            _SET_STATE,
+            [dict(b_announcement=announcement_id, b_user=u, b_state=s.value, b_key=k, b_now=now) for u, s, k in states],
         )
 
     def _with_outbox(self, *columns):

@@ -101,8 +101,9 @@ class FakeAnnouncements(_Repo):
     async def waiting(self, announcement_id, *, limit):
         return [(u, r["round"]) for u, r in self._of(announcement_id) if r["state"] == RecipientState.WAITING][:limit]
 
-    async def set_state(self, announcement_id, user_id, state, *, key, now):
-        self._d("recipients")[(announcement_id, user_id)].update(state=state, key=key, at=now)
+    async def set_states(self, announcement_id, states, *, now):
+        for user_id, state, key in states:
+            self._d("recipients")[(announcement_id, user_id)].update(state=state, key=key, at=now)
 
     def _delivery(self, row) -> Delivery:
         if row["state"] != RecipientState.QUEUED:
