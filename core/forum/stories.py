@@ -12,7 +12,7 @@ from core.forum.services import REMINDERS, start_thread
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput
 from core.kernel.model import User
-from core.kernel.nudges import notify
+from core.kernel.nudges import Nudge, notify_many
 from core.kernel.ports import UnitOfWork
 from core.projects import services as projects
 
@@ -22,23 +22,20 @@ DECISIONS = {"adopt": "Adopted", "adapt": "Adapted", "abandon": "Abandoned"}
 
 async def offer_stories(uow: UnitOfWork, *, content: Content, messages: ForumMessages, now: datetime) -> int:
     """Tick: each recently completed project's lead is offered "share your story" (once per project)."""
-    queued = 0
     completed = await projects.completed_since(uow, now - OFFER_WINDOW)
     key = {p.id: f"forum:story_offer:{p.id}" for p in completed}
     offered = await uow.outbox.queued(list(key.values()))  # offered before: one query for all (issue 16)
-    for project in completed:
-        if key[project.id] in offered or await uow.forum.story_of(project.id) is not None:
-            continue
-        queued += await notify(
-            uow,
-            content,
+    nudges = [
+        Nudge(
             user_id=project.lead_id,
             category=REMINDERS,
             message=messages.story_offer(project.id, project.title or "your project"),
             key=key[project.id],
-            now=now,
         )
-    return queued
+        for project in completed
+        if key[project.id] not in offered and await uow.forum.story_of(project.id) is None
+    ]
+    return sum(d.enqueued for d in await notify_many(uow, content, nudges, now=now))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.kernel.content import Content
-from core.kernel.nudges import notify
+from core.kernel.nudges import Nudge, notify_many
 from core.kernel.ports import UnitOfWork
 from core.kernel.working_hours import local_day_bounds
 from core.learning.ports import LearningMessages
@@ -16,7 +16,6 @@ async def nudge_learners(uow: UnitOfWork, *, content: Content, now: datetime, me
     time, through the single nudge gate (quiet hours, budget, pause, opt-out)."""
     tz = content.organisation.timezone
     day_start, day_end = local_day_bounds(now, tz)
-    queued = 0
     # Not those who practised today, nor those already nudged today, and each one's nudge time with the listing:
     # a few queries for all of them, not several per learner (issue 16).
     today = now.astimezone(tz).date()
@@ -30,21 +29,20 @@ async def nudge_learners(uow: UnitOfWork, *, content: Content, now: datetime, me
     ]
     key = {user_id: f"learning:{user_id}:{today.isoformat()}" for user_id, *_ in due}
     done = await uow.outbox.queued(list(key.values()))
-    for user_id, due_count, at in due:
-        if key[user_id] in done:
-            continue
-        count = min(due_count, content.learning.rules.daily_review_cap)
-        queued += await notify(
-            uow,
-            content,
+    cap = content.learning.rules.daily_review_cap
+    nudges = [
+        Nudge(
             user_id=user_id,
             category="learning",
-            message=messages.nudge(count),
+            message=messages.nudge(min(due_count, cap)),
             key=key[user_id],
-            now=now,
             not_before=at.astimezone(now.tzinfo),
         )
-    return queued
+        for user_id, due_count, at in due
+        if key[user_id] not in done
+    ]
+    # through the gate together: a few queries for all of them, the same decisions as one by one
+    return sum(d.enqueued for d in await notify_many(uow, content, nudges, now=now))
 
 
 def nudge_text(content: Content, count: int) -> str:

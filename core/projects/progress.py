@@ -17,7 +17,7 @@ from datetime import date, datetime
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput, NotFound
 from core.kernel.model import User
-from core.kernel.nudges import notify
+from core.kernel.nudges import Nudge, notify_many
 from core.kernel.ports import UnitOfWork
 from core.kernel.roles import effective_roles
 from core.measurement import MIN_FIX_AFTER, Rebase, XmR, xmr
@@ -351,20 +351,12 @@ async def chart_for(
 
 async def nudge_stale(uow: UnitOfWork, *, content: Content, messages: ProjectMessages, now: datetime) -> int:
     """Tick: a live project with no update for 30 days gets its lead one quick-update card (once per lull)."""
-    queued = 0
     stale = await uow.projects.stale(updated_before=now - content.projects.stale_after)
     key = {p.id: f"project:{p.id}:stale:{p.updated_at.date().isoformat()}" for p in stale}
     done = await uow.outbox.queued(list(key.values()))  # nudged in this lull already: one query for all (issue 16)
-    for project in stale:
-        if key[project.id] in done:
-            continue
-        queued += await notify(
-            uow,
-            content,
-            user_id=project.lead_id,
-            category="projects",
-            message=messages.stale(project),
-            key=key[project.id],
-            now=now,
-        )
-    return queued
+    nudges = [
+        Nudge(user_id=project.lead_id, category="projects", message=messages.stale(project), key=key[project.id])
+        for project in stale
+        if key[project.id] not in done
+    ]
+    return sum(d.enqueued for d in await notify_many(uow, content, nudges, now=now))
