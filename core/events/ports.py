@@ -90,8 +90,16 @@ class EventRepository(Protocol):
     ) -> None: ...
 
     # attendance and training
+    async def registrations_of(self, event_ids: Sequence[int], *, statuses: Sequence[str] = ...) -> list[Registration]:
+        """Many events' registrations in one query, by event, then first come first served."""
+        ...
+
     async def set_mark(self, registration_id: int, date_id: int, mark: Mark, *, method: str, now: datetime) -> None: ...
     async def marks(self, event_id: int) -> list[AttendanceMark]: ...
+    async def attended_registrations(self, event_ids: Sequence[int]) -> set[int]:
+        """The registrations marked attended on any date of these events."""
+        ...
+
     async def add_training(
         self, *, user_id: int, event_id: int, course: str, completed_on: date, now: datetime
     ) -> bool:
@@ -102,6 +110,10 @@ class EventRepository(Protocol):
     async def training_of(self, user_id: int) -> list[TrainingRecord]: ...
     async def trained_at(self, event_id: int) -> set[int]:
         """The people who completed this event's course (one query for a report, not one per person)."""
+        ...
+
+    async def trained_at_events(self, event_ids: Sequence[int]) -> set[tuple[int, int]]:
+        """(event, person) for each completion of these events' courses."""
         ...
 
     async def trained_people(self, *, start: date, end: date) -> int:

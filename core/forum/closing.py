@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core.forum.escalation import working_seconds
 from core.forum.model import Outcome, PostKind, PostStatus, PostView
 from core.forum.ports import ForumMessages
 from core.forum.services import asker_label, get_post, my_post, sees_names, thread_link, to_channel
@@ -61,7 +62,14 @@ async def mark_helpful(uow: UnitOfWork, *, user: User, reply_id: int) -> tuple[b
 
 
 async def close_question(
-    uow: UnitOfWork, *, user: User, post_id: int, outcome: object, messages: ForumMessages, now: datetime
+    uow: UnitOfWork,
+    *,
+    user: User,
+    post_id: int,
+    outcome: object,
+    messages: ForumMessages,
+    now: datetime,
+    content: Content | None = None,
 ) -> bool:
     """Closed with whether it was answered; False if it was closed already (the first answer stands)."""
     post = await my_post(uow, user, post_id)
@@ -69,7 +77,9 @@ async def close_question(
         raise InvalidInput("Please say whether this answered your question.")
     if post.kind != PostKind.QUESTION or not post.live:
         return False
-    if not await uow.forum.close(post.id, outcome=Outcome(outcome), now=now):
+    # With the content, the working time to closing is stored once (it never changes), for the report (issue 16).
+    working_s = working_seconds(post.posted_at, now, content) if content and post.posted_at else None
+    if not await uow.forum.close(post.id, outcome=Outcome(outcome), now=now, working_s=working_s):
         return False
     if post.thread_address_id is not None:
         closed = await get_post(uow, post.id)

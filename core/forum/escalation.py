@@ -37,6 +37,21 @@ def deadlines(post: Post, content: Content) -> tuple[datetime, datetime]:
     return first, second
 
 
+def working_seconds(start: datetime, end: datetime, content: Content) -> float:
+    """Working time from `start` to `end`, in seconds (the SLA clock)."""
+    hours, tz, holidays = content.nudges.default_hours, content.organisation.timezone, content.forum.bank_holidays
+    return working_time_between(start, end, hours, tz, holidays).total_seconds()
+
+
+def answer_timing(posted_at: datetime, answered_at: datetime, content: Content) -> tuple[float, bool]:
+    """A first answer's working time in seconds, and whether it came by the first escalation's deadline."""
+    first = add_working_days(
+        posted_at, content.forum.answer_within, content.nudges.default_hours, content.organisation.timezone,
+        content.forum.bank_holidays,
+    )  # fmt: skip
+    return working_seconds(posted_at, answered_at, content), answered_at <= first
+
+
 def waiting(post: Post, content: Content, now: datetime) -> timedelta:
     """Working time the question has waited so far."""
     rules = content.nudges

@@ -72,6 +72,11 @@ class Post:
     first_answer_at: datetime | None = None
     closed_at: datetime | None = None
     asker_name: str | None = None
+    # Stored when answered and when closed (they never change afterwards), so the report sums numbers (issue 16);
+    # None on questions from before migration 0017, which the report times itself.
+    first_answer_working_s: float | None = None
+    answered_in_time: bool | None = None
+    closed_working_s: float | None = None
 
     @property
     def live(self) -> bool:

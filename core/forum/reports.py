@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
-from core.forum.escalation import deadlines
+from core.forum.escalation import deadlines, working_seconds
 from core.forum.model import Post, PostKind, PostStatus
 from core.forum.services import sees_names
-from core.forum.sla import working_time_between
 from core.kernel.content import Content
 from core.kernel.errors import NotAllowed
 from core.kernel.model import User
@@ -49,23 +48,26 @@ class ForumReport:
 
 
 def _column(post: Post, content: Content, now: datetime) -> str:
-    first, _ = deadlines(post, content)
     if post.first_answer_at is not None:
-        return "in_time" if post.first_answer_at <= first else "late"
+        in_time = post.answered_in_time
+        if in_time is None:  # answered before it was stored (migration 0017): timed here
+            in_time = post.first_answer_at <= deadlines(post, content)[0]
+        return "in_time" if in_time else "late"
+    first, _ = deadlines(post, content)
     return "overdue" if now >= first else "open"
 
 
-def _working(content: Content, start: datetime, end: datetime) -> timedelta:
-    rules = content.nudges
-    return working_time_between(
-        start, end, rules.default_hours, content.organisation.timezone, content.forum.bank_holidays
-    )
+def _working(stored: float | None, content: Content, start: datetime, end: datetime | None) -> float | None:
+    """Working seconds from `start` to `end`: as stored when answered or closed, else worked out here."""
+    if end is None:
+        return None
+    return stored if stored is not None else working_seconds(start, end, content)
 
 
-def _median(values: list[timedelta]) -> str:
+def _median(values: list[float]) -> str:
     if len(values) < THRESHOLD:
         return ""
-    hours = median(v.total_seconds() for v in values) / 3600
+    hours = median(values) / 3600
     return f"{hours:.1f} working hours" if hours < 10 else f"{hours / 10:.1f} working days"
 
 
@@ -79,23 +81,23 @@ class _Timed:
 
     post: Post
     column: str
-    first_answer: timedelta | None
-    to_close: timedelta | None
+    first_answer: float | None  # working seconds
+    to_close: float | None
 
 
 def _timed(post: Post, content: Content, now: datetime) -> _Timed:
     return _Timed(
         post,
         _column(post, content, now),
-        _working(content, post.posted_at, post.first_answer_at) if post.first_answer_at else None,
-        _working(content, post.posted_at, post.closed_at) if post.closed_at else None,
+        _working(post.first_answer_working_s, content, post.posted_at, post.first_answer_at),
+        _working(post.closed_working_s, content, post.posted_at, post.closed_at),
     )
 
 
 def _rows(posts: list[_Timed], key: Callable[[Post], str], labels: dict[str, str]) -> tuple[ReportRow, ...]:
     counts: dict[str, dict[str, int]] = {k: dict.fromkeys(COLUMNS, 0) for k in labels}
-    firsts: dict[str, list[timedelta]] = {k: [] for k in labels}
-    closes: dict[str, list[timedelta]] = {k: [] for k in labels}
+    firsts: dict[str, list[float]] = {k: [] for k in labels}
+    closes: dict[str, list[float]] = {k: [] for k in labels}
     for timed in posts:
         group = key(timed.post)
         if group not in counts:

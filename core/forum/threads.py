@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from core.forum.commands import ChannelPlace, InvalidAnswer
+from core.forum.escalation import answer_timing
 from core.forum.model import ALL_SITES, ChannelKind, ForumChannel, Post, PostKind, PostStatus, Reply
 from core.forum.ports import ForumMessages
 from core.forum.services import (
@@ -137,7 +138,9 @@ async def reply_in_thread(
 
 async def _answered(uow: UnitOfWork, post: Post, reply: Reply, content: Content, messages: ForumMessages, now):
     if post.kind == PostKind.QUESTION:
-        await uow.forum.mark_answered(post.id, now=now)
+        # timed here, once: the first answer's working time and deadline never change afterwards (issue 16)
+        timing = answer_timing(post.posted_at, now, content) if post.posted_at and not post.first_answer_at else None
+        await uow.forum.mark_answered(post.id, now=now, timing=timing)
     channel = await uow.forum.get_channel(post.channel_id) if post.channel_id else None
     stored = await uow.addresses.get(channel.address_id) if channel else None
     link = thread_link(post, channel, stored.address.tenant_id if stored else None)

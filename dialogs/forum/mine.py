@@ -171,6 +171,7 @@ async def closed(turn: Turn) -> Response:
         outcome=turn.inbound.data.get("outcome"),
         messages=turn.messages["forum"],
         now=turn.now,
+        content=turn.content,
     )
     notice = "Closed. Thank you for telling us." if done else "That question was already closed: nothing changed."
     return Response(card=await show_post(turn, post_id, notice, good=done))

@@ -68,6 +68,7 @@ def _post(row) -> Post:
         first_answer_at=row["first_answer_at"],
         closed_at=row["closed_at"],
         asker_name=row["asker_name"],
+        **{name: row[name] for name in ("first_answer_working_s", "answered_in_time", "closed_working_s")},
     )
 
 
@@ -310,11 +311,12 @@ class SqlForumRepository(KnowledgeQueries):
         )
         return result.rowcount == 1
 
-    async def mark_answered(self, post_id: int, *, now: datetime) -> bool:
+    async def mark_answered(self, post_id: int, *, now: datetime, timing: tuple[float, bool] | None = None) -> bool:
+        working_s, in_time = timing or (None, None)
         first = await self.conn.execute(
             update(forum_posts)
             .where(forum_posts.c.id == post_id, forum_posts.c.first_answer_at.is_(None))
-            .values(first_answer_at=now, updated_at=now)
+            .values(first_answer_at=now, first_answer_working_s=working_s, answered_in_time=in_time, updated_at=now)
         )
         await self.conn.execute(
             update(forum_posts)
@@ -323,11 +325,12 @@ class SqlForumRepository(KnowledgeQueries):
         )
         return first.rowcount == 1
 
-    async def close(self, post_id: int, *, outcome: Outcome, now: datetime) -> bool:
+    async def close(self, post_id: int, *, outcome: Outcome, now: datetime, working_s: float | None = None) -> bool:
         result = await self.conn.execute(
             update(forum_posts)
             .where(forum_posts.c.id == post_id, forum_posts.c.status.in_(LIVE))
             .values(status=PostStatus.CLOSED.value, outcome=outcome.value, closed_at=now, updated_at=now)
+            .values(closed_working_s=working_s)
         )
         return result.rowcount == 1
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -79,6 +80,10 @@ forum_posts = Table(
     Column("posted_at", UTC_DT, nullable=True),
     Column("first_answer_at", UTC_DT, nullable=True),
     Column("closed_at", UTC_DT, nullable=True),
+    # The SLA of the answer and of closing, stored once (they never change): the report sums them (issue 16).
+    Column("first_answer_working_s", Float, nullable=True),
+    Column("answered_in_time", Boolean, nullable=True),
+    Column("closed_working_s", Float, nullable=True),
     Column("updated_at", UTC_DT, nullable=False),
     CheckConstraint("kind IN ('question', 'story')", name="known_kind"),
     CheckConstraint("status IN ('draft', 'resolved', 'open', 'answered', 'closed', 'withdrawn')", name="known_status"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.forum.escalation import answer_timing, working_seconds
 from core.forum.sla import add_working_days
 from storage.forum.tables import (
     forum_channels,
@@ -39,6 +40,12 @@ def _escalation(trust: Trust, posted) -> int:
     first = add_working_days(posted, forum.answer_within, *clock)
     second = add_working_days(first, forum.then_everyone_after, *clock)
     return 2 if trust.end >= second else 1 if trust.end >= first else 0
+
+
+def _timing(trust: Trust, posted, answered, closed) -> tuple:
+    """What the bot stores when a question is answered and closed (core.forum.escalation), for the report."""
+    working_s, in_time = answer_timing(posted, answered, trust.content) if answered else (None, None)
+    return working_s, in_time, working_seconds(posted, closed, trust.content) if closed else None
 
 
 async def write_forum(bulk: BulkWriter, trust: Trust) -> None:
@@ -95,7 +102,8 @@ async def write_forum(bulk: BulkWriter, trust: Trust) -> None:
                       rng.random() < 0.5, status, rng.choice(("yes", "yes", "partly", "no")) if closed else None,
                       escalation, channel_id if posted else None, f"19:scale-c@thread.tacv2;messageid={pid}" if posted
                       else None, address_id if posted else None, f"scale-root-{pid}" if posted else None, created,
-                      posted, answered, closed, min(trust.end, closed or answered or posted or created)))
+                      posted, answered, closed, min(trust.end, closed or answered or posted or created),
+                      *_timing(trust, posted, answered, closed)))
         if answered:
             for r in range(rng.randint(1, 3)):
                 coach = rng.choice(coaches)
@@ -107,12 +115,14 @@ async def write_forum(bulk: BulkWriter, trust: Trust) -> None:
     for project, lead, _status, site, _division in rng.sample(stories, round(len(stories) * STORIES)):
         at = trust.moment(rng, after=trust.end - timedelta(days=700))
         posts.append((post_id + len(posts), "story", lead, "What we changed, and what happened.", None, site,
-                      project, True, "open", None, 0, None, None, None, None, at, at, None, None, at))
+                      project, True, "open", None, 0, None, None, None, None, at, at, None, None, at, None, None,
+                      None))
     await bulk.write(
         forum_posts,
         ("id", "kind", "user_id", "text", "topic", "site", "project_id", "show_name", "status", "outcome",
          "escalation", "channel_id", "thread_conversation", "thread_address_id", "root_activity", "created_at",
-         "posted_at", "first_answer_at", "closed_at", "updated_at"),
+         "posted_at", "first_answer_at", "closed_at", "updated_at", "first_answer_working_s", "answered_in_time",
+         "closed_working_s"),
         posts,
     )
     await bulk.write(

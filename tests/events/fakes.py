@@ -146,6 +146,10 @@ class FakeEvents(_Repo):
         found = [r for r in self._t("registrations").values() if r.event_id == event_id and r.status.value in statuses]
         return [self._with_person(r) for r in sorted(found, key=lambda r: (r.created_at, r.id))]
 
+    async def registrations_of(self, event_ids, *, statuses=ACTIVE):
+        found = [await self.event_registrations(event_id, statuses=statuses) for event_id in sorted(event_ids)]
+        return [r for regs in found for r in regs]
+
     async def set_registration_status(self, registration_id, status, *, now):
         self._t("registrations")[registration_id] = replace(self._t("registrations")[registration_id], status=status)
 
@@ -156,6 +160,9 @@ class FakeEvents(_Repo):
     async def marks(self, event_id):
         dates = {d.id for d in self._t("events")[event_id].dates}
         return [m for (_, date_id), m in self._t("marks").items() if date_id in dates]
+
+    async def attended_registrations(self, event_ids):
+        return {m.registration_id for e in event_ids for m in await self.marks(e) if m.mark.value == "attended"}
 
     async def add_training(self, *, user_id, event_id, course, completed_on, now):
         if (user_id, event_id) in self._t("training"):
@@ -171,6 +178,9 @@ class FakeEvents(_Repo):
 
     async def trained_at(self, event_id):
         return {t.user_id for t in self._t("training").values() if t.event_id == event_id}
+
+    async def trained_at_events(self, event_ids):
+        return {(t.event_id, t.user_id) for t in self._t("training").values() if t.event_id in set(event_ids)}
 
     async def trained_people(self, *, start, end):
         return len({t.user_id for t in self._t("training").values() if start <= t.completed_on < end})

@@ -188,20 +188,21 @@ class FakeForum(_Repo):
         self._update(post_id, escalation=to_level)
         return True
 
-    async def mark_answered(self, post_id, *, now):
+    async def mark_answered(self, post_id, *, now, timing=None):
         post = self._t("posts")[post_id]
         first = post.first_answer_at is None
-        self._update(
-            post_id,
-            first_answer_at=post.first_answer_at or now,
-            status=PostStatus.ANSWERED if post.status == PostStatus.OPEN else post.status,
-        )
+        if first:
+            working_s, in_time = timing or (None, None)
+            self._update(post_id, first_answer_at=now, first_answer_working_s=working_s, answered_in_time=in_time)
+        self._update(post_id, status=PostStatus.ANSWERED if post.status == PostStatus.OPEN else post.status)
         return first
 
-    async def close(self, post_id, *, outcome, now):
+    async def close(self, post_id, *, outcome, now, working_s=None):
         if self._t("posts")[post_id].status not in (PostStatus.OPEN, PostStatus.ANSWERED):
             return False
-        self._update(post_id, status=PostStatus.CLOSED, outcome=Outcome(outcome), closed_at=now)
+        self._update(
+            post_id, status=PostStatus.CLOSED, outcome=Outcome(outcome), closed_at=now, closed_working_s=working_s
+        )
         return True
 
     async def withdraw(self, post_id, *, now):

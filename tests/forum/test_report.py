@@ -108,3 +108,28 @@ async def test_the_report_is_for_coaches_and_admins(uow, content):
     staff = await person(uow, 99)
     with pytest.raises(NotAllowed):
         await reports.forum_report(uow, user=staff, content=content, now=NOW)
+
+
+async def test_the_answer_and_the_close_store_their_working_time_once_and_the_report_uses_it(uow, content):
+    from core.forum import closing
+    from core.forum.escalation import answer_timing, working_seconds
+
+    coach, made = await build(uow, content)
+    answered = await uow.forum.get_post(made[0].id)
+    assert (answered.first_answer_working_s, answered.answered_in_time) == answer_timing(
+        answered.posted_at, answered.first_answer_at, content
+    )
+    assert answered.first_answer_working_s == 3600.0 and answered.answered_in_time  # within the hour, Wednesday
+    asker = await uow.users.get(answered.user_id)
+    assert await closing.close_question(
+        uow, user=asker, post_id=answered.id, outcome="yes", messages=messages(content), now=NOW, content=content
+    )
+    closed = await uow.forum.get_post(answered.id)
+    assert closed.closed_working_s == working_seconds(closed.posted_at, NOW, content) > 3600.0
+    # A stored figure is what the report uses: flagged late, the question is the month's one late answer, a count
+    # of 1, so the month's breaches (late + overdue) are hidden where they were 7.
+    before = await reports.forum_report(uow, user=coach, content=content, now=NOW)
+    uow.forum._update(answered.id, answered_in_time=False)
+    after = await reports.forum_report(uow, user=coach, content=content, now=NOW)
+    november = [next(r for r in rep.by_month if r.label == "November 2026") for rep in (before, after)]
+    assert (november[0].breaches, november[1].breaches) == ("7", HIDDEN)
