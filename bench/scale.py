@@ -48,6 +48,7 @@ REPORTS: tuple[tuple[str, str], ...] = (
     ("events report", "events report"),
     ("surveys report", "survey report"),
     ("coaching report", "coaching report"),
+    ("programme measures (the dashboard card)", "measures"),
 )
 # The people's turns, as (name, what is sent, who sends it: a query for the busiest such person).
 TURNS: tuple[tuple[str, str, str], ...] = (
