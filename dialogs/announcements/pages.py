@@ -8,8 +8,6 @@ import csv
 import io
 import logging
 
-from openpyxl import Workbook
-
 from core.announcements.exports import COLUMNS, status_rows_for_admin
 from core.kernel.errors import NotAllowed, NotFound
 from core.kernel.pages import Page, PageError, PageRequest, PageResult
@@ -29,6 +27,8 @@ def to_csv(rows: list[list]) -> bytes:
 
 
 def to_xlsx(rows: list[list]) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415 (30 MB: loaded with the first export, not at start-up)
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Status"

@@ -12,7 +12,6 @@ from html import escape
 
 import qrcode
 import qrcode.image.pure
-from openpyxl import Workbook
 
 from core.events import reports
 from core.events.attendance import checkin_link
@@ -129,6 +128,8 @@ def to_csv(table: reports.AttendeeList) -> bytes:
 
 
 def to_xlsx(table: reports.AttendeeList) -> bytes:
+
+    from openpyxl import Workbook  # noqa: PLC0415 (30 MB: loaded with the first export, not at start-up)
 
     book = Workbook()
     sheet = book.active

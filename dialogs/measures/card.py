@@ -9,10 +9,9 @@ from core.kernel.model import Role
 from core.measures.dashboard import Dashboard, build_dashboard, require_viewer
 from dialogs.kit import cards
 from dialogs.kit.types import Response, Turn
-from dialogs.measures.charts import ASSURANCE_WORDS, SIGNAL_WORDS
 from dialogs.measures.pages import dashboard_url
 from dialogs.measures.router import router
-from dialogs.measures.wording import FOOTNOTE, cumulative, headline, so_far
+from dialogs.measures.wording import ASSURANCE_WORDS, FOOTNOTE, SIGNAL_WORDS, cumulative, headline, so_far
 
 
 def measures_card(turn: Turn, d: Dashboard) -> dict:

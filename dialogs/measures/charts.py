@@ -23,21 +23,6 @@ from core.measures.series import HIDDEN_SIGNAL, NO_SIGNAL, Series
 GREY, BLUE, ORANGE, PURPLE = "#A6A6A6", "#00B0F0", "#E46C0A", "#490092"
 LINE_GREY, LIMIT_GREY = "#7F7F7F", "#595959"
 KIND_COLOURS = {COMMON: GREY, IMPROVEMENT: BLUE, CONCERN: ORANGE, NEUTRAL_HIGH: PURPLE, NEUTRAL_LOW: PURPLE}
-SIGNAL_WORDS = {
-    COMMON: "common cause variation",
-    IMPROVEMENT: "special cause: improvement",
-    CONCERN: "special cause: concern",
-    NEUTRAL_HIGH: "special cause: higher",
-    NEUTRAL_LOW: "special cause: lower",
-    NO_SIGNAL: "too few months for a chart",
-    HIDDEN_SIGNAL: "no signal: the latest month is hidden (small numbers)",
-}
-ASSURANCE_WORDS = {
-    "consistent_pass": "will consistently meet the target",
-    "consistent_fail": "will consistently miss the target",
-    "inconsistent": "hit and miss: the target is within the limits",
-    None: "no target",
-}
 ASSURANCE_COLOURS = {"consistent_pass": BLUE, "consistent_fail": ORANGE, "inconsistent": GREY}
 DPI = 200
 SIZE = (4.4, 2.9)  # inches: shown about 370 px wide on a phone (text about 11 px) and at most 560 px on a laptop

@@ -11,8 +11,7 @@ from openpyxl.styles import Font
 
 from core.measures.breakdowns import DIMENSION_TITLES
 from core.measures.dashboard import Dashboard
-from dialogs.measures.charts import ASSURANCE_WORDS, SIGNAL_WORDS
-from dialogs.measures.wording import FOOTNOTE
+from dialogs.measures.wording import ASSURANCE_WORDS, FOOTNOTE, SIGNAL_WORDS
 
 
 def _sheet(book: Workbook, title: str, header: list[str], rows: list[list]) -> None:

@@ -10,8 +10,8 @@ from html import escape
 from core.measures.breakdowns import DIMENSION_TITLES, MeasureTable
 from core.measures.dashboard import Dashboard
 from core.measures.months import label
-from dialogs.measures.charts import ASSURANCE_WORDS, SIGNAL_WORDS, assurance_icon, chart_png, variation_icon
-from dialogs.measures.wording import FOOTNOTE, cumulative, headline, so_far
+from dialogs.measures.charts import assurance_icon, chart_png, variation_icon
+from dialogs.measures.wording import ASSURANCE_WORDS, FOOTNOTE, SIGNAL_WORDS, cumulative, headline, so_far
 
 STYLE = """
 *{box-sizing:border-box} body{font-family:"Segoe UI",system-ui,sans-serif;margin:0;color:#242424;background:#f5f5f5}

@@ -11,8 +11,6 @@ from datetime import timedelta
 from core.kernel.errors import NotAllowed
 from core.kernel.pages import Page, PageError, PageRequest, PageResult
 from core.measures.dashboard import dashboard_for
-from dialogs.measures.exports import dashboard_xlsx
-from dialogs.measures.html import board_html, dashboard_html
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +33,10 @@ async def _render(request: PageRequest) -> PageResult:
         log.warning("measures page refused", extra={"user_id": who, "kind": kind})
         raise PageError(403, refused.message) from None
     log.info("measures page opened", extra={"user_id": who, "kind": kind})
+    # openpyxl and matplotlib (about 85 MB) are loaded when a page is first drawn, not when the bot starts
+    from dialogs.measures.exports import dashboard_xlsx  # noqa: PLC0415
+    from dialogs.measures.html import board_html, dashboard_html  # noqa: PLC0415
+
     organisation = request.content.organisation.name
     if kind == "xlsx":
         body = await asyncio.to_thread(dashboard_xlsx, dashboard)

@@ -3,8 +3,26 @@
 from __future__ import annotations
 
 from core.kernel.suppression import footnote
+from core.measurement import COMMON, CONCERN, IMPROVEMENT, NEUTRAL_HIGH, NEUTRAL_LOW
 from core.measures.months import label
-from core.measures.series import Series
+from core.measures.series import HIDDEN_SIGNAL, NO_SIGNAL, Series
+
+SIGNAL_WORDS = {
+    COMMON: "common cause variation",
+    IMPROVEMENT: "special cause: improvement",
+    CONCERN: "special cause: concern",
+    NEUTRAL_HIGH: "special cause: higher",
+    NEUTRAL_LOW: "special cause: lower",
+    NO_SIGNAL: "too few months for a chart",
+    HIDDEN_SIGNAL: "no signal: the latest month is hidden (small numbers)",
+}
+ASSURANCE_WORDS = {
+    "consistent_pass": "will consistently meet the target",
+    "consistent_fail": "will consistently miss the target",
+    "inconsistent": "hit and miss: the target is within the limits",
+    None: "no target",
+}
+
 
 FOOTNOTE = footnote()
 PARTIAL = "so far this month (incomplete: not used for the limits)"
