@@ -20,7 +20,11 @@ print(",".join(m for m in {heavy!r} if m in sys.modules))
 
 def test_the_composed_app_loads_no_chart_statistics_or_spreadsheet_library(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-c", START.format(heavy=HEAVY, path=tmp_path / "bot.db")], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", START.format(heavy=HEAVY, path=tmp_path / "bot.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1:] in ([""], []), done.stdout
