@@ -7,7 +7,7 @@ from bot import registry
 from core.announcements.delivery import deliver_announcements
 from dialogs.kit.types import Inbound
 from tests.announcements.data import fields, staff
-from tests.dialogs.harness import Chat, FakeLinks, card_text, find_action, only_card
+from tests.dialogs.harness import Chat, FakeLinks, card_text, elements, find_action, only_card
 from tests.fakes import FakeUnitOfWork
 
 
@@ -286,19 +286,7 @@ async def test_a_problem_in_a_folded_section_opens_it(content):
 
 
 def _input(card: dict, input_id: str) -> dict:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("id") == input_id and node.get("type", "").startswith("Input."):
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
+    found = [e for e in elements(card) if e.get("id") == input_id and str(e.get("type", "")).startswith("Input.")]
     assert len(found) == 1, input_id
     return found[0]
 
