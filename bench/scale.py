@@ -202,10 +202,12 @@ def _memory_mb() -> tuple[float, float]:
 async def measure(url: str, schema: str | None, runs: int) -> None:
     from bot.app import create_app
     from bot.config import Config
+    from bot.serve import settle_heap
     from storage.db import create_engine
 
     engine = create_engine(url, schema=schema)
     app = create_app(Config(database_url=url, scheduler_enabled=False), engine=engine)
+    await settle_heap()  # the collector settings of `qibot serve`, as the bot runs (bench/turns.py does the same)
     tz = __import__("zoneinfo").ZoneInfo("Europe/London")
     bench = Bench(app, engine, datetime.combine(TODAY, datetime.min.time().replace(hour=10), tzinfo=tz).astimezone(UTC))
     admin = await bench.address(await bench.who("admin"))

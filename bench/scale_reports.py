@@ -29,12 +29,14 @@ async def main(url: str, schema: str | None, runs: int) -> dict[str, list]:
 
     from bot.app import create_app
     from bot.config import Config
+    from bot.serve import settle_heap
     from storage.db import create_engine
     from storage.migrate import upgrade
 
     engine = create_engine(url, schema=schema)
     await upgrade(engine)
     app = create_app(Config(database_url=url, scheduler_enabled=False), engine=engine)
+    await settle_heap()  # the collector settings of `qibot serve`, as the bot runs
     at_ten = datetime.combine(scale.TODAY, datetime.min.time().replace(hour=10), tzinfo=ZoneInfo("Europe/London"))
     bench = scale.Bench(app, engine, at_ten.astimezone(UTC))
     admin = await bench.address(await bench.who("admin"))

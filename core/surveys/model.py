@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.surveys.content import Instrument
 
@@ -83,10 +83,27 @@ class Response:
     experience: str | None = None
     started_at: datetime | None = None
     submitted_at: datetime | None = None
+    revision: int = 0  # up by one on every save: which answers a stored score was computed from
 
     @property
     def submitted(self) -> bool:
         return self.status == ResponseStatus.SUBMITTED
+
+
+class ScoredResponse(NamedTuple):
+    """A submitted response in a series with its scale score for one scoring (what the before/after reports
+    match), without its other answers. `score` is None unless every item of the score was answered on its scale;
+    `items` are then those answers, in the scoring's order. A tuple: five years of responses are read at once."""
+
+    id: int
+    pseudonym: str
+    series: str
+    wave: str
+    site: str | None
+    staff_group: str | None
+    submitted_at: datetime | None  # only when asked for
+    score: float | None
+    items: tuple[float, ...] | None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from core.kernel.model import OutboundMessage
 from core.surveys.content import Instrument
-from core.surveys.model import Audience, Campaign, Invitation, Response, Theme
+from core.surveys.model import Audience, Campaign, Invitation, Response, ScoredResponse, Theme
 from core.surveys.pseudonyms import Pseudonyms
 
 
@@ -104,13 +104,28 @@ class SurveyRepository(Protocol):
         """Every submitted response to the instrument, in id order."""
         ...
 
-    async def scale_scores(
-        self, instrument_id: str, items: Sequence[tuple[str, float | None]], *, mean: bool, waves: Sequence[str]
-    ) -> list[tuple[int, str, str, str, str | None, str | None, datetime, float | None]]:
-        """For other capabilities' reports (matched pairs): every submitted response of those waves in a series,
-        in id order, as (id, pseudonym, series, wave, site, staff group, submitted at, score). The score is the
-        mean (or sum) of `items`, each (item id, min + max of its scale for a reverse item, else None); None
-        unless every item's answer is a number (as reports.score)."""
+    async def responses_by_id(self, ids: Sequence[int]) -> list[Response]:
+        """Those of the responses that are submitted, in id order."""
+        ...
+
+    # --- the answers as numbers (storage keeps them; core.surveys.scoring) ---------------------------------------
+    async def submitted_counts(self) -> dict[int, int]:
+        """Campaign id -> submitted responses."""
+        ...
+
+    async def item_totals(self, campaign_ids: Sequence[int]) -> dict[tuple[int, str], tuple[int, float]]:
+        """(campaign id, item id) -> (answers that are numbers, their sum), over submitted responses."""
+        ...
+
+    async def scores(self, instrument_id: str, scoring_id: str, key: str) -> tuple[list[ScoredResponse], list[int]]:
+        """Every submitted response to the instrument in a series, in id order, with its stored score for the
+        scoring; and apart, the ids of those with no score stored under `key` for their present revision."""
+        ...
+
+    async def store_scores(
+        self, scoring_id: str, key: str, scores: Sequence[tuple[int, int, float | None, Sequence[float] | None]]
+    ) -> None:
+        """(response id, the revision scored, score, the items' answers): stored, replacing any earlier one."""
         ...
 
     # --- themes for free text ------------------------------------------------------------------------------------

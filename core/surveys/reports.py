@@ -24,32 +24,24 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
+
 from core.kernel import suppression
 from core.kernel.content import Content
 from core.kernel.errors import NotAllowed
 from core.kernel.model import Role
 from core.kernel.ports import UnitOfWork
 from core.kernel.roles import effective_roles
-from core.kernel.suppression import THRESHOLD, Cell, Share, count, mean_if_enough, share
-from core.surveys.content import DECLINED, Instrument, Scoring
-from core.surveys.model import Campaign, Response
+from core.kernel.suppression import THRESHOLD, Cell, Share, count, share
+from core.surveys.content import Instrument, Scoring
+from core.surveys.model import Campaign, Response, ScoredResponse
+from core.surveys.pairs import first_and_latest
+from core.surveys.scoring import scored_responses
 from core.surveys.statistics import ItemTest, PairedChange, cronbach_alpha, item_tests, mean_ci, paired_change
 
 NOT_RECORDED = "Not recorded"
 NO_LEGACY_TRUST = "No legacy trust"
 DIMENSIONS = (("site", "By site"), ("legacy_trust", "By legacy trust"), ("staff_group", "By staff group"))
-
-
-def score(scoring: Scoring, instrument: Instrument, answers: dict) -> float | None:
-    """The scale score of one response; None unless every item of the score was answered on the scale."""
-    values = []
-    for item_id in scoring.items:
-        value = answers.get(item_id)
-        if not isinstance(value, int | float) or isinstance(value, bool) or value == DECLINED:
-            return None
-        scale = instrument.item(item_id).scale
-        values.append(scale.minimum + scale.maximum - value if item_id in scoring.reverse else value)
-    return sum(values) / len(values) if scoring.method == "mean" else float(sum(values))
 
 
 # --- per wave -------------------------------------------------------------------------------------------------
@@ -64,13 +56,15 @@ class WaveSummary:
     item_means: list[tuple[str, float | None]]  # (item text, mean) for scale items; None: fewer than 5 answers
 
 
-def _wave(campaign: Campaign, instrument: Instrument, responses: list[Response], invited: int) -> WaveSummary:
+def _wave(
+    campaign: Campaign, instrument: Instrument, n: int, totals: dict[tuple[int, str], tuple[int, float]], invited: int
+) -> WaveSummary:
+    """`totals`: (campaign, item) -> (answers that are numbers, their sum), from the stored numeric answers."""
     means = []
     for item in instrument.items:
         if item.numeric:
-            values = [r.answers[item.id] for r in responses if isinstance(r.answers.get(item.id), int | float)]
-            means.append((item.text, mean_if_enough(values)))
-    n = len(responses)
+            answered, total = totals.get((campaign.id, item.id), (0, 0.0))
+            means.append((item.text, total / answered if answered >= THRESHOLD else None))
     return WaveSummary(campaign, instrument.title, count(n), share(n, max(invited, n)), means)
 
 
@@ -113,16 +107,7 @@ class ChangeReport:
         return [dim for dim, rows in self.groups.items() if not rows]
 
 
-def _by_pseudonym(responses: list[Response], scoring: Scoring, instrument: Instrument, latest: bool) -> dict:
-    found: dict[str, tuple[Response, float]] = {}
-    for r in sorted(responses, key=lambda r: r.id, reverse=latest):
-        value = score(scoring, instrument, r.answers)
-        if value is not None and r.pseudonym not in found:
-            found[r.pseudonym] = (r, value)
-    return found
-
-
-def _group_keys(response: Response, content: Content) -> dict[str, str]:
+def _group_keys(response: ScoredResponse, content: Content) -> dict[str, str]:
     site = response.site or NOT_RECORDED
     trust = NOT_RECORDED if response.site is None else (content.surveys.legacy_trust(response.site) or NO_LEGACY_TRUST)
     return {"site": site, "legacy_trust": trust, "staff_group": response.staff_group or NOT_RECORDED}
@@ -138,6 +123,11 @@ def _labels(content: Content) -> dict[str, list[tuple[str, str]]]:
     }
 
 
+def _counts(members: list[dict[str, str]], dim: str, labels: list[tuple[str, str]]) -> dict[str, int]:
+    found = Counter(m[dim] for m in members)
+    return {key: found[key] for key, _ in labels}
+
+
 def suppress_groups(members: list[dict[str, str]], content: Content) -> dict[str, dict[str, Cell]]:
     """The counts by site, legacy trust and staff group of the same people, suppressed together (module doc).
 
@@ -145,10 +135,7 @@ def suppress_groups(members: list[dict[str, str]], content: Content) -> dict[str
     a breakdown: a breakdown that would still pin somebody down against it is withheld whole (an empty dict)."""
     labels = _labels(content)
     line = suppression.suppress_breakdowns(
-        {
-            dim: {key: sum(1 for m in members if m[dim] == key) for key, _ in labels[dim]}
-            for dim in ("site", "staff_group")
-        },
+        {dim: _counts(members, dim, labels[dim]) for dim in ("site", "staff_group")},
         total=len(members),
         total_published=len(members) >= THRESHOLD,
     )
@@ -177,7 +164,8 @@ def _shown_means(members: list[dict[str, str]], cells: dict[str, dict[str, Cell]
     known = {
         (dim, key): not cell.suppressed for dim, found in cells.items() if dim != "total" for key, cell in found.items()
     }
-    size = {(dim, key): sum(1 for m in members if m[dim] == key) for dim, key in known}
+    counted = {dim: Counter(m[dim] for m in members) for dim in cells if dim != "total"}
+    size = {(dim, key): counted[dim][key] for dim, key in known}
     trust_of = {}
     for m in members:
         trust_of[m["site"]] = m["legacy_trust"]
@@ -195,15 +183,24 @@ def _shown_means(members: list[dict[str, str]], cells: dict[str, dict[str, Cell]
     return known
 
 
-def _group_changes(pairs: list[tuple[Response, float, float]], content: Content) -> dict[str, list[GroupChange]]:
-    members = [_group_keys(before, content) for before, _, _ in pairs]
+def _group_changes(pairs: list[tuple[ScoredResponse, float, float]], content: Content) -> dict[str, list[GroupChange]]:
+    keys: dict[tuple[str | None, str | None], dict[str, str]] = {}
+    members = [
+        keys.get((before.site, before.staff_group))
+        or keys.setdefault((before.site, before.staff_group), _group_keys(before, content))
+        for before, _, _ in pairs
+    ]
     cells = suppress_groups(members, content)
     shown = _shown_means(members, cells)
+    grouped: dict[tuple[str, str], list[float]] = defaultdict(list)  # in the pairs' order, as before
+    for (_, b, a), m in zip(pairs, members, strict=True):
+        for dim, _ in DIMENSIONS:
+            grouped[(dim, m[dim])].append(a - b)
     result = {}
     for dim, _ in DIMENSIONS:
         rows = []
         for key, label in _labels(content)[dim] if cells[dim] else ():  # withheld: no rows
-            changes = [a - b for (_, b, a), m in zip(pairs, members, strict=True) if m[dim] == key]
+            changes = grouped.get((dim, key), [])
             summary = mean_ci(changes) if shown[(dim, key)] and len(changes) >= THRESHOLD else None
             rows.append(
                 GroupChange(
@@ -219,23 +216,23 @@ def _group_changes(pairs: list[tuple[Response, float, float]], content: Content)
 
 
 def change_report(
-    instrument: Instrument, scoring: Scoring, series: str, by_wave: dict[str, list[Response]], content: Content
+    instrument: Instrument, scoring: Scoring, series: str, rows: list[ScoredResponse], content: Content
 ) -> ChangeReport:
-    before = _by_pseudonym(by_wave.get("before", []), scoring, instrument, latest=False)
-    after = _by_pseudonym(by_wave.get("after", []), scoring, instrument, latest=True)
-    follow = _by_pseudonym(by_wave.get("follow_up", []), scoring, instrument, latest=True)
-    matched = [(before[p][0], before[p][1], after[p][1]) for p in before if p in after]
+    """`rows`: the series' scored responses in id order (core.surveys.scoring)."""
+    before = first_and_latest(rows, "before", latest=False)
+    after = first_and_latest(rows, "after", latest=True)
+    follow = first_and_latest(rows, "follow_up", latest=True)
+    matched = [(before[p], before[p].score, after[p].score) for p in before if p in after]
     enough = len(matched) >= THRESHOLD
     items = []
     if enough:
-        pairs = {}
-        for item_id in scoring.items:
-            both = [(before[p][0].answers[item_id], after[p][0].answers[item_id]) for p in before if p in after]
-            pairs[item_id] = ([b for b, _ in both], [a for _, a in both])
+        b = np.array([before[p].items for p in before if p in after], dtype=float)
+        a = np.array([after[p].items for p in before if p in after], dtype=float)
+        pairs = {item_id: (b[:, j], a[:, j]) for j, item_id in enumerate(scoring.items)}
         items = [(instrument.item(t.item_id).text, t) for t in item_tests(pairs)]
-    baseline_rows = [[r.answers[i] for i in scoring.items] for r, _ in before.values()]
+    baseline_rows = [r.items for r in before.values()]
     alpha = cronbach_alpha(baseline_rows) if len(baseline_rows) >= THRESHOLD else None
-    followed = [(before[p][1], follow[p][1]) for p in before if p in follow]
+    followed = [(before[p].score, follow[p].score) for p in before if p in follow]
     return ChangeReport(
         instrument=instrument,
         scoring=scoring,
@@ -274,22 +271,26 @@ class SurveyReport:
 async def survey_report(uow: UnitOfWork, *, content: Content, now: datetime) -> SurveyReport:
     campaigns = await uow.surveys.campaigns()
     invited = await uow.surveys.invited_counts(now=now)
+    totals = await uow.surveys.item_totals([c.id for c in campaigns])
+    submitted = await uow.surveys.submitted_counts()
     waves, changes = [], []
     for instrument in content.surveys.instruments.values():
-        responses = await uow.surveys.responses(instrument.id)
         mine = [c for c in campaigns if c.instrument_id == instrument.id]
         for campaign in mine:
-            theirs = [r for r in responses if r.campaign_id == campaign.id]
-            if theirs or invited.get(campaign.id):
-                waves.append(_wave(campaign, instrument, theirs, invited.get(campaign.id, 0)))
-        series_waves: dict[str, dict[str, list[Response]]] = defaultdict(lambda: defaultdict(list))
-        for r in responses:
-            if r.series:
-                series_waves[r.series][r.wave].append(r)
-        for scoring in instrument.scoring:
-            for series, by_wave in sorted(series_waves.items()):
-                if by_wave.get("before") and by_wave.get("after"):
-                    changes.append(change_report(instrument, scoring, series, by_wave, content))
+            n = submitted.get(campaign.id, 0)
+            if n or invited.get(campaign.id):
+                waves.append(_wave(campaign, instrument, n, totals, invited.get(campaign.id, 0)))
+        # Only a series with a campaign before and one after can have a change to report.
+        waves_of = defaultdict(set)
+        for c in mine:
+            waves_of[c.series].add(c.wave)
+        for scoring in instrument.scoring if any({"before", "after"} <= w for s, w in waves_of.items() if s) else ():
+            by_series: dict[str, list[ScoredResponse]] = defaultdict(list)
+            for row in await scored_responses(uow, instrument, scoring):
+                by_series[row.series].append(row)
+            for series, rows in sorted(by_series.items()):
+                if {"before", "after"} <= {r.wave for r in rows}:
+                    changes.append(change_report(instrument, scoring, series, rows, content))
     return SurveyReport(waves, changes)
 
 

@@ -78,17 +78,19 @@ def paired_change(
 
 
 def mean_ci(values: Sequence[float], confidence: float = CONFIDENCE) -> tuple[float, float, float] | None:
-    """(mean, low, high) with the t distribution's interval; None with fewer than 2 values."""
-    from scipy import stats
+    """(mean, low, high) with the t distribution's interval; None with fewer than 2 values. The quantiles come
+    from scipy.special.stdtrit, the function scipy.stats.t.ppf evaluates, without the distribution object's
+    checks (about 0.5 ms a call, and a report makes dozens); the result is the same as stats.t.interval's."""
+    from scipy import special
 
     x = np.asarray(values, dtype=float)
     if x.size < 2:
         return None
-    mean, sem = float(x.mean()), float(stats.sem(x))
+    mean, sem = float(x.mean()), float(np.std(x, ddof=1) / np.sqrt(x.size))
     if sem == 0.0:
         return mean, mean, mean
-    low, high = stats.t.interval(confidence, x.size - 1, loc=mean, scale=sem)
-    return mean, float(low), float(high)
+    low, high = special.stdtrit(x.size - 1, [(1 - confidence) / 2, (1 + confidence) / 2])
+    return mean, float(mean + low * sem), float(mean + high * sem)
 
 
 @dataclass(frozen=True)

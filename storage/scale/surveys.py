@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.surveys.scoring import item_answers, score, scoring_key
 from storage.scale.bulk import BulkWriter
 from storage.scale.plan import Trust
-from storage.surveys.tables import survey_campaigns, survey_invitations, survey_responses
+from storage.surveys.numbers import numbers_of
+from storage.surveys.tables import survey_campaigns, survey_invitations, survey_responses, survey_scores, survey_values
 
 # Share of all responses: (instrument, rule id or None for the admin's campaign, wave).
 PLAN = (
@@ -50,10 +52,12 @@ async def write_surveys(bulk: BulkWriter, trust: Trust) -> None:
     sizes = [max(1, round(total * share)) for *_, share in PLAN]
     sizes[0] += total - sum(sizes)
     campaign_id = await bulk.next_id(survey_campaigns)
-    campaigns, invitations, responses = [], [], []
+    response_id = await bulk.next_id(survey_responses)
+    campaigns, invitations, responses, values, scores = [], [], [], [], []
     asked: dict[tuple[str, str], dict[int, object]] = {}  # (series, wave) -> person id -> when they answered
     for (instrument_id, rule_id, _), size in zip(PLAN, sizes, strict=True):
         instrument = instruments[instrument_id]
+        keys = {scoring.id: scoring_key(instrument, scoring) for scoring in instrument.scoring}
         rule = next((r for r in instrument.triggers if r.id == rule_id), None)
         wave, series = (rule.wave, rule.series) if rule else ("manual", None)
         opens = trust.start if rule else trust.end - timedelta(days=400)
@@ -82,9 +86,17 @@ async def write_surveys(bulk: BulkWriter, trust: Trust) -> None:
             invited = at - timedelta(hours=rng.randint(1, 48))
             window = timedelta(days=rule.window_days if rule else 28)
             invitations.append((campaign_id, pid, invited, invited + window, invited, rng.randint(0, 1), invited))
-            responses.append((campaign_id, trust.pseudonym(pid), instrument.id, instrument.version, series, wave,
-                              "submitted", len(instrument.sections), _answers(rng, instrument, person, lift),
-                              person.site, person.group, person.experience, at - timedelta(minutes=6), at, at))
+            answers = _answers(rng, instrument, person, lift)
+            responses.append((response_id, campaign_id, trust.pseudonym(pid), instrument.id, instrument.version,
+                              series, wave, "submitted", len(instrument.sections), answers, person.site,
+                              person.group, person.experience, at - timedelta(minutes=6), at, at))
+            # As the bot keeps them: the numeric answers at submission, the scores as the first report stores them.
+            values += [(response_id, item, campaign_id, value) for item, value in numbers_of(answers)]
+            for scoring in instrument.scoring if series else ():
+                value = score(scoring, instrument, answers)
+                items = list(item_answers(scoring, answers)) if value is not None else None
+                scores.append((response_id, scoring.id, keys[scoring.id], 0, value, items))
+            response_id += 1
         # People invited who did not answer (the response rate's denominator).
         for person in rng.sample(trust.staff, min(len(trust.staff), size // 3)):
             if person.id in answered_at or earlier:
@@ -107,7 +119,9 @@ async def write_surveys(bulk: BulkWriter, trust: Trust) -> None:
     )
     await bulk.write(
         survey_responses,
-        ("campaign_id", "pseudonym", "instrument_id", "instrument_version", "series", "wave", "status", "section",
-         "answers", "site", "staff_group", "experience", "started_at", "updated_at", "submitted_at"),
+        ("id", "campaign_id", "pseudonym", "instrument_id", "instrument_version", "series", "wave", "status",
+         "section", "answers", "site", "staff_group", "experience", "started_at", "updated_at", "submitted_at"),
         responses,
     )
+    await bulk.write(survey_values, ("response_id", "item_id", "campaign_id", "value"), values)
+    await bulk.write(survey_scores, ("response_id", "scoring_id", "scoring_key", "revision", "score", "items"), scores)

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, cast, func, select, update
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.kernel.model import Role
 from core.surveys.model import Audience, Campaign, Invitation, Response, ResponseStatus
 from storage.repositories import _insert
+from storage.surveys.numbers import SqlSurveyNumbers
 from storage.surveys.tables import survey_campaigns, survey_invitations, survey_responses
 from storage.surveys.themes import SqlThemeRows
 from storage.tables import user_roles, users
@@ -67,10 +67,11 @@ def _response(row) -> Response:
         experience=row["experience"],
         started_at=row["started_at"],
         submitted_at=row["submitted_at"],
+        revision=row["revision"],
     )
 
 
-class SqlSurveyRepository(SqlThemeRows):
+class SqlSurveyRepository(SqlThemeRows, SqlSurveyNumbers):
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
@@ -312,8 +313,10 @@ class SqlSurveyRepository(SqlThemeRows):
                 staff_group=staff_group,
                 experience=experience,
                 updated_at=now,
+                revision=survey_responses.c.revision + 1,
             )
         )
+        await self._keep_values(response_id)
 
     async def submit_response(self, response_id: int, *, now: datetime) -> bool:
         stmt = (
@@ -321,7 +324,10 @@ class SqlSurveyRepository(SqlThemeRows):
             .where(survey_responses.c.id == response_id, survey_responses.c.status == ResponseStatus.DRAFT.value)
             .values(status=ResponseStatus.SUBMITTED.value, submitted_at=now, section=0)
         )
-        return (await self.conn.execute(stmt)).rowcount == 1
+        if (await self.conn.execute(stmt)).rowcount != 1:
+            return False
+        await self._keep_values(response_id)
+        return True
 
     async def submitted_pseudonyms(self, campaign_id: int) -> set[str]:
         stmt = select(survey_responses.c.pseudonym).where(
@@ -341,42 +347,12 @@ class SqlSurveyRepository(SqlThemeRows):
         )
         return [_response(r) for r in (await self.conn.execute(stmt)).mappings()]
 
-    async def scale_scores(self, instrument_id: str, items, *, mean: bool, waves: Sequence[str]):
-        # The score is computed by the database from the stored answers (an item counts only when its answer is a
-        # JSON number; any other answer makes the whole score NULL, as SQL arithmetic does), so five years of
-        # responses are one query returning one number each, with no JSON decoded in Python. PostgreSQL parses
-        # a json value again on every access, so the answers are made jsonb once per row (a materialised CTE).
-        r = survey_responses
-        columns = (r.c.id, r.c.pseudonym, r.c.series, r.c.wave, r.c.site, r.c.staff_group, r.c.submitted_at)
-        wanted = (
-            r.c.instrument_id == instrument_id,
-            r.c.status == ResponseStatus.SUBMITTED.value,
-            r.c.series.is_not(None),
-            r.c.wave.in_(list(waves)),
-        )
-        postgres = self.conn.dialect.name == "postgresql"
-        if postgres:
-            rows = select(*columns, cast(r.c.answers, JSONB).label("a")).where(*wanted).cte("scored")
-            rows = rows.prefix_with("MATERIALIZED")
-            source, answers = rows, rows.c.a
-        else:
-            source, answers = r, r.c.answers
-        terms = []
-        for item_id, flip in items:
-            if postgres:
-                number = case((func.jsonb_typeof(answers[item_id]) == "number", answers[item_id].as_float()))
-            else:
-                path = f'$."{item_id}"'
-                is_number = func.json_type(answers, path).in_(("integer", "real"))
-                number = case((is_number, func.json_extract(answers, path)))
-            terms.append(flip - number if flip is not None else number)
-        total = terms[0]
-        for term in terms[1:]:
-            total = total + term
-        score = (total * 1.0 / len(terms)) if mean else total * 1.0
-        picked = [source.c[c.name] for c in columns]
-        stmt = select(*picked, score)
-        if not postgres:
-            stmt = stmt.where(*wanted)
-        stmt = stmt.order_by(source.c.id)
-        return [(*row[:7], None if row[7] is None else float(row[7])) for row in await self.conn.execute(stmt)]
+    async def responses_by_id(self, ids: Sequence[int]) -> list[Response]:
+        found = []
+        for start in range(0, len(ids), INSERT_CHUNK):
+            stmt = select(survey_responses).where(
+                survey_responses.c.id.in_(list(ids[start : start + INSERT_CHUNK])),
+                survey_responses.c.status == ResponseStatus.SUBMITTED.value,
+            )
+            found += [_response(r) for r in (await self.conn.execute(stmt)).mappings()]
+        return sorted(found, key=lambda r: r.id)

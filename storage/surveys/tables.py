@@ -7,6 +7,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -82,11 +83,38 @@ survey_responses = Table(
     Column("started_at", UTC_DT, nullable=False),
     Column("updated_at", UTC_DT, nullable=False),
     Column("submitted_at", UTC_DT, nullable=True),
+    Column("revision", Integer, nullable=False, server_default="0"),  # up by one on every save (0018)
     CheckConstraint("status IN ('draft', 'submitted')", name="known_status"),
     CheckConstraint("section >= 0", name="section_not_negative"),
     # One response (draft or submitted) per person per campaign, found through the pseudonym.
     UniqueConstraint("campaign_id", "pseudonym", name="uq_survey_responses_campaign_pseudonym"),
     Index("ix_survey_responses_instrument", "instrument_id", "status"),
+    Index("ix_survey_responses_status_campaign", "status", "campaign_id"),  # responses per campaign (0018)
+)
+
+
+# The numeric answers of submitted responses, one row each, kept by the repository (migration 0018 says why).
+survey_values = Table(
+    "survey_values",
+    metadata,
+    Column("response_id", Id, ForeignKey("survey_responses.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", String(40), primary_key=True),
+    Column("campaign_id", Id, ForeignKey("survey_campaigns.id", ondelete="CASCADE"), nullable=False),
+    Column("value", Float, nullable=False),
+    Index("ix_survey_values_campaign_item", "campaign_id", "item_id", "value"),
+)
+
+
+# A response's scale score per scoring, valid while its key (the definition's hash) and revision match.
+survey_scores = Table(
+    "survey_scores",
+    metadata,
+    Column("response_id", Id, ForeignKey("survey_responses.id", ondelete="CASCADE"), primary_key=True),
+    Column("scoring_id", String(40), primary_key=True),
+    Column("scoring_key", String(32), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("score", Float, nullable=True),  # None: some item of the score was not answered on its scale
+    Column("items", JSON, nullable=True),  # the answers of the score's items, in its order, when scored
 )
 
 

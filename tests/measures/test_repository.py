@@ -125,9 +125,9 @@ async def test_the_programme_lead_role_can_be_granted(uow_factory):
         assert changed and Role.LEAD in (await uow.users.get(user.id)).roles
 
 
-async def test_survey_pairs_are_scored_by_the_database_as_the_survey_report_scores_them(uow_factory, content):
+async def test_survey_pairs_are_scored_as_the_survey_report_scores_them(uow_factory, content):
     from core.surveys.pairs import matched_pairs
-    from core.surveys.reports import score
+    from core.surveys.scoring import score
     from tests.measures.data import pairs
 
     async with uow_factory() as uow:

@@ -6,8 +6,9 @@ import copy
 from dataclasses import replace
 
 from core.kernel.model import OutboundMessage, Role
-from core.surveys.model import Audience, Campaign, Invitation, Response, ResponseStatus, Theme
+from core.surveys.model import Audience, Campaign, Invitation, Response, ResponseStatus, ScoredResponse, Theme
 from core.surveys.pseudonyms import Pseudonyms
+from storage.surveys.numbers import numbers_of
 from tests.fakes import _Repo
 
 
@@ -154,6 +155,7 @@ class FakeSurveys(_Repo):
         self._d("responses")[response_id] = replace(
             stored,
             answers=copy.deepcopy(answers),
+            revision=stored.revision + 1,
             section=section,
             site=site,
             staff_group=staff_group,
@@ -179,17 +181,56 @@ class FakeSurveys(_Repo):
             if r.instrument_id == instrument_id and r.submitted
         ]
 
-    async def scale_scores(self, instrument_id, items, *, mean, waves):
-        rows = []
-        for r in sorted(self._d("responses").values(), key=lambda r: r.id):
-            if r.instrument_id == instrument_id and r.submitted and r.series and r.wave in waves:
-                values = [r.answers.get(item_id) for item_id, _ in items]
-                score = None
-                if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-                    flipped = [v if flip is None else flip - v for v, (_, flip) in zip(values, items, strict=True)]
-                    score = sum(flipped) / len(flipped) if mean else float(sum(flipped))
-                rows.append((r.id, r.pseudonym, r.series, r.wave, r.site, r.staff_group, r.submitted_at, score))
-        return rows
+    async def responses_by_id(self, ids):
+        return [r for r in await self.responses_all() if r.id in set(ids)]
+
+    async def responses_all(self):
+        return [copy.deepcopy(r) for r in sorted(self._d("responses").values(), key=lambda r: r.id) if r.submitted]
+
+    async def submitted_counts(self):
+        found = {}
+        for r in await self.responses_all():
+            found[r.campaign_id] = found.get(r.campaign_id, 0) + 1
+        return found
+
+    async def item_totals(self, campaign_ids):
+        found = {}
+        for r in await self.responses_all():
+            if r.campaign_id in campaign_ids:
+                for k, v in numbers_of(r.answers):
+                    n, total = found.get((r.campaign_id, k), (0, 0.0))
+                    found[(r.campaign_id, k)] = (n + 1, total + v)
+        return found
+
+    async def scores(self, instrument_id, scoring_id, key, *, with_times=False):
+        stored = self._d("scores")
+        found, stale = [], []
+        for r in await self.responses(instrument_id):
+            if not r.series:
+                continue
+            kept = stored.get((r.id, scoring_id))
+            if kept is None or kept[:2] != (key, r.revision):
+                stale.append(r.id)
+            else:
+                items = None if kept[3] is None else tuple(kept[3])
+                found.append(
+                    ScoredResponse(
+                        r.id,
+                        r.pseudonym,
+                        r.series,
+                        r.wave,
+                        r.site,
+                        r.staff_group,
+                        r.submitted_at if with_times else None,
+                        kept[2],
+                        items,
+                    )
+                )
+        return found, stale
+
+    async def store_scores(self, scoring_id, key, scores):
+        for rid, revision, value, items in scores:
+            self._d("scores")[(rid, scoring_id)] = (key, revision, value, items)
 
     # --- themes
     async def themes(self, instrument_id):

@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from core.surveys.statistics import cronbach_alpha, holm, item_tests, mean_ci, paired_change, wilcoxon_item
@@ -126,3 +128,19 @@ def test_mean_ci_uses_the_t_distribution():
     half = 3.182446 * np.std([1, 2, 3, 4], ddof=1) / 2  # t(0.975, 3) from printed tables
     assert mean == 2.5 and low == pytest.approx(2.5 - half, abs=1e-5) and high == pytest.approx(2.5 + half, abs=1e-5)
     assert mean_ci([3]) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=7), min_size=2, max_size=400))
+def test_mean_ci_is_scipys_t_interval(values):
+    found = mean_ci(values)
+    x = np.asarray(values, dtype=float)
+    sem = stats.sem(x)
+    if sem == 0:
+        assert found == (x.mean(), x.mean(), x.mean())
+        return
+    low, high = stats.t.interval(0.95, x.size - 1, loc=x.mean(), scale=sem)
+    assert found[0] == x.mean()
+    assert found[1] == pytest.approx(low, rel=1e-12, abs=1e-12) and found[2] == pytest.approx(
+        high, rel=1e-12, abs=1e-12
+    )

@@ -1,0 +1,88 @@
+"""Scale scores: how one response is scored, and the scored responses of a series, computed once per response and
+scoring definition and kept by the repository (issue 16: scoring every response on each open of a report took
+most of a second on five years of responses).
+
+A stored score carries the key of the definition it was computed with (a hash of the scoring as content defines
+it) and the revision of the answers it was computed from. One that no longer matches both is stale: it is not
+used, the response is scored again and the score replaced. So a changed answer, or another trust's changed
+definition, is never counted with an old score, and two reports computing the same score at once store the same
+row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from core.kernel.ports import UnitOfWork
+from core.surveys.content import DECLINED, Instrument, Scoring
+from core.surveys.model import Response, ScoredResponse
+
+
+def score(scoring: Scoring, instrument: Instrument, answers: dict) -> float | None:
+    """The scale score of one response; None unless every item of the score was answered on the scale."""
+    values = item_answers(scoring, answers)
+    if values is None:
+        return None
+    flipped = []
+    for item_id, value in zip(scoring.items, values, strict=True):
+        scale = instrument.item(item_id).scale
+        flipped.append(scale.minimum + scale.maximum - value if item_id in scoring.reverse else value)
+    return sum(flipped) / len(flipped) if scoring.method == "mean" else float(sum(flipped))
+
+
+def item_answers(scoring: Scoring, answers: dict) -> tuple[float, ...] | None:
+    values = []
+    for item_id in scoring.items:
+        value = answers.get(item_id)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value == DECLINED:
+            return None
+        values.append(value)
+    return tuple(values)
+
+
+def scoring_key(instrument: Instrument, scoring: Scoring) -> str:
+    """A hash of everything the score depends on: its items, which are reversed and on what scale, and the method."""
+    definition = {
+        "instrument": instrument.id,
+        "scoring": scoring.id,
+        "method": scoring.method,
+        "items": [
+            [i, i in scoring.reverse, instrument.item(i).scale.minimum, instrument.item(i).scale.maximum]
+            for i in scoring.items
+        ],
+    }
+    return hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _scored(response: Response, scoring: Scoring, instrument: Instrument, with_times: bool) -> ScoredResponse:
+    value = score(scoring, instrument, response.answers)
+    items = item_answers(scoring, response.answers) if value is not None else None
+    return ScoredResponse(
+        response.id,
+        response.pseudonym,
+        response.series or "",
+        response.wave,
+        response.site,
+        response.staff_group,
+        response.submitted_at if with_times else None,
+        value,
+        items,
+    )
+
+
+async def scored_responses(
+    uow: UnitOfWork, instrument: Instrument, scoring: Scoring, *, with_times: bool = False
+) -> list[ScoredResponse]:
+    """Every submitted response to the instrument in a series, in id order, with its score (and when it was
+    submitted, if asked); the missing and stale ones are scored now and stored."""
+    key = scoring_key(instrument, scoring)
+    found, stale = await uow.surveys.scores(instrument.id, scoring.id, key, with_times=with_times)
+    if not stale:
+        return found
+    fresh = await uow.surveys.responses_by_id(stale)
+    scored = [_scored(r, scoring, instrument, with_times) for r in fresh]
+    await uow.surveys.store_scores(
+        scoring.id, key, [(r.id, r.revision, s.score, s.items) for r, s in zip(fresh, scored, strict=True)]
+    )
+    return sorted(found + scored, key=lambda s: s.id)
