@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
 from statistics import fmean
@@ -83,7 +83,7 @@ def _people(facts: list[Fact], measure: MeasureDefinition | None) -> dict[str, F
     found: dict[str, list[Fact]] = {}
     for fact in facts:
         found.setdefault(fact.key, []).append(fact)
-    return {k: replace(fs[-1], value=fmean(f.value for f in fs)) for k, fs in found.items()}
+    return {k: fs[-1]._replace(value=fmean(f.value for f in fs)) for k, fs in found.items()}
 
 
 def _count_into(counts: dict[str, int], values) -> None:

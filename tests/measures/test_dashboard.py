@@ -133,8 +133,6 @@ async def test_limits_are_fixed_and_rebased_as_content_says(uow, content):
 
 
 async def test_a_chart_is_drawn_again_only_when_its_series_changes(uow, content):
-    from dataclasses import replace
-
     from core.measures.evidence import facts_of
     from core.measures.series import build_series
     from dialogs.measures import charts
@@ -147,7 +145,7 @@ async def test_a_chart_is_drawn_again_only_when_its_series_changes(uow, content)
     same = build_series(trained, facts, current=date(2026, 11, 1), months_shown=36)  # an equal series, built anew
     assert charts.chart_png(same) is first  # not drawn again
     latest = series.latest.month
-    newcomers = [replace(facts[-1], month=latest, key=f"person:new-{n}") for n in range(20)]  # a visible rise
+    newcomers = [facts[-1]._replace(month=latest, key=f"person:new-{n}") for n in range(20)]  # a visible rise
     changed = build_series(trained, facts + newcomers, current=date(2026, 11, 1), months_shown=36)
     assert changed != series
     redrawn = charts.chart_png(changed)
