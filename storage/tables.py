@@ -53,7 +53,10 @@ class UTCDateTime(TypeDecorator):
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        tz = value.tzinfo
+        if tz is UTC:  # PostgreSQL's (asyncpg's) are already UTC: as astimezone(UTC) would, return it as it is
+            return value
+        return value.replace(tzinfo=UTC) if tz is None else value.astimezone(UTC)
 
 
 UTC_DT = UTCDateTime()

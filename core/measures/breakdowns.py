@@ -17,9 +17,11 @@ Not covered (as the kernel says): the difference between two dashboards of the s
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from statistics import fmean
 
 from core.kernel import suppression
@@ -31,6 +33,7 @@ from core.measures.months import add_months
 
 NOT_RECORDED = "Not recorded"
 NO_LEGACY_TRUST = "No legacy trust"
+_SITE, _GROUP, _WHERE = attrgetter("site"), attrgetter("staff_group"), attrgetter("site", "staff_group")
 DIMENSION_TITLES = {"site": "Site", "legacy_trust": "Legacy trust", "staff_group": "Staff group"}
 
 
@@ -72,26 +75,28 @@ def group_labels(content: Content) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def _key(value: str | None, known: Mapping[str, str]) -> str:
-    return value if value in known else NOT_SET
-
-
-def _people(facts: list[Fact], measure: MeasureDefinition) -> dict[str, tuple[str | None, str | None, float]]:
-    """One entry per person (or project, or pair): where they belong, and the mean of their values."""
+def _people(facts: list[Fact], measure: MeasureDefinition | None) -> dict[str, Fact]:
+    """One entry per person (or project, or pair): their last fact, so where they belong; for mean_change its value
+    is the mean of their values."""
     if measure is None or measure.kind != "mean_change":  # counts: where each belongs is all that matters
-        return {f.key: (f.site, f.staff_group, 1.0) for f in facts}
+        return {f.key: f for f in facts}
     found: dict[str, list[Fact]] = {}
     for fact in facts:
         found.setdefault(fact.key, []).append(fact)
-    return {k: (fs[-1].site, fs[-1].staff_group, fmean(f.value for f in fs)) for k, fs in found.items()}
+    return {k: fs[-1]._replace(value=fmean(f.value for f in fs)) for k, fs in found.items()}
 
 
-def _period_cells(members: dict, labels: dict, content: Content) -> dict[str, dict[str, Cell]]:
+def _count_into(counts: dict[str, int], values) -> None:
+    """Add each value's count to its group; a value that is no known group counts as not recorded (NOT_SET)."""
+    for value, n in Counter(values).items():
+        counts[value if value in counts else NOT_SET] += n
+
+
+def _period_cells(members: dict[str, Fact], labels: dict, content: Content) -> dict[str, dict[str, Cell]]:
     sites = dict.fromkeys((k for k, _ in labels["site"]), 0)
     groups = dict.fromkeys((k for k, _ in labels["staff_group"]), 0)
-    for site, group, _ in members.values():
-        sites[_key(site, sites)] += 1
-        groups[_key(group, groups)] += 1
+    _count_into(sites, map(_SITE, members.values()))
+    _count_into(groups, map(_GROUP, members.values()))
     if not sites[NOT_SET]:
         del sites[NOT_SET]
     if not groups[NOT_SET]:
@@ -118,19 +123,18 @@ def _trusts(sites: dict[str, Cell], labels: dict, content: Content) -> dict[str,
     return trusts
 
 
-def _shown_means(members: dict, cells: dict, content: Content) -> dict[tuple[str, str], float | None]:
+def _shown_means(members: dict[str, Fact], cells: dict, content: Content) -> dict[tuple[str, str], float | None]:
     """Each group's mean change where it may be shown (see the module's docstring)."""
     labels = group_labels(content)
+    known_sites, known_groups = dict(labels["site"]), dict(labels["staff_group"])
+    trust_of = {s: content.measures.legacy_trust(s) or NO_LEGACY_TRUST for s in known_sites}
+    trust_of[NOT_SET] = NOT_SET
     by_group: dict[tuple[str, str], list[float]] = {}
-    for site, group, value in members.values():
-        s = _key(site, dict(labels["site"]))
-        trust = NOT_SET if s == NOT_SET else content.measures.legacy_trust(s) or NO_LEGACY_TRUST
-        for dim, key in (
-            ("site", s),
-            ("staff_group", _key(group, dict(labels["staff_group"]))),
-            ("legacy_trust", trust),
-        ):
-            by_group.setdefault((dim, key), []).append(value)
+    for member in members.values():
+        s = member.site if member.site in known_sites else NOT_SET
+        group = member.staff_group if member.staff_group in known_groups else NOT_SET
+        for key in (("site", s), ("staff_group", group), ("legacy_trust", trust_of[s])):
+            by_group.setdefault(key, []).append(member.value)
     means = {}
     for dim in ("site", "legacy_trust", "staff_group"):
         rest = sum(len(by_group.get((dim, k), [])) for k, c in cells[dim].items() if c.suppressed)
@@ -138,7 +142,7 @@ def _shown_means(members: dict, cells: dict, content: Content) -> dict[tuple[str
             values = by_group.get((dim, key), [])
             ok = not cell.suppressed and len(values) >= THRESHOLD and not 0 < rest < THRESHOLD
             means[(dim, key)] = fmean(values) if ok else None
-    total = [v for _, _, v in members.values()]
+    total = [m.value for m in members.values()]
     means[("total", "")] = fmean(total) if len(total) >= THRESHOLD else None
     return means
 
@@ -166,10 +170,10 @@ def _cross(facts: list[Fact], labels: dict) -> suppression.Table:
     columns = [k for k, _ in labels["staff_group"] if k != NOT_SET]
     for row in rows.values():
         row.update(dict.fromkeys(columns, 0))
-    for site, group, _ in members.values():
+    for (site, group), n in Counter(map(_WHERE, members.values())).items():
         s, g = (site if site in sites else NOT_SET), (group if group in groups else NOT_SET)
         rows.setdefault(s, dict.fromkeys(columns, 0))
-        rows[s][g] = rows[s].get(g, 0) + 1
+        rows[s][g] = rows[s].get(g, 0) + n
     if any(NOT_SET in r for r in rows.values()):
         for r in rows.values():
             r.setdefault(NOT_SET, 0)

@@ -1,5 +1,8 @@
 """The programme dashboard: every measure's monthly series and chart, its table by site, legacy trust and staff
-group, and the equity view, for admins and programme leads (the role is checked again on every page)."""
+group, and the equity view, for admins and programme leads (the role is checked again on every page).
+
+The phone card shows less (each series' headline and signal, and the equity sentence), so `build_summary` works
+out only that: the table of the one measure the equity view is drawn from, not every measure's table."""
 
 from __future__ import annotations
 
@@ -32,11 +35,27 @@ class Dashboard:
 
     @property
     def any_hidden(self) -> bool:
-        return (
-            any(t.any_hidden for t in self.tables)
-            or any(p.text == "[c]" for s in self.series for p in s.points)
-            or any(s.cumulative is not None and s.cumulative.suppressed for s in self.series)
-        )
+        return any(t.any_hidden for t in self.tables) or _series_hidden(self.series)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the phone card shows: the same series and equity view as the Dashboard's, without the other tables."""
+
+    series: tuple[Series, ...]
+    equity: Equity | None
+    current: date
+    last_complete: date
+    headcount_month: date | None
+    generated_at: datetime
+    any_hidden: bool  # anything the card's numbers are drawn from is hidden (a series' month, the equity table)
+
+
+def _series_hidden(series: tuple[Series, ...]) -> bool:
+    """A hidden month (left out of the chart, so behind the signal) or a hidden cumulative total."""
+    return any(p.text == "[c]" for s in series for p in s.points) or any(
+        s.cumulative is not None and s.cumulative.suppressed for s in series
+    )
 
 
 def may_view(user: User | None, admins: frozenset[str]) -> bool:
@@ -51,7 +70,7 @@ def require_viewer(user: User | None, admins: frozenset[str]) -> None:
         raise NotAllowed(REFUSED)
 
 
-async def build_dashboard(uow: UnitOfWork, *, content: Content, now: datetime) -> Dashboard:
+async def _build(uow: UnitOfWork, content: Content, now: datetime, *, every_table: bool):
     current = month_of(now, content.organisation.timezone)
     last_complete = add_months(current, -1)
     headcount_month, headcount = await uow.measures.latest_headcount(on_or_before=current)
@@ -59,11 +78,29 @@ async def build_dashboard(uow: UnitOfWork, *, content: Content, now: datetime) -
     for measure in content.measures.measures:
         facts = await facts_of(uow, measure, content)
         series.append(build_series(measure, facts, current=current, months_shown=content.measures.months_shown))
-        table = measure_table(measure, facts, last_complete=last_complete, headcount=headcount, content=content)
-        tables.append(table)
-        if measure.reach and found_equity is None:
-            found_equity = equity(table, headcount, content)
-    return Dashboard(tuple(series), tuple(tables), found_equity, current, last_complete, headcount_month, now)
+        for_equity = measure.reach and found_equity is None
+        if every_table or for_equity:
+            table = measure_table(measure, facts, last_complete=last_complete, headcount=headcount, content=content)
+            tables.append(table)
+            if for_equity:
+                found_equity = equity(table, headcount, content)
+    return tuple(series), tuple(tables), found_equity, current, last_complete, headcount_month
+
+
+async def build_dashboard(uow: UnitOfWork, *, content: Content, now: datetime) -> Dashboard:
+    series, tables, found_equity, current, last_complete, headcount_month = await _build(
+        uow, content, now, every_table=True
+    )
+    return Dashboard(series, tables, found_equity, current, last_complete, headcount_month, now)
+
+
+async def build_summary(uow: UnitOfWork, *, content: Content, now: datetime) -> Summary:
+    """The phone card's numbers, equal to build_dashboard's series and equity view."""
+    series, tables, found_equity, current, last_complete, headcount_month = await _build(
+        uow, content, now, every_table=False
+    )
+    hidden = _series_hidden(series) or any(t.any_hidden for t in tables)
+    return Summary(series, found_equity, current, last_complete, headcount_month, now, hidden)
 
 
 async def dashboard_for(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -14,10 +15,10 @@ class HeadcountRow:
     headcount: int
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
     """One piece of evidence in a month: who or what it is about (a person's or project's key, so a person is
-    counted once however much evidence they have), where it belongs, and a value (a change, for mean_change)."""
+    counted once however much evidence they have), where it belongs, and a value (a change, for mean_change).
+    A named tuple, not a frozen dataclass: a dashboard makes one for each of some 13,000 rows, twice as fast."""
 
     month: date  # the first of the month, in the organisation's time zone
     key: str

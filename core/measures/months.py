@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
+
+# The last day of each month but one (February's 27th, whether leap or not): see month_of.
+_BEFORE_LAST = (30, 27, 30, 29, 30, 29, 30, 30, 29, 30, 29, 30)
 
 
 def month_of(when: date | datetime, tz: ZoneInfo) -> date:
     """The first day of the local month `when` falls in (a UTC datetime is converted first: 23:30 UTC on 31 May
-    in summer is June in London)."""
-    if isinstance(when, datetime):
-        day = when.date()
-        # A zone's offset is under a day, so only the first and last days of a month can change month; the rest
-        # skip the (costly, on five years of evidence) conversion.
-        if day.day <= 1 or day.day >= 28 or when.tzinfo is None:
-            day = when.astimezone(tz).date()
-        return day.replace(day=1)
-    return when.replace(day=1)
+    in summer is June in London). A naive datetime is read as Python reads it, in the machine's local time."""
+    if when.__class__ is date:
+        return date(when.year, when.month, 1)
+    if not isinstance(when, datetime):
+        return when.replace(day=1)
+    if when.tzinfo is not UTC:
+        if when.tzinfo is tz:  # already local (as astimezone says, even of a time the clocks skipped)
+            return date(when.year, when.month, 1)
+        if when.utcoffset() is None:
+            return when.astimezone(tz).date().replace(day=1)
+        when = when.astimezone(UTC)
+    # Every zone's offset is under a day (Python refuses more), so a moment from the 2nd to the day before the last
+    # of a UTC month is in the same month in any zone: only the first and last days of a month need the zone (the
+    # costly conversion, on five years of evidence).
+    if 1 < when.day <= _BEFORE_LAST[when.month - 1]:
+        return date(when.year, when.month, 1)
+    return when.astimezone(tz).date().replace(day=1)
 
 
 def add_months(month: date, n: int) -> date:

@@ -7,7 +7,7 @@ out of the chart like a month without data; so is a month's mean change of fewer
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
@@ -54,19 +54,17 @@ class Series:
 
 def monthly_values(measure: MeasureDefinition, facts: list[Fact]) -> dict[date, tuple[float, int]]:
     """month -> (value, n): distinct people, items, or the mean change with its number of pairs."""
-    by_month: dict[date, list[Fact]] = defaultdict(list)
+    if measure.kind == "items":
+        return {month: (float(n), n) for month, n in Counter(f.month for f in facts).items()}
+    if measure.kind == "people":
+        people: dict[date, set[str]] = defaultdict(set)
+        for fact in facts:
+            people[fact.month].add(fact.key)
+        return {month: (float(len(keys)), len(keys)) for month, keys in people.items()}
+    changes: dict[date, list[float]] = defaultdict(list)
     for fact in facts:
-        by_month[fact.month].append(fact)
-    values = {}
-    for month, found in by_month.items():
-        if measure.kind == "people":
-            n = len({f.key for f in found})
-            values[month] = (float(n), n)
-        elif measure.kind == "items":
-            values[month] = (float(len(found)), len(found))
-        else:
-            values[month] = (fmean(f.value for f in found), len(found))
-    return values
+        changes[fact.month].append(fact.value)
+    return {month: (fmean(found), len(found)) for month, found in changes.items()}
 
 
 def hidden_months(measure: MeasureDefinition, values: dict[date, tuple[float, int]], last_complete: date) -> set[date]:

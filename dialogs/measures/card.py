@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.kernel.model import Role
-from core.measures.dashboard import Dashboard, build_dashboard, require_viewer
+from core.measures.dashboard import Summary, build_summary, require_viewer
 from dialogs.kit import cards
 from dialogs.kit.types import Response, Turn
 from dialogs.measures.pages import dashboard_url
@@ -14,7 +14,7 @@ from dialogs.measures.router import router
 from dialogs.measures.wording import ASSURANCE_WORDS, FOOTNOTE, SIGNAL_WORDS, cumulative, headline, so_far
 
 
-def measures_card(turn: Turn, d: Dashboard) -> dict:
+def measures_card(turn: Turn, d: Summary) -> dict:
     body: list = [cards.title("Programme measures"), cards.text(f"Months end {d.last_complete:%B %Y}.", subtle=True)]
     for s in d.series:
         lines = [cards.heading(s.measure.label), cards.text(f"**{headline(s)}**")]
@@ -40,7 +40,7 @@ def measures_card(turn: Turn, d: Dashboard) -> dict:
 
 async def _card(turn: Turn) -> dict:
     require_viewer(turn.user, frozenset())  # turn.user's roles already include configured admins
-    return measures_card(turn, await build_dashboard(turn.uow, content=turn.content, now=turn.now))
+    return measures_card(turn, await build_summary(turn.uow, content=turn.content, now=turn.now))
 
 
 @router.command(

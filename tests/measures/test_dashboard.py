@@ -3,9 +3,9 @@
 from datetime import date
 
 from core.kernel.suppression import HIDDEN
-from core.measures.dashboard import build_dashboard
+from core.measures.dashboard import build_dashboard, build_summary
 from core.measures.headcount import import_headcount
-from tests.measures.data import HEADCOUNT_CSV, NOW, small_trust
+from tests.measures.data import HEADCOUNT_CSV, NOW, people, project, small_trust
 
 
 async def dashboard(uow, content, *, headcount=True):
@@ -133,8 +133,6 @@ async def test_limits_are_fixed_and_rebased_as_content_says(uow, content):
 
 
 async def test_a_chart_is_drawn_again_only_when_its_series_changes(uow, content):
-    from dataclasses import replace
-
     from core.measures.evidence import facts_of
     from core.measures.series import build_series
     from dialogs.measures import charts
@@ -147,9 +145,31 @@ async def test_a_chart_is_drawn_again_only_when_its_series_changes(uow, content)
     same = build_series(trained, facts, current=date(2026, 11, 1), months_shown=36)  # an equal series, built anew
     assert charts.chart_png(same) is first  # not drawn again
     latest = series.latest.month
-    newcomers = [replace(facts[-1], month=latest, key=f"person:new-{n}") for n in range(20)]  # a visible rise
+    newcomers = [facts[-1]._replace(month=latest, key=f"person:new-{n}") for n in range(20)]  # a visible rise
     changed = build_series(trained, facts + newcomers, current=date(2026, 11, 1), months_shown=36)
     assert changed != series
     redrawn = charts.chart_png(changed)
     assert redrawn is not first and redrawn != first and redrawn.startswith(b"\x89PNG")
     assert charts._draw_chart(series) == first  # what is kept is exactly what would be drawn
+
+
+async def test_the_card_summary_has_the_dashboards_series_and_equity_without_the_other_tables(uow, content):
+    d = await dashboard(uow, content)
+    s = await build_summary(uow, content=content, now=NOW)
+    assert s.series == d.series and s.equity == d.equity
+    assert (s.current, s.last_complete, s.headcount_month) == (d.current, d.last_complete, d.headcount_month)
+    assert s.any_hidden and d.any_hidden  # Oct 2025's one person trained is hidden, behind the signal
+
+
+async def test_the_cards_footnote_is_for_what_the_card_draws_on(uow, content):
+    # Five projects in October, four at Southend and one at Basildon: every month's count may be shown, but the
+    # projects table by site hides Basildon's one (and Southend's four with it). The card shows no table.
+    leads = await people(uow)
+    for lead in (*leads[:4], leads[6]):
+        await project(uow, lead, submitted="2026-10-14")
+    d = await build_dashboard(uow, content=content, now=NOW)
+    s = await build_summary(uow, content=content, now=NOW)
+    registered = d.tables[1]
+    assert any(r.this_year.suppressed for r in registered.rows if r.dimension == "site")
+    assert d.any_hidden  # the full dashboard shows that table, so it has the footnote
+    assert not s.any_hidden and s.series == d.series  # the card's numbers hide nothing
