@@ -40,7 +40,7 @@ async def matched_pairs(uow: UnitOfWork, *, instrument_id: str, scoring_id: str,
     scoring = next((s for s in instrument.scoring if s.id == scoring_id), None) if instrument else None
     if scoring is None:
         raise InvalidInput(f"No survey score {instrument_id}/{scoring_id}.")
-    rows = await scored_responses(uow, instrument, scoring, with_times=True)
+    rows = await scored_responses(uow, instrument, scoring, times_of="after")  # a change counts in its month
     before = first_and_latest(rows, "before", latest=False)
     after = first_and_latest(rows, "after", latest=True)
     pairs = []

@@ -222,12 +222,13 @@ def change_report(
     before = first_and_latest(rows, "before", latest=False)
     after = first_and_latest(rows, "after", latest=True)
     follow = first_and_latest(rows, "follow_up", latest=True)
-    matched = [(before[p], before[p].score, after[p].score) for p in before if p in after]
+    paired = [p for p in before if p in after]  # in the order of the first "before"
+    matched = [(before[p], before[p].score, after[p].score) for p in paired]
     enough = len(matched) >= THRESHOLD
     items = []
     if enough:
-        b = np.array([before[p].items for p in before if p in after], dtype=float)
-        a = np.array([after[p].items for p in before if p in after], dtype=float)
+        b = np.array([before[p].items for p in paired], dtype=float)
+        a = np.array([after[p].items for p in paired], dtype=float)
         pairs = {item_id: (b[:, j], a[:, j]) for j, item_id in enumerate(scoring.items)}
         items = [(instrument.item(t.item_id).text, t) for t in item_tests(pairs)]
     baseline_rows = [r.items for r in before.values()]

@@ -55,7 +55,7 @@ def scoring_key(instrument: Instrument, scoring: Scoring) -> str:
     return hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def _scored(response: Response, scoring: Scoring, instrument: Instrument, with_times: bool) -> ScoredResponse:
+def _scored(response: Response, scoring: Scoring, instrument: Instrument, times_of: str | None) -> ScoredResponse:
     value = score(scoring, instrument, response.answers)
     items = item_answers(scoring, response.answers) if value is not None else None
     return ScoredResponse(
@@ -65,23 +65,23 @@ def _scored(response: Response, scoring: Scoring, instrument: Instrument, with_t
         response.wave,
         response.site,
         response.staff_group,
-        response.submitted_at if with_times else None,
+        response.submitted_at if response.wave == times_of else None,
         value,
         items,
     )
 
 
 async def scored_responses(
-    uow: UnitOfWork, instrument: Instrument, scoring: Scoring, *, with_times: bool = False
+    uow: UnitOfWork, instrument: Instrument, scoring: Scoring, *, times_of: str | None = None
 ) -> list[ScoredResponse]:
     """Every submitted response to the instrument in a series, in id order, with its score (and when it was
-    submitted, if asked); the missing and stale ones are scored now and stored."""
+    submitted, for the wave `times_of`); the missing and stale ones are scored now and stored."""
     key = scoring_key(instrument, scoring)
-    found, stale = await uow.surveys.scores(instrument.id, scoring.id, key, with_times=with_times)
+    found, stale = await uow.surveys.scores(instrument.id, scoring.id, key, times_of=times_of)
     if not stale:
         return found
     fresh = await uow.surveys.responses_by_id(stale)
-    scored = [_scored(r, scoring, instrument, with_times) for r in fresh]
+    scored = [_scored(r, scoring, instrument, times_of) for r in fresh]
     await uow.surveys.store_scores(
         scoring.id, key, [(r.id, r.revision, s.score, s.items) for r, s in zip(fresh, scored, strict=True)]
     )

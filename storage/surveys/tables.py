@@ -61,6 +61,7 @@ survey_invitations = Table(
     UniqueConstraint("campaign_id", "user_id", name="uq_survey_invitations_campaign_user"),
     Index("ix_survey_invitations_user", "user_id"),
     Index("ix_survey_invitations_unsent", "sent_at", "opens_at"),
+    Index("ix_survey_invitations_campaign_opens", "campaign_id", "opens_at"),  # invited per campaign (0018)
 )
 
 

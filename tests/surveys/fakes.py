@@ -202,7 +202,7 @@ class FakeSurveys(_Repo):
                     found[(r.campaign_id, k)] = (n + 1, total + v)
         return found
 
-    async def scores(self, instrument_id, scoring_id, key, *, with_times=False):
+    async def scores(self, instrument_id, scoring_id, key, *, times_of=None):
         stored = self._d("scores")
         found, stale = [], []
         for r in await self.responses(instrument_id):
@@ -221,7 +221,7 @@ class FakeSurveys(_Repo):
                         r.wave,
                         r.site,
                         r.staff_group,
-                        r.submitted_at if with_times else None,
+                        r.submitted_at if r.wave == times_of else None,
                         kept[2],
                         items,
                     )

@@ -1,7 +1,8 @@
 """The survey answers the reports count, kept as numbers (issue 16: the survey report and the dashboard's
 self-efficacy pairs read every response's JSON answers on each open, about a second on five years of responses).
 
-- `ix_survey_responses_status_campaign`: the submitted responses per campaign, counted from the index alone.
+- `ix_survey_responses_status_campaign` and `ix_survey_invitations_campaign_opens`: the submitted responses and
+  the invitations per campaign, counted from an index alone.
 - `survey_responses.revision` goes up on every save of a response, so a number derived from it can say which
   answers it was derived from.
 - `survey_values`: every numeric answer of a submitted response, one row per item, with its campaign, written by
@@ -40,6 +41,7 @@ def _numbers(answers) -> list[tuple[str, float]]:
 def upgrade() -> None:
     op.add_column("survey_responses", sa.Column("revision", sa.Integer(), nullable=False, server_default="0"))
     op.create_index("ix_survey_responses_status_campaign", "survey_responses", ["status", "campaign_id"])
+    op.create_index("ix_survey_invitations_campaign_opens", "survey_invitations", ["campaign_id", "opens_at"])
     values = op.create_table(
         "survey_values",
         sa.Column("response_id", Id, sa.ForeignKey("survey_responses.id", ondelete="CASCADE"), primary_key=True),
@@ -74,5 +76,6 @@ def downgrade() -> None:
     op.drop_table("survey_scores")
     op.drop_index("ix_survey_values_campaign_item", table_name="survey_values")
     op.drop_table("survey_values")
+    op.drop_index("ix_survey_invitations_campaign_opens", table_name="survey_invitations")
     op.drop_index("ix_survey_responses_status_campaign", table_name="survey_responses")
     op.drop_column("survey_responses", "revision")
