@@ -101,6 +101,7 @@ class ScoredResponse(NamedTuple):
     wave: str
     site: str | None
     staff_group: str | None
+    submitted_at: datetime | None  # only for the wave asked for (core.surveys.scoring)
     score: float | None
     items: tuple[float, ...] | None
 

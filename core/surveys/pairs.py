@@ -1,7 +1,6 @@
 """Matched before/after pairs of a scale score, one per person and series, for other capabilities' reports (the
 programme measures' self-efficacy change). Matched through the pseudonym as the survey report matches them: the
-first scored "before" and the latest scored "after" of each person in a series (`first_and_latest`), scored by
-core.surveys.scoring; the repository matches them in SQL, so only the pairs are read.
+first scored "before" and the latest scored "after" of each person in a series, scored by core.surveys.scoring.
 No person's id leaves here: a pair's key is the series and the pseudonym."""
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from core.kernel.content import Content
 from core.kernel.errors import InvalidInput
 from core.kernel.ports import UnitOfWork
 from core.surveys.model import ScoredResponse
-from core.surveys.scoring import scored_responses, scoring_key
+from core.surveys.scoring import scored_responses
 
 
 @dataclass(frozen=True)
@@ -41,11 +40,13 @@ async def matched_pairs(uow: UnitOfWork, *, instrument_id: str, scoring_id: str,
     scoring = next((s for s in instrument.scoring if s.id == scoring_id), None) if instrument else None
     if scoring is None:
         raise InvalidInput(f"No survey score {instrument_id}/{scoring_id}.")
-    key = scoring_key(instrument, scoring)
-    if await uow.surveys.unscored_count(instrument.id, scoring.id, key):
-        await scored_responses(uow, instrument, scoring)  # scores the missing and stale ones, once
-    # Matched by the database: only the pairs come back, not every response.
-    rows = await uow.surveys.paired_changes(instrument.id, scoring.id, key, before="before", after="after")
-    return [
-        Pair(f"{series}:{pseudonym}", at, site, group, change) for series, pseudonym, site, group, at, change in rows
-    ]
+    rows = await scored_responses(uow, instrument, scoring, times_of="after")  # a change counts in its month
+    before = first_and_latest(rows, "before", latest=False)
+    after = first_and_latest(rows, "after", latest=True)
+    pairs = []
+    for key in sorted(before.keys() & after.keys()):
+        first, last = before[key], after[key]
+        pairs.append(
+            Pair(f"{key[0]}:{key[1]}", last.submitted_at, first.site, first.staff_group, last.score - first.score)
+        )
+    return pairs

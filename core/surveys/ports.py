@@ -117,21 +117,12 @@ class SurveyRepository(Protocol):
         """(campaign id, item id) -> (answers that are numbers, their sum), over submitted responses."""
         ...
 
-    async def scores(self, instrument_id: str, scoring_id: str, key: str) -> tuple[list[ScoredResponse], list[int]]:
+    async def scores(
+        self, instrument_id: str, scoring_id: str, key: str, *, times_of: str | None = None
+    ) -> tuple[list[ScoredResponse], list[int]]:
         """Every submitted response to the instrument in a series, in id order, with its stored score for the
-        scoring; and apart, the ids of those with no score stored under `key` for their present revision."""
-        ...
-
-    async def unscored_count(self, instrument_id: str, scoring_id: str, key: str) -> int:
-        """How many of the responses `scores` returns have no current score (missing or stale)."""
-        ...
-
-    async def paired_changes(
-        self, instrument_id: str, scoring_id: str, key: str, *, before: str, after: str
-    ) -> list[tuple[str, str, str | None, str | None, datetime, float]]:
-        """(series, pseudonym, site and staff group of the "before", when the "after" was submitted, after minus
-        before) for each person's first scored `before` and latest scored `after` in a series, by response id,
-        from the current scores only; ordered by series and pseudonym."""
+        scoring (`submitted_at` only for the responses of the wave `times_of`); and apart, the ids of those with
+        no score stored under `key` for their present revision."""
         ...
 
     async def store_scores(

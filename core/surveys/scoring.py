@@ -55,7 +55,7 @@ def scoring_key(instrument: Instrument, scoring: Scoring) -> str:
     return hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def _scored(response: Response, scoring: Scoring, instrument: Instrument) -> ScoredResponse:
+def _scored(response: Response, scoring: Scoring, instrument: Instrument, times_of: str | None) -> ScoredResponse:
     value = score(scoring, instrument, response.answers)
     items = item_answers(scoring, response.answers) if value is not None else None
     return ScoredResponse(
@@ -65,20 +65,23 @@ def _scored(response: Response, scoring: Scoring, instrument: Instrument) -> Sco
         response.wave,
         response.site,
         response.staff_group,
+        response.submitted_at if response.wave == times_of else None,
         value,
         items,
     )
 
 
-async def scored_responses(uow: UnitOfWork, instrument: Instrument, scoring: Scoring) -> list[ScoredResponse]:
-    """Every submitted response to the instrument in a series, in id order, with its score; the missing and stale
-    ones are scored now and stored."""
+async def scored_responses(
+    uow: UnitOfWork, instrument: Instrument, scoring: Scoring, *, times_of: str | None = None
+) -> list[ScoredResponse]:
+    """Every submitted response to the instrument in a series, in id order, with its score (and when it was
+    submitted, for the wave `times_of`); the missing and stale ones are scored now and stored."""
     key = scoring_key(instrument, scoring)
-    found, stale = await uow.surveys.scores(instrument.id, scoring.id, key)
+    found, stale = await uow.surveys.scores(instrument.id, scoring.id, key, times_of=times_of)
     if not stale:
         return found
     fresh = await uow.surveys.responses_by_id(stale)
-    scored = [_scored(r, scoring, instrument) for r in fresh]
+    scored = [_scored(r, scoring, instrument, times_of) for r in fresh]
     await uow.surveys.store_scores(
         scoring.id, key, [(r.id, r.revision, s.score, s.items) for r, s in zip(fresh, scored, strict=True)]
     )

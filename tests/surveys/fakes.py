@@ -7,7 +7,6 @@ from dataclasses import replace
 
 from core.kernel.model import OutboundMessage, Role
 from core.surveys.model import Audience, Campaign, Invitation, Response, ResponseStatus, ScoredResponse, Theme
-from core.surveys.pairs import first_and_latest
 from core.surveys.pseudonyms import Pseudonyms
 from storage.surveys.numbers import numbers_of
 from tests.fakes import _Repo
@@ -203,7 +202,7 @@ class FakeSurveys(_Repo):
                     found[(r.campaign_id, k)] = (n + 1, total + v)
         return found
 
-    async def scores(self, instrument_id, scoring_id, key):
+    async def scores(self, instrument_id, scoring_id, key, *, times_of=None):
         stored = self._d("scores")
         found, stale = [], []
         for r in await self.responses(instrument_id):
@@ -222,24 +221,12 @@ class FakeSurveys(_Repo):
                         r.wave,
                         r.site,
                         r.staff_group,
+                        r.submitted_at if r.wave == times_of else None,
                         kept[2],
                         items,
                     )
                 )
         return found, stale
-
-    async def unscored_count(self, instrument_id, scoring_id, key):
-        return len((await self.scores(instrument_id, scoring_id, key))[1])
-
-    async def paired_changes(self, instrument_id, scoring_id, key, *, before, after):
-        rows, _ = await self.scores(instrument_id, scoring_id, key)
-        at = {r.id: r.submitted_at for r in await self.responses(instrument_id)}
-        first = first_and_latest(rows, before, latest=False)
-        latest = first_and_latest(rows, after, latest=True)
-        return [
-            (k[0], k[1], first[k].site, first[k].staff_group, at[latest[k].id], latest[k].score - first[k].score)
-            for k in sorted(first.keys() & latest.keys())
-        ]
 
     async def store_scores(self, scoring_id, key, scores):
         for rid, revision, value, items in scores:

@@ -131,28 +131,3 @@ async def test_the_migration_keeps_the_numeric_answers_of_submitted_responses_on
     async with engine.connect() as conn:
         rows = (await conn.execute(select(survey_values.c.item_id, survey_values.c.value))).all()
     assert sorted(rows) == [("run_chart", 2.5), ("smart_aim", 3.0)]
-
-
-async def test_the_database_matches_the_pairs_as_the_survey_report_does(uow_factory, engine, content):
-    from core.surveys.pairs import first_and_latest, matched_pairs
-    from core.surveys.scoring import scored_responses
-
-    staff = await people(uow_factory, 7)
-    await _before_and_after(uow_factory, content, staff[:6])
-    await trigger(uow_factory, content, staff[6], "learning_started")  # a "before" with no "after": no pair
-    [before] = await open_for(uow_factory, staff[6])
-    await answer_in_own_turns(uow_factory, content, staff[6], before.id, 1)
-    async with engine.begin() as conn:  # a stale score must be scored again before the database matches
-        await conn.execute(update(survey_scores).values(revision=-1))
-    async with uow_factory() as uow:
-        pairs = await matched_pairs(uow, instrument_id="qi_self_efficacy", scoring_id="self_efficacy", content=content)
-        scale = content.surveys.instrument("qi_self_efficacy")
-        rows = await scored_responses(uow, scale, scale.scoring[0])
-        responses = {r.id: r for r in await uow.surveys.responses("qi_self_efficacy")}
-    first = first_and_latest(rows, "before", latest=False)
-    latest = first_and_latest(rows, "after", latest=True)
-    expected = [
-        (f"{k[0]}:{k[1]}", responses[latest[k].id].submitted_at, first[k].site, latest[k].score - first[k].score)
-        for k in sorted(first.keys() & latest.keys())
-    ]
-    assert [(p.key, p.after_at, p.site, p.change) for p in pairs] == expected and len(expected) == 6
