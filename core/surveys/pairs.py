@@ -5,8 +5,8 @@ No person's id leaves here: a pair's key is the series and the pseudonym."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from core.kernel.content import Content
 from core.kernel.errors import InvalidInput
@@ -15,8 +15,7 @@ from core.surveys.model import ScoredResponse
 from core.surveys.scoring import scored_responses
 
 
-@dataclass(frozen=True)
-class Pair:
+class Pair(NamedTuple):  # a tuple: thousands are made for each dashboard
     key: str  # "<series>:<pseudonym>"
     after_at: datetime  # when the "after" response was submitted (the month the change is counted in)
     site: str | None  # as recorded with the "before" response
