@@ -42,7 +42,6 @@ def _chunks(ids: Sequence[int]) -> list[list[int]]:
     ids = list(ids)
     return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
 
-
 _registration_select = select(
     event_registrations,
     users.c.name.label("user_name"),

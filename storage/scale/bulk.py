@@ -46,7 +46,9 @@ class BulkWriter:
         if self.postgres:
             json_at = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
             if json_at:
-                chunk = [tuple(json.dumps(v) if i in json_at else v for i, v in enumerate(row)) for row in chunk]
+                chunk = [
+                    tuple(json.dumps(v) if i in json_at else v for i, v in enumerate(row)) for row in chunk
+                ]
             raw = await self.conn.get_raw_connection()
             await raw.driver_connection.copy_records_to_table(table.name, records=chunk, columns=list(columns))
         else:

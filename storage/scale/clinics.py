@@ -36,18 +36,8 @@ def _series_sessions(trust: Trust) -> list[tuple]:
         day = first
         while day < last:
             starts = datetime.combine(day, series.start, tzinfo=tz)
-            rows.append(
-                (
-                    series.key,
-                    series.site,
-                    starts,
-                    series.minutes,
-                    series.capacity,
-                    series.venue,
-                    series.online_url,
-                    series.focus,
-                )
-            )
+            rows.append((series.key, series.site, starts, series.minutes, series.capacity, series.venue,
+                         series.online_url, series.focus))
             day += timedelta(weeks=1)
     return rows
 
@@ -63,9 +53,8 @@ async def write_clinics(bulk: BulkWriter, trust: Trust) -> None:
     drop_ins = max(0, math.ceil((wanted - per_series) / (DROP_IN_CAPACITY * 0.9)))
     for _ in range(drop_ins):
         starts = trust.moment(rng, before=trust.end + timedelta(weeks=3)).replace(minute=0)
-        sessions.append(
-            (None, rng.choice(sites), starts, DROP_IN_MINUTES, DROP_IN_CAPACITY, "QI hub, level 1", None, "Drop-in")
-        )
+        sessions.append((None, rng.choice(sites), starts, DROP_IN_MINUTES, DROP_IN_CAPACITY, "QI hub, level 1",
+                         None, "Drop-in"))
     sessions.sort(key=lambda s: (s[2], s[0] or "", s[1]))
     first_session = await bulk.next_id(clinic_sessions)
     first_booking = await bulk.next_id(clinic_bookings)
@@ -94,20 +83,8 @@ async def write_clinics(bulk: BulkWriter, trust: Trust) -> None:
         for person in actives:
             bid = first_booking + len(booking_rows)
             attendance = None if future else ("attended" if rng.random() < 0.87 else "no_show")
-            booking_rows.append(
-                (
-                    bid,
-                    sid,
-                    person.id,
-                    "confirmed",
-                    rng.choice(help_with),
-                    None,
-                    rng.choice(QUESTIONS),
-                    attendance,
-                    booked_at,
-                    starts if attendance else booked_at,
-                )
-            )
+            booking_rows.append((bid, sid, person.id, "confirmed", rng.choice(help_with), None, rng.choice(QUESTIONS),
+                                 attendance, booked_at, starts if attendance else booked_at))
             if attendance == "attended" and rng.random() < 0.4:
                 feedback_rows.append((bid, rng.choice((3, 4, 4, 5, 5, 5)), None, starts + timedelta(days=1)))
         made += len(actives)
@@ -121,39 +98,12 @@ async def write_clinics(bulk: BulkWriter, trust: Trust) -> None:
         spare = [p for p in rng.sample(here, min(len(here), len(actives) + 4)) if p.id not in held][:4]
         for status, person in zip(extra, rng.sample(spare, min(len(spare), len(extra))), strict=False):
             bid = first_booking + len(booking_rows)
-            booking_rows.append(
-                (
-                    bid,
-                    sid,
-                    person.id,
-                    status,
-                    rng.choice(help_with),
-                    None,
-                    None,
-                    None,
-                    booked_at,
-                    booked_at + timedelta(hours=3),
-                )
-            )
+            booking_rows.append((bid, sid, person.id, status, rng.choice(help_with), None, None, None, booked_at,
+                                 booked_at + timedelta(hours=3)))
             made += 1
-        session_rows.append(
-            (
-                sid,
-                key,
-                site,
-                starts,
-                starts + timedelta(minutes=minutes),
-                capacity,
-                len(actives),
-                venue,
-                url,
-                focus,
-                "scheduled",
-                None,
-                starts - timedelta(days=60),
-                starts - timedelta(days=60),
-            )
-        )
+        session_rows.append((sid, key, site, starts, starts + timedelta(minutes=minutes), capacity, len(actives),
+                             venue, url, focus, "scheduled", None, starts - timedelta(days=60),
+                             starts - timedelta(days=60)))
         coaches = trust.coaches.get(site) or [c for cs in trust.coaches.values() for c in cs]
         coach_rows.append((sid, coaches[n % len(coaches)]))
     # Any bookings still owed are cancellations spread over the past sessions (they hold no seat).
@@ -162,56 +112,20 @@ async def write_clinics(bulk: BulkWriter, trust: Trust) -> None:
         s = past[rng.randrange(len(past))]
         person = trust.person(rng, site=s[2] if trust.by_site.get(s[2]) else None)
         bid = first_booking + len(booking_rows)
-        booking_rows.append(
-            (
-                bid,
-                s[0],
-                person.id,
-                "cancelled",
-                rng.choice(help_with),
-                None,
-                None,
-                None,
-                s[3] - timedelta(days=5),
-                s[3] - timedelta(days=1),
-            )
-        )
+        booking_rows.append((bid, s[0], person.id, "cancelled", rng.choice(help_with), None, None, None,
+                             s[3] - timedelta(days=5), s[3] - timedelta(days=1)))
         made += 1
     await bulk.write(
         clinic_sessions,
-        (
-            "id",
-            "series_key",
-            "site",
-            "starts_at",
-            "ends_at",
-            "capacity",
-            "seats_taken",
-            "venue",
-            "online_url",
-            "focus",
-            "status",
-            "cancel_reason",
-            "created_at",
-            "updated_at",
-        ),
+        ("id", "series_key", "site", "starts_at", "ends_at", "capacity", "seats_taken", "venue", "online_url", "focus",
+         "status", "cancel_reason", "created_at", "updated_at"),
         session_rows,
     )
     await bulk.write(clinic_session_coaches, ("session_id", "user_id"), coach_rows)
     await bulk.write(
         clinic_bookings,
-        (
-            "id",
-            "session_id",
-            "user_id",
-            "status",
-            "help_with",
-            "project_id",
-            "question",
-            "attendance",
-            "created_at",
-            "updated_at",
-        ),
+        ("id", "session_id", "user_id", "status", "help_with", "project_id", "question", "attendance", "created_at",
+         "updated_at"),
         booking_rows,
     )
     await bulk.write(clinic_feedback, ("booking_id", "usefulness", "improvement", "created_at"), feedback_rows)

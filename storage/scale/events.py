@@ -66,27 +66,10 @@ async def write_events(bulk: BulkWriter, trust: Trust) -> None:
             did = rows.id("event_dates")
             date_ids.append(did)
             rows.dates.append((did, eid, position, starts, ends))
-        rows.events.append(
-            [
-                eid,
-                template.id,
-                kind or template.kind,
-                title or template.title,
-                site,
-                "Education centre",
-                None,
-                capacity or template.capacity,
-                0,
-                closes,
-                closes if abstracts else None,
-                spans[0][1] if abstracts else None,
-                None,
-                "open",
-                trust.facilitators[eid % len(trust.facilitators)],
-                created,
-                created,
-            ]
-        )
+        rows.events.append([eid, template.id, kind or template.kind, title or template.title, site, "Education centre",
+                            None, capacity or template.capacity, 0, closes,
+                            closes if abstracts else None, spans[0][1] if abstracts else None, None, "open",
+                            trust.facilitators[eid % len(trust.facilitators)], created, created])
         return eid, spans, date_ids, closes
 
     for template, first_day in zip(planned, firsts, strict=True):
@@ -109,11 +92,10 @@ async def write_events(bulk: BulkWriter, trust: Trust) -> None:
                 if rng.random() < 0.3:
                     rows.feedback.append((rid, rng.choice((4, 4, 5, 5, 3)), None, spans[-1][1] + timedelta(days=1)))
         rows.events[-1][8] = len(confirmed)
-        for person in people[len(confirmed) :]:
+        for person in people[len(confirmed):]:
             rid = rows.id("event_registrations")
-            rows.registrations.append(
-                (rid, eid, person.id, "cancelled", ANSWERS, closes - timedelta(days=25), closes - timedelta(days=10))
-            )
+            rows.registrations.append((rid, eid, person.id, "cancelled", ANSWERS, closes - timedelta(days=25),
+                                       closes - timedelta(days=10)))
     # The remaining attendances (if the plan fell short) go to one more Fundamentals day per missing group.
     while made < wanted:
         site = rng.choice(sites)
@@ -139,17 +121,8 @@ def _upcoming(trust, rng, rows, add_event, template, sites) -> None:
         taken = rng.sample(trust.by_site[site], min(len(trust.by_site[site]), template.capacity // 2))
         for person in taken:
             rid = rows.id("event_registrations")
-            rows.registrations.append(
-                (
-                    rid,
-                    eid,
-                    person.id,
-                    "confirmed",
-                    ANSWERS,
-                    trust.end - timedelta(days=3),
-                    trust.end - timedelta(days=3),
-                )
-            )
+            rows.registrations.append((rid, eid, person.id, "confirmed", ANSWERS, trust.end - timedelta(days=3),
+                                       trust.end - timedelta(days=3)))
         rows.events[-1][8] = len(taken)
 
 
@@ -157,36 +130,18 @@ def _celebrations(trust, rng, rows, add_event, template) -> None:
     """One a year; abstracts from projects registered before it, and votes."""
     for year in range(5):
         day = (trust.end - timedelta(days=365 * year + 60)).date()
-        eid, spans, _, closes = add_event(
-            template, None, day, title=f"Improvement celebration day {day.year}", abstracts=True
-        )
+        eid, spans, _, closes = add_event(template, None, day, title=f"Improvement celebration day {day.year}",
+                                          abstracts=True)
         before = [p for p in trust.projects if p[2] in ("active", "completed")]
         chosen = rng.sample(before, min(len(before), 40))
         abstract_ids = []
         for pid, lead, _status, site, division in chosen:
             aid = rows.id("event_abstracts")
             abstract_ids.append(aid)
-            rows.abstracts.append(
-                (
-                    aid,
-                    eid,
-                    pid,
-                    lead,
-                    site,
-                    division,
-                    f"Project {pid}: what we learned",
-                    "Aim",
-                    "Measures",
-                    "Changes",
-                    "Results",
-                    "Lessons",
-                    rng.choice(("poster", "presentation")),
-                    "submitted",
-                    closes - timedelta(days=5),
-                    closes - timedelta(days=20),
-                    closes - timedelta(days=5),
-                )
-            )
+            rows.abstracts.append((aid, eid, pid, lead, site, division, f"Project {pid}: what we learned", "Aim",
+                                   "Measures", "Changes", "Results", "Lessons", rng.choice(("poster", "presentation")),
+                                   "submitted", closes - timedelta(days=5), closes - timedelta(days=20),
+                                   closes - timedelta(days=5)))
         if abstract_ids:
             voters = rng.sample(trust.staff, min(len(trust.staff), 120))
             rows.votes += [(eid, v.id, rng.choice(abstract_ids), spans[0][0], spans[0][0]) for v in voters]
@@ -195,31 +150,14 @@ def _celebrations(trust, rng, rows, add_event, template) -> None:
 async def _write(bulk: BulkWriter, rows: _Rows) -> None:
     await bulk.write(
         events,
-        (
-            "id",
-            "template",
-            "kind",
-            "title",
-            "site",
-            "venue",
-            "online_url",
-            "capacity",
-            "seats_taken",
-            "registration_closes_at",
-            "abstracts_close_at",
-            "voting_closes_at",
-            "results_announced_at",
-            "status",
-            "created_by",
-            "created_at",
-            "updated_at",
-        ),
+        ("id", "template", "kind", "title", "site", "venue", "online_url", "capacity", "seats_taken",
+         "registration_closes_at", "abstracts_close_at", "voting_closes_at", "results_announced_at", "status",
+         "created_by", "created_at", "updated_at"),
         [tuple(e) for e in rows.events],
     )
     await bulk.write(event_dates, ("id", "event_id", "position", "starts_at", "ends_at"), rows.dates)
     await bulk.write(
-        event_registrations,
-        ("id", "event_id", "user_id", "status", "answers", "created_at", "updated_at"),
+        event_registrations, ("id", "event_id", "user_id", "status", "answers", "created_at", "updated_at"),
         rows.registrations,
     )
     await bulk.write(event_attendance, ("registration_id", "date_id", "mark", "method", "marked_at"), rows.attendance)
@@ -227,25 +165,8 @@ async def _write(bulk: BulkWriter, rows: _Rows) -> None:
     await bulk.write(event_feedback, ("registration_id", "rating", "comment", "created_at"), rows.feedback)
     await bulk.write(
         event_abstracts,
-        (
-            "id",
-            "event_id",
-            "project_id",
-            "lead_id",
-            "site",
-            "division",
-            "title",
-            "aim",
-            "measures",
-            "changes",
-            "results",
-            "lessons",
-            "format",
-            "status",
-            "submitted_at",
-            "created_at",
-            "updated_at",
-        ),
+        ("id", "event_id", "project_id", "lead_id", "site", "division", "title", "aim", "measures", "changes",
+         "results", "lessons", "format", "status", "submitted_at", "created_at", "updated_at"),
         rows.abstracts,
     )
     await bulk.write(event_votes, ("event_id", "user_id", "abstract_id", "created_at", "updated_at"), rows.votes)

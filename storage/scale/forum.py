@@ -55,89 +55,26 @@ async def write_forum(bulk: BulkWriter, trust: Trust) -> None:
     address_id = await bulk.next_id(conversation_addresses)
     await bulk.write(
         conversation_addresses,
-        (
-            "id",
-            "user_id",
-            "channel_id",
-            "service_url",
-            "conversation_id",
-            "conversation_type",
-            "tenant_id",
-            "bot_id",
-            "bot_name",
-            "user_aad_id",
-            "user_name",
-            "active",
-            "reachable",
-            "updated_at",
-        ),
-        [
-            (
-                address_id + n,
-                admin,
-                "msteams",
-                SERVICE_URL,
-                f"19:scale-{kind}@thread.tacv2",
-                "channel",
-                TENANT,
-                "28:qi-companion",
-                "QI Companion",
-                None,
-                None,
-                True,
-                True,
-                trust.start,
-            )
-            for n, kind in enumerate(("c", "q"))
-        ],
+        ("id", "user_id", "channel_id", "service_url", "conversation_id", "conversation_type", "tenant_id", "bot_id",
+         "bot_name", "user_aad_id", "user_name", "active", "reachable", "updated_at"),
+        [(address_id + n, admin, "msteams", SERVICE_URL, f"19:scale-{kind}@thread.tacv2", "channel", TENANT,
+          "28:qi-companion", "QI Companion", None, None, True, True, trust.start) for n, kind in enumerate(("c", "q"))],
     )
     channel_id = await bulk.next_id(forum_channels)
     await bulk.write(
         forum_channels,
         ("id", "teams_channel_id", "team_id", "team_group_id", "kind", "scope", "address_id", "linked_by", "linked_at"),
-        [
-            (
-                channel_id,
-                "19:scale-c@thread.tacv2",
-                "scale-team",
-                None,
-                "coaches",
-                "all",
-                address_id,
-                admin,
-                trust.start,
-            ),
-            (
-                channel_id + 1,
-                "19:scale-q@thread.tacv2",
-                "scale-team",
-                None,
-                "community",
-                "all",
-                address_id + 1,
-                admin,
-                trust.start,
-            ),
-        ],
+        [(channel_id, "19:scale-c@thread.tacv2", "scale-team", None, "coaches", "all", address_id, admin, trust.start),
+         (channel_id + 1, "19:scale-q@thread.tacv2", "scale-team", None, "community", "all", address_id + 1, admin,
+          trust.start)],
     )
     faq_id = await bulk.next_id(forum_faq)
     await bulk.write(
         forum_faq,
         ("id", "slug", "question", "answer", "topic", "keywords", "created_by", "created_at", "updated_at"),
-        [
-            (
-                faq_id + n,
-                f"scale-faq-{n + 1}",
-                f"{QUESTIONS[n % len(QUESTIONS)]} ({n + 1})",
-                "Start with the QI clinic; a coach will go through it with you.",
-                topics[n % len(topics)],
-                "run chart shift sponsor audit pdsa",
-                admin,
-                trust.start,
-                trust.start,
-            )
-            for n in range(FAQS)
-        ],
+        [(faq_id + n, f"scale-faq-{n + 1}", f"{QUESTIONS[n % len(QUESTIONS)]} ({n + 1})",
+          "Start with the QI clinic; a coach will go through it with you.", topics[n % len(topics)],
+          "run chart shift sponsor audit pdsa", admin, trust.start, trust.start) for n in range(FAQS)],
     )
     coaches = [c for cs in trust.coaches.values() for c in cs]
     # Coaches follow their own site's questions (so an escalation goes to them, not to every coach).
@@ -161,106 +98,31 @@ async def write_forum(bulk: BulkWriter, trust: Trust) -> None:
         closed = answered + timedelta(days=rng.randint(1, 10)) if status == "closed" else None
         escalation = _escalation(trust, posted) if status == "open" else 0
         topic = rng.choice(topics)
-        posts.append(
-            (
-                pid,
-                "question",
-                person.id,
-                QUESTIONS[n % len(QUESTIONS)],
-                topic,
-                person.site,
-                None,
-                rng.random() < 0.5,
-                status,
-                rng.choice(("yes", "yes", "partly", "no")) if closed else None,
-                escalation,
-                channel_id if posted else None,
-                f"19:scale-c@thread.tacv2;messageid={pid}" if posted else None,
-                address_id if posted else None,
-                f"scale-root-{pid}" if posted else None,
-                created,
-                posted,
-                answered,
-                closed,
-                min(trust.end, closed or answered or posted or created),
-                *_timing(trust, posted, answered, closed),
-            )
-        )
+        posts.append((pid, "question", person.id, QUESTIONS[n % len(QUESTIONS)], topic, person.site, None,
+                      rng.random() < 0.5, status, rng.choice(("yes", "yes", "partly", "no")) if closed else None,
+                      escalation, channel_id if posted else None, f"19:scale-c@thread.tacv2;messageid={pid}" if posted
+                      else None, address_id if posted else None, f"scale-root-{pid}" if posted else None, created,
+                      posted, answered, closed, min(trust.end, closed or answered or posted or created),
+                      *_timing(trust, posted, answered, closed)))
         if answered:
             for r in range(rng.randint(1, 3)):
                 coach = rng.choice(coaches)
-                replies.append(
-                    (
-                        pid,
-                        coach,
-                        None,
-                        False,
-                        "Have a look at the run chart rules in the learning topic.",
-                        "thread",
-                        f"scale-reply-{pid}-{r}",
-                        r == 0,
-                        answered + timedelta(hours=r),
-                    )
-                )
+                replies.append((pid, coach, None, False, "Have a look at the run chart rules in the learning topic.",
+                                "thread", f"scale-reply-{pid}-{r}", r == 0, answered + timedelta(hours=r)))
         if status == "resolved":
             deflections.append((pid, person.id, faq_id + n % FAQS, None, created + timedelta(minutes=1)))
     stories = [p for p in trust.projects if p[2] == "completed"]
     for project, lead, _status, site, _division in rng.sample(stories, round(len(stories) * STORIES)):
         at = trust.moment(rng, after=trust.end - timedelta(days=700))
-        posts.append(
-            (
-                post_id + len(posts),
-                "story",
-                lead,
-                "What we changed, and what happened.",
-                None,
-                site,
-                project,
-                True,
-                "open",
-                None,
-                0,
-                None,
-                None,
-                None,
-                None,
-                at,
-                at,
-                None,
-                None,
-                at,
-                None,
-                None,
-                None,
-            )
-        )
+        posts.append((post_id + len(posts), "story", lead, "What we changed, and what happened.", None, site,
+                      project, True, "open", None, 0, None, None, None, None, at, at, None, None, at, None, None,
+                      None))
     await bulk.write(
         forum_posts,
-        (
-            "id",
-            "kind",
-            "user_id",
-            "text",
-            "topic",
-            "site",
-            "project_id",
-            "show_name",
-            "status",
-            "outcome",
-            "escalation",
-            "channel_id",
-            "thread_conversation",
-            "thread_address_id",
-            "root_activity",
-            "created_at",
-            "posted_at",
-            "first_answer_at",
-            "closed_at",
-            "updated_at",
-            "first_answer_working_s",
-            "answered_in_time",
-            "closed_working_s",
-        ),
+        ("id", "kind", "user_id", "text", "topic", "site", "project_id", "show_name", "status", "outcome",
+         "escalation", "channel_id", "thread_conversation", "thread_address_id", "root_activity", "created_at",
+         "posted_at", "first_answer_at", "closed_at", "updated_at", "first_answer_working_s", "answered_in_time",
+         "closed_working_s"),
         posts,
     )
     await bulk.write(

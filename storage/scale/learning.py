@@ -39,23 +39,12 @@ def _allocate(rng, learners: int, total: int) -> list[int]:
 
 async def _flush(bulk: BulkWriter, serves: list, reviews: list) -> None:
     """Served cards, then their reviews (which point at them); the lists are emptied, to keep memory flat."""
-    await bulk.write(
-        learning_serves, ("id", "user_id", "question_id", "served_at", "answered_at", "option_order"), serves
-    )
+    await bulk.write(learning_serves, ("id", "user_id", "question_id", "served_at", "answered_at", "option_order"),
+                     serves)
     await bulk.write(
         learning_reviews,
-        (
-            "id",
-            "user_id",
-            "question_id",
-            "serve_id",
-            "correct",
-            "sure",
-            "rating",
-            "duration_ms",
-            "new_card",
-            "answered_at",
-        ),
+        ("id", "user_id", "question_id", "serve_id", "correct", "sure", "rating", "duration_ms", "new_card",
+         "answered_at"),
         reviews,
     )
     serves.clear()
@@ -97,20 +86,8 @@ async def write_learning(bulk: BulkWriter, trust: Trust) -> None:
             rng.shuffle(order)
             served = at - timedelta(seconds=rng.randint(8, 90))
             serves.append((serve_id, person.id, question.id, served, at, ",".join(map(str, order))))
-            reviews.append(
-                (
-                    review_id,
-                    person.id,
-                    question.id,
-                    serve_id,
-                    correct,
-                    sure,
-                    rating,
-                    rng.randint(3_000, 60_000),
-                    card[0] == 0,
-                    at,
-                )
-            )
+            reviews.append((review_id, person.id, question.id, serve_id, correct, sure, rating,
+                            rng.randint(3_000, 60_000), card[0] == 0, at))
             serve_id += 1
             review_id += 1
             totals[question.id][0] += 1
@@ -123,22 +100,9 @@ async def write_learning(bulk: BulkWriter, trust: Trust) -> None:
             card[4] = correct
         for qid, (reps, lapses, first_right, last, last_right) in state.items():
             stability = round(min(365.0, 2.5 ** min(reps, 7) / (1 + lapses)), 3) if last_right else 0.4
-            cards.append(
-                (
-                    person.id,
-                    qid,
-                    2 if last_right and reps > 1 else (1 if reps == 1 else 3),
-                    None if last_right and reps > 1 else 0,
-                    stability,
-                    round(rng.uniform(3, 8), 3),
-                    last + timedelta(days=stability),
-                    last,
-                    reps,
-                    lapses,
-                    first_right,
-                    last,
-                )
-            )
+            cards.append((person.id, qid, 2 if last_right and reps > 1 else (1 if reps == 1 else 3),
+                          None if last_right and reps > 1 else 0, stability, round(rng.uniform(3, 8), 3),
+                          last + timedelta(days=stability), last, reps, lapses, first_right, last))
         done = 0
         for topic in topics:
             touched = [q for q in topic.questions if q.id in state]
@@ -158,20 +122,8 @@ async def write_learning(bulk: BulkWriter, trust: Trust) -> None:
     await _flush(bulk, serves, reviews)
     await bulk.write(
         learning_cards,
-        (
-            "user_id",
-            "question_id",
-            "state",
-            "step",
-            "stability",
-            "difficulty",
-            "due",
-            "last_review",
-            "reps",
-            "lapses",
-            "first_correct_at",
-            "updated_at",
-        ),
+        ("user_id", "question_id", "state", "step", "stability", "difficulty", "due", "last_review", "reps",
+         "lapses", "first_correct_at", "updated_at"),
         cards,
     )
     await bulk.write(

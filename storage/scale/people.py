@@ -52,71 +52,22 @@ async def write_people(bulk: BulkWriter, trust: Trust) -> None:
     names = [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in people]
     await bulk.write(
         users,
+        ("id", "teams_user_id", "aad_object_id", "tenant_id", "name", "site", "staff_group", "experience",
+         "onboarded_at", "created_at", "updated_at"),
         (
-            "id",
-            "teams_user_id",
-            "aad_object_id",
-            "tenant_id",
-            "name",
-            "site",
-            "staff_group",
-            "experience",
-            "onboarded_at",
-            "created_at",
-            "updated_at",
-        ),
-        (
-            (
-                p.id,
-                teams_id(p.id - first_id + 1),
-                f"aad-scale-{p.id - first_id + 1:06d}",
-                TENANT,
-                name,
-                p.site,
-                p.group,
-                p.experience,
-                p.joined + timedelta(minutes=2),
-                p.joined,
-                p.joined,
-            )
+            (p.id, teams_id(p.id - first_id + 1), f"aad-scale-{p.id - first_id + 1:06d}", TENANT, name, p.site,
+             p.group, p.experience, p.joined + timedelta(minutes=2), p.joined, p.joined)
             for p, name in zip(people, names, strict=True)
         ),
     )
     await bulk.write(
         conversation_addresses,
+        ("id", "user_id", "channel_id", "service_url", "conversation_id", "conversation_type", "tenant_id",
+         "bot_id", "bot_name", "user_aad_id", "user_name", "active", "reachable", "updated_at"),
         (
-            "id",
-            "user_id",
-            "channel_id",
-            "service_url",
-            "conversation_id",
-            "conversation_type",
-            "tenant_id",
-            "bot_id",
-            "bot_name",
-            "user_aad_id",
-            "user_name",
-            "active",
-            "reachable",
-            "updated_at",
-        ),
-        (
-            (
-                p.address_id,
-                p.id,
-                "msteams",
-                SERVICE_URL,
-                f"a:scale-{p.id - first_id + 1:06d}",
-                "personal",
-                TENANT,
-                "28:qi-companion",
-                "QI Companion",
-                f"aad-scale-{p.id - first_id + 1:06d}",
-                None,
-                rng.random() > 0.03,
-                True,
-                p.joined,
-            )
+            (p.address_id, p.id, "msteams", SERVICE_URL, f"a:scale-{p.id - first_id + 1:06d}", "personal", TENANT,
+             "28:qi-companion", "QI Companion", f"aad-scale-{p.id - first_id + 1:06d}", None,
+             rng.random() > 0.03, True, p.joined)
             for p in people
         ),
     )

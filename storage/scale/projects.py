@@ -59,34 +59,14 @@ async def write_projects(bulk: BulkWriter, trust: Trust) -> None:
         if status == "active" and rng.random() < 0.3:
             updated = max(approved, trust.end - timedelta(days=rng.randint(31, 120)))  # gone quiet: the stale nudge
         updated = min(updated, trust.end)
-        rows.append(
-            (
-                pid,
-                lead.id,
-                status,
-                6 if not draft else rng.randint(1, 6),
-                f"{title} ({lead.site}, {n + 1})",
-                f"Baseline audit showed room to improve: {title.lower()}.",
-                lead.site,
-                rng.choice(divisions),
-                rng.choice(aims),
-                title,
-                who,
-                how_much,
-                (created + timedelta(days=365)).date(),
-                "Divisional director",
-                coach,
-                coach is None and not draft,
-                rng.choices(list(GOVERNANCE), list(GOVERNANCE.values()))[0],
-                None if draft else rng.choice((1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5)),
-                None,
-                coach if approved else None,
-                submitted,
-                approved,
-                created,
-                updated,
-            )
-        )
+        rows.append((
+            pid, lead.id, status, 6 if not draft else rng.randint(1, 6), f"{title} ({lead.site}, {n + 1})",
+            f"Baseline audit showed room to improve: {title.lower()}.", lead.site, rng.choice(divisions),
+            rng.choice(aims), title, who, how_much, (created + timedelta(days=365)).date(), "Divisional director",
+            coach, coach is None and not draft, rng.choices(list(GOVERNANCE), list(GOVERNANCE.values()))[0],
+            None if draft else rng.choice((1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5)), None,
+            coach if approved else None, submitted, approved, created, updated,
+        ))
         trust.projects.append((pid, lead.id, status, lead.site, rows[-1][7]))
         members.append((pid, "Project lead", "Lead", 0, lead.id))
         members += [(pid, f"Team member {m + 1}", "Team member", m + 1, None) for m in range(rng.randint(1, 4))]
@@ -95,93 +75,33 @@ async def write_projects(bulk: BulkWriter, trust: Trust) -> None:
         for position, kind in enumerate(("outcome", "process", "balancing")[: rng.randint(1, 3)]):
             chart = "xmr" if rng.random() < 0.4 else "run"
             improvement = rng.choice(("increase", "decrease"))
-            measures.append(
-                (
-                    measure_id,
-                    pid,
-                    kind,
-                    f"{kind.capitalize()}: {key}",
-                    f"Weekly {key} count",
-                    chart,
-                    improvement,
-                    position,
-                    12 if chart == "xmr" and live_weeks >= 20 else None,
-                )
-            )
+            measures.append((measure_id, pid, kind, f"{kind.capitalize()}: {key}", f"Weekly {key} count", chart,
+                             improvement, position, 12 if chart == "xmr" and live_weeks >= 20 else None))
             level = rng.uniform(20, 80)
             for week in range(live_weeks):
                 on = (approved + timedelta(weeks=week)).date()
                 if week > live_weeks // 2 and rng.random() < 0.7:
                     level += rng.uniform(0, 1.5) * (1 if improvement == "increase" else -1)
-                points.append(
-                    (
-                        measure_id,
-                        on,
-                        round(max(0.0, rng.gauss(level, 5)), 1),
-                        min(trust.end, approved + timedelta(weeks=week, days=1)),
-                    )
-                )
+                points.append((measure_id, on, round(max(0.0, rng.gauss(level, 5)), 1),
+                               min(trust.end, approved + timedelta(weeks=week, days=1))))
             measure_id += 1
         for c in range(rng.randint(0, 5)):
             act = rng.choice(("adopt", "adapt", "abandon", None))
-            cycles.append(
-                (
-                    pid,
-                    f"Test change {c + 1}",
-                    "It will help",
-                    "Tried on one ward",
-                    "Looked at the data",
-                    act,
-                    lead.id,
-                    min(trust.end, approved + timedelta(weeks=2 * c + 1)),
-                )
-            )
+            cycles.append((pid, f"Test change {c + 1}", "It will help", "Tried on one ward", "Looked at the data",
+                           act, lead.id, min(trust.end, approved + timedelta(weeks=2 * c + 1))))
         if status == "completed":
             scored = coach is not None and rng.random() < 0.7
             rubric = tuple(rng.randint(1, 4) if scored else None for _ in range(5))
-            evaluations.append(
-                (
-                    pid,
-                    "The measure moved in the right direction.",
-                    rng.choice(("adopt", "adapt")),
-                    "Built into the ward routine.",
-                    None,
-                    "Start small.",
-                    updated,
-                    *rubric,
-                    "Well run." if scored else None,
-                    coach if scored else None,
-                    updated + timedelta(days=3) if scored else None,
-                )
-            )
+            evaluations.append((pid, "The measure moved in the right direction.", rng.choice(("adopt", "adapt")),
+                                "Built into the ward routine.", None, "Start small.", updated, *rubric,
+                                "Well run." if scored else None, coach if scored else None,
+                                updated + timedelta(days=3) if scored else None))
     await bulk.write(
         projects,
-        (
-            "id",
-            "lead_id",
-            "status",
-            "wizard_step",
-            "title",
-            "problem",
-            "site",
-            "division",
-            "strategic_aim",
-            "aim_what",
-            "aim_who",
-            "aim_how_much",
-            "aim_by",
-            "sponsor",
-            "coach_id",
-            "needs_coach",
-            "governance",
-            "progress_score",
-            "approval_comment",
-            "approved_by",
-            "submitted_at",
-            "approved_at",
-            "created_at",
-            "updated_at",
-        ),
+        ("id", "lead_id", "status", "wizard_step", "title", "problem", "site", "division", "strategic_aim",
+         "aim_what", "aim_who", "aim_how_much", "aim_by", "sponsor", "coach_id", "needs_coach", "governance",
+         "progress_score", "approval_comment", "approved_by", "submitted_at", "approved_at", "created_at",
+         "updated_at"),
         rows,
     )
     await bulk.write(project_members, ("project_id", "name", "role", "position", "user_id"), members)
@@ -196,22 +116,8 @@ async def write_projects(bulk: BulkWriter, trust: Trust) -> None:
     )
     await bulk.write(
         project_evaluations,
-        (
-            "project_id",
-            "results",
-            "decision",
-            "sustain",
-            "spread",
-            "lessons",
-            "submitted_at",
-            "aim_achieved",
-            "measurement",
-            "pdsa_discipline",
-            "patient_involvement",
-            "sustainability",
-            "coach_comment",
-            "scored_by",
-            "scored_at",
-        ),
+        ("project_id", "results", "decision", "sustain", "spread", "lessons", "submitted_at", "aim_achieved",
+         "measurement", "pdsa_discipline", "patient_involvement", "sustainability", "coach_comment", "scored_by",
+         "scored_at"),
         evaluations,
     )

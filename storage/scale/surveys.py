@@ -62,24 +62,9 @@ async def write_surveys(bulk: BulkWriter, trust: Trust) -> None:
         wave, series = (rule.wave, rule.series) if rule else ("manual", None)
         opens = trust.start if rule else trust.end - timedelta(days=400)
         closes = None if rule else opens + timedelta(days=28)
-        campaigns.append(
-            (
-                campaign_id,
-                instrument.id,
-                instrument.version,
-                wave,
-                series,
-                rule_id,
-                opens,
-                closes,
-                rule.reminders if rule else 1,
-                None if rule else "everyone",
-                None,
-                None if rule else trust.admins[0],
-                None,
-                opens,
-            )
-        )
+        campaigns.append((campaign_id, instrument.id, instrument.version, wave, series, rule_id, opens, closes,
+                          rule.reminders if rule else 1, None if rule else "everyone", None,
+                          None if rule else trust.admins[0], None, opens))
         earlier = {"after": "before", "follow_up": "after"}.get(wave)
         if earlier:  # matched pairs: only people who answered the wave before, some time later
             pool = sorted(asked[(series, earlier)].items())
@@ -102,26 +87,9 @@ async def write_surveys(bulk: BulkWriter, trust: Trust) -> None:
             window = timedelta(days=rule.window_days if rule else 28)
             invitations.append((campaign_id, pid, invited, invited + window, invited, rng.randint(0, 1), invited))
             answers = _answers(rng, instrument, person, lift)
-            responses.append(
-                (
-                    response_id,
-                    campaign_id,
-                    trust.pseudonym(pid),
-                    instrument.id,
-                    instrument.version,
-                    series,
-                    wave,
-                    "submitted",
-                    len(instrument.sections),
-                    answers,
-                    person.site,
-                    person.group,
-                    person.experience,
-                    at - timedelta(minutes=6),
-                    at,
-                    at,
-                )
-            )
+            responses.append((response_id, campaign_id, trust.pseudonym(pid), instrument.id, instrument.version,
+                              series, wave, "submitted", len(instrument.sections), answers, person.site,
+                              person.group, person.experience, at - timedelta(minutes=6), at, at))
             # As the bot keeps them: the numeric answers at submission, the scores as the first report stores them.
             values += [(response_id, item, campaign_id, value) for item, value in numbers_of(answers)]
             for scoring in instrument.scoring if series else ():
@@ -140,22 +108,8 @@ async def write_surveys(bulk: BulkWriter, trust: Trust) -> None:
         campaign_id += 1
     await bulk.write(
         survey_campaigns,
-        (
-            "id",
-            "instrument_id",
-            "instrument_version",
-            "wave",
-            "series",
-            "rule_id",
-            "opens_at",
-            "closes_at",
-            "reminders",
-            "audience",
-            "audience_value",
-            "created_by",
-            "form_token",
-            "created_at",
-        ),
+        ("id", "instrument_id", "instrument_version", "wave", "series", "rule_id", "opens_at", "closes_at",
+         "reminders", "audience", "audience_value", "created_by", "form_token", "created_at"),
         campaigns,
     )
     await bulk.write(
@@ -165,24 +119,8 @@ async def write_surveys(bulk: BulkWriter, trust: Trust) -> None:
     )
     await bulk.write(
         survey_responses,
-        (
-            "id",
-            "campaign_id",
-            "pseudonym",
-            "instrument_id",
-            "instrument_version",
-            "series",
-            "wave",
-            "status",
-            "section",
-            "answers",
-            "site",
-            "staff_group",
-            "experience",
-            "started_at",
-            "updated_at",
-            "submitted_at",
-        ),
+        ("id", "campaign_id", "pseudonym", "instrument_id", "instrument_version", "series", "wave", "status",
+         "section", "answers", "site", "staff_group", "experience", "started_at", "updated_at", "submitted_at"),
         responses,
     )
     await bulk.write(survey_values, ("response_id", "item_id", "campaign_id", "value"), values)
