@@ -184,12 +184,13 @@ def _shown_means(members: list[dict[str, str]], cells: dict[str, dict[str, Cell]
 
 
 def _group_changes(pairs: list[tuple[ScoredResponse, float, float]], content: Content) -> dict[str, list[GroupChange]]:
-    keys: dict[tuple[str | None, str | None], dict[str, str]] = {}
-    members = [
-        keys.get((before.site, before.staff_group))
-        or keys.setdefault((before.site, before.staff_group), _group_keys(before, content))
-        for before, _, _ in pairs
-    ]
+    keys: dict[tuple[str | None, str | None], dict[str, str]] = {}  # one per site and staff group, not per pair
+    members = []
+    for before, _, _ in pairs:
+        at = (before.site, before.staff_group)
+        if at not in keys:
+            keys[at] = _group_keys(before, content)
+        members.append(keys[at])
     cells = suppress_groups(members, content)
     shown = _shown_means(members, cells)
     grouped: dict[tuple[str, str], list[float]] = defaultdict(list)  # in the pairs' order, as before
@@ -282,10 +283,11 @@ async def survey_report(uow: UnitOfWork, *, content: Content, now: datetime) -> 
             if n or invited.get(campaign.id):
                 waves.append(_wave(campaign, instrument, n, totals, invited.get(campaign.id, 0)))
         # Only a series with a campaign before and one after can have a change to report.
-        waves_of = defaultdict(set)
+        waves_of: dict[str, set[str]] = defaultdict(set)
         for c in mine:
-            waves_of[c.series].add(c.wave)
-        for scoring in instrument.scoring if any({"before", "after"} <= w for s, w in waves_of.items() if s) else ():
+            if c.series:
+                waves_of[c.series].add(c.wave)
+        for scoring in instrument.scoring if any({"before", "after"} <= w for w in waves_of.values()) else ():
             by_series: dict[str, list[ScoredResponse]] = defaultdict(list)
             for row in await scored_responses(uow, instrument, scoring):
                 by_series[row.series].append(row)
