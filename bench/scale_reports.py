@@ -1,7 +1,8 @@
-"""The forum, events and surveys reports alone, on a synthetic trust already written (`qibot demo scale`, or
-bench/scale.py's `--generate`): each opened through bench/scale.py's Bench (the real router and dialogs, a unit of
-work per turn), `--runs` times after a warm-up, p50/p95/max printed with the load average; each report's cards
-written to `--cards` as JSON, so two versions of the code can be compared on the same data (issue 16, point 5).
+"""The forum, events and surveys reports and the programme dashboard card alone, on a synthetic trust already
+written (`qibot demo scale`, or bench/scale.py's `--generate`): each opened through bench/scale.py's Bench (the
+real router and dialogs, a unit of work per turn), `--runs` times after a warm-up, p50/p95/max printed with the load
+average; each report's cards written to `--cards` as JSON, so two versions of the code can be compared on the same
+data (issue 16, point 5).
 
     .venv/bin/python bench/scale.py --generate --url sqlite+aiosqlite:////tmp/trust.db --seed 16 --scale 1
     .venv/bin/python bench/scale_reports.py --url sqlite+aiosqlite:////tmp/trust.db --cards /tmp/after.json
@@ -21,7 +22,7 @@ import _common  # noqa: F401 - puts the repository root on sys.path
 import scale
 from _common import load, percentile, quiet
 
-REPORTS = ("forum report", "events report", "survey report")
+REPORTS = ("forum report", "events report", "survey report", "measures")
 
 
 async def main(url: str, schema: str | None, runs: int) -> dict[str, list]:

@@ -5,6 +5,7 @@ No person's id leaves here: a pair's key is the series and the pseudonym."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -23,7 +24,9 @@ class Pair(NamedTuple):  # a tuple: thousands are made for each dashboard
     change: float  # after - before
 
 
-def first_and_latest(rows: list[ScoredResponse], wave: str, *, latest: bool) -> dict[tuple[str, str], ScoredResponse]:
+def first_and_latest(
+    rows: Sequence[ScoredResponse], wave: str, *, latest: bool
+) -> dict[tuple[str, str], ScoredResponse]:
     """(series, pseudonym) -> the first (or latest) scored response of the wave; rows come in id order."""
     found: dict[tuple[str, str], ScoredResponse] = {}
     for row in rows:

@@ -109,6 +109,11 @@ class SurveyRepository(Protocol):
         ...
 
     # --- the answers as numbers (storage keeps them; core.surveys.scoring) ---------------------------------------
+    async def answers_version(self, instrument_id: str) -> str | None:
+        """The version of the instrument's submitted answers: replaced in the transaction of each submission or
+        change of one, never used twice; None before any is submitted."""
+        ...
+
     async def submitted_counts(self) -> dict[int, int]:
         """Campaign id -> submitted responses."""
         ...

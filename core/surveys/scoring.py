@@ -7,12 +7,17 @@ it) and the revision of the answers it was computed from. One that no longer mat
 used, the response is scored again and the score replaced. So a changed answer, or another trust's changed
 definition, is never counted with an old score, and two reports computing the same score at once store the same
 row.
+
+The scored responses are also kept in memory, per process, under the version of the instrument's answers that
+the repository replaces with each submission or change (migration 0019 says why that is safe): opening a report
+again reads one row, not five years of responses, until somebody answers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 
 from core.kernel.ports import UnitOfWork
 from core.surveys.content import DECLINED, Instrument, Scoring
@@ -71,12 +76,31 @@ def _scored(response: Response, scoring: Scoring, instrument: Instrument, times_
     )
 
 
+# (instrument, scoring, its key, times_of) -> (the answers' version they were read at, the scored responses).
+_KEPT: dict[tuple[str, str, str, str | None], tuple[str, tuple[ScoredResponse, ...]]] = {}
+
+
 async def scored_responses(
     uow: UnitOfWork, instrument: Instrument, scoring: Scoring, *, times_of: str | None = None
-) -> list[ScoredResponse]:
+) -> Sequence[ScoredResponse]:
     """Every submitted response to the instrument in a series, in id order, with its score (and when it was
     submitted, for the wave `times_of`); the missing and stale ones are scored now and stored."""
     key = scoring_key(instrument, scoring)
+    # The version is read before the responses, so they are at least as new as it says.
+    version = await uow.surveys.answers_version(instrument.id)
+    memo = (instrument.id, scoring.id, key, times_of)
+    kept = _KEPT.get(memo)
+    if version is not None and kept is not None and kept[0] == version:
+        return kept[1]
+    found = tuple(await _score_all(uow, instrument, scoring, key, times_of))
+    if version is not None:
+        _KEPT[memo] = (version, found)
+    return found
+
+
+async def _score_all(
+    uow: UnitOfWork, instrument: Instrument, scoring: Scoring, key: str, times_of: str | None
+) -> list[ScoredResponse]:
     found, stale = await uow.surveys.scores(instrument.id, scoring.id, key, times_of=times_of)
     if not stale:
         return found

@@ -5,13 +5,21 @@ both waves of a series), with a follow-up for some; scores rise after training, 
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from core.surveys.scoring import item_answers, score, scoring_key
 from storage.scale.bulk import BulkWriter
 from storage.scale.plan import Trust
 from storage.surveys.numbers import numbers_of
-from storage.surveys.tables import survey_campaigns, survey_invitations, survey_responses, survey_scores, survey_values
+from storage.surveys.tables import (
+    survey_answer_versions,
+    survey_campaigns,
+    survey_invitations,
+    survey_responses,
+    survey_scores,
+    survey_values,
+)
 
 # Share of all responses: (instrument, rule id or None for the admin's campaign, wave).
 PLAN = (
@@ -125,3 +133,7 @@ async def write_surveys(bulk: BulkWriter, trust: Trust) -> None:
     )
     await bulk.write(survey_values, ("response_id", "item_id", "campaign_id", "value"), values)
     await bulk.write(survey_scores, ("response_id", "scoring_id", "scoring_key", "revision", "score", "items"), scores)
+    # A version of each instrument's answers, as the repository writes with each submission (migration 0019):
+    # random, not from the seed, as two databases must never share one.
+    versions = [(instrument_id, uuid.uuid4().hex) for instrument_id in dict.fromkeys(i for i, *_ in PLAN)]
+    await bulk.write(survey_answer_versions, ("instrument_id", "version"), versions)

@@ -1,10 +1,11 @@
 """The survey answers the reports count, as numbers (migration 0018): the numeric answers of submitted responses,
-kept here as a response is submitted or changed, and the stored scale scores (core.surveys.scoring says when
-one is stale)."""
+kept here as a response is submitted or changed, with the version of each instrument's answers (migration 0019),
+and the stored scale scores (core.surveys.scoring says when one is stale)."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,7 +13,13 @@ from sqlalchemy import Text, and_, case, cast, delete, func, null, select
 
 from core.surveys.model import ResponseStatus, ScoredResponse
 from storage.repositories import _insert
-from storage.surveys.tables import survey_campaigns, survey_responses, survey_scores, survey_values
+from storage.surveys.tables import (
+    survey_answer_versions,
+    survey_campaigns,
+    survey_responses,
+    survey_scores,
+    survey_values,
+)
 
 CHUNK = 500
 SUBMITTED = ResponseStatus.SUBMITTED.value
@@ -30,11 +37,14 @@ class SqlSurveyNumbers:
         """Make the response's rows in survey_values its numeric answers now: none unless it is submitted. Called
         after the response's own UPDATE, whose row lock keeps two saves of one response in order."""
         r = survey_responses
-        await self.conn.execute(delete(survey_values).where(survey_values.c.response_id == response_id))
-        row = (
-            await self.conn.execute(select(r.c.campaign_id, r.c.status, r.c.answers).where(r.c.id == response_id))
-        ).first()
-        if row is None or row.status != SUBMITTED:
+        dropped = await self.conn.execute(delete(survey_values).where(survey_values.c.response_id == response_id))
+        stmt = select(r.c.campaign_id, r.c.instrument_id, r.c.status, r.c.answers).where(r.c.id == response_id)
+        row = (await self.conn.execute(stmt)).first()
+        if row is None:
+            return
+        if row.status == SUBMITTED or dropped.rowcount:  # a draft's saves change nothing a report reads
+            await self._new_answers_version(row.instrument_id)
+        if row.status != SUBMITTED:
             return
         rows = [
             dict(response_id=response_id, item_id=k, campaign_id=row.campaign_id, value=v)
@@ -42,6 +52,17 @@ class SqlSurveyNumbers:
         ]
         if rows:
             await self.conn.execute(survey_values.insert(), rows)
+
+    async def _new_answers_version(self, instrument_id: str) -> None:
+        stmt = _insert(self.conn, survey_answer_versions).values(instrument_id=instrument_id, version=uuid.uuid4().hex)
+        await self.conn.execute(
+            stmt.on_conflict_do_update(index_elements=["instrument_id"], set_={"version": stmt.excluded.version})
+        )
+
+    async def answers_version(self, instrument_id: str) -> str | None:
+        v = survey_answer_versions
+        stmt = select(v.c.version).where(v.c.instrument_id == instrument_id)
+        return (await self.conn.execute(stmt)).scalar()
 
     async def submitted_counts(self) -> dict[int, int]:
         r = survey_responses

@@ -119,6 +119,17 @@ survey_scores = Table(
 )
 
 
+# Which state of an instrument's submitted answers a reader saw (migration 0019): a fresh random version each time
+# one of them is submitted or changed, written in the same transaction, so a copy derived from them can be kept
+# until the version moves on (core.surveys.scoring keeps the scored responses in memory this way).
+survey_answer_versions = Table(
+    "survey_answer_versions",
+    metadata,
+    Column("instrument_id", String(40), primary_key=True),
+    Column("version", String(32), nullable=False),
+)
+
+
 survey_themes = Table(
     "survey_themes",
     metadata,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import uuid
 from dataclasses import replace
 
 from core.kernel.model import OutboundMessage, Role
@@ -161,6 +162,7 @@ class FakeSurveys(_Repo):
             staff_group=staff_group,
             experience=experience,
         )
+        self._new_version(response_id)
 
     async def submit_response(self, response_id, *, now):
         stored = self._d("responses")[response_id]
@@ -169,6 +171,7 @@ class FakeSurveys(_Repo):
         self._d("responses")[response_id] = replace(
             stored, status=ResponseStatus.SUBMITTED, submitted_at=now, section=0
         )
+        self._new_version(response_id)
         return True
 
     async def submitted_pseudonyms(self, campaign_id):
@@ -186,6 +189,14 @@ class FakeSurveys(_Repo):
 
     async def responses_all(self):
         return [copy.deepcopy(r) for r in sorted(self._d("responses").values(), key=lambda r: r.id) if r.submitted]
+
+    async def answers_version(self, instrument_id):
+        return self._d("versions").get(instrument_id)
+
+    def _new_version(self, response_id):
+        stored = self._d("responses")[response_id]
+        if stored.submitted:
+            self._d("versions")[stored.instrument_id] = uuid.uuid4().hex
 
     async def submitted_counts(self):
         found = {}
