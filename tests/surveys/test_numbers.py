@@ -32,6 +32,20 @@ async def _before_and_after(uow_factory, content, staff, after_value=3):
         await answer_in_own_turns(uow_factory, content, user, after.id, after_value)
 
 
+async def _a_draft(uow_factory, content):
+    """A seventh person starts the "before" survey and saves its first section for later."""
+    async with uow_factory() as uow:
+        late = await person(uow, 7)
+        await uow.commit()
+    await trigger(uow_factory, content, late, "learning_started")
+    [draft] = await open_for(uow_factory, late)
+    scale = content.surveys.instrument("qi_self_efficacy")
+    async with uow_factory() as uow:
+        command = section(draft.id, 0, confidence(scale, 0, 4), later=True)
+        await save_section(uow, user=late, command=command, content=content, pseudonyms=MESSAGES.pseudonyms, now=NOW)
+        await uow.commit()
+
+
 async def _report(uow_factory, content):
     async with uow_factory() as uow:
         report = await survey_report(uow, content=content, now=NOW)
@@ -48,16 +62,7 @@ async def test_the_numbers_follow_each_submission_and_change_and_drafts_do_not_c
     staff = await people(uow_factory, 6)
     await _before_and_after(uow_factory, content, staff)
     # a seventh person stops half way through: a draft, counted nowhere
-    async with uow_factory() as uow:
-        late = await person(uow, 7)
-        await uow.commit()
-    await trigger(uow_factory, content, late, "learning_started")
-    [draft] = await open_for(uow_factory, late)
-    scale = content.surveys.instrument("qi_self_efficacy")
-    async with uow_factory() as uow:
-        command = section(draft.id, 0, confidence(scale, 0, 4), later=True)
-        await save_section(uow, user=late, command=command, content=content, pseudonyms=MESSAGES.pseudonyms, now=NOW)
-        await uow.commit()
+    await _a_draft(uow_factory, content)
     assert await _scalar(engine, select(func.count()).select_from(survey_values)) == 12 * ITEMS
     report = await _report(uow_factory, content)
     [change] = report.changes
@@ -75,6 +80,7 @@ async def test_the_numbers_follow_each_submission_and_change_and_drafts_do_not_c
     [change] = report.changes
     assert change.change.mean_change == (5 * 1 + 2) / 6
     after_wave = next(w for w in report.waves if w.campaign.wave == "after")
+    scale = content.surveys.instrument("qi_self_efficacy")
     assert dict(after_wave.item_means)[scale.items[0].text] == (5 * 3 + 4) / 6
 
 
@@ -159,16 +165,7 @@ async def test_the_scored_responses_are_read_again_only_once_an_answer_is_submit
     assert await _report(uow_factory, content) == first and reads == []
 
     # A seventh person's draft, and a change that is rolled back, change no answer a report counts.
-    async with uow_factory() as uow:
-        late = await person(uow, 7)
-        await uow.commit()
-    await trigger(uow_factory, content, late, "learning_started")
-    [draft] = await open_for(uow_factory, late)
-    scale = content.surveys.instrument("qi_self_efficacy")
-    async with uow_factory() as uow:
-        command = section(draft.id, 0, confidence(scale, 0, 4), later=True)
-        await save_section(uow, user=late, command=command, content=content, pseudonyms=MESSAGES.pseudonyms, now=NOW)
-        await uow.commit()
+    await _a_draft(uow_factory, content)
     after = max(await open_for(uow_factory, staff[0]), key=lambda i: i.id)
     async with uow_factory() as uow:
         await answer_all(uow, content, staff[0], after.id, 1, MESSAGES.pseudonyms)
