@@ -140,6 +140,9 @@ async def test_the_migration_keeps_the_numeric_answers_of_submitted_responses_on
     async with engine.connect() as conn:
         rows = (await conn.execute(select(survey_values.c.item_id, survey_values.c.value))).all()
     assert sorted(rows) == [("run_chart", 2.5), ("smart_aim", 3.0)]
+    async with engine.connect() as conn:  # 0019: an instrument with submitted responses has a version of them
+        versions = (await conn.execute(select(survey_answer_versions))).all()
+    assert [v.instrument_id for v in versions] == ["qi_self_efficacy"] and len(versions[0].version) == 32
 
 
 def _count_reads(monkeypatch) -> list[int]:
