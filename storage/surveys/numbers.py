@@ -107,8 +107,21 @@ class SqlSurveyNumbers:
         fresh = [row for row in rows if row[6]]
         # One JSON document for all the items' answers, and plain tuples: five years of responses are read at once.
         items = json.loads("[" + ",".join(row[8] or "null" for row in fresh) + "]")
+        # One object for each distinct string and answers tuple: the rows are kept in memory (core.surveys.scoring),
+        # and a person's pseudonym, the few sites and groups, and many answers repeat across them.
+        same: dict = {}
+        one = same.setdefault
         found = [
-            ScoredResponse(rid, pseudonym, *waves[cid], site, group, at, value, None if got is None else tuple(got))
+            ScoredResponse(
+                rid,
+                one(pseudonym, pseudonym),
+                *waves[cid],
+                one(site, site),
+                one(group, group),
+                at,
+                value,
+                None if got is None else one(*[tuple(got)] * 2),
+            )
             for (rid, pseudonym, cid, site, group, at, _, value, _), got in zip(fresh, items, strict=True)
         ]
         return found, [row[0] for row in rows if not row[6]]
