@@ -5,7 +5,7 @@ both waves of a series), with a follow-up for some; scores rise after training, 
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 from datetime import timedelta
 
 from core.surveys.scoring import item_answers, score, scoring_key
@@ -133,7 +133,11 @@ async def write_surveys(bulk: BulkWriter, trust: Trust) -> None:
     )
     await bulk.write(survey_values, ("response_id", "item_id", "campaign_id", "value"), values)
     await bulk.write(survey_scores, ("response_id", "scoring_id", "scoring_key", "revision", "score", "items"), scores)
-    # A version of each instrument's answers, as the repository writes with each submission (migration 0019):
-    # random, not from the seed, as two databases must never share one.
-    versions = [(instrument_id, uuid.uuid4().hex) for instrument_id in dict.fromkeys(i for i, *_ in PLAN)]
+    # A version of each instrument's answers, as the repository writes with each submission (migration 0019): a
+    # hash of the responses written, so two databases share one only if they hold the same answers (the same seed
+    # and scale give the same trust).
+    versions = [
+        (i, hashlib.sha256(repr([r for r in responses if r[3] == i]).encode()).hexdigest()[:32])
+        for i in dict.fromkeys(i for i, *_ in PLAN)
+    ]
     await bulk.write(survey_answer_versions, ("instrument_id", "version"), versions)
