@@ -110,17 +110,20 @@ class SqlSurveyNumbers:
         # One object for each distinct string and answers tuple: the rows are kept in memory (core.surveys.scoring),
         # and a person's pseudonym, the few sites and groups, and many answers repeat across them.
         same: dict = {}
-        one = same.setdefault
+
+        def one(value):
+            return same.setdefault(value, value)
+
         found = [
             ScoredResponse(
                 rid,
-                one(pseudonym, pseudonym),
+                one(pseudonym),
                 *waves[cid],
-                one(site, site),
-                one(group, group),
+                one(site),
+                one(group),
                 at,
                 value,
-                None if got is None else one(*[tuple(got)] * 2),
+                None if got is None else one(tuple(got)),
             )
             for (rid, pseudonym, cid, site, group, at, _, value, _), got in zip(fresh, items, strict=True)
         ]
