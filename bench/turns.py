@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import signal
 import sys
 import tempfile
@@ -33,77 +32,9 @@ from pathlib import Path
 
 import _common  # noqa: F401 - puts the repository root on sys.path
 from _common import load, machine, percentile, postgres_schema, quiet
+from _turn_servers import Server, Target, serve, start, stop
 
 TENANT = "tenant-bench"
-
-
-# --------------------------------------------------------------------------------------------- the servers
-
-
-async def _serve_ours(database_url: str, schema: str | None) -> object:
-    from bot.app import create_app
-    from bot.config import Config
-    from storage.db import create_engine
-    from storage.migrate import upgrade
-
-    settings = Config(database_url=database_url, scheduler_enabled=False)
-    engine = create_engine(database_url, schema=schema)
-    await upgrade(engine)
-    return create_app(settings, engine=engine)
-
-
-def _serve_echo() -> object:
-    from types import SimpleNamespace
-
-    from aiohttp import web
-    from botbuilder.core import ActivityHandler, MessageFactory, TurnContext
-    from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-
-    from bot import sdk_patches
-
-    sdk_patches.apply()  # the same SDK fixes as create_app applies to ours, so the floor is a fair one
-
-    class EchoBot(ActivityHandler):
-        async def on_message_activity(self, turn_context: TurnContext) -> None:
-            await turn_context.send_activity(MessageFactory.text(turn_context.activity.text))
-
-    config = SimpleNamespace(APP_ID="", APP_PASSWORD="", APP_TYPE="MultiTenant", APP_TENANTID="")
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
-    bot = EchoBot()
-
-    async def messages(request: web.Request) -> web.StreamResponse:
-        return await adapter.process(request, bot)
-
-    app = web.Application()
-    app.router.add_post("/api/messages", messages)
-    return app
-
-
-async def serve(kind: str, database_url: str, schema: str | None, profile: str | None = None) -> None:
-    """Subprocess mode: start one bot on a free loopback port, print READY <port>, run until SIGTERM."""
-    from aiohttp import web
-
-    quiet()
-    app = await _serve_ours(database_url, schema) if kind == "ours" else _serve_echo()
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    from bot.serve import settle_heap
-
-    await settle_heap()  # the collector settings of `qibot serve`; the echo bot's too, so the floor stays fair
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    loop.add_signal_handler(signal.SIGTERM, stop.set)
-    loop.add_signal_handler(signal.SIGINT, stop.set)
-    if profile:
-        from _profile import profile_on_signals
-
-        profile_on_signals(loop, profile)
-    print(f"READY {port}", flush=True)
-    await stop.wait()
-    await runner.cleanup()
 
 
 # ---------------------------------------------------------------------------------------------- the load
@@ -142,6 +73,15 @@ class Run:
     def non_2xx(self) -> int:
         return self.errors + sum(n for status, n in self.statuses.items() if not 200 <= status < 300)
 
+    def add(self, other: Run) -> None:
+        """Another slice of the same bot's requests."""
+        self.latencies_ms += other.latencies_ms
+        for status, n in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + n
+        self.errors += other.errors
+        self.elapsed += other.elapsed
+        self.ids += other.ids
+
 
 async def drive(url: str, service_url: str, *, phase: str, total: int, users: int, concurrency: int, text: str) -> Run:
     """`total` requests over `users` users, `concurrency` at a time, each user's requests spread out."""
@@ -176,14 +116,6 @@ async def drive(url: str, service_url: str, *, phase: str, total: int, users: in
     return run
 
 
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return float("nan")
-
-
 @dataclass
 class Figures:
     name: str
@@ -195,6 +127,7 @@ class Figures:
     users: int
     server_cpu_s: float
     replies: int
+    slice_cpu_ms: list[float] = field(default_factory=list)  # CPU ms per turn in each round
 
     @property
     def cpu_ms(self) -> float:
@@ -224,76 +157,6 @@ class Figures:
         ]
 
 
-@dataclass(frozen=True)
-class Target:
-    name: str
-    kind: str  # ours | echo
-    database_url: str = ""
-    schema: str | None = None
-
-
-async def bench_one(target: Target, args: argparse.Namespace, concurrency: int, profile: str | None) -> Figures:
-    from tests.fake_connector import FakeConnector
-
-    connector = FakeConnector()  # no rate limit: we measure the bot, not throttling
-    await connector.start()
-    command = [sys.executable, __file__, "--serve", target.kind, "--database-url", target.database_url]
-    if target.schema:
-        command += ["--schema", target.schema]
-    if profile:
-        command += ["--profile", profile]
-    requests = args.requests if concurrency > 1 else args.requests_one
-    users = min(args.users, requests)
-    proc = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
-    try:
-        async with asyncio.timeout(60):
-            line = (await proc.stdout.readline()).decode().strip()
-        if not line.startswith("READY "):
-            raise RuntimeError(f"{target.name} did not start (said {line!r})")
-        url = f"http://127.0.0.1:{int(line.split()[1])}/api/messages"
-        common = dict(users=users, concurrency=concurrency, text=args.text)
-        async with asyncio.timeout(args.timeout):
-            # Warm-up: every user's first contact (creates the user and address), imports, pools, caches.
-            warm = await drive(url, connector.url, phase="warm", total=max(args.warmup, users), **common)
-            if warm.non_2xx:
-                print(f"  warm-up: {warm.non_2xx} requests failed ({warm.statuses})")
-            connector.received.clear()
-            if profile:
-                proc.send_signal(signal.SIGUSR1)
-                await asyncio.sleep(0.1)
-            cpu_before = _cpu_seconds(proc.pid)
-            run = await drive(url, connector.url, phase="run", total=requests, **common)
-            cpu = _cpu_seconds(proc.pid) - cpu_before
-            await asyncio.sleep(0.2)  # replies are sent inside the turn, but leave a moment for stragglers
-            if profile:
-                proc.send_signal(signal.SIGUSR2)
-                await asyncio.sleep(1.0)
-    finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                async with asyncio.timeout(15):
-                    await proc.wait()
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
-        await connector.stop()
-
-    replied = {r.activity.get("replyToId") for r in connector.delivered()}
-    missing = [(activity_id, user) for activity_id, user in run.ids if activity_id not in replied]
-    return Figures(
-        target.name,
-        target.kind,
-        concurrency,
-        run,
-        len(missing),
-        len({user for _, user in missing}),
-        users,
-        cpu,
-        len(connector.delivered()),
-    )
-
-
 HEADER = ["bot", "in flight", "requests", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s", "server CPU ms/req", "2xx"]
 HEADER.append("users replied")
 TARGET_RATIO = 2.0  # issue 16: a turn's CPU, p50 and p99 at most 2x the echo bot's
@@ -317,7 +180,65 @@ def print_ratios(results: list[Figures]) -> bool:
                 f"  {f.name}, {f.concurrency} in flight: {shown}; throughput {f.rate / floor.rate:.0%} of the "
                 f"echo bot's -> {'within' if ok else 'OVER'} target"
             )
+            by_round = [ours / echo for ours, echo in zip(f.slice_cpu_ms, floor.slice_cpu_ms, strict=True)]
+            if len(by_round) > 1:
+                print(f"    CPU/turn ratio round by round: {', '.join(f'x{r:.2f}' for r in by_round)}")
     return met
+
+
+async def measure(servers: list[Server], args: argparse.Namespace, level: int) -> list[Figures]:
+    """Warm every server, then measure them in alternating slices: each round gives each bot an equal share of
+    the requests, in turn (the order reversed every other round), so a change in the machine's load while the
+    bench runs falls on both bots alike instead of on whichever happened to run then."""
+    requests = args.requests if level > 1 else args.requests_one
+    users = min(args.users, requests)
+    common = dict(users=users, concurrency=level, text=args.text)
+    for server in servers:
+        # Warm-up: every user's first contact (creates the user and address), imports, pools, caches.
+        warm = await drive(server.url, server.connector.url, phase="warm", total=max(args.warmup, users), **common)
+        if warm.non_2xx:
+            print(f"  warm-up of {server.target.name}: {warm.non_2xx} requests failed ({warm.statuses})")
+        server.connector.received.clear()
+        server.signal(signal.SIGUSR1)
+    await asyncio.sleep(0.1)
+    runs = {id(server): Run() for server in servers}
+    cpu = dict.fromkeys(runs, 0.0)
+    slices: dict[int, list[float]] = {key: [] for key in runs}  # CPU ms per turn, round by round
+    rounds = max(1, min(args.rounds, requests // max(1, level)))
+    for number in range(rounds):
+        share = requests // rounds + (1 if number < requests % rounds else 0)
+        for server in servers if number % 2 == 0 else servers[::-1]:
+            before = server.cpu_seconds()
+            part = await drive(server.url, server.connector.url, phase=f"run{number}", total=share, **common)
+            used = server.cpu_seconds() - before
+            runs[id(server)].add(part)
+            cpu[id(server)] += used
+            slices[id(server)].append(used / max(1, part.requests) * 1000)
+    await asyncio.sleep(0.2)  # replies are sent inside the turn, but leave a moment for stragglers
+    for server in servers:
+        server.signal(signal.SIGUSR2)
+    if any(server.profiled for server in servers):
+        await asyncio.sleep(1.0)
+    figures = []
+    for server in servers:
+        run = runs[id(server)]
+        replied = {r.activity.get("replyToId") for r in server.connector.delivered()}
+        missing = [(activity_id, user) for activity_id, user in run.ids if activity_id not in replied]
+        figures.append(
+            Figures(
+                server.target.name,
+                server.target.kind,
+                level,
+                run,
+                len(missing),
+                len({user for _, user in missing}),
+                users,
+                cpu[id(server)],
+                len(server.connector.delivered()),
+                slices[id(server)],
+            )
+        )
+    return figures
 
 
 async def bench(args: argparse.Namespace) -> int:
@@ -325,8 +246,9 @@ async def bench(args: argparse.Namespace) -> int:
     print(f"machine: {machine()}; {load()}")
     print(
         f"load: '{args.text}' messages from up to {args.users} users at {levels} in flight "
-        f"({args.requests_one} requests one at a time, {args.requests} otherwise), after at least "
-        f"{args.warmup} warm-up requests; loopback; fake connector without a rate limit"
+        f"({args.requests_one} requests one at a time, {args.requests} otherwise, per bot, in {args.rounds} "
+        f"alternating rounds), after at least {args.warmup} warm-up requests; loopback; fake connector without a "
+        "rate limit"
     )
     results = []
     profile_dir = Path(args.profile) if args.profile else None
@@ -340,13 +262,17 @@ async def bench(args: argparse.Namespace) -> int:
                     schema = await stack.enter_async_context(postgres_schema(args.database_url))
                     targets.append(Target("QI Companion (PostgreSQL)", "ours", args.database_url, schema))
                 targets.append(Target("botbuilder echo bot (floor, same SDK patches)", "echo"))
+                servers = []
                 for target in targets:
-                    print(f"running {target.name}, {level} in flight ...", flush=True)
                     profile = None
                     if profile_dir and level == levels[0]:
                         db = "pg" if target.schema else "sqlite"
                         profile = str(profile_dir / f"{target.kind}-{db if target.kind == 'ours' else 'x'}.pstats")
-                    results.append(await bench_one(target, args, level, profile))
+                    server = await start(target, __file__, profile)
+                    stack.push_async_callback(stop, server)
+                    servers.append(server)
+                print(f"running {', '.join(t.name for t in targets)} at {level} in flight ...", flush=True)
+                results += await measure(servers, args, level)
 
     print()
     print("| " + " | ".join(HEADER) + " |")
@@ -383,6 +309,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=3000, help="measured requests per bot (default 3000)")
     parser.add_argument(
         "--requests-one", type=int, default=1000, help="measured requests per bot one at a time (default 1000)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=6, help="alternating slices the measured requests are split into (default 6)"
     )
     parser.add_argument("--warmup", type=int, default=300, help="warm-up requests (at least one per user)")
     parser.add_argument("--text", default="help", help="message text (default: help)")
