@@ -6,8 +6,9 @@ behind the same CloudAdapter, with the same SDK patches as ours (bot/sdk_patches
 settings as `qibot serve` (bot/serve.py: settle_heap), so the floor is a fair one.
 Both are in development mode (no MicrosoftAppId: no JWT validation, replies sent without a token). This process
 runs the load generator and a FakeConnector (no rate limit) that receives the replies, so it can check that every
-request got its reply. It prints, at each concurrency, our CPU per turn, p50 and p99 as multiples of the echo
-bot's (issue 16's target: at most 2x).
+request got its reply. The bots run side by side and are measured in alternating rounds (--rounds), so a change in
+the machine's load falls on all of them alike. It prints, at each concurrency, our CPU per turn, p50 and p99 as
+multiples of the echo bot's (issue 16's target: at most 2x), and the CPU ratio of each round.
 
     .venv/bin/python bench/turns.py                         # 1 and 50 in flight, 200 users
     .venv/bin/python bench/turns.py --concurrency 1 --requests-one 500 --users 50
