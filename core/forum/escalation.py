@@ -28,13 +28,20 @@ def deadlines(post: Post, content: Content) -> tuple[datetime, datetime]:
     """When the question is escalated the first time, and the second."""
     rules, forum = content.nudges, content.forum
     assert post.posted_at is not None
-    first = add_working_days(
-        post.posted_at, forum.answer_within, rules.default_hours, content.organisation.timezone, forum.bank_holidays
-    )
+    first = first_deadline(post.posted_at, content)
     second = add_working_days(
         first, forum.then_everyone_after, rules.default_hours, content.organisation.timezone, forum.bank_holidays
     )
     return first, second
+
+
+def first_deadline(posted_at: datetime, content: Content) -> datetime:
+    """When a question posted then is escalated the first time (and answered late after)."""
+    forum = content.forum
+    return add_working_days(
+        posted_at, forum.answer_within, content.nudges.default_hours, content.organisation.timezone,
+        forum.bank_holidays,
+    )  # fmt: skip
 
 
 def working_seconds(start: datetime, end: datetime, content: Content) -> float:
@@ -45,11 +52,7 @@ def working_seconds(start: datetime, end: datetime, content: Content) -> float:
 
 def answer_timing(posted_at: datetime, answered_at: datetime, content: Content) -> tuple[float, bool]:
     """A first answer's working time in seconds, and whether it came by the first escalation's deadline."""
-    first = add_working_days(
-        posted_at, content.forum.answer_within, content.nudges.default_hours, content.organisation.timezone,
-        content.forum.bank_holidays,
-    )  # fmt: skip
-    return working_seconds(posted_at, answered_at, content), answered_at <= first
+    return working_seconds(posted_at, answered_at, content), answered_at <= first_deadline(posted_at, content)
 
 
 def waiting(post: Post, content: Content, now: datetime) -> timedelta:

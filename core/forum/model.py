@@ -96,6 +96,21 @@ class Reply:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class QuestionTiming:
+    """What the forum report reads of a question: its place and its clock, no text and no names."""
+
+    status: PostStatus
+    site: str | None
+    topic: str | None
+    posted_at: datetime
+    first_answer_at: datetime | None
+    closed_at: datetime | None
+    first_answer_working_s: float | None
+    answered_in_time: bool | None
+    closed_working_s: float | None
+
+
 @dataclass(frozen=True)
 class FaqEntry:
     id: int

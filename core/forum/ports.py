@@ -14,6 +14,7 @@ from core.forum.model import (
     Post,
     PostKind,
     PostStatus,
+    QuestionTiming,
     Reply,
     SearchHit,
 )
@@ -106,7 +107,9 @@ class ForumRepository(Protocol):
         """Withdrawn, and its text removed (so it leaves search); False if it already was."""
         ...
 
-    async def posted_between(self, *, kind: PostKind, start: datetime, end: datetime) -> list[Post]: ...
+    async def question_timings(self, *, start: datetime, end: datetime) -> list[QuestionTiming]:
+        """Posted questions (not drafts) posted in [start, end), oldest first, for the report."""
+        ...
 
     # --- replies
     async def add_reply(

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
-from core.forum.escalation import deadlines, working_seconds
-from core.forum.model import Post, PostKind, PostStatus
+from core.forum.escalation import first_deadline, working_seconds
+from core.forum.model import PostStatus, QuestionTiming
 from core.forum.services import sees_names
 from core.kernel.content import Content
 from core.kernel.errors import NotAllowed
@@ -47,14 +47,13 @@ class ForumReport:
     footnote: str
 
 
-def _column(post: Post, content: Content, now: datetime) -> str:
+def _column(post: QuestionTiming, content: Content, now: datetime) -> str:
     if post.first_answer_at is not None:
         in_time = post.answered_in_time
         if in_time is None:  # answered before it was stored (migration 0017): timed here
-            in_time = post.first_answer_at <= deadlines(post, content)[0]
+            in_time = post.first_answer_at <= first_deadline(post.posted_at, content)
         return "in_time" if in_time else "late"
-    first, _ = deadlines(post, content)
-    return "overdue" if now >= first else "open"
+    return "overdue" if now >= first_deadline(post.posted_at, content) else "open"
 
 
 def _working(stored: float | None, content: Content, start: datetime, end: datetime | None) -> float | None:
@@ -79,13 +78,13 @@ def _sum(a: Cell, b: Cell) -> str:
 class _Timed:
     """A question with its SLA worked out once (each question is in three breakdowns)."""
 
-    post: Post
+    post: QuestionTiming
     column: str
     first_answer: float | None  # working seconds
     to_close: float | None
 
 
-def _timed(post: Post, content: Content, now: datetime) -> _Timed:
+def _timed(post: QuestionTiming, content: Content, now: datetime) -> _Timed:
     return _Timed(
         post,
         _column(post, content, now),
@@ -94,7 +93,7 @@ def _timed(post: Post, content: Content, now: datetime) -> _Timed:
     )
 
 
-def _rows(posts: list[_Timed], key: Callable[[Post], str], labels: dict[str, str]) -> tuple[ReportRow, ...]:
+def _rows(posts: list[_Timed], key: Callable[[QuestionTiming], str], labels: dict[str, str]) -> tuple[ReportRow, ...]:
     counts: dict[str, dict[str, int]] = {k: dict.fromkeys(COLUMNS, 0) for k in labels}
     firsts: dict[str, list[float]] = {k: [] for k in labels}
     closes: dict[str, list[float]] = {k: [] for k in labels}
@@ -140,7 +139,7 @@ async def forum_report(uow: UnitOfWork, *, user: User, content: Content, now: da
     tz = content.organisation.timezone
     posts = [
         p
-        for p in await uow.forum.posted_between(kind=PostKind.QUESTION, start=months[0], end=now + timedelta(seconds=1))
+        for p in await uow.forum.question_timings(start=months[0], end=now + timedelta(seconds=1))
         if p.status != PostStatus.WITHDRAWN or p.first_answer_at  # a withdrawn, unanswered question is not counted
     ]
     month_labels = {f"{m:%Y-%m}": f"{m:%B %Y}" for m in months}

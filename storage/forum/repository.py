@@ -16,6 +16,7 @@ from core.forum.model import (
     Post,
     PostKind,
     PostStatus,
+    QuestionTiming,
     Reply,
 )
 from storage.forum.knowledge import KnowledgeQueries
@@ -342,16 +343,16 @@ class SqlForumRepository(KnowledgeQueries):
         )
         return result.rowcount == 1
 
-    async def posted_between(self, *, kind: PostKind, start: datetime, end: datetime) -> list[Post]:
-        return await self._posts(
-            and_(
-                forum_posts.c.kind == PostKind(kind).value,
-                forum_posts.c.status.in_(POSTED),
-                forum_posts.c.posted_at >= start,
-                forum_posts.c.posted_at < end,
-            ),
-            forum_posts.c.posted_at,
-        )
+    async def question_timings(self, *, start: datetime, end: datetime) -> list[QuestionTiming]:
+        c = forum_posts.c
+        stmt = (
+            select(c.status, c.site, c.topic, c.posted_at, c.first_answer_at, c.closed_at,
+                   c.first_answer_working_s, c.answered_in_time, c.closed_working_s)
+            .where(c.kind == PostKind.QUESTION.value, c.status.in_(POSTED), c.posted_at >= start, c.posted_at < end)
+            .order_by(c.posted_at, c.id)
+        )  # fmt: skip
+        statuses = {s.value: s for s in PostStatus}
+        return [QuestionTiming(statuses[row[0]], *row[1:]) for row in await self.conn.execute(stmt)]
 
     # --- replies ------------------------------------------------------------------------------------------------
 

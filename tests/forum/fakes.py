@@ -15,6 +15,7 @@ from core.forum.model import (
     Post,
     PostKind,
     PostStatus,
+    QuestionTiming,
     Reply,
     SearchHit,
 )
@@ -211,13 +212,19 @@ class FakeForum(_Repo):
         self._update(post_id, status=PostStatus.WITHDRAWN, text="")
         return True
 
-    async def posted_between(self, *, kind, start, end):
+    async def question_timings(self, *, start, end):
         found = [
             p
             for p in self._t("posts").values()
-            if p.kind == kind and p.status in POSTED and p.posted_at and start <= p.posted_at < end
+            if p.kind == PostKind.QUESTION and p.status in POSTED and p.posted_at and start <= p.posted_at < end
         ]
-        return [self._with_name(p) for p in sorted(found, key=lambda p: p.posted_at)]
+        return [
+            QuestionTiming(
+                p.status, p.site, p.topic, p.posted_at, p.first_answer_at, p.closed_at,
+                p.first_answer_working_s, p.answered_in_time, p.closed_working_s,
+            )
+            for p in sorted(found, key=lambda p: (p.posted_at, p.id))
+        ]  # fmt: skip
 
     # --- replies
     async def add_reply(self, *, post_id, user_id, author_name, from_asker, text, source, activity_id, now):

@@ -14,7 +14,6 @@ from bot import registry
 from core.events import reports as events_reports
 from core.events.model import AbstractStatus, EventKind, Mark, RegistrationStatus
 from core.forum.escalation import answer_timing, working_seconds
-from core.forum.model import PostKind
 from core.forum.reports import forum_report
 from core.kernel.roles import effective_roles
 from tests.scale.test_synthetic_trust import TODAY, _generate, _one
@@ -36,7 +35,7 @@ async def test_the_forum_reports_stored_numbers_are_the_clocks_and_give_the_same
     factory = registry.uow_factory(engine)
     async with factory() as uow:
         start = datetime(2000, 1, 1, tzinfo=UTC)
-        questions = await uow.forum.posted_between(kind=PostKind.QUESTION, start=start, end=NOW)
+        questions = await uow.forum.question_timings(start=start, end=NOW)
         answered = [p for p in questions if p.first_answer_at]
         closed = [p for p in questions if p.closed_at]
         assert len(answered) > 20 and len(closed) > 10
