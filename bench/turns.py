@@ -202,27 +202,24 @@ async def measure(servers: list[Server], args: argparse.Namespace, level: int) -
         server.connector.received.clear()
         server.signal(signal.SIGUSR1)
     await asyncio.sleep(0.1)
-    runs = {id(server): Run() for server in servers}
-    cpu = dict.fromkeys(runs, 0.0)
-    slices: dict[int, list[float]] = {key: [] for key in runs}  # CPU ms per turn, round by round
+    runs = [Run() for _ in servers]
+    slices: list[list[tuple[float, int]]] = [[] for _ in servers]  # (server CPU seconds, requests) of each round
     rounds = max(1, min(args.rounds, requests // max(1, level)))
     for number in range(rounds):
         share = requests // rounds + (1 if number < requests % rounds else 0)
-        for server in servers if number % 2 == 0 else servers[::-1]:
+        for i in range(len(servers)) if number % 2 == 0 else reversed(range(len(servers))):
+            server = servers[i]
             before = server.cpu_seconds()
             part = await drive(server.url, server.connector.url, phase=f"run{number}", total=share, **common)
-            used = server.cpu_seconds() - before
-            runs[id(server)].add(part)
-            cpu[id(server)] += used
-            slices[id(server)].append(used / max(1, part.requests) * 1000)
+            slices[i].append((server.cpu_seconds() - before, part.requests))
+            runs[i].add(part)
     await asyncio.sleep(0.2)  # replies are sent inside the turn, but leave a moment for stragglers
     for server in servers:
         server.signal(signal.SIGUSR2)
     if any(server.profiled for server in servers):
         await asyncio.sleep(1.0)
     figures = []
-    for server in servers:
-        run = runs[id(server)]
+    for server, run, rounds_cpu in zip(servers, runs, slices, strict=True):
         replied = {r.activity.get("replyToId") for r in server.connector.delivered()}
         missing = [(activity_id, user) for activity_id, user in run.ids if activity_id not in replied]
         figures.append(
@@ -234,9 +231,9 @@ async def measure(servers: list[Server], args: argparse.Namespace, level: int) -
                 len(missing),
                 len({user for _, user in missing}),
                 users,
-                cpu[id(server)],
+                sum(cpu for cpu, _ in rounds_cpu),
                 len(server.connector.delivered()),
-                slices[id(server)],
+                [cpu / max(1, n) * 1000 for cpu, n in rounds_cpu],
             )
         )
     return figures
