@@ -10,6 +10,8 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from storage import sqlite_driver
+
 
 def normalise_url(url: str) -> str:
     """Accept plain `postgresql://` and `sqlite:///` URLs and pick the async drivers."""
@@ -49,6 +51,7 @@ def create_engine(url: str, *, pool_size: int = 20, schema: str | None = None) -
             pool_size=1,
             max_overflow=0,
             connect_args={"timeout": 30},
+            module=sqlite_driver.dbapi(),  # one round trip to aiosqlite's thread a statement, not four
             hide_parameters=True,
             pool_reset_on_return=None,  # _rollback_if_open does it, only when needed
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import aiosqlite.core
 import pytest
-from sqlalchemy import text
+from sqlalchemy import exc, text
 
 from storage.db import create_engine
 
@@ -71,3 +71,47 @@ async def test_a_write_left_open_is_rolled_back_when_the_connection_returns(engi
     async with engine.connect() as conn:
         await conn.execute(text("INSERT INTO t VALUES (1)"))
     assert await _rows(engine) == 0
+
+
+async def test_a_statement_is_one_round_trip(engine, trips):
+    """The stock adapter makes a cursor, executes, fetches and closes: four trips (storage/sqlite_driver.py)."""
+    async with engine.connect() as conn:
+        trips.clear()
+        await conn.execute(text("INSERT INTO t VALUES (1)"))
+        await conn.execute(text("INSERT INTO t VALUES (:x)"), [{"x": 2}, {"x": 3}])
+        rows = (await conn.execute(text("SELECT x FROM t ORDER BY x"))).scalars().all()
+        assert rows == [1, 2, 3]
+        assert trips == ["_execute", "_executemany", "_execute"]
+        await conn.commit()
+
+
+async def test_row_counts_and_row_ids_come_back(engine):
+    async with engine.connect() as conn:
+        await conn.execute(text("CREATE TABLE k (id INTEGER PRIMARY KEY, x INTEGER UNIQUE)"))
+        inserted = await conn.execute(text("INSERT INTO k (x) VALUES (7)"))
+        assert inserted.lastrowid == 1
+        returned = await conn.execute(text("INSERT INTO k (x) VALUES (8) RETURNING id"))
+        assert returned.scalar_one() == 2
+        updated = await conn.execute(text("UPDATE k SET x = x + 10"))
+        assert updated.rowcount == 2
+        result = await conn.execute(text("SELECT id, x FROM k ORDER BY id"))
+        assert list(result.keys()) == ["id", "x"]
+        assert result.fetchmany(1) == [(1, 17)] and result.fetchall() == [(2, 18)]
+
+
+async def test_errors_are_translated_as_before(engine):
+    async with engine.connect() as conn:
+        await conn.execute(text("CREATE TABLE u (x INTEGER UNIQUE)"))
+        await conn.execute(text("INSERT INTO u VALUES (1)"))
+        with pytest.raises(exc.IntegrityError):
+            await conn.execute(text("INSERT INTO u VALUES (1)"))
+        with pytest.raises(exc.OperationalError):
+            await conn.execute(text("SELECT nope FROM u"))
+        assert (await conn.execute(text("SELECT count(*) FROM u"))).scalar_one() == 1
+
+
+async def test_a_stream_still_works(engine):
+    async with engine.connect() as conn:
+        await conn.execute(text("INSERT INTO t VALUES (:x)"), [{"x": n} for n in range(5)])
+        result = await conn.stream(text("SELECT x FROM t ORDER BY x"))
+        assert [row.x async for row in result] == [0, 1, 2, 3, 4]
