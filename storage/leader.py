@@ -9,10 +9,13 @@ PostgreSQL releases the lock).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage.uow import ConnectionGate
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +24,15 @@ SCHEDULER_LOCK_KEY = 0x5149424F54534348
 
 
 class AdvisoryLockLeader:
+    """The lock's connection comes from the bot's pool, so it takes a place at the pool's gate (storage/uow.py) and
+    keeps it while this replica leads: the units of work then share the connections that are left, in the order
+    they asked, instead of one of them waiting in the pool's own queue for the connection the leader holds."""
+
     def __init__(self, engine: AsyncEngine, key: int = SCHEDULER_LOCK_KEY) -> None:
         self.engine = engine
         self.key = key
+        self._gate = ConnectionGate.of(engine)
+        self._place: asyncio.Semaphore | None = None
         self._conn: AsyncConnection | None = None
         self._pid: int | None = None
 
@@ -34,17 +43,24 @@ class AdvisoryLockLeader:
     async def try_acquire(self) -> bool:
         if self._conn is not None:
             return await self.still_leading()
-        conn = await self.engine.connect()
+        place = await self._gate.enter()
+        try:
+            conn = await self.engine.connect()
+        except BaseException:
+            _leave(place)
+            raise
         try:
             got = await conn.scalar(select(func.pg_try_advisory_lock(self.key)))
             await conn.commit()  # the lock is session-level: it outlives the transaction
-        except Exception:
+        except BaseException:
             await conn.close()
+            _leave(place)
             raise
         if not got:
             await conn.close()
+            _leave(place)
             return False
-        self._conn = conn
+        self._conn, self._place = conn, place
         self._pid = await conn.scalar(select(func.pg_backend_pid()))
         await conn.commit()
         log.info("this replica now runs the scheduler")
@@ -77,11 +93,20 @@ class AdvisoryLockLeader:
 
     async def _drop(self) -> None:
         conn, self._conn = self._conn, None
-        if conn is not None:
-            try:
-                await conn.close()
-            except Exception:  # noqa: BLE001 - the connection is already broken
-                await conn.invalidate()
+        place, self._place = self._place, None
+        try:
+            if conn is not None:
+                try:
+                    await conn.close()
+                except Exception:  # noqa: BLE001 - the connection is already broken
+                    await conn.invalidate()
+        finally:
+            _leave(place)
+
+
+def _leave(place: asyncio.Semaphore | None) -> None:
+    if place is not None:
+        place.release()
 
 
 class SoleLeader:

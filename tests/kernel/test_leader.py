@@ -4,10 +4,12 @@ import asyncio
 import random
 
 import pytest
+from sqlalchemy import exc
 
 from scheduler.runner import SchedulerRunner, Tick
 from storage.db import create_engine
 from storage.leader import AdvisoryLockLeader, SoleLeader
+from storage.uow import SqlUnitOfWorkFactory
 from tests.conftest import PG_URL, make_engine
 
 
@@ -61,6 +63,35 @@ async def test_a_dead_leader_connection_hands_over(pg_engines):
     assert not await leader.still_leading()
     assert await other.try_acquire()
     await other.release()
+
+
+async def test_the_leaders_connection_takes_a_place_at_the_pool_gate():
+    """While it leads, the lock's connection is one of the pool's: a unit of work that would need it waits at the
+    gate (and times out there, in order), not in the pool's own queue; leading ends and the place is free again."""
+    engine = create_engine(PG_URL, pool_size=3)
+    key = random.getrandbits(62)
+    uows = SqlUnitOfWorkFactory(engine, {})
+    uows.gate.timeout = 0.3
+    leader, other = AdvisoryLockLeader(engine, key=key), AdvisoryLockLeader(engine, key=key)
+    try:
+        assert await leader.try_acquire()
+        assert not await other.try_acquire()  # a failed try gives its place back
+        opened = [uows(), uows()]
+        for uow in opened:
+            await uow.__aenter__()
+        with pytest.raises(exc.TimeoutError):  # the gate's, in 0.3 s: not the pool's queue, after 30 s
+            await asyncio.wait_for(uows().__aenter__(), 5)
+        for uow in opened:
+            await uow.__aexit__(None, None, None)
+        await leader.release()
+        opened = [uows() for _ in range(3)]
+        for uow in opened:  # every place is free again
+            await uow.__aenter__()
+        for uow in opened:
+            await uow.__aexit__(None, None, None)
+    finally:
+        await leader.release()
+        await engine.dispose()
 
 
 async def test_sqlite_is_always_its_own_leader():
