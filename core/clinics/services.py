@@ -47,7 +47,8 @@ def check_bookable(session: ClinicSession, content: Content, now: datetime) -> N
         raise BookingClosed("This session was cancelled.")
     if now >= session.starts_at - content.clinics.rules.closes_before:
         local = session.starts_at.astimezone(content.organisation.timezone)
-        raise BookingClosed(f"Booking for this session has closed: it starts at {local:%H:%M on %a %d %b}.")
+        starts = f"{local:%H:%M on %a} {local.day} {local:%b}"
+        raise BookingClosed(f"Booking for this session has closed: it starts at {starts}.")
 
 
 async def waiting_list(uow: UnitOfWork, session_id: int) -> list[Booking]:

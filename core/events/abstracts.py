@@ -74,7 +74,7 @@ def prefill(story: ProjectStory, content: Content) -> dict[str, str | None]:
         line = f"{measure.name} ({measure.kind})"
         if measure.id in latest:
             on, value, points = latest[measure.id]
-            line += f": latest {value:g} on {on:%d %b %Y}, {points} points"
+            line += f": latest {value:g} on {on.day} {on:%b %Y}, {points} points"
         measures.append(line)
     changes = [f"{cycle.plan} ({cycle.act}ed)" for cycle in pdsas if cycle.act in ADOPTED]
     evaluation = evaluation or {}

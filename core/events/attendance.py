@@ -132,7 +132,8 @@ async def checkin_link(
     opens = when.starts_at - content.events.rules.checkin_opens_before
     if not opens <= now < when.ends_at or event.cancelled:
         local = opens.astimezone(content.organisation.timezone)
-        raise InvalidInput(f"Check-in is open from {local:%H:%M} on {local:%a %d %b} until the date ends.")
+        opening = f"{local:%H:%M} on {local:%a} {local.day} {local:%b}"
+        raise InvalidInput(f"Check-in is open from {opening} until the date ends.")
     address = await uow.addresses.personal(user.id)
     if address is None:
         raise InvalidInput("Open a one-to-one chat with QI Companion first, so the code can point to it.")

@@ -28,7 +28,7 @@ def _closed_text(invitation: Invitation, content: Content, now: datetime) -> str
     local = invitation.closes_at.astimezone(content.organisation.timezone)
     if now < invitation.opens_at:
         return "This survey has not opened yet."
-    return f"This survey closed on {local:%d %b %Y}, so answers can no longer be given or changed. Thank you."
+    return f"This survey closed on {local.day} {local:%b %Y}, so answers can no longer be given or changed. Thank you."
 
 
 async def _context(

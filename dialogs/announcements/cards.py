@@ -32,7 +32,8 @@ HEADLINES = {
 
 
 def local(when: datetime, tz: ZoneInfo) -> str:
-    return when.astimezone(tz).strftime("%a %d %b %Y, %H:%M")
+    at = when.astimezone(tz)
+    return f"{at:%a} {at.day} {at:%b %Y, %H:%M}"
 
 
 def announcement_card(announcement: Announcement, open_action: Any, *, short_name: str) -> dict[str, Any]:

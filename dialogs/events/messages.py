@@ -23,8 +23,8 @@ def certificate_card(content: Content, event: Event, user: User, completed_on: d
                 cards.text("Certificate", subtle=True, size="Small"),
                 cards.title(event.title),
                 cards.text(
-                    f"awarded to **{user.name or 'you'}** on {completed_on:%d %B %Y} for attending every date of "
-                    f"{event.title} at {content.organisation.short_name}."
+                    f"awarded to **{user.name or 'you'}** on {completed_on.day} {completed_on:%B %Y} for attending "
+                    f"every date of {event.title} at {content.organisation.short_name}."
                 ),
             ],
         },

@@ -22,7 +22,7 @@ def certificate_card(content: Content, user: User, award: str, now: datetime) ->
                 cards.text("Certificate", subtle=True, size="Small"),
                 cards.title(award),
                 cards.text(
-                    f"awarded to **{user.name or 'you'}** on {local:%d %B %Y} for completing all "
+                    f"awarded to **{user.name or 'you'}** on {local.day} {local:%B %Y} for completing all "
                     f"{len(content.learning.topics)} topics of QI basics at {content.organisation.short_name}."
                 ),
             ],

@@ -25,7 +25,7 @@ def settings_card(turn: Turn, prefs: Preferences, *, notice: str | None = None, 
     hours = prefs.hours or rules.default_hours
     if prefs.paused_until and prefs.paused_until > turn.now:
         local = prefs.paused_until.astimezone(turn.content.organisation.timezone)
-        pause_text = f"Paused until {local:%a %d %b, %H:%M}. Enter 0 to restart them now."
+        pause_text = f"Paused until {local:%a} {local.day} {local:%b, %H:%M}. Enter 0 to restart them now."
     else:
         pause_text = "Nudges are on."
     kinds = [c for c in rules.categories if c.can_opt_out]

@@ -24,7 +24,8 @@ DECLINED_CHOICE = Choice(DECLINED, DECLINED_LABEL)
 
 
 def day(when: datetime, content: Content) -> str:
-    return f"{when.astimezone(content.organisation.timezone):%a %d %b %Y}"
+    local = when.astimezone(content.organisation.timezone)
+    return f"{local:%a} {local.day} {local:%b %Y}"
 
 
 def closing(when: datetime, content: Content) -> str:
@@ -32,7 +33,7 @@ def closing(when: datetime, content: Content) -> str:
     local = when.astimezone(content.organisation.timezone)
     if local.hour == 0 and local.minute == 0:
         local -= timedelta(minutes=1)
-    return f"{local:%a %d %b %Y}"
+    return f"{local:%a} {local.day} {local:%b %Y}"
 
 
 def input_id(item: Item) -> str:
