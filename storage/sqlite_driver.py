@@ -26,26 +26,16 @@ from sqlalchemy.util.concurrency import await_
 _Outcome = tuple[Any, Sequence[Any], int, int | None]
 
 
-def _execute(conn: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
-    """Runs on aiosqlite's thread."""
+def _statement(conn: sqlite3.Connection, many: bool, operation: str, parameters: Any) -> _Outcome:
+    """Runs on aiosqlite's thread: the whole statement, from a new cursor to its closing."""
     cursor = conn.cursor()
     try:
-        if parameters is None:
+        if many:
+            cursor.executemany(operation, parameters)
+        elif parameters is None:
             cursor.execute(operation)
         else:
             cursor.execute(operation, parameters)
-        description = cursor.description
-        rows = cursor.fetchall() if description else ()
-        return description, rows, cursor.rowcount, cursor.lastrowid
-    finally:
-        cursor.close()
-
-
-def _executemany(conn: sqlite3.Connection, operation: str, seq_of_parameters: Any) -> _Outcome:
-    """Runs on aiosqlite's thread."""
-    cursor = conn.cursor()
-    try:
-        cursor.executemany(operation, seq_of_parameters)
         description = cursor.description
         rows = cursor.fetchall() if description else ()
         return description, rows, cursor.rowcount, cursor.lastrowid
@@ -69,15 +59,15 @@ class OneTripCursor:
         self.arraysize = 1
 
     def execute(self, operation: str, parameters: Any = None) -> None:
-        self._run(_execute, operation, parameters)
+        self._run(False, operation, parameters)
 
     def executemany(self, operation: str, seq_of_parameters: Any) -> None:
-        self._run(_executemany, operation, seq_of_parameters)
+        self._run(True, operation, seq_of_parameters)
 
-    def _run(self, function: Any, operation: str, parameters: Any) -> None:
+    def _run(self, many: bool, operation: str, parameters: Any) -> None:
         connection = self._connection
         try:
-            outcome = await_(connection._execute(function, connection._conn, operation, parameters))
+            outcome = await_(connection._execute(_statement, connection._conn, many, operation, parameters))
         except Exception as error:
             self._adapt_connection._handle_exception(error)
         self.description, rows, self.rowcount, self.lastrowid = outcome
