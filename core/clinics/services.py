@@ -15,6 +15,7 @@ from core.clinics.commands import InvalidAnswer
 from core.clinics.model import Booking, BookingStatus, ClinicSession
 from core.kernel import places
 from core.kernel.content import Content
+from core.kernel.dates import written
 from core.kernel.errors import BookingClosed, InvalidInput, NotFound
 from core.kernel.ports import UnitOfWork
 from core.kernel.text import clean_text
@@ -47,7 +48,7 @@ def check_bookable(session: ClinicSession, content: Content, now: datetime) -> N
         raise BookingClosed("This session was cancelled.")
     if now >= session.starts_at - content.clinics.rules.closes_before:
         local = session.starts_at.astimezone(content.organisation.timezone)
-        starts = f"{local:%H:%M on %a} {local.day} {local:%b}"
+        starts = written(local, "%H:%M on %a %-d %b")
         raise BookingClosed(f"Booking for this session has closed: it starts at {starts}.")
 
 

@@ -21,6 +21,7 @@ from core.events.model import (
 )
 from core.events.services import clean_answer, get_event
 from core.kernel.content import Content
+from core.kernel.dates import written
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.kernel.model import User
 from core.kernel.ports import UnitOfWork
@@ -74,7 +75,7 @@ def prefill(story: ProjectStory, content: Content) -> dict[str, str | None]:
         line = f"{measure.name} ({measure.kind})"
         if measure.id in latest:
             on, value, points = latest[measure.id]
-            line += f": latest {value:g} on {on.day} {on:%b %Y}, {points} points"
+            line += f": latest {value:g} on {written(on, '%-d %b %Y')}, {points} points"
         measures.append(line)
     changes = [f"{cycle.plan} ({cycle.act}ed)" for cycle in pdsas if cycle.act in ADOPTED]
     evaluation = evaluation or {}

@@ -44,6 +44,7 @@ from core.events.services import (
     template_of,
 )
 from core.kernel.content import Content
+from core.kernel.dates import written
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.kernel.model import User
 from core.kernel.nudges import notify
@@ -132,7 +133,7 @@ async def checkin_link(
     opens = when.starts_at - content.events.rules.checkin_opens_before
     if not opens <= now < when.ends_at or event.cancelled:
         local = opens.astimezone(content.organisation.timezone)
-        opening = f"{local:%H:%M} on {local:%a} {local.day} {local:%b}"
+        opening = written(local, "%H:%M on %a %-d %b")
         raise InvalidInput(f"Check-in is open from {opening} until the date ends.")
     address = await uow.addresses.personal(user.id)
     if address is None:

@@ -16,6 +16,7 @@ from core.events.model import AbstractStatus, Event, EventKind, Mark, Registrati
 from core.events.services import get_event, require_admin, template_of, waiting_list
 from core.kernel import suppression
 from core.kernel.content import Content
+from core.kernel.dates import written
 from core.kernel.model import User
 from core.kernel.ports import UnitOfWork
 from core.kernel.suppression import Breakdown
@@ -92,10 +93,6 @@ class AttendeeList:
     rows: list[list[str]]
 
 
-def _day_label(day: datetime) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 async def attendee_list(uow: UnitOfWork, *, user: User, event_id: int, content: Content) -> AttendeeList:
     """Everyone booked or waiting, with their answers (dietary, access, manager's agreement) and attendance per
     date: for the admins' CSV and XLSX exports only."""
@@ -106,7 +103,7 @@ async def attendee_list(uow: UnitOfWork, *, user: User, event_id: int, content: 
     marks = {(m.registration_id, m.date_id): m.mark for m in await uow.events.marks(event.id)}
     header = ["Name", "Site", "Staff group", "Place", *(q.label for q in questions)]
     tz = content.organisation.timezone
-    header += [f"Date {d.position}: {_day_label(d.starts_at.astimezone(tz))}" for d in event.dates]
+    header += [f"Date {d.position}: {written(d.starts_at.astimezone(tz), '%-d %b %Y')}" for d in event.dates]
     rows = []
     waiting = 0
     for registration in await uow.events.event_registrations(event.id):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from core.kernel.dates import written
 from core.measurement import Rebase
 
 
@@ -83,7 +84,7 @@ class Project:
         if not (self.aim_what and self.aim_how_much and self.aim_by):
             return None
         who = f" for {self.aim_who}" if self.aim_who else ""
-        return f"{self.aim_what}{who} {self.aim_how_much} by {self.aim_by.day} {self.aim_by:%B %Y}"
+        return f"{self.aim_what}{who} {self.aim_how_much} by {written(self.aim_by, '%-d %B %Y')}"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from core.kernel.content import Content
+from core.kernel.dates import written
 from core.kernel.errors import InvalidInput, NotAllowed, NotFound
 from core.kernel.model import User
 from core.kernel.ports import UnitOfWork
@@ -28,7 +29,8 @@ def _closed_text(invitation: Invitation, content: Content, now: datetime) -> str
     local = invitation.closes_at.astimezone(content.organisation.timezone)
     if now < invitation.opens_at:
         return "This survey has not opened yet."
-    return f"This survey closed on {local.day} {local:%b %Y}, so answers can no longer be given or changed. Thank you."
+    closed = written(local, "%-d %b %Y")
+    return f"This survey closed on {closed}, so answers can no longer be given or changed. Thank you."
 
 
 async def _context(

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.announcements.model import Announcement, Delivery, Progress, Status
+from core.kernel.dates import written
 from core.kernel.suppression import HIDDEN, count, footnote, suppress_counts
 from dialogs.kit import cards
 
@@ -32,8 +33,7 @@ HEADLINES = {
 
 
 def local(when: datetime, tz: ZoneInfo) -> str:
-    at = when.astimezone(tz)
-    return f"{at:%a} {at.day} {at:%b %Y, %H:%M}"
+    return written(when.astimezone(tz), "%a %-d %b %Y, %H:%M")
 
 
 def announcement_card(announcement: Announcement, open_action: Any, *, short_name: str) -> dict[str, Any]:

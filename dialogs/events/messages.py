@@ -7,6 +7,7 @@ from datetime import date
 
 from core.events.model import Event, EventDate, Registration, Results
 from core.kernel.content import Content
+from core.kernel.dates import written
 from core.kernel.model import OutboundMessage, User
 from dialogs.events import browse, judging, mine, vote
 from dialogs.events.wording import join_button, placeholders, when
@@ -23,7 +24,7 @@ def certificate_card(content: Content, event: Event, user: User, completed_on: d
                 cards.text("Certificate", subtle=True, size="Small"),
                 cards.title(event.title),
                 cards.text(
-                    f"awarded to **{user.name or 'you'}** on {completed_on.day} {completed_on:%B %Y} for attending "
+                    f"awarded to **{user.name or 'you'}** on {written(completed_on, '%-d %B %Y')} for attending "
                     f"every date of {event.title} at {content.organisation.short_name}."
                 ),
             ],

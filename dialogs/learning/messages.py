@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.kernel.content import Content
+from core.kernel.dates import written
 from core.kernel.model import OutboundMessage, User
 from core.learning.nudges import nudge_text
 from dialogs.kit import cards
@@ -22,7 +23,7 @@ def certificate_card(content: Content, user: User, award: str, now: datetime) ->
                 cards.text("Certificate", subtle=True, size="Small"),
                 cards.title(award),
                 cards.text(
-                    f"awarded to **{user.name or 'you'}** on {local.day} {local:%B %Y} for completing all "
+                    f"awarded to **{user.name or 'you'}** on {written(local, '%-d %B %Y')} for completing all "
                     f"{len(content.learning.topics)} topics of QI basics at {content.organisation.short_name}."
                 ),
             ],

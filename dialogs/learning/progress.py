@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from core.kernel.dates import written
 from core.kernel.suppression import footnote
 from core.learning.progress import progress
 from core.learning.report import SitePractice, practice_by_site
@@ -17,10 +16,6 @@ LEAGUE_NOTE = (
     f"{footnote()} So that nobody can be picked out, a site of fewer than 10 staff says only 'some', "
     "and a few who did not practise show as 'all but [c]'."
 )
-
-
-def _day(when: datetime) -> str:
-    return f"{when.day} {when:%b %Y}"
 
 
 def league_row(row: SitePractice) -> tuple[str, str]:
@@ -50,7 +45,7 @@ async def progress_card(turn: Turn) -> dict:
                 ("Topics completed", f"{mine.completed} of {len(mine.topics)}"),
                 (
                     f"{award} award",
-                    f"awarded {_day(awarded.astimezone(content.organisation.timezone))}"
+                    f"awarded {written(awarded.astimezone(content.organisation.timezone), '%-d %b %Y')}"
                     if awarded
                     else f"not yet (complete all {len(mine.topics)} topics)",
                 ),

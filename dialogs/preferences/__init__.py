@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 from core.kernel.content import Choice
+from core.kernel.dates import written
 from core.kernel.errors import InvalidInput
 from core.kernel.model import Preferences, WorkingHours
 from core.kernel.working_hours import DAY_NAMES, describe
@@ -25,7 +26,7 @@ def settings_card(turn: Turn, prefs: Preferences, *, notice: str | None = None, 
     hours = prefs.hours or rules.default_hours
     if prefs.paused_until and prefs.paused_until > turn.now:
         local = prefs.paused_until.astimezone(turn.content.organisation.timezone)
-        pause_text = f"Paused until {local:%a} {local.day} {local:%b, %H:%M}. Enter 0 to restart them now."
+        pause_text = f"Paused until {written(local, '%a %-d %b, %H:%M')}. Enter 0 to restart them now."
     else:
         pause_text = "Nudges are on."
     kinds = [c for c in rules.categories if c.can_opt_out]

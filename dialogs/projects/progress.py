@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 
 from core.kernel.content import Choice
+from core.kernel.dates import written
 from core.projects import services as service
 from core.projects.commands import ChartSetting, DataPoint, InvalidField, Pdsa
 from core.projects.model import Measure, Project
@@ -148,7 +149,7 @@ def cycles_card(turn: Turn, log, notice: str | None = None) -> dict:
             if cycle.act or not log.can_update
             else [cards.execute("Add Do, Study, Act", cycle_form, {"project_id": project.id, "cycle_id": cycle.id})]
         )
-        head = cards.text(f"**Cycle {n}** · {cycle.created_at.day} {cycle.created_at:%b %Y} · {_status(cycle)}")
+        head = cards.text(f"**Cycle {n}** · {written(cycle.created_at, '%-d %b %Y')} · {_status(cycle)}")
         rows.append(cards.list_row([head, cards.facts(facts)], button))
     actions = [cards.execute("Log a PDSA", pdsa_form, {"project_id": project.id})] if log.can_update else []
     actions.append(cards.execute("Back", view.open_project, {"project_id": project.id}, inputs=False))

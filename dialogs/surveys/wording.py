@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.kernel.content import Choice, Content
+from core.kernel.dates import written
 from core.surveys.content import DECLINED, DECLINED_LABEL, LIKERT, MULTIPLE, SINGLE, Item
 from dialogs.kit import cards
 
@@ -24,8 +25,7 @@ DECLINED_CHOICE = Choice(DECLINED, DECLINED_LABEL)
 
 
 def day(when: datetime, content: Content) -> str:
-    local = when.astimezone(content.organisation.timezone)
-    return f"{local:%a} {local.day} {local:%b %Y}"
+    return written(when.astimezone(content.organisation.timezone), "%a %-d %b %Y")
 
 
 def closing(when: datetime, content: Content) -> str:
@@ -33,7 +33,7 @@ def closing(when: datetime, content: Content) -> str:
     local = when.astimezone(content.organisation.timezone)
     if local.hour == 0 and local.minute == 0:
         local -= timedelta(minutes=1)
-    return f"{local:%a} {local.day} {local:%b %Y}"
+    return written(local, "%a %-d %b %Y")
 
 
 def input_id(item: Item) -> str:
